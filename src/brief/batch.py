@@ -1,0 +1,83 @@
+"""Checking many files: in parallel worker processes, streamed in order, with cross-file rules."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+
+from brief.diagnostics import Diagnostic, FileResult
+
+PARALLEL_THRESHOLD = 64  # below this, starting workers costs more than it saves
+CHUNK = 32
+
+_worker_checker = None
+
+
+def _init_worker(schema_path: str | None) -> None:
+    global _worker_checker
+    from brief.checker import Checker
+
+    _worker_checker = Checker(schema_path)
+
+
+def _check_one(path: str) -> FileResult:
+    assert _worker_checker is not None
+    return _worker_checker.check_path(path)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def check_files(files: Iterable[str], schema_path: str | None = None, jobs: int | None = None) -> Iterator[FileResult]:
+    """Results in input order. Memory stays flat: files stream through, only ids are remembered."""
+    from brief.checker import Checker
+
+    checker = Checker(schema_path)  # compile in the parent first: a bad schema fails once, cleanly
+    files = list(files)
+    jobs = jobs or default_jobs()
+    if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        with context.Pool(jobs, initializer=_init_worker, initargs=(schema_path,)) as pool:
+            yield from pool.imap(_check_one, files, chunksize=CHUNK)
+    else:
+        for path in files:
+            yield checker.check_path(path)
+
+
+class BriefIds:
+    """Cross-file rule: brief ids are unique across all files checked together (both files are named)."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, str] = {}
+
+    def check(self, result: FileResult) -> None:
+        if result.brief_id is None:
+            return
+        first = self._first.setdefault(result.brief_id, result.file)
+        if first != result.file:
+            line, column = _id_position(result.file)
+            there = _id_position(first)
+            result.diagnostics.append(
+                Diagnostic(result.file, line, column, "$.id", "duplicate-brief-id",
+                           f"brief id '{result.brief_id}' is also used by {first}:{there[0]}:{there[1]}")
+            )
+
+
+def _id_position(path: str) -> tuple[int, int]:
+    """Where a file declares its id: re-read on demand (rare), so valid files never pay for positions."""
+    from brief import loading
+    from brief.locate import Locator
+
+    try:
+        kind = loading.kind_for(path) or "yaml"
+        loaded = loading.load_bytes(loading.read_file(path), path, kind)
+    except loading.LoadError:
+        return 1, 1
+    line, column, _ = Locator(loaded.source).locate(["id"])
+    return line, column

@@ -1,0 +1,233 @@
+"""Checking briefs: load, normalise, validate against the schema, apply the rules, locate every problem.
+
+`Checker.check_*` returns a `FileResult`; it never prints. Valid files take the fast path (C YAML loader, Rust
+schema validator, rules); only files with problems are composed again to find line and column numbers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from typing import Any
+
+from brief import loading, rules
+from brief.diagnostics import Diagnostic, FileResult
+from brief.loading import Kind, LoadError, Loaded
+from brief.locate import Locator, PathSegment, json_path
+from brief.schema import CompiledSchema, compiled
+
+_YAML_BOOLEAN_WORDS = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$")
+
+
+def normalise(data: dict[str, Any], codes: frozenset[str]) -> None:
+    """Country names typed in English or French become ISO codes, in place; unknown values are left alone."""
+    from brief.nations import to_code
+
+    nations = data.get("nations")
+    if isinstance(nations, list):
+        for index, value in enumerate(nations):
+            if isinstance(value, str) and value not in codes:
+                nations[index] = to_code(value) or value
+    actors = data.get("actors")
+    if isinstance(actors, list):
+        for actor in actors:
+            if isinstance(actor, dict):
+                country = actor.get("country")
+                if isinstance(country, str) and country not in codes:
+                    actor["country"] = to_code(country) or country
+
+
+class Checker:
+    def __init__(self, schema_path: str | None = None) -> None:
+        self.schema: CompiledSchema = compiled(schema_path)
+
+    # -- entry points --------------------------------------------------------------------------------------------
+
+    def check_path(self, path: str, display: str | None = None) -> FileResult:
+        return self.load_path(path, display)[1]
+
+    def load_path(self, path: str, display: str | None = None) -> tuple[dict[str, Any] | None, FileResult]:
+        """Load and check one file; returns the normalised brief (None if unreadable) and the result."""
+        name = display or path
+        kind = loading.kind_for(path)
+        if kind is None:
+            return None, _failed(name, LoadError("unsupported-file", "not a brief file (.yaml, .yml, .md or .json)"))
+        try:
+            raw = loading.read_file(path)
+        except LoadError as exc:
+            return None, _failed(name, exc)
+        return self.load_bytes(raw, name, kind)
+
+    def load_bytes(self, raw: bytes, name: str, kind: Kind) -> tuple[dict[str, Any] | None, FileResult]:
+        try:
+            loaded = loading.load_bytes(raw, name, kind)
+        except LoadError as exc:
+            return None, _failed(name, exc)
+        return loaded.data, self._check_loaded(loaded)
+
+    # -- the work ------------------------------------------------------------------------------------------------
+
+    def _check_loaded(self, loaded: Loaded) -> FileResult:
+        data: dict[str, Any] = loaded.data
+        normalise(data, self.schema.country_codes)
+        brief_id = data.get("id") if isinstance(data.get("id"), str) else None
+        result = FileResult(loaded.source.name, brief_id)
+        problems = rules.check(data)
+        try:
+            schema_ok = self.schema.validator.is_valid(data)
+        except (ValueError, TypeError):  # keys or values JSON has no type for (YAML int keys, !!binary, …)
+            schema_ok = False
+        if schema_ok and not problems and not loaded.has_duplicate_keys:
+            return result
+        result.diagnostics = self._locate_all(loaded, problems)
+        return result
+
+    def _locate_all(self, loaded: Loaded, problems: list[rules.Problem]) -> list[Diagnostic]:
+        locator = Locator(loaded.source)
+        name = loaded.source.name
+        found: list[Diagnostic] = []
+        for path, key, line, column, first_line in locator.duplicate_keys():
+            found.append(
+                Diagnostic(name, line, column, json_path([*path, key]), "duplicate-key",
+                           f"duplicate key '{key}' (first at line {first_line}); only the last one would count")
+            )
+        data, type_problems = _jsonable(loaded.data)
+        for path, message in type_problems:
+            line, column, _ = locator.locate(path, key_only=True)
+            found.append(Diagnostic(name, line, column, json_path(path), "yaml-type", message))
+        seen: set[tuple[str, str]] = set()
+        for error in sorted(self.schema.validator.iter_errors(data), key=_error_order):
+            for diagnostic in self._describe(error, locator, name):
+                # a wrong-typed value also fails its enum; the type error says it better
+                if (diagnostic.path, "schema-type") in seen and diagnostic.rule == "schema-enum":
+                    continue
+                seen.add((diagnostic.path, diagnostic.rule))
+                found.append(diagnostic)
+        for problem in problems:
+            line, column, _ = locator.locate(problem.path)
+            found.append(Diagnostic(name, line, column, json_path(problem.path), problem.rule, problem.message))
+        found.sort(key=lambda d: (d.line, d.column))
+        return found
+
+    def _describe(self, error: Any, locator: Locator, name: str) -> list[Diagnostic]:
+        kind = type(error.kind).__name__
+        rule = "schema-" + re.sub(r"(?<!^)(?=[A-Z])", "-", kind).lower()
+        path: list[PathSegment] = list(error.instance_path)
+        details = error.kind.as_dict() if hasattr(error.kind, "as_dict") else {}
+        if kind == "AdditionalProperties":
+            parent = self.schema.resolve(list(error.schema_path)[:-1]) or {}
+            known = sorted((parent.get("properties") or {}).keys())
+            out = []
+            for key in details.get("unexpected", []):
+                line, column, _ = locator.locate([*path, key], key_only=True)
+                out.append(
+                    Diagnostic(name, line, column, json_path([*path, key]), rule,
+                               f"unknown field '{key}'{_did_you_mean(str(key), known)}")
+                )
+            return out
+        line, column, raw = locator.locate(path)
+        shown = _show(error.instance)
+        if raw is not None:  # as the user typed it: `1.10`, not `1.1`
+            shown = f"'{raw}'" if isinstance(error.instance, str) and raw[:1] not in "\"'|>" else raw
+        if kind == "Required":
+            message = f"missing required field '{details.get('property', '?')}'"
+        elif kind == "Enum":
+            message = self._enum_message(error, shown)
+        elif kind == "Type":
+            message = _type_message(error.instance, raw, shown, details.get("types", []))
+        elif kind == "Format":
+            fmt = details.get("format", "?")
+            example = {"date": " (YYYY-MM-DD)", "uri": " (an absolute address such as https://…)"}.get(fmt, "")
+            message = f"{shown} is not a valid {fmt}{example}"
+        elif kind == "Pattern":
+            node = self.schema.resolve(list(error.schema_path)[:-1]) or {}
+            description = node.get("description", "") if isinstance(node, dict) else ""
+            message = f"{shown} is not in the expected form"
+            message += f": {description}" if description else f" (pattern {details.get('pattern')})"
+        else:
+            message = error.message
+        return [Diagnostic(name, line, column, json_path(path), rule, message)]
+
+    def _enum_message(self, error: Any, shown: str) -> str:
+        options = [str(option) for option in error.kind.options]
+        value = error.instance
+        if frozenset(options) == self.schema.country_codes and isinstance(value, str):
+            from brief.nations import suggest
+
+            close = suggest(value)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            return f"unknown country {shown} (use an ISO 3166-1 alpha-2 code or an English or French name){hint}"
+        text = str(value).lower() if isinstance(value, str) else str(value)
+        close = difflib.get_close_matches(text, options, n=1, cutoff=0.5)
+        if close:
+            return f"{shown} is not allowed; did you mean '{close[0]}'?"
+        listed = ", ".join(options) if len(options) <= 12 else ", ".join(options[:12]) + ", …"
+        return f"{shown} is not allowed; expected one of {listed}"
+
+
+def _failed(name: str, exc: LoadError) -> FileResult:
+    return FileResult(name, diagnostics=[Diagnostic(name, exc.line, exc.column, "$", exc.rule, exc.message)])
+
+
+def _error_order(error: Any) -> tuple[str, ...]:
+    return tuple(str(part) for part in error.instance_path)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "…")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return str(value)
+
+
+def _type_message(value: Any, raw: str | None, shown: str, types: list[str]) -> str:
+    expected = " or ".join(types)
+    actual = {bool: "boolean", int: "number", float: "number", str: "string", dict: "mapping", list: "list"}.get(
+        type(value), "null" if value is None else type(value).__name__
+    )
+    message = f"expected {expected}, got {actual} {shown}"
+    if "string" in types and raw is not None and raw[:1] not in "\"'":
+        if isinstance(value, bool) and _YAML_BOOLEAN_WORDS.match(raw):
+            message += f" (YAML reads unquoted {raw} as a boolean; quote it: \"{raw}\")"
+        elif isinstance(value, (int, float)) and str(value) != raw:
+            message += f" (YAML reads unquoted {raw} as the number {value}; quote it: \"{raw}\")"
+        elif isinstance(value, (int, float)):
+            message += f" (quote it: \"{raw}\")"
+        elif value is None:
+            message += " (an empty value is null in YAML; quote it or remove the field)"
+    return message
+
+
+def _did_you_mean(value: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _jsonable(data: Any) -> tuple[Any, list[tuple[list[PathSegment], str]]]:
+    """A JSON-compatible copy of YAML data, with a problem for each key or value JSON cannot hold."""
+    problems: list[tuple[list[PathSegment], str]] = []
+
+    def convert(value: Any, path: list[PathSegment]) -> Any:
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    problems.append(([*path, str(key)], f"key {key!r} is not text; quote it"))
+                    key = str(key)
+                out[key] = convert(item, [*path, key])
+            return out
+        if isinstance(value, list):
+            return [convert(item, [*path, index]) for index, item in enumerate(value)]
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append((path, f"{value} is not a number JSON can hold"))
+            return None
+        if isinstance(value, (bytes, set, tuple)):
+            problems.append((path, f"YAML {type(value).__name__} values are not allowed in a brief"))
+            return None
+        return value
+
+    return convert(data, []), problems

@@ -1,0 +1,65 @@
+"""`brief` entry point. Subcommands are imported only when run, so `brief --help` stays fast."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from brief import __version__
+
+# name -> (module, attribute, one-line help shown by `brief --help` without importing the module)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "validate": ("brief.cli.validate_cmd", "validate", "Check brief files against the schema and the format's rules."),
+}
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[name]
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="brief", message="%(prog)s %(version)s")
+@click.option(
+    "-C", "directory", type=click.Path(file_okay=False, exists=True), metavar="DIR",
+    help="Run as if brief was started in DIR.",
+)
+def cli(directory: str | None) -> None:
+    """Validate, list, search and compare structured geopolitical and security briefs.
+
+    \b
+    Exit codes: 0 success; 1 problems found (invalid briefs, or no match);
+    2 usage or configuration error.
+    """
+    if directory:
+        os.chdir(directory)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    try:
+        return cli.main(args=argv, prog_name="brief")
+    except BrokenPipeError:
+        # `brief … | head`: the reader left; end quietly like other Unix tools
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,324 @@
+"""Reading brief files (YAML, Markdown with YAML front matter, JSON) into plain data.
+
+The fast path parses with PyYAML's C loader (or the json module) and nothing else: positions are only
+computed later, from `Source`, for files that turn out to have problems, so valid files pay nothing for them.
+Hostile input is bounded before the parser sees it: size, binary content, encoding, nesting depth and
+alias expansion.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Kind = Literal["yaml", "json", "markdown"]
+
+EXTENSIONS: dict[str, Kind] = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".md": "markdown"}
+
+MAX_BYTES = 4 * 1024 * 1024  # briefs are a few KB; anything this large is not a brief
+MAX_DEPTH = 64  # the format nests 5 levels deep; generous, and far below any recursion limit
+MAX_NODES = 200_000  # cap on nodes after alias expansion: defuses "billion laughs"
+
+# Leading indentation (with sequence dashes and complex-key marks) long enough to nest past MAX_DEPTH;
+# below it, block nesting cannot exceed the bound, so the exact scan is skipped.
+_DEEP_INDENT = re.compile(r"^[ \t?-]{%d,}" % MAX_DEPTH, re.MULTILINE)
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+class LoadError(Exception):
+    """A file that cannot be read as a brief at all. `line`/`column` are 1-based, 0 when unknown."""
+
+    def __init__(self, rule: str, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(slots=True)
+class Source:
+    """The decoded text a brief was parsed from, kept to locate problems after the fact."""
+
+    name: str
+    kind: Kind
+    text: str  # the YAML or JSON part (front matter only, for Markdown)
+    line_offset: int = 0  # lines in the file before `text` starts (the opening `---` of front matter)
+    body_line: int = 0  # 1-based line where a Markdown body starts
+
+
+@dataclass(slots=True)
+class Loaded:
+    data: Any
+    source: Source
+    has_duplicate_keys: bool = False
+
+
+def kind_for(name: str) -> Kind | None:
+    return EXTENSIONS.get(os.path.splitext(name)[1].lower())
+
+
+def read_file(path: str) -> bytes:
+    """Read a file within the size bound, without reading more than the bound."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise LoadError("unreadable", "is a directory") from None
+    except OSError as exc:
+        raise LoadError("unreadable", exc.strerror or str(exc)) from None
+    if len(raw) > MAX_BYTES:
+        raise LoadError("too-large", f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; not a brief")
+    return raw
+
+
+def decode(raw: bytes) -> str:
+    """Decode UTF-8 (a BOM is allowed and dropped); refuse binary content and invalid UTF-8 with a position."""
+    if b"\x00" in raw:
+        raise LoadError("binary-file", "binary file (contains NUL bytes); briefs are UTF-8 text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise LoadError(
+            "encoding", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line, column
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def load_bytes(raw: bytes, name: str, kind: Kind) -> Loaded:
+    return load_text(decode(raw), name, kind)
+
+
+def load_text(text: str, name: str, kind: Kind) -> Loaded:
+    """Parse decoded text as a brief of the given kind. Raises LoadError for unusable input."""
+    if not text.strip():
+        raise LoadError("empty-file", "empty file", 1, 1)
+    if kind == "json":
+        source = Source(name, kind, text)
+        data, duplicates = _parse_json(text)
+        return Loaded(_require_mapping(data, source), source, duplicates)
+    body: str | None = None
+    source = Source(name, kind, text)
+    if kind == "markdown":
+        source, body = _split_front_matter(text, name)
+    data, duplicates = _parse_yaml(source)
+    data = _require_mapping(data, source)
+    if body is not None:
+        if "body" in data:
+            raise LoadError(
+                "body-conflict",
+                "front matter has a 'body' field; in a .md file the body is the Markdown after the front matter",
+                *_key_position(source, "body"),
+            )
+        data["body"] = body
+    return Loaded(data, source, duplicates)
+
+
+def _require_mapping(data: Any, source: Source) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        what = "nothing" if data is None else f"a {_type_name(data)}"
+        raise LoadError("not-a-mapping", f"a brief must be a mapping of fields, found {what}", source.line_offset + 1, 1)
+    return data
+
+
+def _type_name(value: Any) -> str:
+    return {list: "list", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(value), "value")
+
+
+def _split_front_matter(text: str, name: str) -> tuple[Source, str]:
+    first_end = text.find("\n")
+    first = (text if first_end < 0 else text[:first_end]).rstrip("\r \t")
+    if first != "---":
+        raise LoadError(
+            "no-front-matter", "Markdown brief has no YAML front matter (the first line must be '---')", 1, 1
+        )
+    start = first_end + 1
+    match = _FRONT_MATTER_END.search(text, start)
+    if match is None:
+        raise LoadError("no-front-matter", "front matter is not closed by a '---' line", 1, 1)
+    front = text[start : match.start()]
+    after = text[match.end() :]
+    body_line = text.count("\n", 0, match.end()) + 2
+    if after.startswith("\r\n"):
+        after = after[2:]
+    elif after.startswith("\n"):
+        after = after[1:]
+    return Source(name, "markdown", front, line_offset=1, body_line=body_line), after
+
+
+# --- YAML -----------------------------------------------------------------------------------------------------
+
+
+_loader_class: Any = None
+
+
+def _fast_loader() -> Any:
+    """A C-backed safe loader that keeps timestamps as typed and notices duplicate keys, built once."""
+    global _loader_class
+    if _loader_class is None:
+        import yaml
+
+        class FastLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+            duplicates = False
+
+            def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+                mapping = super().construct_mapping(node, deep)
+                if len(mapping) != len(node.value):
+                    self.duplicates = True  # located precisely, with every occurrence, on the slow path
+                return mapping
+
+        def keep_as_typed(loader: Any, node: Any) -> str:
+            # JSON Schema has no date type: `date: 2021-09-15` stays the string the user typed.
+            return str(node.value)
+
+        FastLoader.add_constructor("tag:yaml.org,2002:timestamp", keep_as_typed)
+        _loader_class = FastLoader
+    return _loader_class
+
+
+def _needs_careful_scan(text: str) -> bool:
+    """Cheap tests that rule out deep nesting and alias bombs for ordinary files (a few microseconds)."""
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        return True
+    if "&" in text and "*" in text:
+        return True
+    return _DEEP_INDENT.search(text) is not None
+
+
+def _careful_scan(source: Source) -> None:
+    """Walk the parser's events (libyaml's parser is iterative) to bound depth and alias expansion."""
+    import yaml
+
+    depth = 0
+    sizes: dict[str, int] = {}  # anchor -> expanded node count
+    stack: list[tuple[str | None, int]] = []  # (anchor, node count so far) per open collection
+    total = 0
+    try:
+        for event in yaml.parse(source.text, Loader=yaml.CSafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise LoadError(
+                        "too-deep",
+                        f"nesting deeper than {MAX_DEPTH} levels; not a brief",
+                        *_mark(source, event.start_mark),
+                    )
+                stack.append((event.anchor, 1))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+                anchor, count = stack.pop()
+                if anchor:
+                    sizes[anchor] = count
+                if stack:
+                    parent_anchor, parent_count = stack[-1]
+                    stack[-1] = (parent_anchor, parent_count + count)
+            elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                count = sizes.get(event.anchor, 1) if isinstance(event, yaml.AliasEvent) else 1
+                if isinstance(event, yaml.ScalarEvent) and event.anchor:
+                    sizes[event.anchor] = 1
+                total += count
+                if total > MAX_NODES:
+                    raise LoadError(
+                        "alias-bomb",
+                        f"aliases expand to more than {MAX_NODES:,} values; refusing (a 'billion laughs' file?)",
+                        *_mark(source, event.start_mark),
+                    )
+                if stack:
+                    anchor, parent_count = stack[-1]
+                    stack[-1] = (anchor, parent_count + count)
+    except yaml.MarkedYAMLError:
+        return  # the real parse reports syntax errors with their position
+
+
+def _parse_yaml(source: Source) -> tuple[Any, bool]:
+    import yaml
+
+    if _needs_careful_scan(source.text):
+        _careful_scan(source)
+    loader = _fast_loader()(source.text)
+    try:
+        try:
+            data = loader.get_single_data()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or "invalid YAML"
+            if exc.context and exc.problem:
+                problem = f"{exc.problem} ({exc.context})"
+            where = _mark(source, mark) if mark is not None else (source.line_offset + 1, 1)
+            raise LoadError("yaml-syntax", f"YAML syntax error: {problem}", *where) from None
+        except yaml.YAMLError as exc:
+            raise LoadError("yaml-syntax", f"YAML error: {exc}", source.line_offset + 1, 1) from None
+        except RecursionError:
+            raise LoadError("too-deep", "nesting too deep; not a brief", source.line_offset + 1, 1) from None
+        return data, loader.duplicates
+    finally:
+        loader.dispose()
+
+
+def _mark(source: Source, mark: Any) -> tuple[int, int]:
+    return mark.line + 1 + source.line_offset, mark.column + 1
+
+
+def _key_position(source: Source, key: str) -> tuple[int, int]:
+    from brief.locate import locate
+
+    line, column, _ = locate(source, [key], key_only=True)
+    return line, column
+
+
+# --- JSON -----------------------------------------------------------------------------------------------------
+
+
+def _parse_json(text: str) -> tuple[Any, bool]:
+    import json
+
+    duplicates = False
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicates
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            duplicates = True
+        return result
+
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        _json_depth_scan(text)
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError as exc:
+        raise LoadError("json-syntax", f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise LoadError("too-deep", "nesting too deep; not a brief", 1, 1) from None
+    return data, duplicates
+
+
+def _json_depth_scan(text: str) -> None:
+    """Exact nesting depth of JSON text, skipping strings; refuses past MAX_DEPTH with a position."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for index, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, index) + 1
+                column = index - (text.rfind("\n", 0, index) + 1) + 1
+                raise LoadError("too-deep", f"nesting deeper than {MAX_DEPTH} levels; not a brief", line, column)
+        elif char in "]}":
+            depth -= 1

@@ -1,0 +1,88 @@
+"""The brief JSON Schema: finding the bundled one, loading a team's own, compiling it once per process."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from brief.diagnostics import ConfigError
+
+_HERE = Path(__file__).resolve().parent
+
+
+def bundled_schema_path() -> Path:
+    """The schema shipped in the wheel, or the repository's `schemas/` in a source checkout."""
+    for candidate in (_HERE / "schemas" / "brief.schema.json", _HERE.parents[1] / "schemas" / "brief.schema.json"):
+        if candidate.is_file():
+            return candidate
+    raise ConfigError("the bundled schema brief.schema.json is missing from this installation")
+
+
+def load_schema(path: str | Path | None = None) -> dict[str, Any]:
+    """Read a schema file; raises ConfigError (not a traceback) for anything unusable."""
+    schema_path = Path(path) if path is not None else bundled_schema_path()
+    try:
+        text = schema_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{schema_path}: cannot read schema: {exc}") from None
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{schema_path}:{exc.lineno}:{exc.colno}: schema is not valid JSON: {exc.msg}") from None
+    if not isinstance(schema, dict):
+        raise ConfigError(f"{schema_path}: schema must be a JSON object")
+    return schema
+
+
+class CompiledSchema:
+    """A schema with its fast validator. Formats are enforced; unknown formats and remote refs are refused."""
+
+    def __init__(self, schema: dict[str, Any], name: str = "schema") -> None:
+        import jsonschema_rs
+
+        self.schema = schema
+        self.name = name
+        try:
+            jsonschema_rs.meta.validate(schema)
+        except jsonschema_rs.ValidationError as exc:
+            where = "/".join(str(p) for p in exc.instance_path) or "top level"
+            raise ConfigError(f"{name}: not a valid JSON Schema ({where}): {exc.message}") from None
+        except Exception as exc:  # jsonschema_rs raises ValueError/ReferencingError for unsupported drafts
+            raise ConfigError(f"{name}: cannot use schema: {exc}") from None
+        try:
+            self.validator = jsonschema_rs.validator_for(
+                schema, validate_formats=True, ignore_unknown_formats=False, offline=True
+            )
+        except Exception as exc:
+            # e.g. a format brief cannot check, or a $ref it would have to download: refuse, never skip
+            raise ConfigError(f"{name}: cannot use schema: {exc}") from None
+
+    def resolve(self, schema_path: list[str | int]) -> Any:
+        """The schema node at an absolute schema path (as jsonschema_rs reports it), or None."""
+        node: Any = self.schema
+        for segment in schema_path:
+            if isinstance(node, dict) and segment in node:
+                node = node[segment]
+            elif isinstance(node, list) and isinstance(segment, int) and segment < len(node):
+                node = node[segment]
+            else:
+                return None
+        return node
+
+    @cached_property
+    def country_codes(self) -> frozenset[str]:
+        node = self.schema.get("$defs", {}).get("country", {})
+        return frozenset(node.get("enum", ()))
+
+
+_compiled: dict[str | None, CompiledSchema] = {}
+
+
+def compiled(path: str | None = None) -> CompiledSchema:
+    """One compiled schema per path per process (worker processes call this once each)."""
+    if path not in _compiled:
+        name = path if path is not None else "brief.schema.json"
+        _compiled[path] = CompiledSchema(load_schema(path), name)
+    return _compiled[path]
