@@ -50,14 +50,15 @@ class CompiledSchema:
             where = "/".join(str(p) for p in exc.instance_path) or "top level"
             raise ConfigError(f"{name}: not a valid JSON Schema ({where}): {exc.message}") from None
         except Exception as exc:  # jsonschema_rs raises ValueError/ReferencingError for unsupported drafts
-            raise ConfigError(f"{name}: cannot use schema: {exc}") from None
+            raise ConfigError(f"{name}: cannot use schema: {(str(exc).strip().splitlines() or ['?'])[0]}") from None
         try:
             self.validator = jsonschema_rs.validator_for(
                 schema, validate_formats=True, ignore_unknown_formats=False, offline=True
             )
         except Exception as exc:
             # e.g. a format brief cannot check, or a $ref it would have to download: refuse, never skip
-            raise ConfigError(f"{name}: cannot use schema: {exc}") from None
+            message = getattr(exc, "message", None) or (str(exc).strip().splitlines() or ["?"])[0]
+            raise ConfigError(f"{name}: cannot use schema: {message}") from None
 
     def resolve(self, schema_path: list[str | int]) -> Any:
         """The schema node at an absolute schema path (as jsonschema_rs reports it), or None."""

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from brief.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def run(*args: str, input: str | bytes | None = None) -> Result:
+    """Run the CLI in-process, as a user would type it (no colour: output is not a terminal)."""
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def run_process(*args: str, cwd: Path | None = None, input: bytes | None = None, timeout: float = 60,
+                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `brief` console script in a separate process (end to end)."""
+    exe = Path(sys.executable).with_name("brief")
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(
+        [str(exe), *args], cwd=cwd, input=input, capture_output=True, timeout=timeout, env=full_env, check=False
+    )  # type: ignore[call-overload]
+
+
+@pytest.fixture
+def in_data(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(DATA)
+    return DATA
