@@ -19,8 +19,13 @@ def run(*args: str, input: str | bytes | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
-def run_process(*args: str, cwd: Path | None = None, input: bytes | None = None, timeout: float = 60,
-                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_process(
+    *args: str,
+    cwd: Path | None = None,
+    input: bytes | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the real `brief` console script in a separate process (end to end)."""
     exe = Path(sys.executable).with_name("brief")
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}

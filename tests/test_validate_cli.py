@@ -24,7 +24,11 @@ def test_json_format_is_one_document_with_locations(in_data: Path) -> None:
     assert (document["files_checked"], document["files_invalid"], document["error_count"]) == (2, 1, 9)
     first = document["errors"][0]
     assert first == {
-        "file": "invalid/references.yaml", "line": 5, "column": 10, "path": "$.updated", "rule": "date-order",
+        "file": "invalid/references.yaml",
+        "line": 5,
+        "column": 10,
+        "path": "$.updated",
+        "rule": "date-order",
         "message": "updated 2022-02-01 is before the brief's date 2022-03-01",
     }
     assert result.exit_code == 1

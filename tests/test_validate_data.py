@@ -36,6 +36,7 @@ def test_one_broken_file_never_hides_the_others(in_data: Path) -> None:
     result = run("validate", "invalid", "valid")
     files_reported = {line.split(":")[0] for line in result.output.splitlines()[:-1]}
     assert files_reported == {f"invalid/{name}" for name in INVALID}
-    assert result.output.splitlines()[-1] == f"Checked {len(INVALID) + len(VALID)} files: " \
-        f"{len(INVALID)} invalid, {sum(len((DATA / 'expected' / f'{n}.txt').read_text().splitlines()) - 1 for n in INVALID)} errors."
+    errors = sum(len((DATA / "expected" / f"{n}.txt").read_text().splitlines()) - 1 for n in INVALID)
+    summary = f"Checked {len(INVALID) + len(VALID)} files: {len(INVALID)} invalid, {errors} errors."
+    assert result.output.splitlines()[-1] == summary
     assert result.exit_code == 1

@@ -64,8 +64,14 @@ class BriefIds:
             line, column = _id_position(result.file)
             there = _id_position(first)
             result.diagnostics.append(
-                Diagnostic(result.file, line, column, "$.id", "duplicate-brief-id",
-                           f"brief id '{result.brief_id}' is also used by {first}:{there[0]}:{there[1]}")
+                Diagnostic(
+                    result.file,
+                    line,
+                    column,
+                    "$.id",
+                    "duplicate-brief-id",
+                    f"brief id '{result.brief_id}' is also used by {first}:{there[0]}:{there[1]}",
+                )
             )
 
 

@@ -13,11 +13,13 @@ from typing import Any
 
 from brief import loading, rules
 from brief.diagnostics import Diagnostic, FileResult
-from brief.loading import Kind, LoadError, Loaded
+from brief.loading import Kind, Loaded, LoadError
 from brief.locate import Locator, PathSegment, json_path
 from brief.schema import CompiledSchema, compiled
 
-_YAML_BOOLEAN_WORDS = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$")
+_YAML_BOOLEAN_WORDS = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$"
+)
 
 
 def normalise(data: dict[str, Any], codes: frozenset[str]) -> None:
@@ -89,8 +91,14 @@ class Checker:
         found: list[Diagnostic] = []
         for path, key, line, column, first_line in locator.duplicate_keys():
             found.append(
-                Diagnostic(name, line, column, json_path([*path, key]), "duplicate-key",
-                           f"duplicate key '{key}' (first at line {first_line}); only the last one would count")
+                Diagnostic(
+                    name,
+                    line,
+                    column,
+                    json_path([*path, key]),
+                    "duplicate-key",
+                    f"duplicate key '{key}' (first at line {first_line}); only the last one would count",
+                )
             )
         data, type_problems = _jsonable(loaded.data)
         for path, message in type_problems:
@@ -122,8 +130,14 @@ class Checker:
             for key in details.get("unexpected", []):
                 line, column, _ = locator.locate([*path, key], key_only=True)
                 out.append(
-                    Diagnostic(name, line, column, json_path([*path, key]), rule,
-                               f"unknown field '{key}'{_did_you_mean(str(key), known)}")
+                    Diagnostic(
+                        name,
+                        line,
+                        column,
+                        json_path([*path, key]),
+                        rule,
+                        f"unknown field '{key}'{_did_you_mean(str(key), known)}",
+                    )
                 )
             return out
         line, column, raw = locator.locate(path)
@@ -192,11 +206,11 @@ def _type_message(value: Any, raw: str | None, shown: str, types: list[str]) -> 
     message = f"expected {expected}, got {actual} {shown}"
     if "string" in types and raw is not None and raw[:1] not in "\"'":
         if isinstance(value, bool) and _YAML_BOOLEAN_WORDS.match(raw):
-            message += f" (YAML reads unquoted {raw} as a boolean; quote it: \"{raw}\")"
+            message += f' (YAML reads unquoted {raw} as a boolean; quote it: "{raw}")'
         elif isinstance(value, (int, float)) and str(value) != raw:
-            message += f" (YAML reads unquoted {raw} as the number {value}; quote it: \"{raw}\")"
+            message += f' (YAML reads unquoted {raw} as the number {value}; quote it: "{raw}")'
         elif isinstance(value, (int, float)):
-            message += f" (quote it: \"{raw}\")"
+            message += f' (quote it: "{raw}")'
         elif value is None:
             message += " (an empty value is null in YAML; quote it or remove the field)"
     return message

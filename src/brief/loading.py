@@ -23,7 +23,7 @@ MAX_NODES = 200_000  # cap on nodes after alias expansion: defuses "billion laug
 
 # Leading indentation (with sequence dashes and complex-key marks) long enough to nest past MAX_DEPTH;
 # below it, block nesting cannot exceed the bound, so the exact scan is skipped.
-_DEEP_INDENT = re.compile(r"^[ \t?-]{%d,}" % MAX_DEPTH, re.MULTILINE)
+_DEEP_INDENT = re.compile(rf"^[ \t?-]{{{MAX_DEPTH},}}", re.MULTILINE)
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
@@ -124,7 +124,9 @@ def load_text(text: str, name: str, kind: Kind) -> Loaded:
 def _require_mapping(data: Any, source: Source) -> dict[str, Any]:
     if not isinstance(data, dict):
         what = "nothing" if data is None else f"a {_type_name(data)}"
-        raise LoadError("not-a-mapping", f"a brief must be a mapping of fields, found {what}", source.line_offset + 1, 1)
+        raise LoadError(
+            "not-a-mapping", f"a brief must be a mapping of fields, found {what}", source.line_offset + 1, 1
+        )
     return data
 
 

@@ -7,14 +7,49 @@ from functools import cache
 
 # Short names people type that ISO's lists spell differently.
 _EXTRA_NAMES = {
-    "russia": "RU", "russie": "RU", "iran": "IR", "syria": "SY", "syrie": "SY", "ivory coast": "CI",
-    "cote d'ivoire": "CI", "south korea": "KR", "coree du sud": "KR", "north korea": "KP", "coree du nord": "KP",
-    "laos": "LA", "vietnam": "VN", "viet nam": "VN", "moldova": "MD", "moldavie": "MD", "tanzania": "TZ",
-    "tanzanie": "TZ", "bolivia": "BO", "bolivie": "BO", "venezuela": "VE", "turkey": "TR", "turquie": "TR",
-    "czech republic": "CZ", "republique tcheque": "CZ", "dr congo": "CD", "drc": "CD", "rdc": "CD",
-    "congo-kinshasa": "CD", "congo-brazzaville": "CG", "uk": "GB", "united kingdom": "GB", "royaume-uni": "GB",
-    "usa": "US", "united states": "US", "etats-unis": "US", "car": "CF", "rca": "CF", "palestine": "PS",
-    "micronesia": "FM", "vatican": "VA", "kosovo": "XK", "taiwan": "TW",
+    "russia": "RU",
+    "russie": "RU",
+    "iran": "IR",
+    "syria": "SY",
+    "syrie": "SY",
+    "ivory coast": "CI",
+    "cote d'ivoire": "CI",
+    "south korea": "KR",
+    "coree du sud": "KR",
+    "north korea": "KP",
+    "coree du nord": "KP",
+    "laos": "LA",
+    "vietnam": "VN",
+    "viet nam": "VN",
+    "moldova": "MD",
+    "moldavie": "MD",
+    "tanzania": "TZ",
+    "tanzanie": "TZ",
+    "bolivia": "BO",
+    "bolivie": "BO",
+    "venezuela": "VE",
+    "turkey": "TR",
+    "turquie": "TR",
+    "czech republic": "CZ",
+    "republique tcheque": "CZ",
+    "dr congo": "CD",
+    "drc": "CD",
+    "rdc": "CD",
+    "congo-kinshasa": "CD",
+    "congo-brazzaville": "CG",
+    "uk": "GB",
+    "united kingdom": "GB",
+    "royaume-uni": "GB",
+    "usa": "US",
+    "united states": "US",
+    "etats-unis": "US",
+    "car": "CF",
+    "rca": "CF",
+    "palestine": "PS",
+    "micronesia": "FM",
+    "vatican": "VA",
+    "kosovo": "XK",
+    "taiwan": "TW",
 }
 
 
@@ -34,6 +69,7 @@ def _lookup() -> dict[str, str]:
     try:
         french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"]).gettext
     except OSError:  # a pycountry build without locales: English names still work
+
         def french(name: str) -> str:
             return name
 

@@ -64,9 +64,9 @@ class CompiledSchema:
         """The schema node at an absolute schema path (as jsonschema_rs reports it), or None."""
         node: Any = self.schema
         for segment in schema_path:
-            if isinstance(node, dict) and segment in node:
-                node = node[segment]
-            elif isinstance(node, list) and isinstance(segment, int) and segment < len(node):
+            if (isinstance(node, dict) and segment in node) or (
+                isinstance(node, list) and isinstance(segment, int) and segment < len(node)
+            ):
                 node = node[segment]
             else:
                 return None

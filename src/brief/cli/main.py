@@ -39,7 +39,10 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="brief", message="%(prog)s %(version)s")
 @click.option(
-    "-C", "directory", type=click.Path(file_okay=False, exists=True), metavar="DIR",
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False, exists=True),
+    metavar="DIR",
     help="Run as if brief was started in DIR.",
 )
 def cli(directory: str | None) -> None:

@@ -29,9 +29,7 @@ class Summary:
         files = f"{self.files} file{'s' if self.files != 1 else ''}"
         if not self.invalid:
             return f"Checked {files}: all valid."
-        return (
-            f"Checked {files}: {self.invalid} invalid, {self.errors} error{'s' if self.errors != 1 else ''}."
-        )
+        return f"Checked {files}: {self.invalid} invalid, {self.errors} error{'s' if self.errors != 1 else ''}."
 
 
 class Reporter:

@@ -14,7 +14,11 @@ from brief.diagnostics import ConfigError, FileResult
 @click.command()
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option(
-    "--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
     help="text for people, json for programs, github for GitHub Actions annotations.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code tells.")
@@ -22,11 +26,18 @@ from brief.diagnostics import ConfigError, FileResult
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [default: all cores].")
 @click.option(
-    "--stdin-filename", metavar="NAME", help="Name (and so format, by extension) of the brief read from '-'.",
+    "--stdin-filename",
+    metavar="NAME",
+    help="Name (and so format, by extension) of the brief read from '-'.",
 )
 def validate(
-    paths: tuple[str, ...], output_format: str, quiet: bool, schema_path: str | None, exclude: tuple[str, ...],
-    jobs: int | None, stdin_filename: str | None,
+    paths: tuple[str, ...],
+    output_format: str,
+    quiet: bool,
+    schema_path: str | None,
+    exclude: tuple[str, ...],
+    jobs: int | None,
+    stdin_filename: str | None,
 ) -> None:
     """Check brief files (YAML, Markdown front matter, JSON) against the schema and the rules.
 
