@@ -813,12 +813,12 @@ def _fold(text: str) -> str:
 
 # Sanity: the non-Wagner pools never mention Wagner.
 def _pool_text(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=lambda o: o.__dict__)
+    return json.dumps(obj, ensure_ascii=False, default=lambda o: [v for k, v in vars(o).items() if k != "wagner"])
 
 
 assert not _WAGNER_RE.search(_fold(_pool_text([THEMES, SENTENCES, KEY_JUDGMENTS, RATIONALES, FACTORS,
                                                 CHANGES, PUBLISHERS, SOURCE_TITLES, AUTHORS, PLACES,
-                                                [a for k, a in A.items() if k not in WAGNER_ONLY]]))))
+                                                [a for k, a in A.items() if k not in WAGNER_ONLY]])))
 
 # ---------------------------------------------------------------------------
 # Brief construction
@@ -1048,6 +1048,7 @@ def _build(i: int, seed: int, wagner: bool) -> dict:
     if rng.random() < 0.1:
         brief["x-desk"] = rng.choice(["sahel", "west-africa", "russia-watch"])
     brief["body"] = "\n\n".join(paragraphs) + "\n"
+    brief["_sections"] = paragraphs
     brief["_target"] = int(rng.triangular(MIN_BYTES + 150, MAX_BYTES - 100, 3300))
     brief["_rng"] = rng
     return brief
@@ -1065,7 +1066,7 @@ def _referenced_actors(b: dict) -> set:
 
 def _shrink(b: dict, wagner: bool) -> bool:
     """Remove one optional element; return False if nothing more can go."""
-    body = b["body"].split("\n\n")
+    body = b["_sections"]
     if len(b["positions"]) > 3:
         b["positions"].pop()
         return True
@@ -1091,7 +1092,7 @@ def _shrink(b: dict, wagner: bool) -> bool:
             if not body[k].startswith("## ") or "Wagner" in body[k]:
                 continue
             del body[k]
-            b["body"] = "\n\n".join(body).rstrip("\n") + "\n"
+            b["body"] = "\n\n".join(body) + "\n"
             return True
     for a in b["actors"]:
         if "description" in a:
@@ -1111,8 +1112,8 @@ def _grow(b: dict) -> None:
     a, bb = rng.sample(names, 2)
     c = {"a": a, "b": bb, "place": rng.choice(PLACES), "n": rng.randint(3, 240), "month": str(b["date"].year),
          "pub": b["sources"][0]["publisher"]}
-    sents = " ".join(_fmt(s[li], c) for s in rng.sample(SENTENCES, 3))
-    b["body"] = b["body"].rstrip("\n") + "\n\n" + sents + "\n"
+    b["_sections"].append(" ".join(_fmt(s[li], c) for s in rng.sample(SENTENCES, 3)))
+    b["body"] = "\n\n".join(b["_sections"]) + "\n"
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,29 @@
+"""Start-up budget: `brief --help` and `--version` must not import the heavy modules (brief runs thousands
+of times in CI)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("jsonschema", "jsonschema_rs", "yaml", "tabulate", "sqlite3", "pycountry", "multiprocessing")
+
+PROBE = """
+import sys
+from brief.cli.main import main
+try:
+    main({args!r})
+except SystemExit:
+    pass
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})
+print('HEAVY=' + ','.join(heavy))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["validate", "--help"]])
+def test_light_commands_import_no_heavy_module(args: list[str]) -> None:
+    code = PROBE.format(args=args, heavy=set(HEAVY))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "HEAVY="
