@@ -9,7 +9,10 @@ from brief.rules import RULES, check
 
 def brief(**fields: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "actors": [{"id": "france", "name": "France", "kind": "state"}, {"id": "mali", "name": "Mali", "kind": "state"}],
+        "actors": [
+            {"id": "france", "name": "France", "kind": "state"},
+            {"id": "mali", "name": "Mali", "kind": "state"},
+        ],
         "issues": [{"id": "wagner-deal", "statement": "A Mali–Wagner security partnership"}],
         "sources": [{"id": "reuters", "title": "Deal close"}],
     }
