@@ -14,6 +14,8 @@ from brief import __version__
 # name -> (module, attribute, one-line help shown by `brief --help` without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("brief.cli.validate_cmd", "validate", "Check brief files against the schema and the format's rules."),
+    "show": ("brief.cli.show_cmd", "show", "Show one brief, readably or as JSON, YAML or Markdown."),
+    "compare": ("brief.cli.compare_cmd", "compare", "Compare actors' positions on issues, in one brief or over time."),
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
