@@ -14,6 +14,9 @@ from brief import __version__
 # name -> (module, attribute, one-line help shown by `brief --help` without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("brief.cli.validate_cmd", "validate", "Check brief files against the schema and the format's rules."),
+    "list": ("brief.cli.list_cmd", "list_", "List briefs, filtered on any metadata field."),
+    "search": ("brief.cli.search_cmd", "search", "Search briefs: ranked, accent-insensitive, with metadata terms."),
+    "index": ("brief.cli.index_cmd", "index", "Rebuild the collection's index and report its counts."),
     "show": ("brief.cli.show_cmd", "show", "Show one brief, readably or as JSON, YAML or Markdown."),
     "compare": ("brief.cli.compare_cmd", "compare", "Compare actors' positions on issues, in one brief or over time."),
 }

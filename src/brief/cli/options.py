@@ -1,0 +1,123 @@
+"""Options shared by the reading commands (as sqlite-utils' output_options): collection, filters, output."""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from brief.cli.main import EXIT_USAGE
+
+if TYPE_CHECKING:
+    from brief.index import Index
+    from brief.query import Filters
+
+
+class WhereType(click.ParamType):
+    name = "FIELD=VALUE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
+        if isinstance(value, tuple):
+            return value
+        field, sep, wanted = str(value).partition("=")
+        if not sep or not field.strip() or not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*", field.strip()):
+            self.fail(f"{value!r} is not FIELD=VALUE (for example actors.kind=private-military-company)", param, ctx)
+        return field.strip(), wanted.strip()
+
+
+class PartialDate(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(value)):
+            self.fail(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD", param, ctx)
+        return str(value)
+
+
+class TableFormat(click.ParamType):
+    """Any tabulate style; checked lazily so that --help does not import tabulate."""
+
+    name = "STYLE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from tabulate import tabulate_formats
+
+        if value not in tabulate_formats:
+            self.fail(
+                f"{value!r} is not a tabulate style; choose from {', '.join(sorted(tabulate_formats))}", param, ctx
+            )
+        return str(value)
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--nation/--region/… filters; OR within a field, AND across fields."""
+    options = [
+        click.option("--nation", "nations", multiple=True, help="ISO code or English/French name (repeatable)."),
+        click.option("--region", "regions", multiple=True, help="Region, e.g. sahel (repeatable)."),
+        click.option("--domain", "domains", multiple=True, help="Domain, e.g. defence-security (repeatable)."),
+        click.option("--tag", "tags", multiple=True, help="Tag (repeatable)."),
+        click.option("--actor", "actors", multiple=True, help="Actor id, name or alias; accents and case ignored."),
+        click.option("--issue", "issues", multiple=True, help="Issue id (repeatable)."),
+        click.option("--lang", "langs", multiple=True, help="Language code, e.g. fr (repeatable)."),
+        click.option("--author", "authors", multiple=True, help="Author name or part of it (repeatable)."),
+        click.option("--since", type=PartialDate(), help="Briefs dated on or after DATE (YYYY[-MM[-DD]])."),
+        click.option("--until", type=PartialDate(), help="Briefs dated on or before DATE (a year includes all of it)."),
+        click.option(
+            "--where", "where", multiple=True, type=WhereType(), help="Any schema field, e.g. actors.kind=party."
+        ),
+        click.option("--invalid", is_flag=True, help="Only briefs with validation errors."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def collection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--no-refresh", is_flag=True, help="Use the index as it is, without checking the files (CI, network drives)."
+    )(command)
+    return click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="[PATH]...")(command)
+
+
+def filters_from(kwargs: dict[str, Any]) -> Filters:
+    from brief.query import Filters
+
+    return Filters(
+        nations=list(kwargs.pop("nations", ())), regions=list(kwargs.pop("regions", ())),
+        domains=list(kwargs.pop("domains", ())), tags=list(kwargs.pop("tags", ())),
+        actors=list(kwargs.pop("actors", ())), issues=list(kwargs.pop("issues", ())),
+        langs=list(kwargs.pop("langs", ())), authors=list(kwargs.pop("authors", ())),
+        since=kwargs.pop("since", None), until=kwargs.pop("until", None), where=list(kwargs.pop("where", ())),
+        invalid=bool(kwargs.pop("invalid", False)),
+    )  # fmt: skip
+
+
+def open_collection(paths: tuple[str, ...], no_refresh: bool) -> Index:
+    """The refreshed index of the collection; repairs are announced on stderr in one line each."""
+    from brief.config import collection
+    from brief.index import open_index
+
+    def notify(message: str) -> None:
+        click.echo(f"brief: notice: {message}", err=True)
+
+    return open_index(collection(paths), refresh=not no_refresh, notify=notify)
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Domain errors become one line on stderr and exit code 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from brief.diagnostics import BriefError
+
+        try:
+            return command(*args, **kwargs)
+        except BriefError as exc:
+            click.echo(f"brief: error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+
+    return wrapper

@@ -1,0 +1,87 @@
+"""`brief search`: ranked full-text search with metadata terms, from the index."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from brief.cli.main import EXIT_PROBLEMS
+from brief.cli.options import (
+    TableFormat,
+    collection_options,
+    filter_options,
+    filters_from,
+    handle_errors,
+    open_collection,
+)
+from brief.cli.output import neutralise, use_colour
+from brief.cli.tables import RECORD_FORMATS, display_path, render_records
+
+
+@click.command()
+@click.argument("query")
+@collection_options
+@filter_options
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="0 for every hit.")
+@click.option("--sort", type=click.Choice(["score", "date", "title", "id"]), default="score", show_default=True)
+@click.option("-r", "--reverse", is_flag=True, help="Reverse the order (with --sort date|title|id).")
+@click.option("--format", "fmt", type=click.Choice(RECORD_FORMATS), default="table", show_default=True)
+@click.option("--tablefmt", type=TableFormat(), help="tabulate style for --format table.")
+@handle_errors
+def search(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sort: str, reverse: bool, fmt: str,
+           tablefmt: str | None, **kwargs: Any) -> None:  # fmt: skip
+    """Search briefs: ranked, case- and accent-insensitive (maiga finds Maïga).
+
+    \b
+    QUERY words are ANDed; also:
+      "choguel maiga"     a phrase          wagner OR africa-corps   either
+      -term, NOT term     exclude           sahel*                   prefix
+      title:, summary:, body:, judgment:    search one field
+      nation:ML region:sahel domain:… tag:… actor:france issue:… lang:fr
+      author:… stance:opposes date:2021..2022 since:2022 until:2023-06 id:…
+      -tag:draft          exclude briefs with that metadata
+    The list filters (--nation, …) apply too. Exit codes like grep:
+    0 at least one hit, 1 none, 2 error.
+    """
+    from brief.query import HIGHLIGHT_END, HIGHLIGHT_START, normalise_filters, parse_search, suggestions
+    from brief.query import search as run_search
+
+    parsed = parse_search(query)
+    index = open_collection(paths, no_refresh)
+    schema = index.collection.schema
+    filters = normalise_filters(filters_from(kwargs), schema)
+    parsed.include = normalise_filters(parsed.include, schema)
+    parsed.exclude = [normalise_filters(f, schema) for f in parsed.exclude]
+    want_snippets = fmt not in ("ids", "csv") or fmt == "csv"
+    results = run_search(index.db, parsed, filters, limit=limit or None, snippets=want_snippets and fmt != "ids",
+                         sort=None if sort == "score" else sort, reverse=reverse)  # fmt: skip
+    if not results:
+        near = suggestions(index.db, parsed.words)
+        hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+        click.echo(f"brief: no brief matches {query!r}{hint}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    colour = fmt == "table" and use_colour(sys.stdout)
+    for record in results:
+        record["path"] = display_path(record["path"])
+        snippet = neutralise(record.pop("snippet", "") or "")
+        if fmt == "table":
+            start, end = ("\x1b[1;33m", "\x1b[0m") if colour else ("", "")
+            record["snippet"] = snippet.replace(HIGHLIGHT_START, start).replace(HIGHLIGHT_END, end)
+        else:
+            record["snippet"] = snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
+            record["highlights"] = _highlights(snippet)
+        record["field"] = ", ".join(record.get("fields") or [])
+    columns = ["id", "date", "score", "field", "snippet"] if fmt != "csv" else ["id", "date", "score", "field",
+                                                                                 "title", "path", "snippet"]  # fmt: skip
+    render_records(results, columns, fmt, sys.stdout, tablefmt, fit="snippet")
+
+
+def _highlights(snippet: str) -> list[str]:
+    """The matched words of a snippet (for json consumers that do their own highlighting)."""
+    import re
+
+    from brief.query import HIGHLIGHT_END, HIGHLIGHT_START
+
+    return re.findall(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_END}", snippet)

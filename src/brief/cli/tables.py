@@ -1,0 +1,79 @@
+"""Rendering lists of records: table (any tabulate style), json, jsonl, csv, markdown, ids."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from brief.cli.output import neutralise
+
+RECORD_FORMATS = ("table", "json", "jsonl", "csv", "markdown", "ids")
+
+
+def display_path(path: str | None) -> str | None:
+    """Paths relative to the current folder when they are inside it, as the user typed them."""
+    if path is None:
+        return None
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return neutralise(str(value))
+
+
+def render_records(
+    records: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, stream: TextIO, tablefmt: str | None = None,
+    headers: dict[str, str] | None = None, fit: str | None = None,
+) -> None:  # fmt: skip
+    """Write records in the chosen format. `columns` choose and order table/csv columns; json keeps all public
+    keys. `fit` names a column to shorten so a table fits the terminal."""
+    public = [{k: v for k, v in record.items() if not k.startswith("_")} for record in records]
+    if fmt == "json":
+        stream.write(json.dumps(public, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        for record in public:
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt == "ids":
+        for record in public:
+            stream.write(f"{neutralise(str(record.get('id') or record.get('path')))}\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(columns)
+        for record in public:
+            writer.writerow([_cell(record.get(c)) for c in columns])
+    else:
+        from tabulate import tabulate
+
+        style = "github" if fmt == "markdown" else (tablefmt or "simple")
+        rows = [[_cell(record.get(c)) for c in columns] for record in public]
+        if fmt == "markdown":
+            rows = [[value.replace("|", "\\|") for value in row] for row in rows]
+        names = [(headers or {}).get(c, c) for c in columns]
+        if fit and fmt == "table" and rows and stream_is_terminal(stream):
+            index = list(columns).index(fit)
+            width = shutil.get_terminal_size((100, 24)).columns
+            others = sum(max(len(names[i]), *(len(r[i]) for r in rows)) + 2 for i in range(len(columns)) if i != index)
+            room = max(20, width - others - 2)
+            for row in rows:
+                if len(row[index]) > room:
+                    row[index] = row[index][: room - 1] + "…"
+        stream.write(tabulate(rows, headers=names, tablefmt=style, disable_numparse=True) + "\n")
+
+
+def stream_is_terminal(stream: TextIO) -> bool:
+    return hasattr(stream, "isatty") and stream.isatty()

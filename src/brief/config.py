@@ -1,0 +1,111 @@
+"""Which briefs make up "the collection": the nearest `brief.toml` or `[tool.brief]` table of `pyproject.toml`.
+
+```toml
+# brief.toml (or [tool.brief] in pyproject.toml), searched upward from the current folder
+paths = ["briefs/"]          # files or folders, relative to this file
+schema = "schemas/team.json" # optional: a stricter schema
+cache = ".brief-cache"       # optional: where the index lives (default: the user's cache folder)
+exclude = ["drafts/*"]       # optional: globs to skip
+```
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from brief.diagnostics import ConfigError
+
+CONFIG_NAMES = ("brief.toml", "pyproject.toml")
+
+
+@dataclass
+class Collection:
+    paths: list[str]  # absolute
+    schema: str | None = None
+    cache_dir: str | None = None
+    exclude: list[str] = field(default_factory=list)
+    config_file: str | None = None
+
+    def index_path(self) -> Path:
+        """One index per collection (its paths and schema), in the cache folder unless configured."""
+        key = hashlib.sha256("\0".join([*sorted(self.paths), self.schema or ""]).encode()).hexdigest()[:16]
+        base = Path(self.cache_dir) if self.cache_dir else default_cache_dir()
+        return base / f"index-{key}.sqlite"
+
+
+def default_cache_dir() -> Path:
+    override = os.environ.get("BRIEF_CACHE_DIR")
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "brief"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+
+
+def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest configuration upward from `start`: a brief.toml, or a pyproject.toml with [tool.brief]."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        brief_toml = candidate / "brief.toml"
+        if brief_toml.is_file():
+            return brief_toml, _read_toml(brief_toml)
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("brief")
+            if isinstance(table, dict):
+                return pyproject, table
+    return None
+
+
+def _strings(value: Any, key: str, where: Path) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return value
+    raise ConfigError(f"{where}: '{key}' must be a string or a list of strings")
+
+
+def collection(paths: tuple[str, ...] | list[str] = (), start: Path | None = None) -> Collection:
+    """The collection for a command: the PATH arguments if any, else the configuration's, else the current folder.
+
+    The configuration's schema, cache and exclusions apply in both cases.
+    """
+    found = find_config(start)
+    config: dict[str, Any] = {}
+    config_file: Path | None = None
+    if found:
+        config_file, config = found
+    base = config_file.parent if config_file else (start or Path.cwd())
+    known = {"paths", "schema", "cache", "exclude"}
+    unknown = set(config) - known
+    if unknown and config_file:
+        raise ConfigError(
+            f"{config_file}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
+        )
+
+    def absolute(value: str) -> str:
+        return str((base / value).resolve())
+
+    if paths:
+        chosen = [str(Path(p).resolve()) for p in paths]
+    elif "paths" in config and config_file:
+        chosen = [absolute(p) for p in _strings(config["paths"], "paths", config_file)]
+    else:
+        chosen = [str((start or Path.cwd()).resolve())]
+    schema = absolute(config["schema"]) if isinstance(config.get("schema"), str) else None
+    cache = absolute(config["cache"]) if isinstance(config.get("cache"), str) else None
+    exclude = _strings(config.get("exclude", []), "exclude", config_file) if config_file else []
+    return Collection(chosen, schema, cache, exclude, str(config_file) if config_file else None)

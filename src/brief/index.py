@@ -1,0 +1,530 @@
+"""The collection index: an SQLite cache of every brief's metadata, actors, positions and full text.
+
+It can always be rebuilt from the files. Each command refreshes it cheaply: files whose size and mtime are
+unchanged are not read; changed ones are hashed, and only those whose content changed are parsed again;
+deleted ones are dropped. A full rebuild writes a new file and renames it into place (atomic); incremental
+updates are single transactions, so a killed process or a concurrent one never leaves a half-written index.
+An unreadable or outdated index is rebuilt, with a one-line notice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from brief.config import Collection
+from brief.loading import EXTENSIONS
+from brief.nations import fold
+
+INDEX_FORMAT = "3"  # bump when the tables below change: older indexes are rebuilt
+TOKENIZER = "unicode61 remove_diacritics 2"
+FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
+FTS_WEIGHTS = (10.0, 8.0, 4.0, 3.0, 1.0, 1.0)  # title and actors above summary above body (BM25 weights)
+LIST_FIELDS = ("nations", "regions", "domains", "tags", "authors")
+
+DDL = f"""
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE briefs(
+  rowid INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  id TEXT, title TEXT, date TEXT, updated TEXT, language TEXT, original_language TEXT, summary TEXT,
+  valid INTEGER NOT NULL,
+  error_count INTEGER NOT NULL,
+  errors TEXT NOT NULL,
+  data TEXT
+);
+CREATE INDEX briefs_id ON briefs(id);
+CREATE INDEX briefs_date ON briefs(date);
+CREATE TABLE brief_values(brief INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL);
+CREATE INDEX brief_values_lookup ON brief_values(field, fold);
+CREATE INDEX brief_values_brief ON brief_values(brief);
+CREATE TABLE actors(
+  brief INTEGER NOT NULL, actor_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT, country TEXT, aliases TEXT
+);
+CREATE INDEX actors_brief ON actors(brief);
+CREATE TABLE actor_names(brief INTEGER NOT NULL, actor_id TEXT NOT NULL, fold TEXT NOT NULL);
+CREATE INDEX actor_names_fold ON actor_names(fold);
+CREATE INDEX actor_names_brief ON actor_names(brief, actor_id);
+CREATE TABLE issues(brief INTEGER NOT NULL, issue_id TEXT NOT NULL, statement TEXT);
+CREATE INDEX issues_brief ON issues(brief);
+CREATE INDEX issues_id ON issues(issue_id);
+CREATE TABLE positions(
+  brief INTEGER NOT NULL, actor_id TEXT NOT NULL, issue_id TEXT NOT NULL, stance TEXT, basis TEXT,
+  confidence TEXT, salience REAL, power REAL, as_of TEXT, rationale TEXT, sources TEXT, change TEXT
+);
+CREATE INDEX positions_brief ON positions(brief);
+CREATE INDEX positions_issue ON positions(issue_id);
+CREATE TABLE sources(
+  brief INTEGER NOT NULL, source_id TEXT NOT NULL, title TEXT, publisher TEXT, url TEXT, date TEXT,
+  reliability TEXT, credibility INTEGER
+);
+CREATE INDEX sources_brief ON sources(brief);
+CREATE TABLE relations(brief INTEGER NOT NULL, a TEXT, b TEXT, kind TEXT, trend TEXT, factors TEXT);
+CREATE INDEX relations_brief ON relations(brief);
+CREATE TABLE brief_text(rowid INTEGER PRIMARY KEY, {", ".join(FTS_COLUMNS)});
+CREATE VIRTUAL TABLE fts USING fts5({", ".join(FTS_COLUMNS)}, content='brief_text', content_rowid='rowid',
+  tokenize='{TOKENIZER}');
+"""
+
+CHILD_TABLES = ("brief_values", "actors", "actor_names", "issues", "positions", "sources", "relations")
+
+
+@dataclass
+class RefreshStats:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rebuilt: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+
+@dataclass
+class Rows:
+    """Everything one file contributes to the index, built in a worker process."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    hash: str
+    brief: tuple[Any, ...] = ()
+    values: list[tuple[str, str, str]] = field(default_factory=list)
+    actors: list[tuple[Any, ...]] = field(default_factory=list)
+    actor_names: list[tuple[str, str]] = field(default_factory=list)
+    issues: list[tuple[Any, ...]] = field(default_factory=list)
+    positions: list[tuple[Any, ...]] = field(default_factory=list)
+    sources: list[tuple[Any, ...]] = field(default_factory=list)
+    relations: list[tuple[Any, ...]] = field(default_factory=list)
+    text: tuple[str, ...] = ()
+    touch_only: bool = False  # same content as indexed: only size/mtime change
+
+
+# --- finding files ------------------------------------------------------------------------------------------------
+
+
+def scan(paths: Iterable[str], exclude: Iterable[str] = ()) -> dict[str, tuple[int, int]]:
+    """Every brief file under `paths` with (size, mtime_ns): one stat each, nothing read."""
+    import fnmatch
+
+    patterns = list(exclude)
+    found: dict[str, tuple[int, int]] = {}
+
+    def skip(path: str, name: str) -> bool:
+        return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in patterns)
+
+    stack: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            stack.append(path)
+        elif os.path.isfile(path):
+            st = os.stat(path)
+            found[path] = (st.st_size, st.st_mtime_ns)
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    if not (patterns and skip(entry.path, name)):
+                        stack.append(entry.path)
+                elif os.path.splitext(name)[1].lower() in EXTENSIONS and not (patterns and skip(entry.path, name)):
+                    try:
+                        st = entry.stat()
+                    except OSError:
+                        continue
+                    found[entry.path] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+# --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
+
+_checker: Any = None
+
+
+def _init_worker(schema_path: str | None) -> None:
+    global _checker
+    from brief.checker import Checker
+
+    _checker = Checker(schema_path)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _strs(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
+    """Read, check and flatten one file. Invalid briefs are indexed too, with their errors."""
+    from brief import loading
+    from brief.diagnostics import Diagnostic
+
+    path, size, mtime_ns, known_hash = task
+    try:
+        raw = loading.read_file(path)
+    except loading.LoadError as exc:
+        raw = b""
+        error: Diagnostic | None = Diagnostic(path, 0, 0, "$", exc.rule, exc.message)
+    else:
+        error = None
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    rows = Rows(path, size, mtime_ns, digest)
+    if known_hash == digest and error is None:
+        rows.touch_only = True
+        return rows
+    if error is not None:
+        data, diagnostics = None, [error]
+    else:
+        kind = loading.kind_for(path) or "yaml"
+        data, result = _checker.load_bytes(raw, path, kind)
+        diagnostics = result.diagnostics
+    errors = json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False)
+    if data is None:
+        rows.brief = (path, size, mtime_ns, digest, None, None, None, None, None, None, None, 0, len(diagnostics),
+                      errors, None)  # fmt: skip
+        rows.text = ("",) * len(FTS_COLUMNS)
+        return rows
+    body = _text(data.get("body")) or ""
+    stored = {key: value for key, value in data.items() if key != "body"}
+    rows.brief = (
+        path, size, mtime_ns, digest, _text(data.get("id")), _text(data.get("title")), _text(data.get("date")),
+        _text(data.get("updated")), _text(data.get("language")), _text(data.get("original_language")),
+        _text(data.get("summary")), 0 if diagnostics else 1, len(diagnostics), errors,
+        json.dumps(stored, ensure_ascii=False, default=str),
+    )  # fmt: skip
+    for name in LIST_FIELDS:
+        for value in _strs(data.get(name)):
+            rows.values.append((name, value, fold(value)))
+    actor_text: list[str] = []
+    for actor in _dicts(data.get("actors")):
+        actor_id = _text(actor.get("id"))
+        name = _text(actor.get("name"))
+        if actor_id is None or name is None:
+            continue
+        aliases = _strs(actor.get("aliases"))
+        rows.actors.append(
+            (
+                actor_id,
+                name,
+                _text(actor.get("kind")),
+                _text(actor.get("country")),
+                json.dumps(aliases, ensure_ascii=False),
+            )
+        )
+        for label in {fold(actor_id), fold(name), *(fold(alias) for alias in aliases)}:
+            rows.actor_names.append((actor_id, label))
+        actor_text += [name, *aliases]
+    other: list[str] = [*_strs(data.get("tags")), *_strs(data.get("authors"))]
+    for issue in _dicts(data.get("issues")):
+        if isinstance(issue.get("id"), str):
+            rows.issues.append((issue["id"], _text(issue.get("statement"))))
+        other += [s for s in (_text(issue.get("statement")), _text(issue.get("description"))) if s]
+    for position in _dicts(data.get("positions")):
+        if not (isinstance(position.get("actor"), str) and isinstance(position.get("issue"), str)):
+            continue
+        rationale = _strs(position.get("rationale"))
+        rows.positions.append((
+            position["actor"], position["issue"], _text(position.get("stance")), _text(position.get("basis")),
+            _text(position.get("confidence")), _number(position.get("salience")), _number(position.get("power")),
+            _text(position.get("as_of")), json.dumps(rationale, ensure_ascii=False),
+            json.dumps(_strs(position.get("sources"))), _text(position.get("change")),
+        ))  # fmt: skip
+        other += rationale
+        if isinstance(position.get("change"), str):
+            other.append(position["change"])
+    for source in _dicts(data.get("sources")):
+        if not isinstance(source.get("id"), str):
+            continue
+        credibility = source.get("credibility")
+        rows.sources.append((
+            source["id"], _text(source.get("title")), _text(source.get("publisher")), _text(source.get("url")),
+            _text(source.get("date")), _text(source.get("reliability")),
+            credibility if isinstance(credibility, int) and not isinstance(credibility, bool) else None,
+        ))  # fmt: skip
+        other += [s for s in (_text(source.get("title")), _text(source.get("publisher"))) if s]
+    for relation in _dicts(data.get("relations")):
+        ends = _strs(relation.get("actors"))
+        factors = _strs(relation.get("factors"))
+        rows.relations.append((
+            ends[0] if ends else None, ends[1] if len(ends) > 1 else None, _text(relation.get("kind")),
+            _text(relation.get("trend")), json.dumps(factors, ensure_ascii=False),
+        ))  # fmt: skip
+        other += factors
+    for figure in _dicts(data.get("figures")):
+        if isinstance(figure.get("label"), str):
+            other.append(figure["label"])
+    judgments = [j["statement"] for j in _dicts(data.get("key_judgments")) if isinstance(j.get("statement"), str)]
+    rows.text = (
+        _text(data.get("title")) or "",
+        "\n".join(actor_text),
+        _text(data.get("summary")) or "",
+        "\n".join(judgments),
+        body,
+        "\n".join(other),
+    )
+    return rows
+
+
+# --- the index itself -----------------------------------------------------------------------------------------------
+
+
+class Index:
+    """An open index for one collection. `notices` collects one-line messages for the user (repairs)."""
+
+    def __init__(self, collection: Collection, jobs: int | None = None) -> None:
+        self.collection = collection
+        self.path = collection.index_path()
+        self.jobs = jobs
+        self.notices: list[str] = []
+        self._db: sqlite3.Connection | None = None
+
+    # connection ------------------------------------------------------------------------------------------------
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._open()
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA busy_timeout = 30000")
+        return db
+
+    def _expected_meta(self) -> dict[str, str]:
+        return {"format": INDEX_FORMAT, "tokenizer": TOKENIZER, "schema": _schema_fingerprint(self.collection.schema)}
+
+    def _open(self) -> sqlite3.Connection:
+        """Open the index, rebuilding it when missing, outdated or unreadable."""
+        if self.path.exists():
+            try:
+                db = self._connect(self.path)
+                meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+                if all(meta.get(k) == v for k, v in self._expected_meta().items()):
+                    db.execute("PRAGMA journal_mode = WAL")
+                    return db
+                db.close()
+                self.notices.append("index format or schema changed; rebuilding the index")
+            except sqlite3.DatabaseError as exc:
+                self.notices.append(f"index {self.path} was unreadable ({exc}); rebuilding it")
+        self._build_fresh()
+        db = self._connect(self.path)
+        db.execute("PRAGMA journal_mode = WAL")
+        return db
+
+    # building --------------------------------------------------------------------------------------------------
+
+    def _build_fresh(self, on_disk: dict[str, tuple[int, int]] | None = None) -> RefreshStats:
+        """Write a complete new index to a temporary file, then rename it over the old one."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
+        temporary.unlink(missing_ok=True)
+        db = self._connect(temporary)
+        try:
+            # a private, unfinished file: durability only matters once it is renamed into place
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
+            db.executescript(DDL)
+            db.executemany("INSERT INTO meta VALUES (?, ?)", self._expected_meta().items())
+            files = on_disk if on_disk is not None else scan(self.collection.paths, self.collection.exclude)
+            db.execute("BEGIN")
+            count = self._insert(db, self._rows([(p, s, m, None) for p, (s, m) in sorted(files.items())]))
+            db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
+            db.execute("COMMIT")
+            db.close()
+            os.replace(temporary, self.path)
+            for suffix in ("-wal", "-shm"):  # belonged to the replaced file
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except BaseException:
+            db.close()
+            temporary.unlink(missing_ok=True)
+            raise
+        return RefreshStats(added=count, rebuilt=True)
+
+    def _rows(self, tasks: list[tuple[str, int, int, str | None]]) -> Iterator[Rows]:
+        from brief.batch import default_jobs
+
+        jobs = self.jobs or default_jobs()
+        if jobs > 1 and len(tasks) >= 64:
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+            with context.Pool(jobs, initializer=_init_worker, initargs=(self.collection.schema,)) as pool:
+                yield from pool.imap(file_rows, tasks, chunksize=64)
+        else:
+            _init_worker(self.collection.schema)
+            for task in tasks:
+                yield file_rows(task)
+
+    def _insert(self, db: sqlite3.Connection, rows: Iterable[Rows], sync_fts: bool = False) -> int:
+        """Insert rows (the caller holds the transaction). With `sync_fts`, also feed the full-text index
+        row by row (incremental updates); a fresh build rebuilds it in one pass instead."""
+        count = 0
+        columns = ", ".join(FTS_COLUMNS)
+        marks = ", ".join("?" * len(FTS_COLUMNS))
+        for row in rows:
+            if row.touch_only:
+                db.execute(
+                    "UPDATE briefs SET size = ?, mtime_ns = ? WHERE path = ?", (row.size, row.mtime_ns, row.path)
+                )
+                continue
+            count += 1
+            cursor = db.execute(
+                "INSERT INTO briefs(path, size, mtime_ns, hash, id, title, date, updated, language, "
+                "original_language, summary, valid, error_count, errors, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row.brief,
+            )
+            rowid = cursor.lastrowid
+            db.executemany("INSERT INTO brief_values VALUES (?, ?, ?, ?)", [(rowid, *v) for v in row.values])
+            db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *a) for a in row.actors])
+            db.executemany("INSERT INTO actor_names VALUES (?, ?, ?)", [(rowid, *n) for n in row.actor_names])
+            db.executemany("INSERT INTO issues VALUES (?, ?, ?)", [(rowid, *i) for i in row.issues])
+            db.executemany(
+                "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(rowid, *p) for p in row.positions],
+            )
+            db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *s) for s in row.sources])
+            db.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *r) for r in row.relations])
+            db.execute(f"INSERT INTO brief_text(rowid, {columns}) VALUES (?, {marks})", (rowid, *row.text))
+            if sync_fts:
+                db.execute(f"INSERT INTO fts(rowid, {columns}) VALUES (?, {marks})", (rowid, *row.text))
+        return count
+
+    def _delete(self, db: sqlite3.Connection, path: str) -> None:
+        found = db.execute("SELECT rowid FROM briefs WHERE path = ?", (path,)).fetchone()
+        if found is None:
+            return
+        rowid = found[0]
+        columns = ", ".join(FTS_COLUMNS)
+        # an external-content FTS table forgets a row only when told its old values
+        db.execute(
+            f"INSERT INTO fts(fts, rowid, {columns}) SELECT 'delete', rowid, {columns} FROM brief_text WHERE rowid = ?",
+            (rowid,),
+        )
+        db.execute("DELETE FROM brief_text WHERE rowid = ?", (rowid,))
+        for table in CHILD_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE brief = ?", (rowid,))
+        db.execute("DELETE FROM briefs WHERE rowid = ?", (rowid,))
+
+    # public --------------------------------------------------------------------------------------------------
+
+    def rebuild(self) -> RefreshStats:
+        self.close()
+        stats = self._build_fresh()
+        self._db = self._connect(self.path)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        return stats
+
+    def refresh(self) -> RefreshStats:
+        """Bring the index up to date with the files; cheap when nothing changed (one stat per file)."""
+        existed = self.path.exists()
+        try:
+            return self._refresh(existed)
+        except sqlite3.DatabaseError as exc:
+            self.notices.append(f"index {self.path} was damaged ({exc}); rebuilding it")
+            return self.rebuild()
+
+    def _refresh(self, existed: bool) -> RefreshStats:
+        on_disk = scan(self.collection.paths, self.collection.exclude)
+        db = self.db  # opens, or builds from scratch when missing or outdated
+        if not existed or self.notices:
+            return RefreshStats(added=len(on_disk), rebuilt=True)
+        known = {path: (size, mtime, digest) for path, size, mtime, digest in db.execute(
+            "SELECT path, size, mtime_ns, hash FROM briefs")}  # fmt: skip
+        stats = RefreshStats()
+        tasks: list[tuple[str, int, int, str | None]] = []
+        for path, (size, mtime) in on_disk.items():
+            previous = known.get(path)
+            if previous is None:
+                tasks.append((path, size, mtime, None))
+                stats.added += 1
+            elif previous[0] != size or previous[1] != mtime:
+                tasks.append((path, size, mtime, previous[2]))
+                stats.updated += 1
+            else:
+                stats.unchanged += 1
+        removed = [path for path in known if path not in on_disk]
+        stats.removed = len(removed)
+        if not tasks and not removed:
+            return stats
+        rows = list(self._rows(sorted(tasks)))  # parse before taking the write lock
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for path in removed:
+                self._delete(db, path)
+            for row in rows:
+                if not row.touch_only:
+                    self._delete(db, row.path)
+            self._insert(db, rows, sync_fts=True)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        touched = sum(1 for row in rows if row.touch_only)
+        stats.updated -= touched
+        stats.unchanged += touched
+        return stats
+
+    def counts(self) -> dict[str, int]:
+        tables = {"briefs": "briefs", "invalid": "briefs WHERE valid = 0", "actors": "actors", "issues": "issues",
+                  "positions": "positions", "sources": "sources"}  # fmt: skip
+        return {name: self.db.execute(f"SELECT count(*) FROM {sql}").fetchone()[0] for name, sql in tables.items()}
+
+
+def _schema_fingerprint(schema_path: str | None) -> str:
+    from brief.schema import bundled_schema_path
+
+    path = Path(schema_path) if schema_path else bundled_schema_path()
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def open_index(
+    collection: Collection, refresh: bool = True, jobs: int | None = None, notify: Callable[[str], None] | None = None
+) -> Index:
+    """An index for the collection, refreshed unless told not to; notices go to `notify` as they happen."""
+    index = Index(collection, jobs)
+    if refresh:
+        index.refresh()
+    else:
+        index.db  # noqa: B018 - opens, building only if there is no usable index at all
+    if notify:
+        for notice in index.notices:
+            notify(notice)
+    return index
