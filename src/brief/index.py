@@ -293,6 +293,70 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
     return rows
 
 
+def insert_rows(
+    db: sqlite3.Connection, rows: Iterable[Rows], sync_fts: bool = False, next_rowid: int | None = None
+) -> int:
+    """Insert rows (the caller holds the transaction). With `sync_fts`, also feed the full-text index row by
+    row (incremental updates); a fresh build rebuilds it in one pass instead. `next_rowid` gives shards
+    disjoint rowids so that they merge without renumbering."""
+    count = 0
+    columns = ", ".join(FTS_COLUMNS)
+    marks = ", ".join("?" * len(FTS_COLUMNS))
+    for row in rows:
+        if row.touch_only:
+            db.execute("UPDATE briefs SET size = ?, mtime_ns = ? WHERE path = ?", (row.size, row.mtime_ns, row.path))
+            continue
+        count += 1
+        cursor = db.execute(
+            "INSERT INTO briefs(rowid, path, size, mtime_ns, hash, id, title, date, updated, language, "
+            "original_language, summary, valid, error_count, errors, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (next_rowid, *row.brief),
+        )
+        rowid = cursor.lastrowid
+        if next_rowid is not None:
+            next_rowid += 1
+        db.executemany("INSERT INTO brief_values VALUES (?, ?, ?, ?)", [(rowid, *v) for v in row.values])
+        db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *a) for a in row.actors])
+        db.executemany("INSERT INTO actor_names VALUES (?, ?, ?)", [(rowid, *n) for n in row.actor_names])
+        db.executemany("INSERT INTO issues VALUES (?, ?, ?)", [(rowid, *i) for i in row.issues])
+        db.executemany(
+            "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *p) for p in row.positions]
+        )
+        db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *s) for s in row.sources])
+        db.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *r) for r in row.relations])
+        db.execute(f"INSERT INTO brief_text(rowid, {columns}) VALUES (?, {marks})", (rowid, *row.text))
+        if sync_fts:
+            db.execute(f"INSERT INTO fts(rowid, {columns}) VALUES (?, {marks})", (rowid, *row.text))
+    return count
+
+
+SHARD_SPAN = 1 << 40  # rowids per shard: shard k numbers its briefs from k * SHARD_SPAN + 1
+
+
+def _create(path: Path) -> sqlite3.Connection:
+    """A new, private database file with the index tables; durability only matters once renamed into place."""
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.executescript(DDL)
+    return db
+
+
+def build_shard(task: tuple[str, list[tuple[str, int, int, str | None]], int, str | None]) -> int:
+    """Worker: parse, check and insert a share of the files into a shard database of its own, so that
+    parsing and inserting run on every core and nothing large crosses between processes."""
+    shard_path, tasks, shard, schema_path = task
+    _init_worker(schema_path)
+    db = _create(Path(shard_path))
+    db.execute("BEGIN")
+    count = insert_rows(db, (file_rows(t) for t in tasks), next_rowid=shard * SHARD_SPAN + 1)
+    db.execute("COMMIT")
+    db.close()
+    return count
+
+
 # --- the index itself -----------------------------------------------------------------------------------------------
 
 
@@ -349,28 +413,50 @@ class Index:
 
     def _build_fresh(self, on_disk: dict[str, tuple[int, int]] | None = None) -> RefreshStats:
         """Write a complete new index to a temporary file, then rename it over the old one."""
+        from brief.batch import default_jobs
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
-        temporary.unlink(missing_ok=True)
-        db = self._connect(temporary)
+        files = on_disk if on_disk is not None else scan(self.collection.paths, self.collection.exclude)
+        tasks = [(p, s, m, None) for p, (s, m) in sorted(files.items())]
+        jobs = min(self.jobs or default_jobs(), max(1, len(tasks) // 64))
+        shards = [temporary.with_name(f"{temporary.name}-{k}") for k in range(jobs)] if jobs > 1 else []
+        db = _create(temporary)
         try:
-            # a private, unfinished file: durability only matters once it is renamed into place
-            db.execute("PRAGMA journal_mode = OFF")
-            db.execute("PRAGMA synchronous = OFF")
-            db.executescript(DDL)
             db.executemany("INSERT INTO meta VALUES (?, ?)", self._expected_meta().items())
-            files = on_disk if on_disk is not None else scan(self.collection.paths, self.collection.exclude)
-            db.execute("BEGIN")
-            count = self._insert(db, self._rows([(p, s, m, None) for p, (s, m) in sorted(files.items())]))
+            if shards:
+                import multiprocessing
+
+                share = -(-len(tasks) // jobs)
+                work = [
+                    (str(shard), tasks[k * share : (k + 1) * share], k, self.collection.schema)
+                    for k, shard in enumerate(shards)
+                ]
+                context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+                with context.Pool(jobs) as pool:
+                    count = sum(pool.map(build_shard, work))
+                for shard in shards:  # merge in SQLite's own code: no row crosses into Python
+                    db.execute("ATTACH DATABASE ? AS shard", (str(shard),))
+                    db.execute("BEGIN")
+                    for table in ("briefs", *CHILD_TABLES, "brief_text"):
+                        db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table}")
+                    db.execute("COMMIT")
+                    db.execute("DETACH DATABASE shard")
+                    shard.unlink()
+            else:
+                _init_worker(self.collection.schema)
+                db.execute("BEGIN")
+                count = insert_rows(db, (file_rows(t) for t in tasks))
+                db.execute("COMMIT")
             db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
-            db.execute("COMMIT")
             db.close()
             os.replace(temporary, self.path)
             for suffix in ("-wal", "-shm"):  # belonged to the replaced file
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         except BaseException:
             db.close()
-            temporary.unlink(missing_ok=True)
+            for path in (temporary, *shards):
+                path.unlink(missing_ok=True)
             raise
         return RefreshStats(added=count, rebuilt=True)
 
@@ -388,41 +474,6 @@ class Index:
             _init_worker(self.collection.schema)
             for task in tasks:
                 yield file_rows(task)
-
-    def _insert(self, db: sqlite3.Connection, rows: Iterable[Rows], sync_fts: bool = False) -> int:
-        """Insert rows (the caller holds the transaction). With `sync_fts`, also feed the full-text index
-        row by row (incremental updates); a fresh build rebuilds it in one pass instead."""
-        count = 0
-        columns = ", ".join(FTS_COLUMNS)
-        marks = ", ".join("?" * len(FTS_COLUMNS))
-        for row in rows:
-            if row.touch_only:
-                db.execute(
-                    "UPDATE briefs SET size = ?, mtime_ns = ? WHERE path = ?", (row.size, row.mtime_ns, row.path)
-                )
-                continue
-            count += 1
-            cursor = db.execute(
-                "INSERT INTO briefs(path, size, mtime_ns, hash, id, title, date, updated, language, "
-                "original_language, summary, valid, error_count, errors, data) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row.brief,
-            )
-            rowid = cursor.lastrowid
-            db.executemany("INSERT INTO brief_values VALUES (?, ?, ?, ?)", [(rowid, *v) for v in row.values])
-            db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *a) for a in row.actors])
-            db.executemany("INSERT INTO actor_names VALUES (?, ?, ?)", [(rowid, *n) for n in row.actor_names])
-            db.executemany("INSERT INTO issues VALUES (?, ?, ?)", [(rowid, *i) for i in row.issues])
-            db.executemany(
-                "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(rowid, *p) for p in row.positions],
-            )
-            db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *s) for s in row.sources])
-            db.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *r) for r in row.relations])
-            db.execute(f"INSERT INTO brief_text(rowid, {columns}) VALUES (?, {marks})", (rowid, *row.text))
-            if sync_fts:
-                db.execute(f"INSERT INTO fts(rowid, {columns}) VALUES (?, {marks})", (rowid, *row.text))
-        return count
 
     def _delete(self, db: sqlite3.Connection, path: str) -> None:
         found = db.execute("SELECT rowid FROM briefs WHERE path = ?", (path,)).fetchone()
@@ -489,7 +540,7 @@ class Index:
             for row in rows:
                 if not row.touch_only:
                     self._delete(db, row.path)
-            self._insert(db, rows, sync_fts=True)
+            insert_rows(db, rows, sync_fts=True)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

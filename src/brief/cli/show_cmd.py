@@ -1,0 +1,107 @@
+"""`brief show REF`: one brief, readably for a terminal, or as Markdown, JSON or YAML."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+
+import click
+
+from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from brief.cli.output import neutralise, use_colour
+
+# Kept here rather than imported from brief.render.show so that `brief show --help` imports nothing but click;
+# tests/test_show.py checks that both lists agree.
+SECTIONS = ("metadata", "summary", "judgments", "actors", "positions", "relations", "figures", "sources", "body")
+FORMATS = ("text", "markdown", "json", "yaml")
+MAX_WIDTH = 100  # prose wider than this is hard to read, however wide the terminal
+
+
+@click.command()
+@click.argument("ref")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text to read; markdown to paste into a report; json or yaml for the normalised data.",
+)
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    type=click.Choice(SECTIONS),
+    help="Show only this part (repeatable); parts keep their usual order.",
+)
+@click.option("--no-pager", is_flag=True, help="Never page the output, even on a terminal.")
+def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool) -> None:
+    """Show the brief REF: a brief file, or a brief id or unique id prefix.
+
+    The text view lists the metadata, the bottom line, key judgments, actors, a grid of positions,
+    relations, figures, graded sources and the body. On a terminal it is coloured (unless NO_COLOR is
+    set) and paged; piped, it is plain text.
+
+    \b
+    Exit codes: 0 shown (an invalid brief is shown too, with a warning);
+    1 the brief cannot be read; 2 usage error, or REF names no brief.
+    """
+    from brief.diagnostics import BriefError
+    from brief.refs import RefError, load_ref
+
+    try:
+        resolved = load_ref(ref)
+    except RefError as exc:
+        click.echo(f"brief: error: {neutralise(exc.message)}", err=True)
+        if exc.candidates:
+            click.echo(f"did you mean: {neutralise(', '.join(exc.candidates))}?", err=True)
+        sys.exit(EXIT_USAGE)
+    except BriefError as exc:  # e.g. an unusable schema or index: configuration, not the brief
+        click.echo(f"brief: error: {neutralise(str(exc))}", err=True)
+        sys.exit(EXIT_USAGE)
+
+    if resolved.data is None:
+        from brief.cli.reporters import TextReporter
+
+        TextReporter(click.get_text_stream("stderr")).result(resolved.result)
+        sys.exit(EXIT_PROBLEMS)
+    errors = len(resolved.result.diagnostics)
+    if errors:
+        name = neutralise(resolved.path)
+        plural = "s" if errors != 1 else ""
+        click.echo(
+            f"brief: warning: {name} has {errors} validation error{plural} (run brief validate {shlex.quote(name)})",
+            err=True,
+        )
+
+    from brief.render.show import render
+
+    stdout = click.get_text_stream("stdout")
+    terminal = stdout.isatty()
+    colour = output_format == "text" and use_colour(stdout)
+    text = render(resolved.data, output_format, sections or None, _width(), colour)
+    if terminal and not no_pager:
+        # like git: less quits by itself when the text fits on one screen, and keeps colours
+        os.environ.setdefault("LESS", "FRX")
+        click.echo_via_pager(text, color=colour)
+        return
+    _write(text, colour)
+
+
+def _width() -> int:
+    """The terminal's width (COLUMNS, or 80 when piped), within bounds that keep prose readable."""
+    import shutil
+
+    return max(40, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns))
+
+
+def _write(text: str, colour: bool) -> None:
+    try:
+        click.echo(text, nl=False, color=colour)
+        sys.stdout.flush()  # a closed pipe shows here, inside the command, not as noise at interpreter exit
+    except BrokenPipeError:
+        # `brief show X | head`: the reader left, which is not an error (click alone would exit 1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)

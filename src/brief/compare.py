@@ -1,0 +1,674 @@
+"""Comparing actors' positions: on the issues of one brief, or on one issue across briefs over time.
+
+Pure functions and dataclasses: `BriefRecord`s in (brief id, date, path, normalised data), a `Comparison` out,
+then views of it (`issue_grid`, `timeline_grid`) and the text of their cells. Nothing here reads files or
+prints, so the same code runs on briefs parsed from files (the CLI today) or rows read from an index.
+
+Briefs that failed validation are compared as written: every field is read defensively, and two positions of
+one actor on one issue in one brief (a `duplicate-position` error) are kept side by side as a conflict.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+from brief.nations import fold
+
+STANCES = (
+    "strongly-supports",
+    "supports",
+    "leans-supports",
+    "neutral",
+    "leans-opposes",
+    "opposes",
+    "strongly-opposes",
+    "unknown",
+)
+SUPPORTING = frozenset(STANCES[:3])
+OPPOSING = frozenset(STANCES[4:7])
+
+# Signed symbols: the sign says the side, doubling says strong, brackets say leaning.
+SYMBOLS = {
+    "strongly-supports": "++",
+    "supports": "+",
+    "leans-supports": "(+)",
+    "neutral": "0",
+    "leans-opposes": "(-)",
+    "opposes": "-",
+    "strongly-opposes": "--",
+    "unknown": "?",
+}
+CONFIDENCE_LETTERS = {"low": "L", "moderate": "M", "high": "H"}
+INFERRED_MARK = "*"
+CHANGE_MARK = "→"
+CONFLICT_MARK = "!"
+
+Sort = Literal["stance", "name", "power"]
+_RANK = {stance: rank for rank, stance in enumerate(STANCES)}
+_NO_POSITION_RANK = len(STANCES) + 1  # after unknown, and after stances no version of the format has
+
+
+class BriefRecord(NamedTuple):
+    """One brief as the comparison reads it; a plain tuple so that index rows can be passed as they are."""
+
+    id: str
+    date: str
+    path: str
+    data: Mapping[str, Any]
+
+
+def record_from_data(path: str, data: Mapping[str, Any]) -> BriefRecord:
+    """A record for a brief loaded from `path`. Invalid briefs may lack an id or date: the path stands in."""
+    return BriefRecord(_text(data.get("id")) or path, _text(data.get("date")) or "", path, data)
+
+
+# -- the model ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    date: str | None = None
+    reliability: str | None = None
+    credibility: str | None = None  # kept as text: a number in valid briefs, anything in invalid ones
+
+    @property
+    def grading(self) -> str | None:
+        """Admiralty grading, e.g. 'B2'; a missing half shows as '-'."""
+        if self.reliability is None and self.credibility is None:
+            return None
+        return f"{self.reliability or '-'}{self.credibility or '-'}"
+
+    @property
+    def label(self) -> str:
+        """'Reuters [B2]': the publisher (else title, else id) and the grading."""
+        name = self.publisher or self.title or self.id
+        return f"{name} [{self.grading}]" if self.grading else name
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "publisher": self.publisher,
+            "url": self.url,
+            "date": self.date,
+            "reliability": self.reliability,
+            "credibility": self.credibility,
+            "grading": self.grading,
+            "label": self.label,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    actor: str  # key of the actor across briefs (ActorInfo.key)
+    brief_actor: str  # the actor's id as written in this brief
+    issue: str
+    brief: int  # index into Comparison.briefs
+    stance: str  # one of STANCES in a valid brief; anything (or "") in an invalid one
+    basis: str | None = None
+    confidence: str | None = None
+    salience: float | int | None = None
+    power: float | int | None = None
+    rationale: tuple[str, ...] = ()
+    change: str | None = None
+    as_of: str | None = None
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(slots=True)
+class BriefInfo:
+    index: int
+    id: str
+    date: str
+    path: str
+    title: str | None = None
+    issues: list[str] = field(default_factory=list)  # the compared issues it defines or takes positions on
+
+    @property
+    def label(self) -> str:
+        return f"{self.date or '(no date)'} {self.id}"
+
+
+@dataclass(slots=True)
+class IssueInfo:
+    id: str
+    statement: str | None = None  # from the latest brief that words it
+
+
+@dataclass(slots=True)
+class ActorInfo:
+    key: str  # the id it was first seen under, made unique
+    name: str  # the name it was first seen under (the id when no brief names it)
+    ids: list[str] = field(default_factory=list)  # every id it has across briefs
+    aliases: list[str] = field(default_factory=list)
+    briefs: set[int] = field(default_factory=set)  # the briefs it appears in
+    requested: bool = False  # named by an `actors` filter
+    _keys: set[str] = field(default_factory=set, repr=False)  # folded id, name and aliases, for matching
+
+
+@dataclass(slots=True)
+class Comparison:
+    briefs: list[BriefInfo]
+    issues: list[IssueInfo]
+    actors: list[ActorInfo]  # only those shown: with a position on a compared issue, or requested
+    positions: dict[tuple[str, str, int], list[Position]]  # (actor key, issue id, brief index)
+    missing_issues: list[str] = field(default_factory=list)  # requested, held by no brief
+    missing_actors: list[str] = field(default_factory=list)  # requested, named by no brief compared
+    suggestions: dict[str, list[str]] = field(default_factory=dict)  # for each missing name: near misses
+
+    def cell(self, actor: str, issue: str, brief: int) -> tuple[Position, ...]:
+        return tuple(self.positions.get((actor, issue, brief), ()))
+
+
+def compare(
+    records: Iterable[BriefRecord | tuple[str, str, str, Mapping[str, Any]]],
+    issues: Sequence[str] = (),
+    actors: Sequence[str] = (),
+) -> Comparison:
+    """Collect the positions of `records` on `issues` (all issues when empty), for `actors` (all when empty).
+
+    Briefs holding none of the requested issues are left out (cheaply: this is the inner loop over a whole
+    collection). Actors are matched across briefs by id, then by name or alias, case and accents folded; two
+    actors of one brief are never merged.
+    """
+    wanted = list(dict.fromkeys(issues))
+    wanted_set = set(wanted)
+    requested = {fold(name): name for name in actors}
+    kept = []
+    skipped = []  # only read again to suggest near misses for an issue no brief holds
+    for record in records:
+        data = record[3]
+        if not isinstance(data, Mapping):
+            continue
+        if wanted_set and not _holds_any(data, wanted_set):
+            skipped.append(data)
+            continue
+        kept.append(BriefRecord(*record))
+    kept.sort(key=lambda r: (r.date or "9999", r.id, r.path))  # undated (invalid) briefs last
+
+    builder = _Builder(wanted, requested)
+    for index, record in enumerate(kept):
+        builder.add(index, record)
+    return builder.finish(skipped)
+
+
+class _Builder:
+    def __init__(self, wanted: list[str], requested: dict[str, str]) -> None:
+        self.wanted = wanted
+        self.requested = requested
+        self.briefs: list[BriefInfo] = []
+        self.issues: dict[str, IssueInfo] = {issue: IssueInfo(issue) for issue in wanted}
+        self.held: set[str] = set()  # issues some kept brief defines or takes a position on
+        self.groups: list[ActorInfo] = []
+        self.by_id: dict[str, ActorInfo] = {}
+        self.by_name: dict[str, ActorInfo] = {}
+        self.keys: set[str] = set()
+        self.found: set[str] = set()  # requested names some actor answers to
+        self.positions: dict[tuple[str, str, int], list[Position]] = {}
+
+    def add(self, index: int, record: BriefRecord) -> None:
+        data = record.data
+        info = BriefInfo(index, record.id, record.date, record.path, _text(data.get("title")))
+        self.briefs.append(info)
+        held: dict[str, None] = {}
+        for issue in _dicts(data.get("issues")):
+            issue_id = _key(issue.get("id"))
+            if issue_id is None or (self.wanted and issue_id not in self.issues):
+                continue
+            held[issue_id] = None
+            issue_info = self.issues.setdefault(issue_id, IssueInfo(issue_id))
+            issue_info.statement = _text(issue.get("statement")) or issue_info.statement
+
+        positions = []
+        for raw in _dicts(data.get("positions")):
+            actor, issue = _key(raw.get("actor")), _key(raw.get("issue"))
+            if actor is None or issue is None or (self.wanted and issue not in self.issues):
+                continue
+            held[issue] = None
+            self.issues.setdefault(issue, IssueInfo(issue))
+            positions.append((actor, issue, raw))
+        info.issues = list(held)
+        self.held.update(held)
+
+        # Only actors with a compared position or answering to a requested name are matched: an index-fed run
+        # over a whole collection stays proportional to what it shows.
+        involved = {actor for actor, _, _ in positions}
+        defined: dict[str, Mapping[str, Any]] = {}
+        for actor in _dicts(data.get("actors")):
+            actor_id = _key(actor.get("id"))
+            if actor_id is None or actor_id in defined:
+                continue
+            if actor_id in involved or (self.requested and self._answers(actor_id, actor)):
+                defined[actor_id] = actor
+        for actor_id in involved:
+            defined.setdefault(actor_id, {})  # a position naming an undefined actor is still shown
+
+        claimed: set[int] = set()
+        groups: dict[str, ActorInfo] = {}
+        for actor_id, actor in defined.items():
+            group = self._group(actor_id, actor, claimed)
+            group.briefs.add(index)
+            groups[actor_id] = group
+
+        sources = {}
+        for source in _dicts(data.get("sources")):
+            source_id = _key(source.get("id"))
+            if source_id is not None:
+                sources.setdefault(source_id, _source(source_id, source))
+        for actor_id, issue, raw in positions:
+            group = groups[actor_id]
+            position = _position(group.key, actor_id, issue, index, raw, sources)
+            self.positions.setdefault((group.key, issue, index), []).append(position)
+
+    def _answers(self, actor_id: str, actor: Mapping[str, Any]) -> bool:
+        return any(key in self.requested for key in _actor_keys(actor_id, actor))
+
+    def _group(self, actor_id: str, actor: Mapping[str, Any], claimed: set[int]) -> ActorInfo:
+        keys = _actor_keys(actor_id, actor)
+        group = self.by_id.get(keys[0])
+        if group is None or id(group) in claimed:
+            group = next(
+                (g for k in keys[1:] if (g := self.by_name.get(k)) is not None and id(g) not in claimed), None
+            )
+        if group is None:
+            key = actor_id
+            suffix = 2
+            while key in self.keys:  # an id reused for another actor (an invalid brief): keep rows apart
+                key = f"{actor_id}~{suffix}"
+                suffix += 1
+            self.keys.add(key)
+            group = ActorInfo(key, _text(actor.get("name")) or actor_id)
+            self.groups.append(group)
+        claimed.add(id(group))
+        if actor_id not in group.ids:
+            group.ids.append(actor_id)
+        for alias in _texts(actor.get("aliases")):
+            if alias not in group.aliases:
+                group.aliases.append(alias)
+        self.by_id.setdefault(keys[0], group)
+        for key in keys:
+            self.by_name.setdefault(key, group)
+            group._keys.add(key)
+        return group
+
+    def finish(self, skipped: Sequence[Mapping[str, Any]] = ()) -> Comparison:
+        for group in self.groups:
+            hits = group._keys & self.requested.keys()
+            group.requested = bool(hits)
+            self.found |= hits
+        if self.requested:
+            shown = [g for g in self.groups if g.requested]
+        else:
+            with_positions = {key for key, _, _ in self.positions}
+            shown = [g for g in self.groups if g.key in with_positions]
+        missing_issues = [issue for issue in self.wanted if issue not in self.held]
+        missing_actors = [name for key, name in self.requested.items() if key not in self.found]
+        suggestions: dict[str, list[str]] = {}
+        if missing_issues:
+            known = [issue for issue in self.issues if issue in self.held]
+            for data in skipped:
+                known += [i for issue in _dicts(data.get("issues")) if (i := _key(issue.get("id"))) is not None]
+            known = list(dict.fromkeys(known))
+            for issue in missing_issues:
+                suggestions[issue] = difflib.get_close_matches(issue, known, n=3, cutoff=0.6)
+        if missing_actors:
+            names = {key: group.key for group in self.groups for key in group._keys}
+            for name in missing_actors:
+                close = difflib.get_close_matches(fold(name), list(names), n=3, cutoff=0.6)
+                suggestions[name] = list(dict.fromkeys(names[c] for c in close))
+        issues = [info for info in self.issues.values() if info.id in self.held]
+        return Comparison(self.briefs, issues, shown, self.positions, missing_issues, missing_actors, suggestions)
+
+
+def _holds_any(data: Mapping[str, Any], wanted: set[str]) -> bool:
+    positions = data.get("positions")
+    if isinstance(positions, list):
+        for position in positions:
+            if isinstance(position, dict) and isinstance(issue := position.get("issue"), str) and issue in wanted:
+                return True
+    issues = data.get("issues")
+    if isinstance(issues, list):
+        for issue in issues:
+            if isinstance(issue, dict) and isinstance(issue_id := issue.get("id"), str) and issue_id in wanted:
+                return True
+    return False
+
+
+def _actor_keys(actor_id: str, actor: Mapping[str, Any]) -> list[str]:
+    """Folded id first, then folded name and aliases."""
+    keys = [fold(actor_id)]
+    name = _text(actor.get("name"))
+    if name:
+        keys.append(fold(name))
+    keys += [fold(alias) for alias in _texts(actor.get("aliases"))]
+    return keys
+
+
+def _position(
+    actor: str, brief_actor: str, issue: str, brief: int, raw: Mapping[str, Any], sources: dict[str, Source]
+) -> Position:
+    cited = []
+    for source_id in _texts(raw.get("sources")):
+        cited.append(sources.get(source_id) or Source(source_id))  # an undefined source: its id is all we have
+    return Position(
+        actor=actor,
+        brief_actor=brief_actor,
+        issue=issue,
+        brief=brief,
+        stance=_key(raw.get("stance")) or "",
+        basis=_text(raw.get("basis")),
+        confidence=_text(raw.get("confidence")),
+        salience=_number(raw.get("salience")),
+        power=_number(raw.get("power")),
+        rationale=tuple(_texts(raw.get("rationale"))),
+        change=_text(raw.get("change")),
+        as_of=_text(raw.get("as_of")),
+        sources=tuple(cited),
+    )
+
+
+def _source(source_id: str, raw: Mapping[str, Any]) -> Source:
+    return Source(
+        source_id,
+        title=_text(raw.get("title")),
+        publisher=_text(raw.get("publisher")),
+        url=_text(raw.get("url")),
+        date=_text(raw.get("date")),
+        reliability=_key(raw.get("reliability")),
+        credibility=_key(raw.get("credibility")),
+    )
+
+
+# Defensive readers: an invalid brief can hold any type anywhere.
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _key(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):  # bool included: YAML's `no` shows as False rather than vanishing
+        return str(value)
+    return None
+
+
+def _number(value: Any) -> float | int | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str) and item]
+    return []
+
+
+def _dicts(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
+# -- views -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str | int  # an issue id (issue_grid) or a brief index (timeline_grid)
+    label: str  # header: the issue id, or "date brief-id"
+    title: str  # longer description for a legend: the issue statement, or the brief title
+
+
+@dataclass(slots=True)
+class Cell:
+    positions: tuple[Position, ...]
+    changed: bool = False  # the stance differs from the previous brief's (timeline_grid)
+    notes: tuple[int, ...] = ()  # numbers of Grid.notes about this cell
+
+    @property
+    def conflict(self) -> bool:
+        return len(self.positions) > 1
+
+
+@dataclass(slots=True)
+class Row:
+    actor: ActorInfo
+    cells: list[Cell | None]  # None: no position
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    support: int = 0  # actors with any supporting stance
+    oppose: int = 0  # actors with any opposing stance
+    neutral: int = 0
+    unknown: int = 0
+    positions: int = 0  # cells holding a position
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "support": self.support,
+            "oppose": self.oppose,
+            "neutral": self.neutral,
+            "unknown": self.unknown,
+            "positions": self.positions,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    number: int
+    kind: Literal["change", "conflict"]
+    actor: str  # actor name
+    column: str  # column label
+    text: str
+
+
+@dataclass(slots=True)
+class Grid:
+    kind: Literal["issues", "timeline"]
+    title: str
+    columns: list[Column]
+    rows: list[Row]
+    totals: list[Totals]
+    notes: list[Note]
+    issue: str | None = None  # the issue of a timeline
+    brief: int | None = None  # the brief of an issue grid
+
+
+def issue_grid(comparison: Comparison, brief: int = 0, sort: Sort | None = None) -> Grid:
+    """One brief: actors as rows, the compared issues as columns (an issue nobody holds is a blank column)."""
+    info = comparison.briefs[brief]
+    issues = [i for i in comparison.issues if i.id in info.issues]
+    columns = [Column(i.id, i.id, i.statement or "") for i in issues]
+    rows = []
+    for actor in comparison.actors:
+        if brief not in actor.briefs:
+            continue
+        cells = [_cell(comparison.cell(actor.key, issue.id, brief)) for issue in issues]
+        if any(cells) or actor.requested:
+            rows.append(Row(actor, cells))
+    title = f"{info.id} ({info.date or 'no date'})" + (f": {info.title}" if info.title else "")
+    grid = Grid("issues", title, columns, rows, [], [], brief=brief)
+    return _finish(grid, sort, timeline=False)
+
+
+def timeline_grid(comparison: Comparison, issue: str, sort: Sort | None = None) -> Grid:
+    """One issue over time: actors as rows, the briefs holding the issue as columns in date order; a stance
+    that differs from the actor's previous one is marked changed, and a brief's `change` text becomes a note."""
+    briefs = [b for b in comparison.briefs if issue in b.issues]
+    columns = [Column(b.index, b.label, b.title or "") for b in briefs]
+    rows = []
+    for actor in comparison.actors:
+        cells = [_cell(comparison.cell(actor.key, issue, b.index)) for b in briefs]
+        if any(cells) or actor.requested:
+            rows.append(Row(actor, cells))
+        previous: set[str] | None = None
+        for cell in cells:
+            if cell is None:
+                continue
+            stances = {p.stance for p in cell.positions}
+            cell.changed = previous is not None and stances != previous
+            previous = stances
+    statement = next((i.statement for i in comparison.issues if i.id == issue and i.statement), None)
+    grid = Grid("timeline", issue + (f": {statement}" if statement else ""), columns, rows, [], [], issue=issue)
+    return _finish(grid, sort, timeline=True)
+
+
+def _cell(positions: tuple[Position, ...]) -> Cell | None:
+    return Cell(positions) if positions else None
+
+
+def _finish(grid: Grid, sort: Sort | None, timeline: bool) -> Grid:
+    grid.rows = _sorted(grid.rows, sort, timeline)
+    for index in range(len(grid.columns)):
+        grid.totals.append(_totals(row.cells[index] for row in grid.rows))
+    # notes in reading order: row by row, left to right
+    for row in grid.rows:
+        for index, cell in enumerate(row.cells):
+            if cell is None:
+                continue
+            numbers = []
+            column = grid.columns[index].label
+            if cell.conflict:
+                stances = ", ".join(p.stance or "(none)" for p in cell.positions)
+                text = (
+                    f"{len(cell.positions)} positions in one brief, which `brief validate` reports as "
+                    f"duplicate-position: {stances}"
+                )
+                numbers.append(_note(grid, "conflict", row.actor.name, column, text))
+            if grid.kind == "timeline":
+                for change in dict.fromkeys(p.change for p in cell.positions if p.change):
+                    numbers.append(_note(grid, "change", row.actor.name, column, change))
+            cell.notes = tuple(numbers)
+    return grid
+
+
+def _note(grid: Grid, kind: Literal["change", "conflict"], actor: str, column: str, text: str) -> int:
+    number = len(grid.notes) + 1
+    grid.notes.append(Note(number, kind, actor, column, text))
+    return number
+
+
+def _totals(cells: Iterable[Cell | None]) -> Totals:
+    support = oppose = neutral = unknown = positions = 0
+    for cell in cells:
+        if cell is None:
+            continue
+        positions += 1
+        stances = {p.stance for p in cell.positions}
+        # an actor with conflicting positions counts under each of its stances
+        support += bool(stances & SUPPORTING)
+        oppose += bool(stances & OPPOSING)
+        neutral += "neutral" in stances
+        unknown += "unknown" in stances
+    return Totals(support, oppose, neutral, unknown, positions)
+
+
+def _sorted(rows: list[Row], sort: Sort | None, timeline: bool) -> list[Row]:
+    """Brief order by default. stance: most supportive first; power: most powerful first. In an issue grid both
+    compare the issues left to right; in a timeline, the actor's latest recorded stance or power. Then names."""
+    if sort is None:
+        return rows
+
+    def name(row: Row) -> str:
+        return fold(row.actor.name)
+
+    if sort == "name":
+        return sorted(rows, key=name)
+
+    def cells(row: Row) -> list[Cell | None]:
+        if timeline:  # the latest cell holding a position; a row with none sorts last
+            return next(([cell] for cell in reversed(row.cells) if cell is not None), [None])
+        return row.cells
+
+    if sort == "stance":
+
+        def stance_key(row: Row) -> tuple[Any, ...]:
+            ranks = [min(_rank(p.stance) for p in c.positions) if c else _NO_POSITION_RANK for c in cells(row)]
+            return (*ranks, name(row))
+
+        return sorted(rows, key=stance_key)
+
+    def power_key(row: Row) -> tuple[Any, ...]:
+        powers = []
+        for cell in cells(row):
+            values = [p.power for p in cell.positions if p.power is not None] if cell else []
+            powers.append((0, -max(values)) if values else (1, 0))  # unrecorded power last
+        return (*powers, name(row))
+
+    return sorted(rows, key=power_key)
+
+
+def _rank(stance: str) -> int:
+    return _RANK.get(stance, len(STANCES))
+
+
+# -- cell text ---------------------------------------------------------------------------------------------------
+
+
+def stance_text(position: Position, words: bool = False) -> str:
+    """'+* M' (symbols: stance, * if inferred, confidence letter) or 'supports (inferred, moderate)' (words)."""
+    if words:
+        details = [d for d in (position.basis, position.confidence) if d]
+        stance = position.stance or "(no stance)"
+        return f"{stance} ({', '.join(details)})" if details else stance
+    symbol = SYMBOLS.get(position.stance) or f"'{position.stance}'"  # a value the format does not know
+    if position.basis == "inferred":
+        symbol += INFERRED_MARK
+    letter = CONFIDENCE_LETTERS.get(position.confidence or "")
+    return f"{symbol} {letter}" if letter else symbol
+
+
+def cell_text(cell: Cell | None, words: bool = False) -> str:
+    """A cell: blank for no position; '→' first when the stance changed; '!' and both stances for a conflict;
+    note numbers last, as '[1]'."""
+    if cell is None:
+        return ""
+    text = " / ".join(stance_text(p, words) for p in cell.positions)
+    if cell.conflict:
+        text = f"{CONFLICT_MARK} {text}"
+    if cell.changed:
+        text = f"{CHANGE_MARK} {text}"
+    if cell.notes:
+        text += " " + "".join(f"[{n}]" for n in cell.notes)
+    return text
+
+
+def totals_text(totals: Totals, words: bool = False) -> str:
+    if words:
+        return f"{totals.support} support, {totals.oppose} oppose, {totals.unknown} unknown"
+    return f"{totals.support}+ {totals.oppose}- {totals.unknown}?"
+
+
+def legend(grid: Grid, words: bool = False) -> list[str]:
+    """The lines explaining a grid's cells, only mentioning marks it uses beyond the basic scheme."""
+    cells = [c for row in grid.rows for c in row.cells if c is not None]
+    marks = []
+    if any(c.changed for c in cells):
+        marks.append(f"{CHANGE_MARK} changed since the previous brief")
+    if any(c.conflict for c in cells):
+        marks.append(f"{CONFLICT_MARK} conflicting positions in one brief")
+    if grid.notes:
+        marks.append("[n] see note n")
+    if words:
+        lines = [
+            "In brackets: basis (stated by the actor, or inferred by the analyst) and confidence.",
+            "Blank: no position. Totals count actors on each side, at any level.",
+        ]
+    else:
+        lines = [
+            "++ strongly supports, + supports, (+) leans supports, 0 neutral, (-) leans opposes,",
+            "- opposes, -- strongly opposes, ? unknown, blank: no position; * inferred (else stated);",
+            "L/M/H low/moderate/high confidence; totals: N+ support, N- oppose, N? unknown (any level).",
+        ]
+    if marks:
+        lines.append("; ".join(marks) + ".")
+    return lines
