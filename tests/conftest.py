@@ -38,3 +38,25 @@ def run_process(
 def in_data(monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(DATA)
     return DATA
+
+
+COLLECTION = DATA / "collection"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own index cache: tests never share or touch the user's cache."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("BRIEF_CACHE_DIR", str(cache))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return cache
+
+
+@pytest.fixture
+def collection_copy(tmp_path: Path) -> Path:
+    """A private copy of data/collection that a test may change."""
+    import shutil
+
+    target = tmp_path / "briefs"
+    shutil.copytree(COLLECTION, target)
+    return target

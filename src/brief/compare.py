@@ -76,7 +76,7 @@ class Source:
     url: str | None = None
     date: str | None = None
     reliability: str | None = None
-    credibility: str | None = None  # kept as text: a number in valid briefs, anything in invalid ones
+    credibility: int | str | None = None  # a number 1-6 in a valid brief; anything, as text, in an invalid one
 
     @property
     def grading(self) -> str | None:
@@ -274,9 +274,8 @@ class _Builder:
         keys = _actor_keys(actor_id, actor)
         group = self.by_id.get(keys[0])
         if group is None or id(group) in claimed:
-            group = next(
-                (g for k in keys[1:] if (g := self.by_name.get(k)) is not None and id(g) not in claimed), None
-            )
+            candidates = (self.by_name.get(key) for key in keys[1:])
+            group = next((g for g in candidates if g is not None and id(g) not in claimed), None)
         if group is None:
             key = actor_id
             suffix = 2
@@ -382,7 +381,7 @@ def _source(source_id: str, raw: Mapping[str, Any]) -> Source:
         url=_text(raw.get("url")),
         date=_text(raw.get("date")),
         reliability=_key(raw.get("reliability")),
-        credibility=_key(raw.get("credibility")),
+        credibility=_grade(raw.get("credibility")),
     )
 
 
@@ -399,6 +398,10 @@ def _key(value: Any) -> str | None:
     if isinstance(value, (int, float)):  # bool included: YAML's `no` shows as False rather than vanishing
         return str(value)
     return None
+
+
+def _grade(value: Any) -> int | str | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else _key(value)
 
 
 def _number(value: Any) -> float | int | None:

@@ -114,7 +114,7 @@ def suggest(value: str, limit: int = 3) -> list[str]:
     import difflib
 
     table = _lookup()
-    matches = difflib.get_close_matches(fold(value), list(table), n=limit * 3, cutoff=0.6)
+    matches = difflib.get_close_matches(fold(value), list(table), n=limit * 3, cutoff=0.75)
     seen: list[str] = []
     for match in matches:
         code = table[match]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 
@@ -18,7 +18,7 @@ from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from brief.cli.output import neutralise
 
 if TYPE_CHECKING:
-    from brief.compare import BriefRecord, Comparison, Grid, Position
+    from brief.compare import BriefRecord, Comparison, Grid, Position, Sort
     from brief.diagnostics import FileResult
 
 FORMATS = ("table", "csv", "json", "markdown", "html")
@@ -134,21 +134,21 @@ def compare(
     records = [_load_one(refs[0])] if single else list(_load_many(refs or (".",)))
     comparison = compare_positions(records, issues, actors)
     _check_found(comparison, f"in brief {records[0].id}" if single else "in any brief compared")
-    kind: Any = sort
+    order = cast("Sort | None", sort)
     if single:
-        grids = [issue_grid(comparison, 0, kind)]
+        grids = [issue_grid(comparison, 0, order)]
         if long_view and len(grids[0].columns) != 1:
             held = ", ".join(column.label for column in grids[0].columns) or "none"
             raise click.UsageError(f"--long shows one issue: add --issue ID (this brief's issues: {held}).")
     else:
-        grids = [timeline_grid(comparison, issue, kind) for issue in dict.fromkeys(issues)]
+        grids = [timeline_grid(comparison, issue, order) for issue in dict.fromkeys(issues)]
 
     if output_format == "json":
         text = _json(comparison, grids)
     elif output_format == "csv":
         text = _csv(comparison, grids)
     else:
-        text = _render(comparison, grids, output_format, tablefmt, words, long_view)
+        text = _render(grids, output_format, tablefmt, words, long_view)
     click.echo(text, nl=not text.endswith("\n"))
     sys.exit(EXIT_OK)
 
@@ -196,27 +196,23 @@ def _load_many(refs: Sequence[str]) -> Iterator[BriefRecord]:
     from brief.diagnostics import ConfigError
     from brief.discovery import iter_files
 
+    # refs that are not paths first (ids, once the collection index resolves them): a typo fails before the
+    # slow part, and every file is listed before any is read
+    named = [_load_one(ref) for ref in refs if not os.path.exists(ref)]
+    try:
+        files = list(iter_files([ref for ref in refs if os.path.exists(ref)]))
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    yield from named
     checker = Checker()
-    seen: set[str] = set()
-    for ref in refs:
-        if not os.path.exists(ref):
-            yield _load_one(ref)  # not a path: an id, once the collection index resolves them
+    for path in dict.fromkeys(files):  # a file named twice (or inside a folder also named) is read once
+        data, result = checker.load_path(path)
+        if data is None:
+            _warn(f"{path}: cannot be read ({_problem(result)}); skipped")
             continue
-        try:
-            files = list(iter_files([ref]))
-        except ConfigError as exc:
-            _fail(str(exc), EXIT_USAGE)
-        for path in files:
-            if path in seen:
-                continue
-            seen.add(path)
-            data, result = checker.load_path(path)
-            if data is None:
-                _warn(f"{path}: cannot be read ({_problem(result)}); skipped")
-                continue
-            if result.diagnostics:
-                _warn(f"{path}: invalid brief ({_problem(result)}); compared as written")
-            yield record_from_data(path, data)
+        if result.diagnostics:
+            _warn(f"{path}: invalid brief ({_problem(result)}); compared as written")
+        yield record_from_data(path, data)
 
 
 def _check_found(comparison: Comparison, where: str) -> None:
@@ -357,10 +353,10 @@ def _width() -> int | None:
     return None
 
 
-def _render(
-    comparison: Comparison, grids: list[Grid], output_format: str, tablefmt: str | None, words: bool, long: bool
-) -> str:
+def _render(grids: list[Grid], output_format: str, tablefmt: str | None, words: bool, long: bool) -> str:
     from tabulate import multiline_formats
+
+    from brief.compare import legend
 
     if output_format == "markdown":
         style, escape, width = "github", _markdown_escape, None
@@ -370,8 +366,8 @@ def _render(
         style = tablefmt or ("grid" if long else "simple")
         escape = {"pipe": _pipe_escape, "github": _pipe_escape, "unsafehtml": _html_escape}.get(style, _plain)
         width = _width()
-    multiline = (style in multiline_formats and style not in _ONE_LINE_FORMATS) or escape is not _plain
-    from brief.compare import legend
+    # markdown and html cells break lines with <br>; of tabulate's own styles, some can hold multi-line cells
+    multiline = (style in multiline_formats and style not in _ONE_LINE_FORMATS) or output_format != "table"
 
     blocks = []
     for grid in grids:
@@ -390,7 +386,8 @@ def _render(
             if output_format != "table":  # a paragraph in a document, not lines under a terminal table
                 after = [" ".join(after)]
             after += abbreviations
-        after += [f"[{note.number}] {note.actor}, {note.column}: {note.text}" for note in grid.notes]
+        notes = [note for note in grid.notes if not (long and note.kind == "change")]
+        after += [f"[{note.number}] {note.actor}, {note.column}: {note.text}" for note in notes]
         if after:
             parts.append(_paragraphs(output_format, escape, after))
         blocks.append("\n".join(parts))
@@ -458,6 +455,7 @@ def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multi
     from brief.compare import CHANGE_MARK, CONFLICT_MARK
 
     timeline = grid.kind == "timeline"
+    conflicts = {note.number for note in grid.notes if note.kind == "conflict"}  # changes have their own column
     joiner = "\n" if multiline else "; "
     records: list[dict[str, Any]] = []
     for row in grid.rows:
@@ -467,7 +465,7 @@ def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multi
         for column, cell in cells:
             for position in cell.positions:
                 marks = (f"{CHANGE_MARK} " if cell.changed else "") + (f"{CONFLICT_MARK} " if cell.conflict else "")
-                notes = "".join(f" [{n}]" for n in cell.notes)
+                notes = "".join(f" [{n}]" for n in cell.notes if n in conflicts)
                 records.append(
                     {
                         "actor": row.actor.name,
@@ -494,7 +492,11 @@ def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multi
             for header in headers:
                 value = record.get(header, "")
                 if isinstance(value, list):
-                    if wrap and header == "rationale":
+                    if multiline and header == "rationale" and len(value) > 1:
+                        # a dash per reason, so that reasons stay apart once wrapped
+                        value = ["\n".join(textwrap.wrap(line, wrap or len(line) + 2, initial_indent="- ",
+                                                          subsequent_indent="  ")) for line in value]  # fmt: skip
+                    elif wrap and header == "rationale":
                         value = ["\n".join(textwrap.wrap(line, wrap)) for line in value]
                     value = joiner.join(value)
                 row.append(escape(neutralise(value)))

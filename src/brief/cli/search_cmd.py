@@ -67,15 +67,16 @@ def search(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sor
         record["path"] = display_path(record["path"])
         snippet = neutralise(record.pop("snippet", "") or "")
         if fmt == "table":
-            start, end = ("\x1b[1;33m", "\x1b[0m") if colour else ("", "")
-            record["snippet"] = snippet.replace(HIGHLIGHT_START, start).replace(HIGHLIGHT_END, end)
+            record["snippet"] = snippet  # marks become colour (or nothing) once the table is laid out
         else:
             record["snippet"] = snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
             record["highlights"] = _highlights(snippet)
         record["field"] = ", ".join(record.get("fields") or [])
     columns = ["id", "date", "score", "field", "snippet"] if fmt != "csv" else ["id", "date", "score", "field",
                                                                                  "title", "path", "snippet"]  # fmt: skip
-    render_records(results, columns, fmt, sys.stdout, tablefmt, fit="snippet")
+    colours = ("\x1b[1;33m", "\x1b[0m") if colour else ("", "")
+    render_records(results, columns, fmt, sys.stdout, tablefmt, fit="snippet",
+                   marks=(HIGHLIGHT_START, HIGHLIGHT_END, *colours))  # fmt: skip
 
 
 def _highlights(snippet: str) -> list[str]:

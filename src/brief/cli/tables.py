@@ -36,10 +36,11 @@ def _cell(value: Any) -> str:
 
 def render_records(
     records: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, stream: TextIO, tablefmt: str | None = None,
-    headers: dict[str, str] | None = None, fit: str | None = None,
+    headers: dict[str, str] | None = None, fit: str | None = None, marks: tuple[str, str, str, str] | None = None,
 ) -> None:  # fmt: skip
     """Write records in the chosen format. `columns` choose and order table/csv columns; json keeps all public
-    keys. `fit` names a column to shorten so a table fits the terminal."""
+    keys. `fit` names a column to shorten so a table fits the terminal. `marks` (mark start, mark end,
+    replacement start, replacement end) turns highlight marks into colour after untrusted text is neutralised."""
     public = [{k: v for k, v in record.items() if not k.startswith("_")} for record in records]
     if fmt == "json":
         stream.write(json.dumps(public, ensure_ascii=False, indent=2) + "\n")
@@ -72,7 +73,10 @@ def render_records(
             for row in rows:
                 if len(row[index]) > room:
                     row[index] = row[index][: room - 1] + "…"
-        stream.write(tabulate(rows, headers=names, tablefmt=style, disable_numparse=True) + "\n")
+        text = tabulate(rows, headers=names, tablefmt=style, disable_numparse=True)
+        if marks:
+            text = text.replace(marks[0], marks[2]).replace(marks[1], marks[3])
+        stream.write(text + "\n")
 
 
 def stream_is_terminal(stream: TextIO) -> bool:

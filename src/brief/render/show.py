@@ -189,22 +189,22 @@ def normalised(data: Brief, sections: Iterable[str] | None = None) -> Brief:
         return brief
     claimed = {field for fields in SECTION_FIELDS.values() for field in fields}
     keep = {field for name in chosen for field in SECTION_FIELDS.get(name, ())}
-    return {
-        key: value
-        for key, value in brief.items()
-        if key in keep or ("metadata" in chosen and key not in claimed)
-    }
+    return {key: value for key, value in brief.items() if key in keep or ("metadata" in chosen and key not in claimed)}
 
 
 def _clean(value: Any) -> Any:
-    """A copy with every string (keys too) neutralised, for the renderers that write text."""
-    if isinstance(value, dict):
-        return {_clean(key): _clean(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_clean(item) for item in value]
-    if isinstance(value, str):
-        return neutralise(value.replace("\r\n", "\n"))
-    return value
+    """A plain copy with every string (keys too) neutralised, for the renderers that write text."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {clean(key): clean(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, str):
+            return neutralise(value.replace("\r\n", "\n"))
+        return value
+
+    return clean(_plain(value))
 
 
 _C1_AND_DEL = re.compile("[\x7f-\x9f]")
@@ -268,6 +268,13 @@ def _number(value: Any) -> str:
 def _records(brief: Brief, key: str) -> list[dict[str, Any]]:
     items = brief.get(key)
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _list(value: Any) -> list[Any]:
+    """A list field as a list, whatever an invalid brief put there."""
+    if isinstance(value, list):
+        return value
+    return [] if value is None else [value]
 
 
 def _strings(value: Any) -> list[str]:
@@ -346,7 +353,7 @@ def _id(record: dict[str, Any]) -> bool:
 
 
 def _likelihood(value: Any, odds: bool = True) -> str:
-    if value in LIKELIHOOD:
+    if isinstance(value, str) and value in LIKELIHOOD:
         words, probability = LIKELIHOOD[value]
         return f"{words} ({probability})" if odds else words
     return _words(value)
@@ -364,7 +371,7 @@ def _estimate(judgment: dict[str, Any], odds: bool = True) -> str:
 
 def _affiliations(actor: dict[str, Any], names: _Names) -> str:
     out = []
-    for affiliation in actor.get("affiliations") or []:
+    for affiliation in _list(actor.get("affiliations")):
         if not isinstance(affiliation, dict):
             continue
         target = names.actor(affiliation.get("actor"))
@@ -415,7 +422,7 @@ class _Grid:
         for position in positions:
             stance = position.get("stance")
             symbol = STANCE_SYMBOLS.get(stance, _text(stance)) if isinstance(stance, str) else _text(stance)
-            if stance in STANCE_SYMBOLS:
+            if isinstance(stance, str) and stance in STANCE_SYMBOLS:
                 self.used.add(stance)
             if position.get("basis") == "inferred":
                 symbol += INFERRED_MARK
@@ -484,7 +491,7 @@ def _text_metadata(brief: Brief, width: int, style: _Style) -> list[str]:
         ("authors", ", ".join(_strings(brief.get("authors")))),
         ("domains", ", ".join(_strings(brief.get("domains")))),
         ("regions", ", ".join(_strings(brief.get("regions")))),
-        ("nations", ", ".join(_nation(n) for n in brief.get("nations") or [] if _text(n))),
+        ("nations", ", ".join(_nation(n) for n in _list(brief.get("nations")) if _text(n))),
         ("tags", ", ".join(_strings(brief.get("tags")))),
     ]
     label_width = max(len(label) for label, _ in fields) + 2
@@ -573,7 +580,7 @@ def _text_positions(brief: Brief, width: int, style: _Style) -> list[str]:
 
 
 def _relation_head(relation: dict[str, Any], names: _Names) -> str:
-    pair = " – ".join(names.actor(actor) for actor in relation.get("actors") or [] if actor is not None)
+    pair = " – ".join(names.actor(actor) for actor in _list(relation.get("actors")) if actor is not None)
     parts = [_words(relation.get("kind"))] if relation.get("kind") else []
     trend = relation.get("trend")
     if trend:
@@ -722,7 +729,7 @@ def _md_metadata(brief: Brief) -> list[str]:
         ("Authors", md_escape(", ".join(_strings(brief.get("authors"))))),
         ("Domains", md_escape(", ".join(_strings(brief.get("domains"))))),
         ("Regions", md_escape(", ".join(_strings(brief.get("regions"))))),
-        ("Nations", md_escape(", ".join(_nation(n) for n in brief.get("nations") or [] if _text(n)))),
+        ("Nations", md_escape(", ".join(_nation(n) for n in _list(brief.get("nations")) if _text(n)))),
         ("Tags", md_escape(", ".join(_strings(brief.get("tags"))))),
     ]
     lines = [f"# {title}", ""]
@@ -742,7 +749,8 @@ def _md_judgments(brief: Brief) -> list[str]:
         likelihood, confidence = judgment.get("likelihood"), judgment.get("confidence")
         estimate = []
         if likelihood is not None:
-            words, odds = LIKELIHOOD.get(likelihood, (_words(likelihood), ""))
+            words, odds = LIKELIHOOD.get(likelihood, ("", "")) if isinstance(likelihood, str) else ("", "")
+            words = words or _words(likelihood)
             estimate.append(f"**{md_escape(words)}**" + (f" ({odds})" if odds else ""))
         if confidence is not None:
             estimate.append(md_escape(f"{_words(confidence)} confidence"))
@@ -795,7 +803,7 @@ def _md_relations(brief: Brief) -> list[str]:
     names = _Names(brief)
     rows = []
     for relation in _records(brief, "relations"):
-        pair = " – ".join(names.actor(a) for a in relation.get("actors") or [] if a is not None)
+        pair = " – ".join(names.actor(a) for a in _list(relation.get("actors")) if a is not None)
         trend = relation.get("trend")
         rows.append(
             [
@@ -912,7 +920,11 @@ def render_markdown_document(data: Brief, sections: Sequence[str] | None = None)
 
 
 def render(
-    data: Brief, output_format: str = "text", sections: Sequence[str] | None = None, width: int = 80, colour: bool = False
+    data: Brief,
+    output_format: str = "text",
+    sections: Sequence[str] | None = None,
+    width: int = 80,
+    colour: bool = False,
 ) -> str:
     """The brief in one of FORMATS; `width` and `colour` only affect text."""
     if output_format == "json":
@@ -941,9 +953,11 @@ def _stances_line(statement: str, positions: list[dict[str, Any]], names: _Names
         who = []
         for position in positions:
             stance = position.get("stance")
-            if stance in stances:
+            if isinstance(stance, str) and stance in stances:
                 name = names.actor(position.get("actor"))
-                qualifier = " (strongly)" if stance.startswith("strongly") else " (leaning)" if "leans" in stance else ""
+                qualifier = (
+                    " (strongly)" if stance.startswith("strongly") else " (leaning)" if "leans" in stance else ""
+                )
                 who.append(name + qualifier)
         if who:
             sides.append(f"{side} {', '.join(who)}")

@@ -1,0 +1,135 @@
+"""`brief search`: ranking, accent folding, the query language, safe quoting, exit codes, output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import COLLECTION, run, run_process
+
+
+def hits(query: str, *args: str) -> list[str]:
+    result = run("search", query, str(COLLECTION), "--format", "ids", *args)
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout.split()
+
+
+@pytest.mark.parametrize("query", ["maiga", "Maïga", "MAIGA", "maïga"])
+def test_case_and_accent_insensitive(query: str) -> None:
+    assert hits(query) == ["mali-wagner-2021"]
+
+
+def test_ranking_puts_title_matches_first() -> None:
+    # "Wagner" is in one title; elsewhere only in actor lists, tags or bodies
+    assert hits("wagner")[0] == "mali-wagner-2021"
+    assert hits("bloc") == ["aes-confederation-2024"]
+
+
+def test_phrase_or_not_prefix() -> None:
+    assert hits('"choguel maiga"') == ["mali-wagner-2021"]
+    assert hits('"maiga defends"') == ["mali-wagner-2021"]
+    assert hits('"defends maiga"') == []
+    assert sorted(hits("tiani OR bamako")) == ["mali-wagner-2021", "niger-coup-2023"]
+    assert hits("france -barkhane") == ["niger-coup-2023"]
+    assert hits("france NOT barkhane") == ["niger-coup-2023"]
+    assert hits("confed*") == ["aes-confederation-2024"]
+
+
+def test_field_scopes() -> None:
+    assert hits("title:niamey") == ["niger-coup-2023"]
+    assert hits("body:tiani") == ["niger-coup-2023"]
+    assert hits("title:tiani") == []
+    assert hits("summary:bazoum") == ["niger-coup-2023"]
+
+
+def test_metadata_terms_in_the_query() -> None:
+    assert hits("france nation:ML") == ["mali-wagner-2021", "france-withdrawal-2022"] or hits("france nation:ML") == [
+        "france-withdrawal-2022",
+        "mali-wagner-2021",
+    ]
+    assert hits("france actor:france stance:opposes") == ["mali-wagner-2021"]
+    assert hits("france stance:oppose") in (
+        ["mali-wagner-2021", "france-withdrawal-2022"], ["france-withdrawal-2022", "mali-wagner-2021"]
+    )  # fmt: skip
+    assert hits("france date:2021..2022 -tag:draft") == ["mali-wagner-2021"]
+    assert hits("ecowas lang:fr") == ["niger-coup-2023"]
+
+
+def test_list_filters_apply_to_search() -> None:
+    assert hits("ecowas", "--nation", "Burkina Faso") == ["aes-confederation-2024"]
+
+
+def test_alias_expansion_finds_briefs_using_the_main_name() -> None:
+    # only the Niger brief defines CEDEAO as an alias of ECOWAS; the AES brief says "Economic Community…"
+    assert sorted(hits("cedeao")) == ["aes-confederation-2024", "niger-coup-2023"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["AES-confederation", "it's", "bloc's", "AND", "wagner AND", '"unbalanced quote', "*", "wagner *", "a:b:c",
+     "NEAR(wagner)", "col:umn", "'single'", "^caret", "title:", "(paren"],
+)  # fmt: skip
+def test_user_text_never_breaks_fts_syntax(query: str) -> None:
+    result = run_process("search", query, str(COLLECTION), "--format", "ids")
+    assert result.returncode in (0, 1), result.stderr
+    assert b"Traceback" not in result.stderr and b"syntax error" not in result.stderr
+
+
+def test_hyphenated_id_finds_its_brief() -> None:
+    assert hits("AES-confederation") == ["aes-confederation-2024"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("OR wagner", "brief: error: OR needs a search term on each side\n"),
+        ("wagner OR", "brief: error: OR needs a search term on each side\n"),
+        ("wagner NOT", "brief: error: NOT needs a search term after it\n"),
+        ("nation:Xyzzy", "brief: error: unknown nation 'Xyzzy'\n"),
+        ("nation:Malli", "brief: error: unknown nation 'Malli'; did you mean ML (Mali)?\n"),
+        ("date:yesterday", "brief: error: 'yesterday' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD\n"),
+        ("stance:hates", "brief: error: unknown stance 'hates'\n"),
+    ],
+)
+def test_malformed_queries_get_one_line_and_exit_2(query: str, message: str) -> None:
+    result = run_process("search", query, str(COLLECTION))
+    assert result.returncode == 2
+    assert result.stderr.decode() == message
+
+
+def test_no_hit_exits_1_and_suggests_a_known_name() -> None:
+    result = run_process("search", "wagnr", str(COLLECTION))
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert result.stderr.decode() == "brief: no brief matches 'wagnr'; did you mean 'Wagner'?\n"
+
+
+def test_json_carries_score_snippet_and_matched_fields() -> None:
+    result = run("search", "tiani", str(COLLECTION), "--format", "json")
+    (record,) = json.loads(result.output)
+    assert record["id"] == "niger-coup-2023"
+    assert record["score"] > 0
+    assert record["fields"] == ["body"]
+    assert record["snippet"] == "Le général Tiani prend le pouvoir. Les putschistes dénoncent la présence française."
+    assert record["highlights"] == ["Tiani"]
+
+
+def test_table_output_without_colour_when_piped() -> None:
+    result = run_process("search", "tiani", str(COLLECTION))
+    lines = result.stdout.decode().splitlines()
+    assert lines[0].split() == ["id", "date", "score", "field", "snippet"]
+    assert lines[2].startswith("niger-coup-2023  2023-08-02")
+    assert "\x1b" not in result.stdout.decode()
+
+
+def test_colour_highlights_only_when_forced_and_not_with_no_color() -> None:
+    coloured = run_process("search", "tiani", str(COLLECTION), env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "\x1b[1;33mTiani\x1b[0m" in coloured.stdout.decode()
+    plain = run_process("search", "tiani", str(COLLECTION), env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b" not in plain.stdout.decode()
+
+
+def test_limit_and_every_hit() -> None:
+    assert len(hits("france", "--limit", "1")) == 1
+    assert len(hits("france", "--limit", "0")) == 3
