@@ -343,8 +343,14 @@ def test_issue_nobody_holds_is_a_blank_column(in_compare: Path) -> None:
     )
     # an issue defined in a brief but held by nobody: shown, blank
     result = run("compare", "no-positions.yaml", "--actor", "france")
-    assert sections(result.stdout)[1] == (
-        "actor    partnership\n-------  -------------\nFrance\ntotals   0+ 0- 0?\n"
+    assert (
+        sections(result.stdout)[1]
+        == """\
+actor    partnership
+-------  -------------
+France
+totals   0+ 0- 0?
+"""
     )
 
 
@@ -359,11 +365,13 @@ def test_conflicting_positions_are_shown_not_fatal(in_compare: Path) -> None:
         "already has a position on issue 'partnership' (positions[0]); keep one); compared as written\n"
     )
     assert sections(result.stdout)[1:] == [
-        "actor    partnership\n"
-        "-------  ----------------\n"
-        "France   ! - H / +* L [1]\n"
-        "Russia   +\n"
-        "totals   2+ 1- 0?\n",
+        """\
+actor    partnership
+-------  ----------------
+France   ! - H / +* L [1]
+Russia   +
+totals   2+ 1- 0?
+""",
         LEGEND + "! conflicting positions in one brief; [n] see note n.\n"
         "[1] France, partnership: 2 positions in one brief, which `brief validate` reports as duplicate-position: "
         "opposes, supports\n",
@@ -545,7 +553,7 @@ def _brief(brief_id: str, date: str, stance: str, actor: dict[str, object]) -> B
 def test_core_takes_plain_tuples_in_any_order() -> None:
     records = [
         tuple(_brief("b", "2022-01-01", "opposes", {"id": "gov", "name": "Gouvernement malien"})),
-        tuple(_brief("a", "2021-01-01", "supports", {"id": "mali", "name": "Mali", "aliases": ["GOUVERNEMENT MALIEN"]})),
+        tuple(_brief("a", "2021-01-01", "supports", {"id": "mali", "aliases": ["GOUVERNEMENT MALIEN"]})),
         ("junk", "2020-01-01", "junk.yaml", ["not", "a", "mapping"]),
     ]  # fmt: skip
     comparison = compare(records, issues=["x"])
@@ -589,35 +597,6 @@ def test_core_survives_malformed_data() -> None:
     from brief.compare import cell_text
 
     assert cell_text(cell) == "'opose'"
-
-
-def test_core_is_fast_enough_for_a_collection() -> None:
-    """One issue across 10,000 briefs, as the index would feed them, well inside the 0.5 s budget."""
-    import random
-    import time
-
-    rng = random.Random(7)
-    stances = ["strongly-supports", "supports", "leans-supports", "neutral", "leans-opposes", "opposes", "unknown"]
-    records = []
-    for n in range(10_000):
-        actors = [f"actor-{i}" for i in rng.sample(range(60), 8)]
-        issues = [f"issue-{i}" for i in rng.sample(range(40), 3)]
-        data = {
-            "id": f"b{n}",
-            "date": f"{2010 + n % 15}-{1 + n % 12:02d}-{1 + n % 28:02d}",
-            "actors": [{"id": a, "name": a.upper(), "kind": "state", "aliases": [a + " alias"]} for a in actors],
-            "issues": [{"id": i, "statement": i} for i in issues],
-            "positions": [
-                {"actor": rng.choice(actors), "issue": rng.choice(issues), "stance": rng.choice(stances)}
-                for _ in range(8)
-            ],
-        }
-        records.append((data["id"], data["date"], f"b{n}.yaml", data))
-    start = time.perf_counter()
-    grid = timeline_grid(compare(records, issues=["issue-3"]), "issue-3")
-    elapsed = time.perf_counter() - start
-    assert grid.rows and grid.columns
-    assert elapsed < 0.5, elapsed
 
 
 # -- start-up ----------------------------------------------------------------------------------------------------

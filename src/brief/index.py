@@ -416,6 +416,7 @@ class Index:
         from brief.batch import default_jobs
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(self.path)
         temporary = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
         files = on_disk if on_disk is not None else scan(self.collection.paths, self.collection.exclude)
         tasks = [(p, s, m, None) for p, (s, m) in sorted(files.items())]
@@ -554,6 +555,20 @@ class Index:
         tables = {"briefs": "briefs", "invalid": "briefs WHERE valid = 0", "actors": "actors", "issues": "issues",
                   "positions": "positions", "sources": "sources"}  # fmt: skip
         return {name: self.db.execute(f"SELECT count(*) FROM {sql}").fetchone()[0] for name, sql in tables.items()}
+
+
+def _remove_abandoned(index_path: Path) -> None:
+    """Delete temporary files of builds whose process no longer exists (killed mid-build)."""
+    for leftover in index_path.parent.glob(f"{index_path.name}.tmp-*"):
+        pid = leftover.name.rsplit(".tmp-", 1)[1].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except PermissionError:  # alive, someone else's
+            pass
 
 
 def _schema_fingerprint(schema_path: str | None) -> str:

@@ -107,9 +107,9 @@ def compare(
 ) -> None:
     """Compare actors' positions on issues.
 
-    With one REF (a brief file): its actors as rows and its issues as columns. With --issue ID and several
-    PATHs (files or folders, searched recursively): each actor's stance on that issue over time, one column
-    per brief in date order. Without a path, --issue searches the current folder.
+    With one REF (a brief file): its actors as rows and its issues as columns. With --issue ID and PATHs
+    (several files, or folders searched recursively): each actor's stance on that issue over time, one
+    column per brief in date order. Without a path, --issue searches the current folder.
 
     \b
     Symbols: ++ strongly supports, + supports, (+) leans supports, 0 neutral,
@@ -279,7 +279,10 @@ def _json(comparison: Comparison, grids: list[Grid]) -> str:
     totals = []
     for grid in grids:
         for column, total in zip(grid.columns, grid.totals, strict=True):
-            brief = comparison.briefs[grid.brief if grid.kind == "issues" else column.key]  # type: ignore[index]
+            # an issue grid's columns are issues of one brief; a timeline's are briefs of one issue
+            index = grid.brief if grid.kind == "issues" else column.key
+            assert isinstance(index, int)
+            brief = comparison.briefs[index]
             issue = column.key if grid.kind == "issues" else grid.issue
             totals.append({"issue": issue, "brief": brief.id, "date": brief.date, **total.as_dict()})
     document = {

@@ -64,7 +64,7 @@ def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool
     if resolved.data is None:
         from brief.cli.reporters import TextReporter
 
-        TextReporter(click.get_text_stream("stderr")).result(resolved.result)
+        TextReporter(sys.stderr).result(resolved.result)
         sys.exit(EXIT_PROBLEMS)
     errors = len(resolved.result.diagnostics)
     if errors:
@@ -77,13 +77,12 @@ def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool
 
     from brief.render.show import render
 
-    stdout = click.get_text_stream("stdout")
-    terminal = stdout.isatty()
-    colour = output_format == "text" and use_colour(stdout)
+    terminal = sys.stdout.isatty()
+    colour = output_format == "text" and use_colour(sys.stdout)
     text = render(resolved.data, output_format, sections or None, _width(), colour)
     if terminal and not no_pager:
         # like git: less quits by itself when the text fits on one screen, and keeps colours
-        os.environ.setdefault("LESS", "FRX")
+        os.environ.setdefault("LESS", "-FRX")
         click.echo_via_pager(text, color=colour)
         return
     _write(text, colour)
@@ -99,7 +98,7 @@ def _width() -> int:
 def _write(text: str, colour: bool) -> None:
     try:
         click.echo(text, nl=False, color=colour)
-        sys.stdout.flush()  # a closed pipe shows here, inside the command, not as noise at interpreter exit
+        sys.stdout.flush()  # (click.echo flushes too) a closed pipe must show here, not as noise at exit
     except BrokenPipeError:
         # `brief show X | head`: the reader left, which is not an error (click alone would exit 1)
         devnull = os.open(os.devnull, os.O_WRONLY)

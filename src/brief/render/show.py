@@ -15,24 +15,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from brief.cli.output import neutralise
+from brief.compare import INFERRED_MARK, SYMBOLS
 from brief.render.markdown_text import render_markdown, wrap
 
 SECTIONS = ("metadata", "summary", "judgments", "actors", "positions", "relations", "figures", "sources", "body")
 FORMATS = ("text", "markdown", "json", "yaml")
 
-# Stances on the schema's seven-level scale, strongest support first. `brief compare` will show the same
-# symbols; src/brief/compare.py did not exist when this was written, so the table lives here.
-STANCE_SYMBOLS: dict[str, str] = {
-    "strongly-supports": "++",
-    "supports": "+",
-    "leans-supports": "+?",
-    "neutral": "0",
-    "leans-opposes": "-?",
-    "opposes": "-",
-    "strongly-opposes": "--",
-    "unknown": "?",
-}
-INFERRED_MARK = "*"  # appended to the symbol of a stance the analyst inferred rather than the actor stated
+# The stance symbols of `brief compare` (++ + (+) 0 (-) - -- ?, * for inferred), so both commands read alike.
+STANCE_SYMBOLS: dict[str, str] = SYMBOLS
 
 # ICD 203 estimative words, with the probability ranges the directive gives them.
 LIKELIHOOD: dict[str, tuple[str, str]] = {
@@ -233,9 +223,9 @@ def render_yaml(data: Brief, sections: Iterable[str] | None = None) -> str:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, text)
-    return yaml.dump(
-        normalised(data, sections), Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100
-    )  # safe_dump's settings, with the string style above
+    # yaml.safe_dump(allow_unicode=True, sort_keys=False), with the string styles above
+    text_out: str = yaml.dump(normalised(data, sections), Dumper=Dumper, allow_unicode=True, sort_keys=False)
+    return text_out
 
 
 # -- shared helpers -----------------------------------------------------------------------------------------------
@@ -442,9 +432,12 @@ class _Grid:
 
     def legend(self) -> str:
         parts = [f"{STANCE_SYMBOLS[s]} {_words(s)}" for s in STANCE_SYMBOLS if s in self.used]
+        if len(self.cells) < len(self.actors) * len(self.issues):
+            parts.append("blank: no position")
+        legend = ", ".join(parts)
         if self.inferred:
-            parts.append(f"{INFERRED_MARK} inferred (not stated)")
-        return ", ".join(parts)
+            legend += f"; {INFERRED_MARK} inferred (else stated)"
+        return legend
 
 
 # -- text ---------------------------------------------------------------------------------------------------------
@@ -466,9 +459,9 @@ class _Style:
         return self._sgr(text, "2")
 
     def stance(self, cell: str) -> str:
-        if cell.startswith("+"):
+        if "+" in cell and "-" not in cell:
             return self._sgr(cell, "32")
-        if cell.startswith("-"):
+        if "-" in cell and "+" not in cell:
             return self._sgr(cell, "31")
         return cell
 
@@ -498,7 +491,9 @@ def _text_metadata(brief: Brief, width: int, style: _Style) -> list[str]:
     lines.append("")
     for label, value in fields:
         if value:
-            lines += wrap(value, width, style.dim(label.ljust(label_width)), " " * label_width)
+            rows = wrap(value, width, label.ljust(label_width), " " * label_width)
+            rows[0] = style.dim(label.ljust(label_width)) + rows[0][label_width:]  # styled after wrapping
+            lines += rows
     return lines
 
 
@@ -791,7 +786,7 @@ def _md_positions(brief: Brief) -> list[str]:
     if grid.actors:
         rows = [[md_escape(cell) for cell in row] for row in grid.rows()]
         headers = ["Actor"] + [str(n) for n in range(1, len(grid.issues) + 1)]
-        lines += _md_table(headers, rows, ["left"] + ["center"] * len(grid.issues)) + [""]
+        lines += [*_md_table(headers, rows, ["left"] + ["center"] * len(grid.issues)), ""]
     lines += [f"{n}. {_md_paragraph(grid.statement(issue))}" for n, issue in enumerate(grid.issues, 1)]
     legend = grid.legend()
     if legend:
@@ -989,7 +984,7 @@ def brief_summary(data: Brief, width: int = 80) -> str:
     if facts:
         lines.append(facts)
     if brief.get("summary"):
-        lines += [""] + wrap(" ".join(_text(brief.get("summary")).split()), width, "", "")
+        lines += ["", *wrap(" ".join(_text(brief.get("summary")).split()), width, "", "")]
     judgments = _records(brief, "key_judgments")
     if judgments:
         lines += ["", "Key judgments:"]

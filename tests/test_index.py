@@ -1,0 +1,155 @@
+"""The index: kept fresh automatically, rebuilt when outdated or damaged, safe under concurrency and kills."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from brief.config import collection
+from brief.index import Index, open_index
+from conftest import COLLECTION, run, run_process
+
+NEW = """schema_version: "1.0"
+id: new-brief
+title: Freshly written about Tiani
+date: 2024-01-02
+language: en
+"""
+
+
+def listed(folder: Path, *args: str) -> list[str]:
+    result = run("list", str(folder), "--format", "ids", "--sort", "id", *args)
+    return result.stdout.split()
+
+
+def test_changes_are_picked_up_without_asking(collection_copy: Path) -> None:
+    before = listed(collection_copy)
+    (collection_copy / "new.yaml").write_text(NEW, encoding="utf-8")
+    assert listed(collection_copy) == sorted([*before, "new-brief"])
+    (collection_copy / "new.yaml").write_text(NEW.replace("new-brief", "renamed-brief"), encoding="utf-8")
+    assert "renamed-brief" in listed(collection_copy) and "new-brief" not in listed(collection_copy)
+    (collection_copy / "new.yaml").unlink()
+    assert listed(collection_copy) == before
+    # and the full-text index follows: the deleted brief's words are gone
+    assert run("search", "freshly", str(collection_copy)).exit_code == 1
+
+
+def test_refresh_reads_only_what_changed(collection_copy: Path) -> None:
+    index = open_index(collection([str(collection_copy)]))
+    assert index.refresh().changed is False
+    target = collection_copy / "mali-2021.yaml"
+    os.utime(target, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))  # touched, same content
+    stats = index.refresh()
+    assert (stats.added, stats.updated, stats.removed, stats.unchanged) == (0, 0, 0, 5)
+    target.write_text(target.read_text(encoding="utf-8").replace("Mali courts Wagner", "Mali courts Russia"))
+    stats = index.refresh()
+    assert (stats.added, stats.updated, stats.removed) == (0, 1, 0)
+    title = index.db.execute("SELECT title FROM briefs WHERE id = 'mali-wagner-2021'").fetchone()[0]
+    assert title == "Mali courts Russia"
+
+
+def test_no_refresh_uses_the_index_as_it_is(collection_copy: Path) -> None:
+    before = listed(collection_copy)
+    (collection_copy / "new.yaml").write_text(NEW, encoding="utf-8")
+    assert listed(collection_copy, "--no-refresh") == before
+    assert "new-brief" in listed(collection_copy)
+
+
+def test_index_command_rebuilds_and_reports_counts() -> None:
+    result = run("index", str(COLLECTION))
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Indexed 5 briefs (1 invalid): 10 actors, 3 issues, 5 positions, 0 sources in ")
+    assert lines[1].startswith("Index: ")
+    assert result.exit_code == 0
+
+
+def test_index_lives_in_the_cache_folder_not_beside_the_briefs(collection_copy: Path, private_cache: Path) -> None:
+    listed(collection_copy)
+    assert not [p for p in collection_copy.rglob("*") if "sqlite" in p.name]
+    assert list(private_cache.glob("index-*.sqlite"))
+
+
+def test_cache_location_from_configuration(tmp_path: Path, collection_copy: Path) -> None:
+    (tmp_path / "brief.toml").write_text('paths = ["briefs"]\ncache = ".cache"\n', encoding="utf-8")
+    run("-C", str(tmp_path), "list")
+    assert list((tmp_path / ".cache").glob("index-*.sqlite"))
+
+
+def test_corrupted_index_is_rebuilt_with_a_notice(collection_copy: Path) -> None:
+    listed(collection_copy)
+    path = Index(collection([str(collection_copy)])).path
+    path.write_bytes(b"this is not a database" * 100)
+    result = run_process("list", str(collection_copy), "--format", "ids")
+    assert result.returncode == 0
+    assert len(result.stdout.split()) == 5
+    notice = result.stderr.decode()
+    assert notice.startswith("brief: notice: index ") and "rebuilding it" in notice
+    assert notice.count("\n") == 1
+
+
+def test_outdated_index_format_is_rebuilt(collection_copy: Path) -> None:
+    listed(collection_copy)
+    path = Index(collection([str(collection_copy)])).path
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = 'old' WHERE key = 'format'")
+    result = run_process("list", str(collection_copy), "--format", "ids")
+    assert len(result.stdout.split()) == 5
+    assert result.stderr.decode() == "brief: notice: index format or schema changed; rebuilding the index\n"
+
+
+def test_killed_build_leaves_the_previous_index_usable(collection_copy: Path, private_cache: Path) -> None:
+    for index in range(300):  # enough work that a kill can land mid-build
+        (collection_copy / f"gen-{index}.yaml").write_text(NEW.replace("new-brief", f"gen-{index}"), encoding="utf-8")
+    listed(collection_copy)
+    exe = Path(sys.executable).with_name("brief")
+    env = {**os.environ, "BRIEF_CACHE_DIR": str(private_cache)}
+    for delay in (0.05, 0.15, 0.3):  # whatever point the kill lands at, the next command must be right
+        process = subprocess.Popen([str(exe), "index", str(collection_copy)], env=env, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        result = run_process("list", str(collection_copy), "--count")
+        assert (result.stdout, result.stderr) == (b"305\n", b"")
+
+
+def test_files_left_by_a_killed_build_are_cleaned_up(collection_copy: Path, private_cache: Path) -> None:
+    listed(collection_copy)
+    index_path = Index(collection([str(collection_copy)])).path
+    dead = index_path.with_name(f"{index_path.name}.tmp-999999999")  # no such process
+    dead.write_bytes(b"half-written")
+    Path(f"{dead}-0").write_bytes(b"half-written shard")
+    assert run("index", str(collection_copy)).exit_code == 0
+    assert not list(private_cache.glob("*.tmp-*"))
+
+
+def test_two_processes_at_once(collection_copy: Path, private_cache: Path) -> None:
+    for index in range(200):
+        (collection_copy / f"gen-{index}.yaml").write_text(NEW.replace("new-brief", f"gen-{index}"), encoding="utf-8")
+    exe = Path(sys.executable).with_name("brief")
+    env = {**os.environ, "BRIEF_CACHE_DIR": str(private_cache)}
+    processes = [
+        subprocess.Popen(
+            [str(exe), "list", str(collection_copy), "--count"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )  # fmt: skip
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert [out for out, _ in outputs] == [b"205\n"] * 3
+    assert all(b"Traceback" not in err for _, err in outputs)
+    (collection_copy / "gen-0.yaml").unlink()
+    processes = [
+        subprocess.Popen(
+            [str(exe), "search", "tiani", str(collection_copy), "--format", "ids", "--limit", "0"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert all(len(out.split()) == 200 for out, _ in outputs), outputs
