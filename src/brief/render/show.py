@@ -239,7 +239,7 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return _number(value)
+        return str(value)  # as written: an id or date typed as a number gets no thousands separators
     if isinstance(value, list):
         return ", ".join(_text(item) for item in value)
     if isinstance(value, dict):
@@ -548,8 +548,10 @@ def _text_positions(brief: Brief, width: int, style: _Style) -> list[str]:
     lines: list[str] = []
     if grid.actors:
         rows = grid.rows(style.stance)
-        # long actor names are cut so that the grid keeps to the width
-        room = max(width - 2 - 5 * len(grid.issues), 16)
+        # long actor names are cut so that the grid keeps to the width (tabulate puts 2 spaces between columns)
+        plain = grid.rows()
+        cells = sum(max(len(str(n)), *(len(row[n]) for row in plain)) + 2 for n in range(1, len(grid.issues) + 1))
+        room = max(width - cells, 16)
         for row in rows:
             if len(row[0]) > room:
                 row[0] = row[0][: room - 1] + "…"
