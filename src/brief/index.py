@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from brief.config import Collection
 from brief.loading import EXTENSIONS
 from brief.nations import fold
 
-INDEX_FORMAT = "3"  # bump when the tables below change: older indexes are rebuilt
+INDEX_FORMAT = "4"  # bump when the tables below change: older indexes are rebuilt
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
 FTS_WEIGHTS = (10.0, 8.0, 4.0, 3.0, 1.0, 1.0)  # title and actors above summary above body (BM25 weights)
@@ -38,11 +39,11 @@ CREATE TABLE briefs(
   hash TEXT NOT NULL,
   id TEXT, title TEXT, date TEXT, updated TEXT, language TEXT, original_language TEXT, summary TEXT,
   valid INTEGER NOT NULL,
-  error_count INTEGER NOT NULL,
-  errors TEXT NOT NULL,
-  data TEXT
+  error_count INTEGER NOT NULL
 );
 CREATE INDEX briefs_id ON briefs(id);
+-- the bulky parts live apart, so that scans and joins over briefs stay on few pages
+CREATE TABLE brief_data(rowid INTEGER PRIMARY KEY, errors TEXT NOT NULL, data TEXT);
 CREATE INDEX briefs_date ON briefs(date);
 CREATE TABLE brief_values(brief INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL);
 CREATE INDEX brief_values_lookup ON brief_values(field, fold);
@@ -51,6 +52,7 @@ CREATE TABLE actors(
   brief INTEGER NOT NULL, actor_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT, country TEXT, aliases TEXT
 );
 CREATE INDEX actors_brief ON actors(brief);
+CREATE INDEX actors_id ON actors(actor_id);
 CREATE TABLE actor_names(brief INTEGER NOT NULL, actor_id TEXT NOT NULL, fold TEXT NOT NULL);
 CREATE INDEX actor_names_fold ON actor_names(fold);
 CREATE INDEX actor_names_brief ON actor_names(brief, actor_id);
@@ -75,7 +77,7 @@ CREATE VIRTUAL TABLE fts USING fts5({", ".join(FTS_COLUMNS)}, content='brief_tex
   tokenize='{TOKENIZER}');
 """
 
-CHILD_TABLES = ("brief_values", "actors", "actor_names", "issues", "positions", "sources", "relations")
+CHILD_TABLES = ("brief_data", "brief_values", "actors", "actor_names", "issues", "positions", "sources", "relations")
 
 
 @dataclass
@@ -100,6 +102,7 @@ class Rows:
     mtime_ns: int
     hash: str
     brief: tuple[Any, ...] = ()
+    data: tuple[str, str | None] = ("[]", None)  # errors as JSON, the brief (less its body) as JSON
     values: list[tuple[str, str, str]] = field(default_factory=list)
     actors: list[tuple[Any, ...]] = field(default_factory=list)
     actor_names: list[tuple[str, str]] = field(default_factory=list)
@@ -114,23 +117,39 @@ class Rows:
 # --- finding files ------------------------------------------------------------------------------------------------
 
 
-def scan(paths: Iterable[str], exclude: Iterable[str] = ()) -> dict[str, tuple[int, int]]:
-    """Every brief file under `paths` with (size, mtime_ns): one stat each, nothing read."""
+_SUFFIXES = tuple(EXTENSIONS)
+
+
+@dataclass
+class Scan:
+    """Every brief file of a collection with its (size, mtime_ns), and a digest of the whole listing."""
+
+    files: dict[str, tuple[int, int]]
+    digest: str
+    newest_ns: int  # the most recent modification time seen
+
+
+def scan(paths: Iterable[str], exclude: Iterable[str] = ()) -> Scan:
+    """One stat per file, nothing read. Hidden files and folders are skipped, as in `brief validate`."""
     import fnmatch
 
     patterns = list(exclude)
     found: dict[str, tuple[int, int]] = {}
+    listing: list[str] = []
 
     def skip(path: str, name: str) -> bool:
         return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in patterns)
+
+    def add(path: str, st: os.stat_result) -> None:
+        found[path] = (st.st_size, st.st_mtime_ns)
+        listing.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
 
     stack: list[str] = []
     for path in paths:
         if os.path.isdir(path):
             stack.append(path)
         elif os.path.isfile(path):
-            st = os.stat(path)
-            found[path] = (st.st_size, st.st_mtime_ns)
+            add(path, os.stat(path))
     while stack:
         folder = stack.pop()
         try:
@@ -138,20 +157,23 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = ()) -> dict[str, tuple[i
         except OSError:
             continue
         with entries:
-            for entry in entries:
+            for entry in entries:  # the hot loop of every command's freshness check: keep it lean
                 name = entry.name
-                if name.startswith("."):
+                if name[0] == ".":
                     continue
                 if entry.is_dir():
                     if not (patterns and skip(entry.path, name)):
                         stack.append(entry.path)
-                elif os.path.splitext(name)[1].lower() in EXTENSIONS and not (patterns and skip(entry.path, name)):
+                elif (name.endswith(_SUFFIXES) or name.lower().endswith(_SUFFIXES)) and not (
+                    patterns and skip(entry.path, name)
+                ):
                     try:
-                        st = entry.stat()
+                        add(entry.path, entry.stat())
                     except OSError:
                         continue
-                    found[entry.path] = (st.st_size, st.st_mtime_ns)
-    return found
+    digest = hashlib.blake2b("\n".join(listing).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    newest = max((mtime for _, mtime in found.values()), default=0)
+    return Scan(found, digest, newest)
 
 
 # --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
@@ -208,8 +230,8 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         diagnostics = result.diagnostics
     errors = json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False)
     if data is None:
-        rows.brief = (path, size, mtime_ns, digest, None, None, None, None, None, None, None, 0, len(diagnostics),
-                      errors, None)  # fmt: skip
+        rows.brief = (path, size, mtime_ns, digest, None, None, None, None, None, None, None, 0, len(diagnostics))
+        rows.data = (errors, None)
         rows.text = ("",) * len(FTS_COLUMNS)
         return rows
     body = _text(data.get("body")) or ""
@@ -217,9 +239,9 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
     rows.brief = (
         path, size, mtime_ns, digest, _text(data.get("id")), _text(data.get("title")), _text(data.get("date")),
         _text(data.get("updated")), _text(data.get("language")), _text(data.get("original_language")),
-        _text(data.get("summary")), 0 if diagnostics else 1, len(diagnostics), errors,
-        json.dumps(stored, ensure_ascii=False, default=str),
+        _text(data.get("summary")), 0 if diagnostics else 1, len(diagnostics),
     )  # fmt: skip
+    rows.data = (errors, json.dumps(stored, ensure_ascii=False, default=str))
     for name in LIST_FIELDS:
         for value in _strs(data.get(name)):
             rows.values.append((name, value, fold(value)))
@@ -309,11 +331,11 @@ def insert_rows(
         count += 1
         cursor = db.execute(
             "INSERT INTO briefs(rowid, path, size, mtime_ns, hash, id, title, date, updated, language, "
-            "original_language, summary, valid, error_count, errors, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "original_language, summary, valid, error_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (next_rowid, *row.brief),
         )
         rowid = cursor.lastrowid
+        db.execute("INSERT INTO brief_data VALUES (?, ?, ?)", (rowid, *row.data))
         if next_rowid is not None:
             next_rowid += 1
         db.executemany("INSERT INTO brief_values VALUES (?, ?, ?, ?)", [(rowid, *v) for v in row.values])
@@ -391,7 +413,7 @@ class Index:
     def _expected_meta(self) -> dict[str, str]:
         return {"format": INDEX_FORMAT, "tokenizer": TOKENIZER, "schema": _schema_fingerprint(self.collection.schema)}
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self, found: Scan | None = None) -> sqlite3.Connection:
         """Open the index, rebuilding it when missing, outdated or unreadable."""
         if self.path.exists():
             try:
@@ -404,27 +426,29 @@ class Index:
                 self.notices.append("index format or schema changed; rebuilding the index")
             except sqlite3.DatabaseError as exc:
                 self.notices.append(f"index {self.path} was unreadable ({exc}); rebuilding it")
-        self._build_fresh()
+        self._build_fresh(found)
         db = self._connect(self.path)
         db.execute("PRAGMA journal_mode = WAL")
         return db
 
     # building --------------------------------------------------------------------------------------------------
 
-    def _build_fresh(self, on_disk: dict[str, tuple[int, int]] | None = None) -> RefreshStats:
+    def _build_fresh(self, found: Scan | None = None) -> RefreshStats:
         """Write a complete new index to a temporary file, then rename it over the old one."""
         from brief.batch import default_jobs
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned(self.path)
         temporary = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
-        files = on_disk if on_disk is not None else scan(self.collection.paths, self.collection.exclude)
-        tasks = [(p, s, m, None) for p, (s, m) in sorted(files.items())]
+        started = time.time_ns()
+        found = found or scan(self.collection.paths, self.collection.exclude)
+        tasks = [(p, s, m, None) for p, (s, m) in sorted(found.files.items())]
         jobs = min(self.jobs or default_jobs(), max(1, len(tasks) // 64))
         shards = [temporary.with_name(f"{temporary.name}-{k}") for k in range(jobs)] if jobs > 1 else []
         db = _create(temporary)
         try:
             db.executemany("INSERT INTO meta VALUES (?, ?)", self._expected_meta().items())
+            db.executemany("INSERT INTO meta VALUES (?, ?)", _freshness(found, started).items())
             if shards:
                 import multiprocessing
 
@@ -489,7 +513,8 @@ class Index:
         )
         db.execute("DELETE FROM brief_text WHERE rowid = ?", (rowid,))
         for table in CHILD_TABLES:
-            db.execute(f"DELETE FROM {table} WHERE brief = ?", (rowid,))
+            key = "rowid" if table == "brief_data" else "brief"
+            db.execute(f"DELETE FROM {table} WHERE {key} = ?", (rowid,))
         db.execute("DELETE FROM briefs WHERE rowid = ?", (rowid,))
 
     # public --------------------------------------------------------------------------------------------------
@@ -511,28 +536,34 @@ class Index:
             return self.rebuild()
 
     def _refresh(self, existed: bool) -> RefreshStats:
-        on_disk = scan(self.collection.paths, self.collection.exclude)
-        db = self.db  # opens, or builds from scratch when missing or outdated
+        started = time.time_ns()
+        found = scan(self.collection.paths, self.collection.exclude)
+        if self._db is None:
+            self._db = self._open(found)  # builds from scratch when missing, outdated or unreadable
+        db = self._db
         if not existed or self.notices:
-            return RefreshStats(added=len(on_disk), rebuilt=True)
+            return RefreshStats(added=len(found.files), rebuilt=True)
+        meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('files', 'refreshed')"))
+        if meta.get("files") == found.digest:  # the common case: same files, sizes and times as last time
+            return RefreshStats(unchanged=len(found.files))
+        # A file changed within a timestamp tick of the last refresh may show the same mtime: re-hash those.
+        racy_after = int(meta.get("refreshed", "0")) - RACY_NS
         known = {path: (size, mtime, digest) for path, size, mtime, digest in db.execute(
             "SELECT path, size, mtime_ns, hash FROM briefs")}  # fmt: skip
         stats = RefreshStats()
         tasks: list[tuple[str, int, int, str | None]] = []
-        for path, (size, mtime) in on_disk.items():
+        for path, (size, mtime) in found.files.items():
             previous = known.get(path)
             if previous is None:
                 tasks.append((path, size, mtime, None))
                 stats.added += 1
-            elif previous[0] != size or previous[1] != mtime:
+            elif previous[0] != size or previous[1] != mtime or mtime >= racy_after:
                 tasks.append((path, size, mtime, previous[2]))
                 stats.updated += 1
             else:
                 stats.unchanged += 1
-        removed = [path for path in known if path not in on_disk]
+        removed = [path for path in known if path not in found.files]
         stats.removed = len(removed)
-        if not tasks and not removed:
-            return stats
         rows = list(self._rows(sorted(tasks)))  # parse before taking the write lock
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -542,6 +573,7 @@ class Index:
                 if not row.touch_only:
                     self._delete(db, row.path)
             insert_rows(db, rows, sync_fts=True)
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", _freshness(found, started).items())
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -555,6 +587,16 @@ class Index:
         tables = {"briefs": "briefs", "invalid": "briefs WHERE valid = 0", "actors": "actors", "issues": "issues",
                   "positions": "positions", "sources": "sources"}  # fmt: skip
         return {name: self.db.execute(f"SELECT count(*) FROM {sql}").fetchone()[0] for name, sql in tables.items()}
+
+
+RACY_NS = 2_000_000_000  # coarser than any file system's timestamp granularity
+
+
+def _freshness(found: Scan, started_ns: int) -> dict[str, str]:
+    """What the next refresh compares with. The listing digest is kept only when no file is so recent that
+    a further change could leave its mtime as it is (the "racy" case git also guards against)."""
+    safe = found.newest_ns < started_ns - RACY_NS
+    return {"files": found.digest if safe else "", "refreshed": str(started_ns)}
 
 
 def _remove_abandoned(index_path: Path) -> None:

@@ -237,7 +237,7 @@ def filter_sql(filters: Filters, alias: str = "b") -> tuple[str, list[Any]]:
         clauses.append(f"{alias}.date <= ?")
         params.append(filters.until)
     for path, value in filters.where:
-        clauses.append(f"brief_where({alias}.data, ?, ?)")
+        clauses.append(f"brief_where((SELECT data FROM brief_data d WHERE d.rowid = {alias}.rowid), ?, ?)")
         params.extend([path, value])
     if filters.invalid:
         clauses.append(f"{alias}.valid = 0")
@@ -394,10 +394,14 @@ def expand_aliases(db: sqlite3.Connection, term: Term) -> list[Term]:
         "(SELECT actor_id FROM actor_names WHERE fold = ?) LIMIT 50",
         (fold(term.text),),
     ).fetchall()
-    names = {fold(term.text): term}
+    wanted = fold(term.text)
+    names = {wanted: term}
     for name, aliases in rows:
         for label in [name, *json.loads(aliases or "[]")]:
-            names.setdefault(fold(label), Term(label, phrase=True))
+            folded = fold(label)
+            # "Wagner Group" adds nothing to a search for wagner: every brief it finds, wagner finds
+            if not re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", folded):
+                names.setdefault(folded, Term(label, phrase=True))
     return list(names.values())[:20]
 
 
@@ -462,9 +466,11 @@ HIGHLIGHT_START, HIGHLIGHT_END = "\ue000", "\ue001"  # private-use marks, replac
 
 def search(
     db: sqlite3.Connection, query: SearchQuery, filters: Filters, limit: int | None = 20, snippets: bool = True,
-    sort: str | None = None, reverse: bool = False,
+    sort: str | None = None, reverse: bool = False, details: bool = True,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """Briefs matching the query and the filters, best first (BM25 with field weights)."""
+    """Briefs matching the query and the filters, best first (BM25 with field weights). Without `details`
+    only id and path are fetched (for `--format ids` over many hits)."""
+    columns = LIST_COLUMNS if details else "b.rowid, b.id, b.path, NULL, NULL, NULL, 1, 0, NULL, NULL "
     register_functions(db)
     positive, negative = fts_expression(db, query)
     merged = Filters()
@@ -478,12 +484,12 @@ def search(
     if positive:
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         sql = (
-            f"SELECT {LIST_COLUMNS}, bm25(fts, {weights}) AS score FROM fts JOIN briefs b ON b.rowid = fts.rowid "
+            f"SELECT {columns}, bm25(fts, {weights}) AS score FROM fts JOIN briefs b ON b.rowid = fts.rowid "
             f"WHERE fts MATCH ? AND {where} ORDER BY {order}"
         )
         params = [positive, *params]
     else:
-        sql = f"SELECT {LIST_COLUMNS}, 0.0 AS score FROM briefs b WHERE {where} ORDER BY {order if sort else 'b.date'}"
+        sql = f"SELECT {columns}, 0.0 AS score FROM briefs b WHERE {where} ORDER BY {order if sort else 'b.date'}"
     if limit:
         sql += f" LIMIT {int(limit)}"
     try:

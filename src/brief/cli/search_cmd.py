@@ -56,7 +56,7 @@ def search(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sor
     parsed.exclude = [normalise_filters(f, schema) for f in parsed.exclude]
     want_snippets = fmt not in ("ids", "csv") or fmt == "csv"
     results = run_search(index.db, parsed, filters, limit=limit or None, snippets=want_snippets and fmt != "ids",
-                         sort=None if sort == "score" else sort, reverse=reverse)  # fmt: skip
+                         sort=None if sort == "score" else sort, reverse=reverse, details=fmt != "ids")  # fmt: skip
     if not results:
         near = suggestions(index.db, parsed.words)
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
@@ -72,8 +72,9 @@ def search(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sor
             record["snippet"] = snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
             record["highlights"] = _highlights(snippet)
         record["field"] = ", ".join(record.get("fields") or [])
-    columns = ["id", "date", "score", "field", "snippet"] if fmt != "csv" else ["id", "date", "score", "field",
-                                                                                 "title", "path", "snippet"]  # fmt: skip
+    columns = ["id", "date", "score", "field", "snippet"]
+    if fmt == "csv":
+        columns[4:4] = ["title", "path"]
     colours = ("\x1b[1;33m", "\x1b[0m") if colour else ("", "")
     render_records(results, columns, fmt, sys.stdout, tablefmt, fit="snippet",
                    marks=(HIGHLIGHT_START, HIGHLIGHT_END, *colours))  # fmt: skip

@@ -14,14 +14,11 @@ RECORD_FORMATS = ("table", "json", "jsonl", "csv", "markdown", "ids")
 
 
 def display_path(path: str | None) -> str | None:
-    """Paths relative to the current folder when they are inside it, as the user typed them."""
+    """Paths relative to the current folder when they are inside it (called once per result: kept cheap)."""
     if path is None:
         return None
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if relative.startswith("..") else relative
+    prefix = os.path.join(os.getcwd(), "")
+    return path[len(prefix) :] if path.startswith(prefix) else path
 
 
 def _cell(value: Any) -> str:

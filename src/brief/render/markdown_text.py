@@ -18,7 +18,7 @@ from brief.cli.output import neutralise
 Style = Callable[[str], str]
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _QUOTE = re.compile(r"^ {0,3}> ?(.*)$")
@@ -27,19 +27,24 @@ _TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \
 _DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$")
 
 # Inline syntax. Placeholders use control characters, which cannot occur in the (neutralised) input.
-_CODE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+# Bodies are untrusted and may be megabytes long: every pattern stops at the next delimiter of its kind
+# (no `.+?` spanning a whole paragraph), so a line of ten thousand unmatched '*' or '[' costs linear time.
+_BACKTICKS = re.compile(r"`+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PLACEHOLDER = re.compile("\x02(\\d+)\x03")
 _AUTOLINK = re.compile(r"<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)|(?:[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+))>")
 _URL = r"<?([^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*)>?"
 _TITLE = r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?"
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*" + _URL + _TITLE + r"\s*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\(\s*" + _URL + _TITLE + r"\s*\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\](?:\[([^\]]*)\])?")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM_STAR = re.compile(r"\*(?=[^\s*])(.+?)(?<=[^\s*])\*")
-_EM_UNDERSCORE = re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\(\s*" + _URL + _TITLE + r"\s*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*" + _URL + _TITLE + r"\s*\)")
+_REF_LINK = re.compile(r"\[([^\[\]]+)\](?:\[([^\[\]]*)\])?")
+_STRONG_STAR = re.compile(r"\*\*(?=[^\s*])((?:[^*]|\*(?!\*))+?)(?<=[^\s*])\*\*")
+_STRONG_UNDERSCORE = re.compile(r"(?<!\w)__(?=[^\s_])((?:[^_]|_(?!_))+?)(?<=[^\s_])__(?!\w)")
+_EM_STAR = re.compile(r"\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*")
+_EM_UNDERSCORE = re.compile(r"(?<!\w)_(?=[^\s_])([^_]+?)(?<=[^\s_])_(?!\w)")
+_STRIKE = re.compile(r"~~(?=[^\s~])((?:[^~]|~(?!~))+?)(?<=[^\s~])~~")
+_EMPHASIS = (_STRONG_STAR, _STRONG_UNDERSCORE, _EM_STAR, _EM_UNDERSCORE, _STRIKE)
+MAX_QUOTE_DEPTH = 8  # deeper '> > > …' is shown as text: no recursion as deep as the input is long
 
 BULLETS = ("•", "◦", "▪")
 QUOTE_BAR = "│ "
@@ -50,6 +55,7 @@ class _Renderer:
     width: int
     heading: Style
     refs: dict[str, str] = field(default_factory=dict)
+    depth: int = 0  # of block quotes
 
     # -- inline --------------------------------------------------------------------------------------------------
 
@@ -61,17 +67,19 @@ class _Renderer:
             kept.append(value)
             return f"\x02{len(kept) - 1}\x03"
 
-        text = _CODE.sub(lambda m: keep(m.group(2).strip(" ") or m.group(2)), text)
+        parts, last = [], 0
+        for start, end, run in code_spans(text):
+            content = text[start + run : end - run]
+            parts += [text[last:start], keep(content.strip(" ") or content)]
+            last = end
+        text = "".join([*parts, text[last:]])
         text = _ESCAPE.sub(lambda m: keep(m.group(1)), text)
         text = _AUTOLINK.sub(lambda m: keep(m.group(1)), text)
         text = _IMAGE.sub(lambda m: keep(_link(f"image: {m.group(1)}" if m.group(1) else "image", m.group(2))), text)
         text = _LINK.sub(lambda m: keep(_link(self.inline(m.group(1)), m.group(2))), text)
         text = _REF_LINK.sub(self._reference, text)
-        for pattern in (_STRONG, _STRONG):  # twice: ***both*** and nested **a *b* c**
-            text = pattern.sub(lambda m: m.group(2), text)
-        text = _EM_STAR.sub(lambda m: m.group(1), text)
-        text = _EM_UNDERSCORE.sub(lambda m: m.group(1), text)
-        text = _STRIKE.sub(lambda m: m.group(1), text)
+        for pattern in _EMPHASIS:  # strong before em: **a *b* c**
+            text = pattern.sub(lambda m: m.group(1), text)
         text = html.unescape(text)
         while _PLACEHOLDER.search(text):  # placeholders may nest (a link's text kept inside a link)
             text = _PLACEHOLDER.sub(lambda m: kept[int(m.group(1))], text)
@@ -121,7 +129,7 @@ class _Renderer:
             atx = _ATX.match(line)
             if atx:
                 flush()
-                blocks.append(self.heading_block(atx.group(2) or "", len(atx.group(1))))
+                blocks.append(self.heading_block(_without_closing_hashes(atx.group(2) or ""), len(atx.group(1))))
                 index += 1
                 continue
             if _BREAK.match(line):
@@ -129,13 +137,13 @@ class _Renderer:
                 blocks.append(["* * *"])
                 index += 1
                 continue
-            if _QUOTE.match(line):
+            if _QUOTE.match(line) and self.depth < MAX_QUOTE_DEPTH:
                 flush()
                 quoted: list[str] = []
                 while index < len(lines) and (match := _QUOTE.match(lines[index])):
                     quoted.append(match.group(1))
                     index += 1
-                inner = _Renderer(max(self.width - len(QUOTE_BAR), 20), self.heading, self.refs).render(
+                inner = _Renderer(max(self.width - len(QUOTE_BAR), 20), self.heading, self.refs, self.depth + 1).render(
                     "\n".join(quoted)
                 )
                 blocks.append([(QUOTE_BAR + row).rstrip() for row in inner])
@@ -280,6 +288,39 @@ class _Renderer:
         out = ["  ".join(cell.ljust(widths[c]) for c, cell in enumerate(row)).rstrip() for row in rows]
         out.insert(1, "  ".join("-" * w for w in widths))
         return index, out
+
+
+def code_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, backtick count) of each code span: a run of backticks closed by the next run as long.
+
+    Linear, unlike a regex with a lazy `.+?` between backreferences, which is quadratic on unclosed runs.
+    """
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    following: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        following[index] = last.get(length)
+        last[length] = index
+    spans = []
+    index = 0
+    while index < len(runs):
+        closer = following[index]
+        if closer is None:
+            index += 1
+            continue
+        spans.append((runs[index][0], runs[closer][1], runs[index][1] - runs[index][0]))
+        index = closer + 1
+    return spans
+
+
+def _without_closing_hashes(text: str) -> str:
+    """'Title ##' -> 'Title' (an ATX heading's optional closing sequence), without a backtracking regex."""
+    stripped = text.rstrip(" \t")
+    bare = stripped.rstrip("#")
+    if bare != stripped and (not bare or bare[-1] in " \t"):
+        return bare.rstrip(" \t")
+    return stripped
 
 
 def _cells(line: str) -> list[str]:

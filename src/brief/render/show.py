@@ -16,7 +16,7 @@ from typing import Any
 
 from brief.cli.output import neutralise
 from brief.compare import INFERRED_MARK, SYMBOLS
-from brief.render.markdown_text import render_markdown, wrap
+from brief.render.markdown_text import code_spans, render_markdown, wrap
 
 SECTIONS = ("metadata", "summary", "judgments", "actors", "positions", "relations", "figures", "sources", "body")
 FORMATS = ("text", "markdown", "json", "yaml")
@@ -852,7 +852,6 @@ def _md_sources(brief: Brief) -> list[str]:
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
-_CODE_SPAN = re.compile(r"(`+).+?(?<!`)\1(?!`)")
 # '<' opening a tag, comment or processing instruction; web and mail autolinks are let through
 _HTML_OPEN = re.compile(r"<(?=[A-Za-z/!?])(?!(?:https?|ftp|mailto):[^\s<>]*>)")
 
@@ -877,9 +876,9 @@ def _md_body(brief: Brief) -> list[str]:
             continue
         line = _ATX.sub(lambda m: m.group(1) + ("#" * min(len(m.group(2)) + 2, 6)), line, count=1)
         rebuilt, last = [], 0
-        for span in _CODE_SPAN.finditer(line):  # code spans show '<' literally: left alone
-            rebuilt += [_HTML_OPEN.sub("&lt;", line[last : span.start()]), span.group()]
-            last = span.end()
+        for start, end, _ in code_spans(line):  # code spans show '<' literally: left alone
+            rebuilt += [_HTML_OPEN.sub("&lt;", line[last:start]), line[start:end]]
+            last = end
         rebuilt.append(_HTML_OPEN.sub("&lt;", line[last:]))
         out.append("".join(rebuilt))
     if fence is not None:
