@@ -391,7 +391,7 @@ def test_unreadable_brief_is_an_error(in_compare: Path) -> None:
 def test_unknown_ref_is_exit_2() -> None:
     result = run("compare", "no/such/brief.yaml")
     assert result.exit_code == 2
-    assert result.stderr == "brief: error: no brief file or id 'no/such/brief.yaml'\n"
+    assert result.stderr == "brief: error: no file 'no/such/brief.yaml'\n"
 
 
 def test_unknown_issue_or_actor_is_exit_1_with_suggestions() -> None:

@@ -135,7 +135,7 @@ def test_two_processes_at_once(collection_copy: Path, private_cache: Path) -> No
     processes = [
         subprocess.Popen(
             [str(exe), "list", str(collection_copy), "--count"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )  # fmt: skip
+        )
         for _ in range(3)
     ]
     outputs = [p.communicate(timeout=120) for p in processes]
@@ -148,7 +148,7 @@ def test_two_processes_at_once(collection_copy: Path, private_cache: Path) -> No
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-        )  # fmt: skip
+        )
         for _ in range(2)
     ]
     outputs = [p.communicate(timeout=120) for p in processes]

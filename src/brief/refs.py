@@ -25,11 +25,63 @@ class ResolvedBrief:
     result: FileResult  # its validation result: invalid briefs can still be shown, with their errors
 
 
-def load_ref(ref: str, schema_path: str | None = None) -> ResolvedBrief:
-    """Load the brief REF names. Paths work everywhere; ids and prefixes are looked up in the collection."""
+def _lookup(db: Any, ref: str) -> list[tuple[str, str]]:
+    """(id, path) of the briefs whose id is REF, else of those whose id starts with it."""
+    exact = db.execute("SELECT id, path FROM briefs WHERE id = ?", (ref,)).fetchall()
+    if exact:
+        return exact
+    escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return db.execute(
+        "SELECT id, path FROM briefs WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 20", (escaped + "%",)
+    ).fetchall()
+
+
+def resolve_path(ref: str, paths: tuple[str, ...] = ()) -> str:
+    """The file REF names: a path as given, or the brief with that id (or unique id prefix) in the collection.
+
+    The index is consulted as it is first (fast: no freshness walk); only when what it says no longer holds
+    (file gone, id changed, nothing found) is it refreshed and asked again.
+    """
+    if os.path.isfile(ref):
+        return ref
+    from brief.config import collection
+    from brief.index import open_index
+    from brief.loading import kind_for
+
+    index = open_index(collection(paths), refresh=False)
+    try:
+        for attempt in (0, 1):
+            if attempt:
+                index.refresh()
+            matches = _lookup(index.db, ref)
+            if len(matches) == 1 and os.path.isfile(matches[0][1]) and _declares_id(matches[0][1], matches[0][0]):
+                return matches[0][1]
+            if len(matches) > 1 and attempt:
+                ids = [ident for ident, _ in matches]
+                raise RefError(f"'{ref}' matches {len(ids)} briefs; give more of the id", ids)
+        import difflib
+
+        known = [ident for (ident,) in index.db.execute("SELECT id FROM briefs WHERE id IS NOT NULL")]
+        close = difflib.get_close_matches(ref, known, n=3, cutoff=0.6)
+        what = "file" if kind_for(ref) or os.sep in ref else "brief file or id"
+        raise RefError(f"no {what} '{ref}'", close)
+    finally:
+        index.close()
+
+
+def _declares_id(path: str, ident: str) -> bool:
+    """Cheap check that the file still carries the id the index remembers (it may have been edited)."""
+    try:
+        with open(path, "rb") as handle:
+            return ident.encode() in handle.read(1 << 20)
+    except OSError:
+        return False
+
+
+def load_ref(ref: str, schema_path: str | None = None, paths: tuple[str, ...] = ()) -> ResolvedBrief:
+    """Load the brief REF names, with its validation result."""
     from brief.checker import Checker
 
-    if os.path.isfile(ref):
-        data, result = Checker(schema_path).load_path(ref)
-        return ResolvedBrief(ref, data, result)
-    raise RefError(f"no brief file or id '{ref}'")
+    path = resolve_path(ref, paths)
+    data, result = Checker(schema_path).load_path(path)
+    return ResolvedBrief(path, data, result)

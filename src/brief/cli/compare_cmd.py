@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 
 from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from brief.cli.options import filter_options, filters_from, handle_errors, open_collection
 from brief.cli.output import neutralise
+from brief.cli.tables import display_path
 
 if TYPE_CHECKING:
     from brief.compare import BriefRecord, Comparison, Grid, Position, Sort
@@ -95,6 +97,9 @@ def _check_tablefmt(ctx: click.Context, param: click.Parameter, value: str | Non
     callback=_check_tablefmt,
     help="tabulate style of --format table: simple (default), grid (default with --long), github, latex, …",
 )
+@filter_options(skip=("actor", "issue"))
+@click.option("--no-refresh", is_flag=True, help="Use the collection's index as it is (across briefs).")
+@handle_errors
 def compare(
     refs: tuple[str, ...],
     issues: tuple[str, ...],
@@ -104,6 +109,8 @@ def compare(
     long_view: bool,
     output_format: str,
     tablefmt: str | None,
+    no_refresh: bool,
+    **filters: Any,
 ) -> None:
     """Compare actors' positions on issues.
 
@@ -131,7 +138,7 @@ def compare(
     if not single and not issues:
         raise click.UsageError("comparing several briefs (or a folder) needs --issue ID: the issue to follow.")
 
-    records = [_load_one(refs[0])] if single else list(_load_many(refs or (".",)))
+    records = [_load_one(refs[0])] if single else _from_index(refs, list(issues), no_refresh, filters)
     comparison = compare_positions(records, issues, actors)
     _check_found(comparison, f"in brief {records[0].id}" if single else "in any brief compared")
     order = cast("Sort | None", sort)
@@ -188,31 +195,38 @@ def _load_one(ref: str) -> BriefRecord:
     return record_from_data(resolved.path, resolved.data)
 
 
-def _load_many(refs: Sequence[str]) -> Iterator[BriefRecord]:
-    """Records for the briefs under files and folders (and, through load_ref, ids). Unreadable files are
-    skipped with a warning; invalid ones are compared as written, with a warning."""
-    from brief.checker import Checker
-    from brief.compare import record_from_data
-    from brief.diagnostics import ConfigError
-    from brief.discovery import iter_files
+def _from_index(refs: tuple[str, ...], issues: list[str], no_refresh: bool, options: dict[str, Any]) -> list[Any]:
+    """Records of every brief holding the issues, from the collection's index (no file is parsed): PATHs
+    choose the collection, other REFs are brief ids, and the list filters narrow it."""
+    from brief.compare import BriefRecord
+    from brief.query import briefs_with_issues, normalise_filters, unreadable
 
-    # refs that are not paths first (ids, once the collection index resolves them): a typo fails before the
-    # slow part, and every file is listed before any is read
-    named = [_load_one(ref) for ref in refs if not os.path.exists(ref)]
-    try:
-        files = list(iter_files([ref for ref in refs if os.path.exists(ref)]))
-    except ConfigError as exc:
-        _fail(str(exc), EXIT_USAGE)
-    yield from named
-    checker = Checker()
-    for path in dict.fromkeys(files):  # a file named twice (or inside a folder also named) is read once
-        data, result = checker.load_path(path)
-        if data is None:
-            _warn(f"{path}: cannot be read ({_problem(result)}); skipped")
-            continue
-        if result.diagnostics:
-            _warn(f"{path}: invalid brief ({_problem(result)}); compared as written")
-        yield record_from_data(path, data)
+    paths = tuple(ref for ref in refs if os.path.exists(ref))
+    ids = [ref for ref in refs if not os.path.exists(ref)]
+    index = open_collection(paths, no_refresh)
+    filters = normalise_filters(filters_from(options), index.collection.schema)
+    filters.ids = ids
+    briefs = briefs_with_issues(index.db, issues, filters)
+    if ids:
+        found = {brief.id for brief in briefs} | {row[0] for row in index.db.execute(
+            f"SELECT id FROM briefs WHERE id IN ({', '.join('?' * len(ids))})", ids)}  # fmt: skip
+        for missing in (ident for ident in ids if ident not in found):
+            _fail(f"no brief file or id '{missing}'", EXIT_USAGE)
+    for path, first in unreadable(index.db):
+        where = f" at {first.get('line')}:{first.get('column')}" if first.get("line") else ""
+        _warn(f"{display_path(path)}: cannot be read ({first.get('rule')}{where}: {first.get('message')}); skipped")
+    records = []
+    for brief in briefs:
+        if not brief.valid:
+            first = brief.first_error or {}
+            where = f" at {first.get('line')}:{first.get('column')}" if first.get("line") else ""
+            count = brief.error_count
+            _warn(
+                f"{display_path(brief.path)}: invalid brief ({count} error{'s' if count != 1 else ''}, first "
+                f"{first.get('rule')}{where}: {first.get('message')}); compared as written"
+            )
+        records.append(BriefRecord(brief.id, brief.date, display_path(brief.path) or brief.path, brief.data))
+    return records
 
 
 def _check_found(comparison: Comparison, where: str) -> None:

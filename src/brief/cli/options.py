@@ -53,27 +53,41 @@ class TableFormat(click.ParamType):
         return str(value)
 
 
-def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--nation/--region/… filters; OR within a field, AND across fields."""
-    options = [
-        click.option("--nation", "nations", multiple=True, help="ISO code or English/French name (repeatable)."),
-        click.option("--region", "regions", multiple=True, help="Region, e.g. sahel (repeatable)."),
-        click.option("--domain", "domains", multiple=True, help="Domain, e.g. defence-security (repeatable)."),
-        click.option("--tag", "tags", multiple=True, help="Tag (repeatable)."),
-        click.option("--actor", "actors", multiple=True, help="Actor id, name or alias; accents and case ignored."),
-        click.option("--issue", "issues", multiple=True, help="Issue id (repeatable)."),
-        click.option("--lang", "langs", multiple=True, help="Language code, e.g. fr (repeatable)."),
-        click.option("--author", "authors", multiple=True, help="Author name or part of it (repeatable)."),
-        click.option("--since", type=PartialDate(), help="Briefs dated on or after DATE (YYYY[-MM[-DD]])."),
-        click.option("--until", type=PartialDate(), help="Briefs dated on or before DATE (a year includes all of it)."),
-        click.option(
+def filter_options(command: Callable[..., Any] | None = None, skip: tuple[str, ...] = ()) -> Any:
+    """--nation/--region/… filters; OR within a field, AND across fields. `skip` leaves out options a command
+    uses otherwise (compare's own --actor and --issue): `@filter_options(skip=("actor", "issue"))`."""
+    options = {
+        "nation": click.option(
+            "--nation", "nations", multiple=True, help="ISO code or English/French name (repeatable)."
+        ),
+        "region": click.option("--region", "regions", multiple=True, help="Region, e.g. sahel (repeatable)."),
+        "domain": click.option(
+            "--domain", "domains", multiple=True, help="Domain, e.g. defence-security (repeatable)."
+        ),
+        "tag": click.option("--tag", "tags", multiple=True, help="Tag (repeatable)."),
+        "actor": click.option(
+            "--actor", "actors", multiple=True, help="Actor id, name or alias; accents and case ignored."
+        ),
+        "issue": click.option("--issue", "issues", multiple=True, help="Issue id (repeatable)."),
+        "lang": click.option("--lang", "langs", multiple=True, help="Language code, e.g. fr (repeatable)."),
+        "author": click.option("--author", "authors", multiple=True, help="Author name or part of it (repeatable)."),
+        "since": click.option("--since", type=PartialDate(), help="Briefs dated on or after DATE (YYYY[-MM[-DD]])."),
+        "until": click.option(
+            "--until", type=PartialDate(), help="Briefs dated on or before DATE (a year includes all of it)."
+        ),
+        "where": click.option(
             "--where", "where", multiple=True, type=WhereType(), help="Any schema field, e.g. actors.kind=party."
         ),
-        click.option("--invalid", is_flag=True, help="Only briefs with validation errors."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+        "invalid": click.option("--invalid", is_flag=True, help="Only briefs with validation errors."),
+    }
+
+    def decorate(target: Callable[..., Any]) -> Callable[..., Any]:
+        for name, option in reversed(options.items()):
+            if name not in skip:
+                target = option(target)
+        return target
+
+    return decorate(command) if command is not None else decorate
 
 
 def collection_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Sequence
@@ -38,6 +37,8 @@ def render_records(
     """Write records in the chosen format. `columns` choose and order table/csv columns; json keeps all public
     keys. `fit` names a column to shorten so a table fits the terminal. `marks` (mark start, mark end,
     replacement start, replacement end) turns highlight marks into colour after untrusted text is neutralised."""
+    import json
+
     public = [{k: v for k, v in record.items() if not k.startswith("_")} for record in records]
     if fmt == "json":
         stream.write(json.dumps(public, ensure_ascii=False, indent=2) + "\n")

@@ -56,6 +56,7 @@ class _Renderer:
     heading: Style
     refs: dict[str, str] = field(default_factory=dict)
     depth: int = 0  # of block quotes
+    next_text: list[int] = field(default_factory=list)
 
     # -- inline --------------------------------------------------------------------------------------------------
 
@@ -97,6 +98,10 @@ class _Renderer:
     def render(self, text: str) -> list[str]:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4).split("\n")
         lines = [line for line in lines if not self._definition(line)]
+        # index of the next non-blank line from each line on: lists look ahead past blank lines in O(1)
+        self.next_text = [len(lines)] * (len(lines) + 1)
+        for number in range(len(lines) - 1, -1, -1):
+            self.next_text[number] = number if lines[number].strip() else self.next_text[number + 1]
         blocks: list[list[str]] = []
         index = 0
         paragraph: list[str] = []
@@ -261,7 +266,8 @@ class _Renderer:
                 continue
             if not line.strip():
                 # a blank line ends the list unless an item or an indented continuation follows
-                following = next((row for row in lines[index + 1 :] if row.strip()), None)
+                ahead = self.next_text[index]
+                following = lines[ahead] if ahead < len(lines) else None
                 if following is None or not (_ITEM.match(following) or following.startswith("  ")):
                     break
                 flush_item()
