@@ -348,10 +348,30 @@ def test_unknown_format_is_a_usage_error() -> None:
 # -- errors -------------------------------------------------------------------------------------------------------
 
 
-def test_unknown_file_exits_2(tmp_path: Path) -> None:
+def test_unknown_file_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a folder with no collection, so no id can match either
     result = run("show", str(tmp_path / "nope.md"))
     assert result.exit_code == 2
-    assert result.stderr == f"brief: error: no brief file or id '{tmp_path / 'nope.md'}'\n"
+    assert re.fullmatch(
+        rf"brief: error: no [a-z ]*file[a-z ]* '{re.escape(str(tmp_path / 'nope.md'))}'\n", result.stderr
+    )
+    assert result.stdout == ""
+
+
+def test_ref_by_id_and_unique_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # brief.toml: the examples are the collection
+    for ref in ("mali-wagner-2021", "mali-wag"):
+        result = run("show", ref, "--section", "metadata", "--section", "positions")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == SEED_METADATA_AND_POSITIONS
+
+
+def test_unknown_id_suggests_close_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run("show", "mali-wagner-2012")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("brief: error: no brief file or id 'mali-wagner-2012'\ndid you mean: ")
+    assert "mali-wagner-2021" in result.stderr.splitlines()[1]
     assert result.stdout == ""
 
 
@@ -731,3 +751,10 @@ def test_markdown_text_neutralises_entities_and_controls() -> None:
 
 def test_markdown_text_heading_style() -> None:
     assert render_markdown("## Big", 40, lambda s: f"<{s}>") == "<Big>\n---"
+
+
+def test_crlf_line_ends_are_line_ends() -> None:
+    assert render_markdown("a\r\nb\r\n\r\nc\rd", 80) == "a b\n\nc d"
+    out = render_text(minimal(summary="one\r\ntwo", body="# H\r\n\r\ntext\r\n"), ["summary", "body"])
+    assert "x0d" not in out and "\r" not in out
+    assert out == "SUMMARY\none two\n\nTEXT\nH\n=\n\ntext\n"

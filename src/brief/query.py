@@ -433,7 +433,7 @@ def _record(row: tuple[Any, ...]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _combined(filters: Filters, excludes: list[Filters]) -> tuple[str, list[Any]]:
+def combined_where(filters: Filters, excludes: list[Filters]) -> tuple[str, list[Any]]:
     sql, params = filter_sql(filters)
     for exclude in excludes:
         extra, extra_params = filter_sql(exclude)
@@ -447,7 +447,7 @@ def list_briefs(
     excludes: list[Filters] | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     register_functions(db)
-    where, params = _combined(filters, excludes or [])
+    where, params = combined_where(filters, excludes or [])
     order = f"{SORTS[sort]} {'DESC' if reverse else 'ASC'}, b.path"
     sql = f"SELECT {LIST_COLUMNS} FROM briefs b WHERE {where} ORDER BY {order}"
     if limit:
@@ -457,7 +457,7 @@ def list_briefs(
 
 def count_briefs(db: sqlite3.Connection, filters: Filters, excludes: list[Filters] | None = None) -> int:
     register_functions(db)
-    where, params = _combined(filters, excludes or [])
+    where, params = combined_where(filters, excludes or [])
     return int(db.execute(f"SELECT count(*) FROM briefs b WHERE {where}", params).fetchone()[0])
 
 
@@ -476,7 +476,7 @@ def search(
     merged = Filters()
     _merge(merged, filters)
     _merge(merged, query.include)
-    where, params = _combined(merged, query.exclude)
+    where, params = combined_where(merged, query.exclude)
     if negative:
         where += " AND b.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
         params.append(negative)
@@ -565,7 +565,7 @@ def briefs_with_issues(
     """Every brief (matching the filters) that defines or takes a position on one of `issues`, rebuilt from
     the index's tables in a handful of queries: no file is read."""
     register_functions(db)
-    where, params = _combined(filters, excludes or [])
+    where, params = combined_where(filters, excludes or [])
     marks = ", ".join("?" * len(issues))
     db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen(rowid INTEGER PRIMARY KEY)")
     db.execute("DELETE FROM chosen")

@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "list": ("brief.cli.list_cmd", "list_", "List briefs, filtered on any metadata field."),
     "search": ("brief.cli.search_cmd", "search", "Search briefs: ranked, accent-insensitive, with metadata terms."),
     "index": ("brief.cli.index_cmd", "index", "Rebuild the collection's index and report its counts."),
+    "summary": ("brief.cli.summary_cmd", "summary", "Summarise the collection, a filtered part of it, or one brief."),
     "show": ("brief.cli.show_cmd", "show", "Show one brief, readably or as JSON, YAML or Markdown."),
     "compare": ("brief.cli.compare_cmd", "compare", "Compare actors' positions on issues, in one brief or over time."),
 }

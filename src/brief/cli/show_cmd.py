@@ -83,7 +83,7 @@ def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool
     if terminal and not no_pager:
         # like git: less quits by itself when the text fits on one screen, and keeps colours
         os.environ.setdefault("LESS", "-FRX")
-        click.echo_via_pager(text, color=colour)
+        click.echo_via_pager(text.removesuffix("\n"), color=colour)  # it adds the final newline itself
         return
     _write(text, colour)
 

@@ -96,7 +96,7 @@ class _Renderer:
     # -- blocks --------------------------------------------------------------------------------------------------
 
     def render(self, text: str) -> list[str]:
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4).split("\n")
+        lines = text.expandtabs(4).split("\n")
         lines = [line for line in lines if not self._definition(line)]
         # index of the next non-blank line from each line on: lists look ahead past blank lines in O(1)
         self.next_text = [len(lines)] * (len(lines) + 1)
@@ -364,5 +364,6 @@ def render_markdown(text: str, width: int = 80, heading: Style | None = None) ->
     """Render Markdown as plain text for a terminal, wrapped to `width` columns; `heading` styles headings."""
     width = max(width, 20)
     # input neutralised here, inline text again after entities are decoded: every output line is safe
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends first: a CR is not shown as \x0d
     lines = _Renderer(width, heading or (lambda s: s)).render(neutralise(text))
     return "\n".join(lines).strip("\n")

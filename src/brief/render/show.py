@@ -434,10 +434,8 @@ class _Grid:
         parts = [f"{STANCE_SYMBOLS[s]} {_words(s)}" for s in STANCE_SYMBOLS if s in self.used]
         if len(self.cells) < len(self.actors) * len(self.issues):
             parts.append("blank: no position")
-        legend = ", ".join(parts)
-        if self.inferred:
-            legend += f"; {INFERRED_MARK} inferred (else stated)"
-        return legend
+        marks = [f"{INFERRED_MARK} inferred (else stated)"] if self.inferred else []
+        return "; ".join(part for part in (", ".join(parts), *marks) if part)
 
 
 # -- text ---------------------------------------------------------------------------------------------------------

@@ -1,0 +1,111 @@
+"""`brief summary`: the digest of a collection or a selection of it, grouped, in text, Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import COLLECTION, DATA, run, run_process
+
+
+def digest(*args: str) -> dict:
+    result = run("summary", str(COLLECTION), "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_text_digest_of_the_collection() -> None:
+    # exact output is the contract: reviewed by hand once, kept in data/summary-collection.txt
+    result = run("summary", str(COLLECTION))
+    assert result.stdout == (DATA / "summary-collection.txt").read_text(encoding="utf-8")
+
+
+def test_json_carries_every_figure() -> None:
+    result = digest()
+    assert (result["briefs"], result["invalid"]) == (5, 1)
+    assert result["date_range"] == {"first": "2021-09-28", "last": "2024-07-08"}
+    assert result["months"][0] == {"value": "2021-09", "briefs": 1}
+    assert {"value": "ML", "briefs": 3} in result["counts"]["nations"]
+    assert result["counts"]["languages"][0] == {"value": "en", "briefs": 3}
+    assert {"value": "state", "actors": 3, "briefs": 3} in result["counts"]["actor_kinds"]
+    assert result["actors"][0] == {
+        "id": "france", "name": "France", "kind": "state", "brief_count": 3,
+        "briefs": ["niger-coup-2023", "france-withdrawal-2022", "mali-wagner-2021"],
+    }  # fmt: skip
+    assert result["contested_issues"] == [
+        {
+            "issue": "mali-wagner-partnership", "statement": "A Mali–Wagner security partnership",
+            "support": ["Malian transitional government"], "oppose": ["France"],
+        }
+    ]  # fmt: skip
+    assert result["stance_changes"] == [
+        {
+            "actor": "france", "name": "France", "issue": "mali-wagner-partnership",
+            "from": {"stance": "opposes", "date": "2021-09-28", "brief": "mali-wagner-2021"},
+            "to": {"stance": "strongly-opposes", "date": "2022-02-17", "brief": "france-withdrawal-2022"},
+            "explanation": "Wagner deployed in December 2021",
+        }
+    ]  # fmt: skip
+    assert result["brief_list"]["total"] == 5
+    assert result["brief_list"]["items"][0]["id"] == "aes-confederation-2024"
+
+
+def test_filters_and_query_terms_select_what_is_summarised() -> None:
+    assert digest("--nation", "NE")["briefs"] == 2
+    assert digest("--since", "2023", "--lang", "fr")["briefs"] == 1
+    selected = digest("--query", "wagner -tag:draft")
+    assert [item["id"] for item in selected["brief_list"]["items"]] == ["mali-wagner-2021"]
+    assert selected["stance_changes"] == []
+
+
+def test_group_by_each_field() -> None:
+    by_nation = digest("--by", "nation")["groups"]
+    assert [(g["key"], g["label"], g["briefs"]) for g in by_nation][:2] == [
+        ("ML", "Mali (ML)", 3),
+        ("FR", "France (FR)", 2),
+    ]
+    assert [g["key"] for g in digest("--by", "month")["groups"]][0] == "2024-07"
+    assert digest("--by", "actor")["groups"][0]["key"] == "france"
+    assert {g["key"] for g in digest("--by", "region")["groups"]} == {"sahel", "west-africa"}
+    assert {g["key"] for g in digest("--by", "domain")["groups"]} == {
+        "defence-security",
+        "diplomacy",
+        "politics-governance",
+    }
+    text = run("summary", str(COLLECTION), "--by", "nation", "--limit", "1").stdout
+    assert "\nMali (ML) — 3 briefs\n  2024-07-08  aes-confederation-2024" in text
+    assert "  … and 2 more (--limit 0 for all)" in text
+
+
+def test_markdown_escapes_brief_text() -> None:
+    text = run("summary", str(COLLECTION), "--format", "markdown").stdout
+    assert text.startswith("# Summary of 5 briefs\n")
+    assert "| Mali courts Wagner |" in text
+    assert "## Stance changes" in text
+
+
+def test_empty_selection() -> None:
+    result = run("summary", str(COLLECTION), "--nation", "JP")
+    assert result.stdout == "0 briefs\n"
+    assert result.exit_code == 0
+
+
+def test_single_brief_summary_by_id_or_path() -> None:
+    by_path = run("summary", str(COLLECTION / "mali-2021.yaml"))
+    assert by_path.exit_code == 0
+    assert "Bamako negotiates with the Russian private military company" in by_path.stdout
+    unknown = run_process("summary", "no-such-brief", cwd=COLLECTION)
+    assert unknown.returncode == 2
+    assert unknown.stderr.decode().startswith("brief: error: no brief file or id 'no-such-brief'")
+
+
+def test_piped_into_head_ends_quietly() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("brief")
+    result = subprocess.run(
+        f"'{exe}' summary '{COLLECTION}' --limit 0 | head -1", shell=True, capture_output=True, check=False
+    )
+    assert result.stdout.decode().startswith("5 briefs")
+    assert result.stderr == b""
