@@ -20,6 +20,7 @@ same bytes.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -645,8 +646,8 @@ WAGNER_THEMES = [
         [("Yevgeny Prigozhin and Dmitry Utkin died in a plane crash north of Moscow on 23 August 2023.",
           "Evgueni Prigojine et Dmitri Outkine sont morts dans un accident d’avion au nord de Moscou le 23 "
           "août 2023."),
-         ("In June 2025 Wagner announced on Telegram that its Mali mission was « accomplie ».",
-          "En juin 2025, Wagner a annoncé sur Telegram que sa mission au Mali était « accomplie »."),
+         ("Wagner-linked Telegram channels present the Africa Corps as a « continuité ».",
+          "Les chaînes Telegram liées à Wagner présentent l’Africa Corps comme une « continuité »."),
          ("Many Africa Corps recruits are former Wagner contractors.",
           "Beaucoup de recrues de l’Africa Corps sont d’anciens contractuels de Wagner.")],
         [("Wagner personnel in Mali", "Personnels de Wagner au Mali", 1500, 2000, "personnel", "estimated"),
@@ -688,7 +689,7 @@ MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "
              "novembre", "décembre"]
 
 SENTENCES = [
-    ("{a} has hardened its line since {month}; officials describe the question as « non négociable ».",
+    ("The line taken by {a} has hardened since {month}; officials call the question « non négociable ».",
      "{a} a durci sa position depuis {month} ; ses responsables jugent la question « non négociable »."),
     ("According to {pub}, at least {n} incidents were recorded around {place} over the period.",
      "Selon {pub}, au moins {n} incidents ont été recensés autour de {place} sur la période."),
@@ -807,8 +808,8 @@ _WAGNER_RE = re.compile("wagner")
 
 
 def _fold(text: str) -> str:
-    """Lower-case and strip accents (what a forgiving search would match on)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    """Lower-case and strip accents (what a forgiving search would match on); drops other non-ASCII."""
+    return unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode("ascii")
 
 
 # Sanity: the non-Wagner pools never mention Wagner.
@@ -824,8 +825,23 @@ assert not _WAGNER_RE.search(_fold(_pool_text([THEMES, SENTENCES, KEY_JUDGMENTS,
 # Brief construction
 # ---------------------------------------------------------------------------
 
-EPOCH = date(2021, 6, 1)
-SPAN_DAYS = (date(2025, 9, 30) - EPOCH).days
+_END = date(2025, 9, 30)
+THEME_WINDOWS = {  # plausible publication dates for each theme
+    "niger-coup": (date(2023, 7, 27), date(2024, 12, 31)),
+    "minusma-exit": (date(2023, 6, 1), date(2024, 3, 31)),
+    "aes-ecowas": (date(2024, 7, 7), _END),
+    "jnim-pressure": (date(2022, 1, 1), _END),
+    "burkina-mobilisation": (date(2024, 8, 26), _END),
+    "northern-mali": (date(2024, 1, 26), _END),
+    "russia-partnership": (date(2024, 4, 15), _END),
+    "lake-chad": (date(2024, 10, 28), _END),
+    "coastal-spillover": (date(2024, 5, 1), _END),
+    "resources": (date(2024, 12, 1), _END),
+    "france-exit": (date(2022, 8, 15), date(2025, 2, 28)),
+    "moura": (date(2023, 5, 12), date(2024, 12, 31)),
+    "tinzaouaten": (date(2024, 7, 28), date(2025, 6, 30)),
+    "wagner-succession": (date(2023, 8, 24), _END),
+}
 
 
 def _fmt(template: str, ctx: dict) -> str:
@@ -845,13 +861,14 @@ def _build(i: int, seed: int, wagner: bool) -> dict:
         theme = rng.choice(THEMES)
         inject = wagner
 
-    d = EPOCH + timedelta(days=rng.randrange(SPAN_DAYS))
+    lo, hi = THEME_WINDOWS[theme.key]
+    d = lo + timedelta(days=rng.randrange((hi - lo).days + 1))
     month = f"{months[d.month - 1]} {d.year}"
 
     # Actors
     ids = list(theme.core)
     opt = [a for a in theme.optional if a not in ids]
-    ids += rng.sample(opt, min(len(opt), rng.randint(2, 4)))
+    ids += rng.sample(opt, min(len(opt), rng.randint(1, 3)))
     if inject:
         ids.append("wagner")
         if rng.random() < 0.3:
@@ -920,7 +937,7 @@ def _build(i: int, seed: int, wagner: bool) -> dict:
              for iss in issues]
     rng.shuffle(pairs)
     positions = []
-    for aid, iid in pairs[: rng.randint(3, 6)]:
+    for aid, iid in pairs[: rng.randint(2, 5)]:
         pos = {"actor": aid, "issue": iid, "stance": rng.choice(STANCES)}
         if rng.random() < 0.8:
             pos["basis"] = rng.choice(["stated", "inferred"])
@@ -973,10 +990,8 @@ def _build(i: int, seed: int, wagner: bool) -> dict:
     # Figures
     figures = []
     for en, fr, lo, hi, unit, status in rng.sample(theme.figures, rng.randint(1, len(theme.figures))):
-        if isinstance(lo, float) or isinstance(hi, float):
-            value = round(rng.uniform(lo, hi), 1)
-        else:
-            value = rng.randint(lo, hi)
+        as_float = isinstance(lo, float) or isinstance(hi, float)
+        value = round(rng.uniform(lo, hi), 1) if as_float else rng.randint(lo, hi)
         fig = {"label": (en, fr)[li], "value": value, "unit": unit}
         r = rng.random()
         fig["date"] = f"{d.year}" if r < 0.2 else f"{d.year}-{d.month:02d}" if r < 0.6 else d.isoformat()
@@ -1064,48 +1079,84 @@ def _referenced_actors(b: dict) -> set:
     return refs
 
 
-def _shrink(b: dict, wagner: bool) -> bool:
-    """Remove one optional element; return False if nothing more can go."""
+def _size(obj) -> int:
+    return len(json.dumps(obj, ensure_ascii=False, default=str).encode())
+
+
+def _last_wagner(sections: list, k: int) -> bool:
+    """Whether section k is the only one of the body that mentions Wagner (it must stay)."""
+    return "Wagner" in sections[k] and sum("Wagner" in x for x in sections) == 1
+
+
+def _shrink(b: dict, wagner: bool) -> int:
+    """Remove one optional element; return its approximate size in bytes (0: nothing more can go)."""
     body = b["_sections"]
-    if len(b["positions"]) > 3:
-        b["positions"].pop()
-        return True
+    if len(b["positions"]) > 2:
+        return _size(b["positions"].pop())
     if len(b["figures"]) > 1:
-        b["figures"].pop()
-        return True
+        return _size(b["figures"].pop())
     if len(b["key_judgments"]) > 1:
-        b["key_judgments"].pop()
-        return True
+        return _size(b["key_judgments"].pop())
+    if len(b["relations"]) > 1:
+        return _size(b["relations"].pop())
+    if len(body) > 3:
+        # drop a section that does not carry the Wagner mention
+        for k in range(len(body) - 1, -1, -1):
+            if not body[k].startswith("## ") or _last_wagner(body, k):
+                continue
+            n = len(body[k].encode()) + 2
+            del body[k]
+            b["body"] = "\n\n".join(body) + "\n"
+            return n
     for a in b["actors"]:
-        if "aliases" in a and len(a["aliases"]) > 1:
-            a["aliases"].pop()
-            return True
+        if len(a.get("aliases", ())) > 1:
+            return _size(a["aliases"].pop())
     refs = _referenced_actors(b)
     for k in range(len(b["actors"]) - 1, -1, -1):
         a = b["actors"][k]
         if a["id"] not in refs and len(b["actors"]) > 3 and not (wagner and a["id"] == "wagner"):
-            del b["actors"][k]
-            return True
-    if len(body) > 3:
-        # drop a section that does not carry the Wagner mention
-        for k in range(len(body) - 1, -1, -1):
-            if not body[k].startswith("## ") or "Wagner" in body[k]:
-                continue
-            del body[k]
-            b["body"] = "\n\n".join(body) + "\n"
-            return True
+            return _size(b["actors"].pop(k))
     for a in b["actors"]:
         if "description" in a:
-            del a["description"]
-            return True
+            return _size(a.pop("description"))
     for p in b["positions"]:
         if "rationale" in p:
-            del p["rationale"]
-            return True
-    return False
+            return _size(p.pop("rationale"))
+    for r in b["relations"]:
+        if "factors" in r:
+            return _size(r.pop("factors"))
+    used = {s for sec in ("positions", "relations", "key_judgments", "figures") for x in b[sec]
+            for s in x.get("sources", ())}
+    for k in range(len(b["sources"]) - 1, 0, -1):
+        if b["sources"][k]["id"] not in used:
+            return _size(b["sources"].pop(k))
+    if len(body) > 2:
+        # then quotes, lists and sections, down to two blocks
+        order = sorted(range(len(body)), key=lambda k: (not body[k].startswith("> "),
+                                                        not body[k].startswith("- "), -k))
+        for k in order:
+            if _last_wagner(body, k):
+                continue
+            n = len(body[k].encode()) + 2
+            del body[k]
+            b["body"] = "\n\n".join(body) + "\n"
+            return n
+    for p in b["positions"]:
+        for key in ("as_of", "salience", "power", "basis"):
+            if key in p:
+                return _size(p.pop(key)) + len(key) + 4
+    # last resort: thinner actors, fewer positions (frees actors for removal above)
+    for a in b["actors"]:
+        if "aliases" in a:
+            return _size(a.pop("aliases")) + 10
+        if "affiliations" in a:
+            return _size(a.pop("affiliations")) + 15
+    if len(b["positions"]) > 1:
+        return _size(b["positions"].pop())
+    return 0
 
 
-def _grow(b: dict) -> None:
+def _grow(b: dict) -> int:
     rng = b["_rng"]
     li = 1 if b["language"] == "fr" else 0
     names = [a["name"] for a in b["actors"]]
@@ -1114,6 +1165,7 @@ def _grow(b: dict) -> None:
          "pub": b["sources"][0]["publisher"]}
     b["_sections"].append(" ".join(_fmt(s[li], c) for s in rng.sample(SENTENCES, 3)))
     b["body"] = "\n\n".join(b["_sections"]) + "\n"
+    return len(b["_sections"][-1].encode()) + 2
 
 
 # ---------------------------------------------------------------------------
@@ -1125,14 +1177,27 @@ _RESERVED = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
 _ID_RE = re.compile(r"^[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*$")
 
 
+_SCALARS: dict = {}
+
+
 def _scalar(v) -> str:
+    if type(v) is str:
+        r = _SCALARS.get(v)
+        if r is None:
+            r = _str_scalar(v)
+            if len(_SCALARS) < 200_000:
+                _SCALARS[v] = r
+        return r
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int | float):
         return repr(v)
     if isinstance(v, date):
         return v.isoformat()  # unquoted: a YAML timestamp, read back as a string by brief
-    s = str(v)
+    return _str_scalar(str(v))
+
+
+def _str_scalar(s: str) -> str:
     if _PLAIN_RE.match(s) and s == s.strip() and s.lower() not in _RESERVED and "  " not in s:
         return s
     return json.dumps(s, ensure_ascii=False)
@@ -1209,12 +1274,26 @@ def render(b: dict, fmt: str) -> str:
 def make_brief(i: int, seed: int, wagner: bool, fmt: str) -> tuple[dict, str]:
     """Build brief number ``i`` and render it in ``fmt``, sized within 2–5 KB."""
     b = _build(i, seed, wagner)
-    text = render(b, fmt)
     target = min(b["_target"], MAX_BYTES)
-    while len(text.encode()) > target and _shrink(b, wagner):
-        text = render(b, fmt)
-    while len(text.encode()) < MIN_BYTES:
-        _grow(b)
+    # Rendering is the costly part: shrink/grow on estimates, then re-render to check.
+    text = render(b, fmt)
+    for _ in range(10):
+        size = len(text.encode())
+        if size > target + 200:
+            est = size
+            while est > target:
+                removed = _shrink(b, wagner)
+                if not removed:
+                    break
+                est -= removed
+            if est == size:  # nothing left to remove
+                break
+        elif size < MIN_BYTES:
+            est = size
+            while est < max(target - 200, MIN_BYTES + 100):
+                est += _grow(b)
+        else:
+            break
         text = render(b, fmt)
     return b, text
 
@@ -1222,6 +1301,11 @@ def make_brief(i: int, seed: int, wagner: bool, fmt: str) -> tuple[dict, str]:
 # ---------------------------------------------------------------------------
 # Corpus
 # ---------------------------------------------------------------------------
+
+
+def source_digest() -> str:
+    """Digest of this file, so caches of generated corpora notice any change to the generator."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def parse_formats(spec: str) -> dict:
