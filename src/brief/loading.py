@@ -24,7 +24,7 @@ MAX_NODES = 200_000  # cap on nodes after alias expansion: defuses "billion laug
 # Leading indentation (with sequence dashes and complex-key marks) long enough to nest past MAX_DEPTH;
 # below it, block nesting cannot exceed the bound, so the exact scan is skipped.
 _DEEP_INDENT = re.compile(rf"^[ \t?-]{{{MAX_DEPTH},}}", re.MULTILINE)
-_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 
 
 class LoadError(Exception):
@@ -159,16 +159,38 @@ def _split_front_matter(text: str, name: str) -> tuple[Source, str]:
 
 
 _loader_class: Any = None
+_RESOLVED_CACHE_LIMIT = 50_000
 
 
 def _fast_loader() -> Any:
-    """A C-backed safe loader that keeps timestamps as typed and notices duplicate keys, built once."""
+    """A C-backed safe loader that keeps timestamps as typed and notices duplicate keys, built once.
+
+    Two shortcuts over PyYAML's own path, with identical results (tests/test_loading.py compares them):
+    plain scalars' implicit tags are memoised (briefs repeat the same keys and vocabulary values), and the
+    node tree libyaml composed is turned into Python data by one tight function (`build`) instead of
+    PyYAML's general constructor. Anything that function does not handle (merge keys, explicit or
+    unusual tags, unhashable keys) falls back to the general constructor.
+    """
     global _loader_class
     if _loader_class is None:
         import yaml
+        from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        resolved: dict[str, str] = {}
 
         class FastLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
             duplicates = False
+
+            def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+                if kind is ScalarNode and implicit[0]:
+                    tag = resolved.get(value)
+                    if tag is None:
+                        tag = super().resolve(kind, value, implicit)
+                        if len(resolved) > _RESOLVED_CACHE_LIMIT:
+                            resolved.clear()
+                        resolved[value] = tag
+                    return tag
+                return super().resolve(kind, value, implicit)
 
             def construct_mapping(self, node: Any, deep: bool = False) -> Any:
                 mapping = super().construct_mapping(node, deep)
@@ -182,7 +204,64 @@ def _fast_loader() -> Any:
 
         FastLoader.add_constructor("tag:yaml.org,2002:timestamp", keep_as_typed)
         _loader_class = FastLoader
+        _loader_class.node_types = (ScalarNode, SequenceNode, MappingNode)
     return _loader_class
+
+
+class _Unusual(Exception):
+    """The node tree holds something `build` leaves to PyYAML's general constructor."""
+
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP, _SEQ, _MAP = (
+    _TAG + name for name in ("str", "null", "bool", "int", "float", "timestamp", "seq", "map")
+)
+
+
+def build(loader: Any, root: Any) -> tuple[Any, bool]:
+    """Python data from a composed node tree, as SafeConstructor (with `keep_as_typed`) would make it."""
+    scalar_type, sequence_type, mapping_type = loader.node_types
+    bool_values = loader.bool_values
+    shared: dict[int, Any] = {}  # aliased nodes are one object, as in PyYAML
+    duplicates = False
+
+    def construct(node: Any) -> Any:
+        nonlocal duplicates
+        kind = type(node)
+        tag = node.tag
+        if kind is scalar_type:
+            if tag in (_STR, _TIMESTAMP):
+                return node.value
+            if tag == _NULL:
+                return None
+            if tag == _BOOL:
+                return bool_values[node.value.lower()]
+            if tag == _INT:
+                return loader.construct_yaml_int(node)
+            if tag == _FLOAT:
+                return loader.construct_yaml_float(node)
+            raise _Unusual
+        known = shared.get(id(node))
+        if known is not None:
+            return known
+        if kind is sequence_type and tag == _SEQ:
+            items: list[Any] = []
+            shared[id(node)] = items
+            items.extend(construct(child) for child in node.value)
+            return items
+        if kind is mapping_type and tag == _MAP:
+            mapping: dict[Any, Any] = {}
+            shared[id(node)] = mapping
+            for key_node, value_node in node.value:
+                if key_node.tag == _TAG + "merge" or type(key_node) is not scalar_type:
+                    raise _Unusual
+                mapping[construct(key_node)] = construct(value_node)
+            if len(mapping) != len(node.value):
+                duplicates = True
+            return mapping
+        raise _Unusual
+
+    return (None if root is None else construct(root)), duplicates
 
 
 def _needs_careful_scan(text: str) -> bool:
@@ -247,7 +326,12 @@ def _parse_yaml(source: Source) -> tuple[Any, bool]:
     loader = _fast_loader()(source.text)
     try:
         try:
-            data = loader.get_single_data()
+            root = loader.get_single_node()
+            try:
+                data, duplicates = build(loader, root)
+            except (_Unusual, TypeError):  # TypeError: an unhashable key, which PyYAML reports properly
+                data = loader.construct_document(root)
+                duplicates = loader.duplicates
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or "invalid YAML"
@@ -259,7 +343,7 @@ def _parse_yaml(source: Source) -> tuple[Any, bool]:
             raise LoadError("yaml-syntax", f"YAML error: {exc}", source.line_offset + 1, 1) from None
         except RecursionError:
             raise LoadError("too-deep", "nesting too deep; not a brief", source.line_offset + 1, 1) from None
-        return data, loader.duplicates
+        return data, duplicates
     finally:
         loader.dispose()
 

@@ -7,13 +7,19 @@ import re
 import sys
 from typing import TextIO
 
-# C0 and C1 controls except tab and newline, plus DEL: a brief must not be able to drive the terminal
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls except tab and newline, DEL, and the bidirectional overrides and isolates that can
+# make text read differently from what it is: a brief must not be able to drive the terminal
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def neutralise(text: str) -> str:
     """Make untrusted text harmless on a terminal: control characters become visible escapes."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def use_colour(stream: TextIO | None = None) -> bool:

@@ -1,0 +1,532 @@
+#!/usr/bin/env python3
+"""Benchmarks for `brief`, run as whole processes and compared with peer tools.
+
+    python bench/run.py [--sizes 1000,10000] [--repeat 3] [--only validate] [--seed 1]
+
+For each benchmark and corpus size: generate (or reuse) a corpus with bench/corpus.py, run every tool once
+untimed (warm-up: page cache, .pyc files; this run also samples the memory of the whole process tree), then
+``--repeat`` timed rounds in which the tools are interleaved (the order rotates every round), so drifting
+load on a shared machine hits every tool alike. Reports medians, and ratios against `brief`.
+
+Results: a Markdown table on stdout and in bench/results/<bench>-<size>.md, raw figures in
+bench/results/<bench>-<size>.json (both git-ignored).
+
+Add a benchmark by writing ``bench_<name>(ctx, size) -> Report`` and registering it in ``BENCHMARKS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+CORPUS_ROOT = BENCH / "corpus"
+RESULTS = BENCH / "results"
+SCHEMA = ROOT / "schemas" / "brief.schema.json"
+
+sys.path.insert(0, str(BENCH))
+import corpus  # noqa: E402  (bench/corpus.py, next to this file)
+
+BIN = Path(sys.executable).parent  # not resolved: the venv's bin dir, where `brief` is installed
+
+# ---------------------------------------------------------------------------
+# Tools and measurement
+# ---------------------------------------------------------------------------
+
+
+def tool_path(name: str, hint: str) -> Path:
+    """An executable next to the running Python; exit with a clear message if it is missing."""
+    path = BIN / name
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        sys.exit(f"bench/run.py: {path} not found. {hint}")
+    return path
+
+
+@dataclass
+class Tool:
+    """One thing to time. ``batches`` are argv lists run one after the other and counted as one run."""
+
+    name: str
+    batches: list[list[str]]
+    cwd: Path
+    expect_rc: int = 0
+    display: str = ""  # the command as shown in the report
+
+    def __post_init__(self) -> None:
+        if not self.display:
+            self.display = " ".join(self.batches[0])
+
+
+@dataclass
+class Run:
+    wall: float  # seconds, all batches
+    user: float  # CPU seconds of the process and the children it waited for (rusage)
+    sys: float
+    maxrss_kib: int  # largest ru_maxrss over the batches: the biggest single process of the tree
+    rc: int  # first non-zero exit status, else 0
+    tree_pss_kib: int | None = None  # sampled peak of the summed PSS of the process tree (warm-up run only)
+    other_cores: float | None = None  # mean number of cores busy with *other* processes during the run
+    output: str = ""  # head of stdout+stderr when the exit status was not the expected one
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                kids.extend(int(x) for x in fh.read().split())
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return kids
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _memory_kib(pid: int) -> int:
+    """Proportional set size of a process (shared pages split between sharers), else its RSS; KiB."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    with open(f"/proc/{pid}/statm") as fh:
+        return int(fh.read().split()[1]) * _PAGE // 1024
+
+
+def _tree_memory(pid: int) -> int:
+    """Summed PSS (KiB) of pid and all its descendants right now (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            total += _memory_kib(p)
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            continue
+        stack.extend(_children(p))
+    return total
+
+
+class TreeSampler(threading.Thread):
+    """Polls the summed PSS of a process tree every ``interval`` seconds; keeps the peak (KiB)."""
+
+    def __init__(self, pid: int, interval: float = 0.01) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.peak = max(self.peak, _tree_memory(self.pid))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop_event.set()
+        self.join()
+        return self.peak
+
+
+_CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def busy_cpu_seconds() -> float | None:
+    """CPU time spent by the whole machine, all processes (Linux /proc/stat: user+nice+system+irq+softirq+steal)."""
+    try:
+        with open("/proc/stat") as fh:
+            f = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] if len(f) > 7 else 0)) / _CLK_TCK
+
+
+def wait_for_quiet(max_wait: float, threshold: float = 0.3, window: float = 0.5) -> float | None:
+    """Wait (at most ``max_wait`` s) until the machine's other processes use less than ``threshold`` cores
+    over ``window`` s. Returns the last measured load (cores), None without /proc/stat."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        before = busy_cpu_seconds()
+        time.sleep(window)
+        after = busy_cpu_seconds()
+        if before is None or after is None:
+            return None
+        load = (after - before) / window
+        if load < threshold or time.monotonic() >= deadline:
+            return load
+
+
+def run_tool(tool: Tool, sample_tree: bool = False) -> Run:
+    busy_start = busy_cpu_seconds()
+    wall = user = sys_ = 0.0
+    maxrss = 0
+    rc = 0
+    tree_peak = 0
+    output = ""
+    for argv in tool.batches:
+        with tempfile.TemporaryFile() as out:
+            start = time.perf_counter()
+            proc = subprocess.Popen(argv, cwd=tool.cwd, stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL)
+            sampler = TreeSampler(proc.pid) if sample_tree else None
+            if sampler:
+                sampler.start()
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall += time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4; tell Popen
+            if sampler:
+                tree_peak = max(tree_peak, sampler.stop())
+            user += usage.ru_utime
+            sys_ += usage.ru_stime
+            maxrss = max(maxrss, usage.ru_maxrss)  # KiB on Linux
+            if proc.returncode != tool.expect_rc:
+                rc = rc or proc.returncode
+                if not output:
+                    out.seek(0)
+                    output = out.read(4000).decode("utf-8", "replace")
+    busy_end = busy_cpu_seconds()
+    other = None
+    if busy_start is not None and busy_end is not None and wall > 0:
+        other = max(0.0, (busy_end - busy_start - user - sys_) / wall)
+    return Run(wall, user, sys_, maxrss, rc, tree_peak if sample_tree else None, other, output)
+
+
+def arg_batches(prefix: list[str], args: list[str], env_bytes: int) -> list[list[str]]:
+    """Split ``args`` so that every command line fits in ARG_MAX (like xargs), keeping the order."""
+    limit = min(os.sysconf("SC_ARG_MAX"), 2 * 1024 * 1024) - env_bytes - 64 * 1024  # headroom
+    cost = lambda s: len(os.fsencode(s)) + 1 + 8  # noqa: E731  (string, NUL, argv pointer)
+    base = sum(cost(a) for a in prefix)
+    batches, current, used = [], [], base
+    for a in args:
+        if current and used + cost(a) > limit:
+            batches.append(prefix + current)
+            current, used = [], base
+        current.append(a)
+        used += cost(a)
+    if current or not batches:
+        batches.append(prefix + current)
+    return batches
+
+
+def env_size() -> int:
+    return sum(len(os.fsencode(k)) + len(os.fsencode(v)) + 2 + 8 for k, v in os.environ.items())
+
+
+# ---------------------------------------------------------------------------
+# Corpus cache
+# ---------------------------------------------------------------------------
+
+
+def ensure_corpus(size: int, seed: int, formats: str) -> tuple[Path, dict]:
+    """bench/corpus/n<size>-s<seed>-<formats>/, regenerated when the generator or its arguments change."""
+    tag = formats.replace(",", "+").replace("=", "")
+    out = CORPUS_ROOT / f"n{size}-s{seed}-{tag}"
+    stamp_path = CORPUS_ROOT / f"{out.name}.stamp.json"  # outside the corpus: tools must not see it
+    want = {"generator_version": corpus.GENERATOR_VERSION,
+            "generator_source": corpus.source_digest(), "count": size, "seed": seed, "formats": formats}
+    if stamp_path.is_file() and out.is_dir():
+        stamp = json.loads(stamp_path.read_text())
+        n_files = sum(1 for p in out.iterdir() if p.is_file())
+        if {k: stamp.get(k) for k in want} == want and n_files == size:
+            print(f"corpus: reusing {out.relative_to(ROOT)} ({size} files)", flush=True)
+            return out, stamp
+    if out.exists():
+        shutil.rmtree(out)
+    start = time.perf_counter()
+    stats = corpus.generate(out, size, seed, formats)
+    stamp = {**want, "total_bytes": stats.total_bytes, "mean_bytes": round(stats.mean_bytes),
+             "min_bytes": stats.min_bytes, "max_bytes": stats.max_bytes, "by_format": stats.formats,
+             "wagner": stats.wagner}
+    stamp_path.write_text(json.dumps(stamp, indent=2) + "\n")
+    print(f"corpus: generated in {time.perf_counter() - start:.1f} s: {stats.summary()}", flush=True)
+    return out, stamp
+
+
+# ---------------------------------------------------------------------------
+# Running a suite and reporting
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    tool: Tool
+    runs: list[Run] = field(default_factory=list)
+    warmup: Run | None = None
+
+    @property
+    def walls(self) -> list[float]:
+        return [r.wall for r in self.runs]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.walls)
+
+
+@dataclass
+class Report:
+    bench: str
+    size: int
+    corpus_dir: Path
+    corpus: dict
+    rows: list[Row]
+    reference: str  # tool name the ratios are relative to
+    notes: list[str] = field(default_factory=list)
+    load_before: tuple = ()
+    load_after: tuple = ()
+
+
+def run_suite(tools: list[Tool], repeat: int, warmup: bool = True, settle: float = 0) -> list[Row]:
+    rows = [Row(t) for t in tools]
+    if warmup:
+        for row in rows:
+            print(f"  warm-up  {row.tool.name} ...", end=" ", flush=True)
+            row.warmup = run_tool(row.tool, sample_tree=True)
+            print(f"{row.warmup.wall:.2f} s, exit {row.warmup.rc}", flush=True)
+    for r in range(repeat):
+        k = r % len(rows)
+        for row in rows[k:] + rows[:k]:  # rotate the order every round
+            if settle:
+                wait_for_quiet(settle)
+            run = run_tool(row.tool)
+            row.runs.append(run)
+            other = "" if run.other_cores is None else f", other load {run.other_cores:.2f} cores"
+            print(f"  round {r + 1}  {row.tool.name}: {run.wall:.2f} s, exit {run.rc}{other}", flush=True)
+    return rows
+
+
+def _mib(kib: int | None) -> str:
+    return "–" if kib is None else f"{kib / 1024:.0f}"
+
+
+def render_report(rep: Report, args: argparse.Namespace) -> str:
+    ref = next(r for r in rep.rows if r.tool.name == rep.reference)
+    c = rep.corpus
+    fm = ", ".join(f"{n} .{k}" for k, n in sorted(c.get("by_format", {}).items()))
+    lines = [
+        f"# `{rep.bench}` benchmark, {rep.size:,} files",
+        "",
+        f"Corpus: `{rep.corpus_dir.relative_to(ROOT)}` — {rep.size:,} briefs ({fm}), "
+        f"{c.get('total_bytes', 0) / 1e6:.1f} MB, mean {c.get('mean_bytes', 0):,} B per file, "
+        f"generated by `bench/corpus.py --seed {c.get('seed')}`.",
+        f"Machine: {platform.machine()}, {cpu_model()}, {os.cpu_count()} logical CPUs; Linux "
+        f"{platform.release()}; Python {platform.python_version()}. Load average before/after: "
+        f"{' '.join(f'{x:.2f}' for x in rep.load_before)} / {' '.join(f'{x:.2f}' for x in rep.load_after)}.",
+        f"Timing: {args.repeat} interleaved rounds after one warm-up run per tool"
+        + (f", each run after waiting up to {args.settle:g} s for the machine to be quiet" if args.settle else "")
+        + "; wall time of the whole process(es), median (min–max).",
+        "",
+        f"| Tool | Median wall (s) | Min–max (s) | Per file (ms) | CPU user+sys (s) | Peak RSS, largest process "
+        f"(MiB) | Peak memory, process tree (PSS, MiB) | Exit | Other load (cores) | Time vs `{rep.reference}` |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for row in rep.rows:
+        cpu = statistics.median(r.user + r.sys for r in row.runs)
+        rss = max(r.maxrss_kib for r in row.runs)
+        tree = row.warmup.tree_pss_kib if row.warmup else None
+        rcs = sorted({r.rc for r in row.runs})
+        exit_ = ",".join(map(str, rcs)) + ("" if rcs == [row.tool.expect_rc] else " ⚠")
+        others = [r.other_cores for r in row.runs if r.other_cores is not None]
+        other = f"{statistics.median(others):.2f}" if others else "–"
+        lines.append(
+            f"| {row.tool.name} | {row.median:.2f} | {min(row.walls):.2f}–{max(row.walls):.2f} | "
+            f"{1000 * row.median / rep.size:.3f} | {cpu:.2f} | {_mib(rss)} | {_mib(tree)} | {exit_} | {other} | "
+            f"{row.median / ref.median:.2f}× |"
+        )
+    lines += ["", "Commands (run from the corpus folder or the repository root):", ""]
+    for row in rep.rows:
+        n = len(row.tool.batches)
+        more = f" — {n} batches (ARG_MAX), times summed" if n > 1 else ""
+        lines.append(f"- {row.tool.name}: `{row.tool.display}`{more}")
+    lines += [
+        "",
+        "What is measured:",
+        "",
+        "- *Wall*: from spawning the process to reaping it (`os.wait4`), start-up included; for a tool run in "
+        "several batches, the sum over batches.",
+        "- *CPU*: user+sys from the `wait4` rusage of the child, which includes the children it reaped "
+        "(multiprocessing workers); CPU above wall means several cores were used.",
+        "- *Peak RSS, largest process*: `ru_maxrss` from `wait4` — the largest peak of any *single* process in the "
+        "tree (Linux reports the max over the child and its reaped descendants, not a sum).",
+        "- *Peak memory, process tree*: peak of the *sum* of PSS (proportional set size: pages shared between "
+        "forked workers are split between them, so the sum is the tree's real footprint) over the process and "
+        "all its descendants, sampled every 10 ms from /proc/PID/smaps_rollup during the untimed warm-up run; "
+        "short spikes between samples can be missed.",
+        "- *Other load*: CPU time the whole machine spent during the run (/proc/stat) minus the tool's own, "
+        "divided by wall time — the mean number of cores other processes took (median over rounds). On a "
+        f"{os.cpu_count()}-core machine, anything well above 0 means the figures of that row are inflated.",
+    ]
+    lines += [f"- {n}" for n in rep.notes]
+    for row in rep.rows:
+        bad = [r for r in ([row.warmup] if row.warmup else []) + row.runs if r.rc != row.tool.expect_rc]
+        if bad:
+            lines += ["", f"`{row.tool.name}` exited {bad[0].rc} (expected {row.tool.expect_rc}); "
+                      "its output began:", "", "```", bad[0].output.rstrip()[:3000], "```"]
+    return "\n".join(lines) + "\n"
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def tool_version(argv: list[str]) -> str:
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[0]
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "?"
+
+
+def write_report(rep: Report, args: argparse.Namespace) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = render_report(rep, args)
+    md = RESULTS / f"{rep.bench}-{rep.size}.md"
+    md.write_text(text, encoding="utf-8")
+    raw = {
+        "bench": rep.bench, "size": rep.size, "corpus": rep.corpus, "reference": rep.reference,
+        "machine": {"cpu": cpu_model(), "cpus": os.cpu_count(), "python": platform.python_version(),
+                    "load_before": rep.load_before, "load_after": rep.load_after},
+        "notes": rep.notes,
+        "tools": [{"name": r.tool.name, "command": r.tool.display, "batches": len(r.tool.batches),
+                   "median_wall": r.median, "warmup": asdict(r.warmup) if r.warmup else None,
+                   "runs": [asdict(x) for x in r.runs]} for r in rep.rows],
+    }
+    md.with_suffix(".json").write_text(json.dumps(raw, indent=2, default=str) + "\n", encoding="utf-8")
+    print()
+    print(text)
+    print(f"written: {md.relative_to(ROOT)} and {md.with_suffix('.json').name}")
+    return md
+
+
+# ---------------------------------------------------------------------------
+# Benchmarks
+# ---------------------------------------------------------------------------
+
+PARSE_FLOOR = r"""
+import json, os, sys, yaml
+class Loader(yaml.CSafeLoader):
+    pass
+Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)
+folder, n = sys.argv[1], 0
+for name in sorted(os.listdir(folder)):
+    with open(os.path.join(folder, name), "rb") as fh:
+        data = fh.read()
+    if name.endswith(".json"):
+        json.loads(data)
+    elif name.endswith(".md"):
+        text = data.decode("utf-8")
+        yaml.load(text[4:text.index("\n---\n", 3) + 1], Loader=Loader)
+    else:
+        yaml.load(data, Loader=Loader)
+    n += 1
+print(n, "files parsed")
+"""
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+
+
+def bench_validate(ctx: Context, size: int) -> Report:
+    """`brief validate` vs check-jsonschema on the same .yaml/.json files, plus a PyYAML parse floor."""
+    args = ctx.args
+    brief = tool_path("brief", "Install the project: cd /work/main && .venv/bin/pip install -e .")
+    cjs = tool_path("check-jsonschema", "Install it: .venv/bin/pip install check-jsonschema (extra: bench).")
+    formats = args.validate_formats
+    if "md" in corpus.parse_formats(formats):
+        sys.exit("bench/run.py: check-jsonschema cannot read Markdown front matter; use --validate-formats "
+                 "without md")
+    folder, stamp = ensure_corpus(size, args.seed, formats)
+    names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    rel = os.path.relpath(folder, ROOT)
+    cjs_prefix = [str(cjs), "--schemafile", str(SCHEMA)]
+    cjs_batches = arg_batches(cjs_prefix, names, env_size())
+    tools = [
+        Tool("brief validate", [[str(brief), "validate", "--quiet", rel]], ROOT,
+             display=f"brief validate --quiet {rel}"),
+        Tool("brief validate -j1", [[str(brief), "validate", "--quiet", "--jobs", "1", rel]], ROOT,
+             display=f"brief validate --quiet --jobs 1 {rel}"),
+        Tool("check-jsonschema", cjs_batches, folder,
+             display=f"check-jsonschema --schemafile schemas/brief.schema.json <{len(names)} files>"),
+        Tool("PyYAML CSafeLoader (parse only)", [[sys.executable, "-c", PARSE_FLOOR, rel]], ROOT,
+             display=f"python -c <load each file: yaml.CSafeLoader / json.loads> {rel}"),
+    ]
+    if args.no_serial:
+        tools = [t for t in tools if t.name != "brief validate -j1"]
+    notes = [
+        f"`brief validate` uses all cores by default (`--jobs`, here {len(os.sched_getaffinity(0))}) through a "
+        "multiprocessing pool; check-jsonschema and the parse floor use one core. `brief validate -j1` is the "
+        "one-core comparison.",
+        "The parse floor only reads and parses every file in one Python process (YAML with libyaml, JSON with "
+        "the json module): no schema, no rules, no reporting — the least a Python validator must spend.",
+        "check-jsonschema gets the same files (it cannot read Markdown front matter, so the corpus is .yaml "
+        f"and .json only); versions: {tool_version([str(cjs), '--version'])}, "
+        f"{tool_version([str(brief), '--version'])}.",
+    ]
+    print(f"validate, {size} files:", flush=True)
+    load_before = os.getloadavg()
+    rows = run_suite(tools, args.repeat, settle=args.settle)
+    return Report("validate", size, folder, stamp, rows, "brief validate", notes, load_before, os.getloadavg())
+
+
+BENCHMARKS: dict[str, Callable[[Context, int], Report]] = {
+    "validate": bench_validate,
+    # "search": bench_search,    # brief search vs ripgrep (to come)
+    # "summary": bench_summary,
+    # "compare": bench_compare,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated [%(default)s]")
+    ap.add_argument("--repeat", type=int, default=3, help="timed rounds per tool [%(default)s]")
+    ap.add_argument("--only", default=",".join(BENCHMARKS),
+                    help=f"benchmarks to run, comma-separated, from: {', '.join(BENCHMARKS)} [all]")
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed [%(default)s]")
+    ap.add_argument("--validate-formats", default="yaml,json",
+                    help="file formats of the validate corpus (bench/corpus.py --formats) [%(default)s]")
+    ap.add_argument("--no-serial", action="store_true", help="skip the `brief validate --jobs 1` row")
+    ap.add_argument("--settle", type=float, default=0, metavar="SECONDS",
+                    help="before each timed run, wait up to SECONDS for other processes to use < 0.3 cores "
+                         "(shared machines) [off]")
+    args = ap.parse_args(argv)
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        ap.error("--sizes takes integers, e.g. 1000,10000")
+    if any(s <= 0 for s in sizes) or args.repeat < 1:
+        ap.error("sizes and --repeat must be positive")
+    only = [b.strip() for b in args.only.split(",") if b.strip()]
+    unknown = [b for b in only if b not in BENCHMARKS]
+    if unknown:
+        ap.error(f"unknown benchmark(s) {', '.join(unknown)}; available: {', '.join(BENCHMARKS)}")
+    ctx = Context(args)
+    for name in only:
+        for size in sizes:
+            write_report(BENCHMARKS[name](ctx, size), args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
