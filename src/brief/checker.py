@@ -54,18 +54,18 @@ class Checker:
         name = display or path
         kind = loading.kind_for(path)
         if kind is None:
-            return None, _failed(name, LoadError("unsupported-file", "not a brief file (.yaml, .yml, .md or .json)"))
+            return None, failed_result(name, LoadError("unsupported-file", "not a brief file (.yaml, .yml, .md or .json)"))
         try:
             raw = loading.read_file(path)
         except LoadError as exc:
-            return None, _failed(name, exc)
+            return None, failed_result(name, exc)
         return self.load_bytes(raw, name, kind)
 
     def load_bytes(self, raw: bytes, name: str, kind: Kind) -> tuple[dict[str, Any] | None, FileResult]:
         try:
             loaded = loading.load_bytes(raw, name, kind)
         except LoadError as exc:
-            return None, _failed(name, exc)
+            return None, failed_result(name, exc)
         return loaded.data, self._check_loaded(loaded)
 
     # -- the work ------------------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ class Checker:
         return f"{shown} is not allowed; expected one of {listed}"
 
 
-def _failed(name: str, exc: LoadError) -> FileResult:
+def failed_result(name: str, exc: LoadError) -> FileResult:
     return FileResult(name, diagnostics=[Diagnostic(name, exc.line, exc.column, "$", exc.rule, exc.message)])
 
 

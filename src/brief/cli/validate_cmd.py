@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from brief.cli.reporters import REPORTERS, QuietReporter, Reporter, Summary
 from brief.diagnostics import ConfigError, FileResult
+
+if TYPE_CHECKING:
+    from brief.checker import Checker
+    from brief.loading import Kind
 
 
 @click.command()
@@ -64,7 +69,7 @@ def validate(
     try:
         checker = Checker(schema_path)
         targets = list(paths) or ["."]
-        files = [p for p in iter_files([p for p in targets if p != "-"], exclude)]
+        files = list(iter_files([p for p in targets if p != "-"], exclude))
         if "-" in targets:
             emit(_check_stdin(checker, stdin_filename))
         for result in check_files(files, schema_path, jobs):
@@ -76,24 +81,22 @@ def validate(
     sys.exit(EXIT_PROBLEMS if summary.invalid else EXIT_OK)
 
 
-def _check_stdin(checker: object, stdin_filename: str | None) -> FileResult:
+def _check_stdin(checker: Checker, stdin_filename: str | None) -> FileResult:
     from brief import loading
-    from brief.checker import Checker
 
-    assert isinstance(checker, Checker)
     name = stdin_filename or "<stdin>"
     raw = sys.stdin.buffer.read(loading.MAX_BYTES + 1)
     kind = loading.kind_for(name) if stdin_filename else None
     if kind is None:
         kind = _sniff(raw)
     if len(raw) > loading.MAX_BYTES:
-        from brief.checker import _failed
+        from brief.checker import failed_result
 
-        return _failed(name, loading.LoadError("too-large", "input is larger than the size bound; not a brief"))
+        return failed_result(name, loading.LoadError("too-large", "input is larger than the size bound; not a brief"))
     return checker.load_bytes(raw, name, kind)[1]
 
 
-def _sniff(raw: bytes) -> loading.Kind:  # noqa: F821 - annotation only
+def _sniff(raw: bytes) -> Kind:
     head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head in (b"{", b"["):
         return "json"
