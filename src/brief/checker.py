@@ -54,7 +54,9 @@ class Checker:
         name = display or path
         kind = loading.kind_for(path)
         if kind is None:
-            return None, failed_result(name, LoadError("unsupported-file", "not a brief file (.yaml, .yml, .md or .json)"))
+            return None, failed_result(
+                name, LoadError("unsupported-file", "not a brief file (.yaml, .yml, .md or .json)")
+            )
         try:
             raw = loading.read_file(path)
         except LoadError as exc:
