@@ -153,3 +153,16 @@ def test_two_processes_at_once(collection_copy: Path, private_cache: Path) -> No
     ]
     outputs = [p.communicate(timeout=120) for p in processes]
     assert all(len(out.split()) == 200 for out, _ in outputs), outputs
+
+
+def test_parallel_freshness_walk_sees_exactly_what_the_sequential_one_sees(collection_copy: Path) -> None:
+    from brief.index import scan
+
+    for index in range(50):
+        (collection_copy / "sub" / f"gen-{index}.yaml").write_text(NEW, encoding="utf-8")
+    (collection_copy / ".hidden.yaml").write_text(NEW, encoding="utf-8")
+    sequential = scan([str(collection_copy)], parallel=False)
+    shared = scan([str(collection_copy)], parallel=True)
+    assert list(shared.files.items()) == list(sequential.files.items())
+    assert shared.digest == sequential.digest
+    assert len(sequential.files) == 55
