@@ -23,13 +23,13 @@ from brief.config import Collection
 from brief.loading import EXTENSIONS
 from brief.nations import fold
 
-INDEX_FORMAT = "4"  # bump when the tables below change: older indexes are rebuilt
+INDEX_FORMAT = "5"  # bump when the tables below change: older indexes are rebuilt
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
 FTS_WEIGHTS = (10.0, 8.0, 4.0, 3.0, 1.0, 1.0)  # title and actors above summary above body (BM25 weights)
 LIST_FIELDS = ("nations", "regions", "domains", "tags", "authors")
 
-DDL = f"""
+TABLES = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE briefs(
   rowid INTEGER PRIMARY KEY,
@@ -41,41 +41,50 @@ CREATE TABLE briefs(
   valid INTEGER NOT NULL,
   error_count INTEGER NOT NULL
 );
-CREATE INDEX briefs_id ON briefs(id);
 -- the bulky parts live apart, so that scans and joins over briefs stay on few pages
 CREATE TABLE brief_data(rowid INTEGER PRIMARY KEY, errors TEXT NOT NULL, data TEXT);
-CREATE INDEX briefs_date ON briefs(date);
 CREATE TABLE brief_values(brief INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL);
-CREATE INDEX brief_values_lookup ON brief_values(field, fold);
-CREATE INDEX brief_values_brief ON brief_values(brief);
 CREATE TABLE actors(
   brief INTEGER NOT NULL, actor_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT, country TEXT, aliases TEXT
 );
-CREATE INDEX actors_brief ON actors(brief);
-CREATE INDEX actors_id ON actors(actor_id);
 CREATE TABLE actor_names(brief INTEGER NOT NULL, actor_id TEXT NOT NULL, fold TEXT NOT NULL);
-CREATE INDEX actor_names_fold ON actor_names(fold);
-CREATE INDEX actor_names_brief ON actor_names(brief, actor_id);
 CREATE TABLE issues(brief INTEGER NOT NULL, issue_id TEXT NOT NULL, statement TEXT);
-CREATE INDEX issues_brief ON issues(brief);
-CREATE INDEX issues_id ON issues(issue_id);
+-- `date` repeats the brief's date so that stances can be followed in time order from an index alone
 CREATE TABLE positions(
   brief INTEGER NOT NULL, actor_id TEXT NOT NULL, issue_id TEXT NOT NULL, stance TEXT, basis TEXT,
-  confidence TEXT, salience REAL, power REAL, as_of TEXT, rationale TEXT, sources TEXT, change TEXT
+  confidence TEXT, salience REAL, power REAL, as_of TEXT, rationale TEXT, sources TEXT, change TEXT, date TEXT
 );
-CREATE INDEX positions_brief ON positions(brief);
-CREATE INDEX positions_issue ON positions(issue_id);
 CREATE TABLE sources(
   brief INTEGER NOT NULL, source_id TEXT NOT NULL, title TEXT, publisher TEXT, url TEXT, date TEXT,
   reliability TEXT, credibility INTEGER
 );
-CREATE INDEX sources_brief ON sources(brief);
 CREATE TABLE relations(brief INTEGER NOT NULL, a TEXT, b TEXT, kind TEXT, trend TEXT, factors TEXT);
-CREATE INDEX relations_brief ON relations(brief);
 CREATE TABLE brief_text(rowid INTEGER PRIMARY KEY, {", ".join(FTS_COLUMNS)});
 CREATE VIRTUAL TABLE fts USING fts5({", ".join(FTS_COLUMNS)}, content='brief_text', content_rowid='rowid',
   tokenize='{TOKENIZER}');
 """
+# Secondary indexes are built once, after a full build has merged its shards (a bulk build is faster than
+# keeping them up to date row by row). Several cover the summary's GROUP BY queries entirely.
+INDEXES = """
+CREATE INDEX briefs_id ON briefs(id);
+CREATE INDEX briefs_date ON briefs(date);
+CREATE INDEX brief_values_lookup ON brief_values(field, fold);
+CREATE INDEX brief_values_counts ON brief_values(field, value, brief);
+CREATE INDEX brief_values_brief ON brief_values(brief);
+CREATE INDEX actors_brief ON actors(brief);
+CREATE INDEX actors_id ON actors(actor_id, brief, name);
+CREATE INDEX actors_kind ON actors(kind, brief);
+CREATE INDEX actor_names_fold ON actor_names(fold);
+CREATE INDEX actor_names_brief ON actor_names(brief, actor_id);
+CREATE INDEX issues_brief ON issues(brief);
+CREATE INDEX issues_id ON issues(issue_id);
+CREATE INDEX positions_brief ON positions(brief);
+CREATE INDEX positions_issue ON positions(issue_id);
+CREATE INDEX positions_time ON positions(actor_id, issue_id, date, stance);
+CREATE INDEX sources_brief ON sources(brief);
+CREATE INDEX relations_brief ON relations(brief);
+"""
+DDL = TABLES + INDEXES
 
 CHILD_TABLES = ("brief_data", "brief_values", "actors", "actor_names", "issues", "positions", "sources", "relations")
 
@@ -346,7 +355,7 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
             position["actor"], position["issue"], _text(position.get("stance")), _text(position.get("basis")),
             _text(position.get("confidence")), _number(position.get("salience")), _number(position.get("power")),
             _text(position.get("as_of")), json.dumps(rationale, ensure_ascii=False),
-            json.dumps(_strs(position.get("sources"))), _text(position.get("change")),
+            json.dumps(_strs(position.get("sources"))), _text(position.get("change")), _text(data.get("date")),
         ))  # fmt: skip
         other += rationale
         if isinstance(position.get("change"), str):
@@ -412,7 +421,7 @@ def insert_rows(
         db.executemany("INSERT INTO actor_names VALUES (?, ?, ?)", [(rowid, *n) for n in row.actor_names])
         db.executemany("INSERT INTO issues VALUES (?, ?, ?)", [(rowid, *i) for i in row.issues])
         db.executemany(
-            "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *p) for p in row.positions]
+            "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *p) for p in row.positions]
         )
         db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *s) for s in row.sources])
         db.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *r) for r in row.relations])
@@ -426,12 +435,13 @@ SHARD_SPAN = 1 << 40  # rowids per shard: shard k numbers its briefs from k * SH
 
 
 def _create(path: Path) -> sqlite3.Connection:
-    """A new, private database file with the index tables; durability only matters once renamed into place."""
+    """A new, private database file with the index tables (secondary indexes come after the bulk insert);
+    durability only matters once it is renamed into place."""
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
-    db.executescript(DDL)
+    db.executescript(TABLES)
     return db
 
 
@@ -543,6 +553,8 @@ class Index:
                 count = insert_rows(db, (file_rows(t) for t in tasks))
                 db.execute("COMMIT")
             db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
+            db.executescript(INDEXES)
+            db.execute("ANALYZE")  # statistics for the query planner, from the finished tables
             db.close()
             os.replace(temporary, self.path)
             for suffix in ("-wal", "-shm"):  # belonged to the replaced file

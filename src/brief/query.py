@@ -419,7 +419,9 @@ def fts_expression(db: sqlite3.Connection, query: SearchQuery) -> tuple[str | No
 
 LIST_COLUMNS = (
     "b.rowid, b.id, b.path, b.title, b.date, b.language, b.valid, b.error_count, b.summary, "
-    "(SELECT group_concat(value, ',') FROM brief_values v WHERE v.brief = b.rowid AND v.field = 'nations') "
+    # nations in the order the brief lists them (rowid order: the order they were inserted)
+    "(SELECT group_concat(value, ',') FROM (SELECT value FROM brief_values v WHERE v.brief = b.rowid "
+    "AND v.field = 'nations' ORDER BY v.rowid)) "
 )
 SORTS = {"date": "b.date", "title": "b.title COLLATE NOCASE", "id": "b.id"}
 

@@ -24,11 +24,14 @@ GROUPINGS = ("nation", "region", "domain", "actor", "month")
 @click.option("--by", type=click.Choice(GROUPINGS), help="Group the brief lines by this field.")
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Brief lines (0: all).")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Actors and issues shown.")
+@click.option(
+    "--changes", type=click.IntRange(min=0), default=20, show_default=True, help="Latest stance changes shown (0: all)."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--no-refresh", is_flag=True, help="Use the index as it is, without checking the files.")
 @handle_errors
-def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit: int, top: int, fmt: str,
-            no_refresh: bool, **options: Any) -> None:  # fmt: skip
+def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit: int, top: int, changes: int,
+            fmt: str, no_refresh: bool, **options: Any) -> None:  # fmt: skip
     """Summarise the collection, or what the filters and query select.
 
     \b
@@ -50,8 +53,8 @@ def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit
     if query is not None:
         query.include = normalise_filters(query.include, schema)
         query.exclude = [normalise_filters(f, schema) for f in query.exclude]
-    select(index.db, filters, query)
-    result = digest(index.db, by=by, brief_limit=limit or None, top=top)
+    selection = select(index.db, filters, query)
+    result = digest(index.db, selection, by=by, brief_limit=limit or None, top=top, changes=changes or None)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif fmt == "markdown":
@@ -154,7 +157,7 @@ def render_text(result: dict[str, Any], width: int = 100, colour: bool = False) 
             out.append(_cut(f"    support: {_shorten(', '.join(issue['support']), width)}", width))
             out.append(_cut(f"    oppose:  {_shorten(', '.join(issue['oppose']), width)}", width))
     if result["stance_changes"]:
-        out += ["", head("Stance changes")]
+        out += ["", head(f"Stance changes ({result['stance_change_count']}, latest first)")]
         for change in result["stance_changes"]:
             before, after = change["from"], change["to"]
             out.append(_shorten(
@@ -162,6 +165,9 @@ def render_text(result: dict[str, Any], width: int = 100, colour: bool = False) 
                 f" → {after['stance']} ({after['date']}, {after['brief']})", width))  # fmt: skip
             if change["explanation"]:
                 out.append(_shorten(f"    why: {change['explanation']}", width))
+        hidden = result["stance_change_count"] - len(result["stance_changes"])
+        if hidden:
+            out.append(f"  … and {hidden} earlier (--changes 0 for all)")
     if "groups" in result:
         for group in result["groups"]:
             out += ["", head(f"{group['label']} — {group['briefs']} brief{'s' if group['briefs'] != 1 else ''}")]
