@@ -54,7 +54,8 @@ def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit
         query.include = normalise_filters(query.include, schema)
         query.exclude = [normalise_filters(f, schema) for f in query.exclude]
     selection = select(index.db, filters, query)
-    result = digest(index.db, selection, by=by, brief_limit=limit or None, top=top, changes=changes or None)
+    result = digest(index.db, selection, by=by, brief_limit=limit or None, top=top, changes=changes or None,
+                    database=str(index.path))  # fmt: skip
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif fmt == "markdown":
