@@ -22,7 +22,7 @@ from brief.diagnostics import ConfigError
 CONFIG_NAMES = ("brief.toml", "pyproject.toml")
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Collection:
     paths: list[str]  # absolute
     schema: str | None = None

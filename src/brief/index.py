@@ -23,7 +23,7 @@ from brief.config import Collection
 from brief.loading import EXTENSIONS
 from brief.nations import fold
 
-INDEX_FORMAT = "5"  # bump when the tables below change: older indexes are rebuilt
+INDEX_FORMAT = "6"  # bump when the tables below change: older indexes are rebuilt
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
 FTS_WEIGHTS = (10.0, 8.0, 4.0, 3.0, 1.0, 1.0)  # title and actors above summary above body (BM25 weights)
@@ -48,6 +48,9 @@ CREATE TABLE actors(
   brief INTEGER NOT NULL, actor_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT, country TEXT, aliases TEXT
 );
 CREATE TABLE actor_names(brief INTEGER NOT NULL, actor_id TEXT NOT NULL, fold TEXT NOT NULL);
+-- every name and alias each actor id goes by, once: search expands an alias to the other names from here
+CREATE TABLE actor_labels(actor_id TEXT NOT NULL, label TEXT NOT NULL, fold TEXT NOT NULL,
+  PRIMARY KEY (actor_id, fold)) WITHOUT ROWID;
 CREATE TABLE issues(brief INTEGER NOT NULL, issue_id TEXT NOT NULL, statement TEXT);
 -- `date` repeats the brief's date so that stances can be followed in time order from an index alone
 CREATE TABLE positions(
@@ -76,6 +79,7 @@ CREATE INDEX actors_id ON actors(actor_id, brief, name);
 CREATE INDEX actors_kind ON actors(kind, brief);
 CREATE INDEX actor_names_fold ON actor_names(fold);
 CREATE INDEX actor_names_brief ON actor_names(brief, actor_id);
+CREATE INDEX actor_labels_fold ON actor_labels(fold);
 CREATE INDEX issues_brief ON issues(brief);
 CREATE INDEX issues_id ON issues(issue_id);
 CREATE INDEX positions_brief ON positions(brief);
@@ -89,7 +93,7 @@ DDL = TABLES + INDEXES
 CHILD_TABLES = ("brief_data", "brief_values", "actors", "actor_names", "issues", "positions", "sources", "relations")
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class RefreshStats:
     added: int = 0
     updated: int = 0
@@ -102,7 +106,7 @@ class RefreshStats:
         return bool(self.added or self.updated or self.removed or self.rebuilt)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Rows:
     """Everything one file contributes to the index, built in a worker process."""
 
@@ -115,6 +119,7 @@ class Rows:
     values: list[tuple[str, str, str]] = field(default_factory=list)
     actors: list[tuple[Any, ...]] = field(default_factory=list)
     actor_names: list[tuple[str, str]] = field(default_factory=list)
+    actor_labels: list[tuple[str, str, str]] = field(default_factory=list)
     issues: list[tuple[Any, ...]] = field(default_factory=list)
     positions: list[tuple[Any, ...]] = field(default_factory=list)
     sources: list[tuple[Any, ...]] = field(default_factory=list)
@@ -129,7 +134,7 @@ class Rows:
 _SUFFIXES = tuple(EXTENSIONS)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Scan:
     """Every brief file of a collection with its (size, mtime_ns), and a digest of the whole listing."""
 
@@ -341,6 +346,8 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         )
         for label in {fold(actor_id), fold(name), *(fold(alias) for alias in aliases)}:
             rows.actor_names.append((actor_id, label))
+        for label in (name, *aliases):
+            rows.actor_labels.append((actor_id, label, fold(label)))
         actor_text += [name, *aliases]
     other: list[str] = [*_strs(data.get("tags")), *_strs(data.get("authors"))]
     for issue in _dicts(data.get("issues")):
@@ -419,6 +426,7 @@ def insert_rows(
         db.executemany("INSERT INTO brief_values VALUES (?, ?, ?, ?)", [(rowid, *v) for v in row.values])
         db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *a) for a in row.actors])
         db.executemany("INSERT INTO actor_names VALUES (?, ?, ?)", [(rowid, *n) for n in row.actor_names])
+        db.executemany("INSERT OR IGNORE INTO actor_labels VALUES (?, ?, ?)", row.actor_labels)
         db.executemany("INSERT INTO issues VALUES (?, ?, ?)", [(rowid, *i) for i in row.issues])
         db.executemany(
             "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *p) for p in row.positions]
@@ -544,6 +552,7 @@ class Index:
                     db.execute("BEGIN")
                     for table in ("briefs", *CHILD_TABLES, "brief_text"):
                         db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table}")
+                    db.execute("INSERT OR IGNORE INTO main.actor_labels SELECT * FROM shard.actor_labels")
                     db.execute("COMMIT")
                     db.execute("DETACH DATABASE shard")
                     shard.unlink()
@@ -593,6 +602,8 @@ class Index:
             (rowid,),
         )
         db.execute("DELETE FROM brief_text WHERE rowid = ?", (rowid,))
+        # actor_labels keeps the names of removed briefs' actors until the next rebuild: a stale alternative
+        # in an alias expansion can only find what the name itself would
         for table in CHILD_TABLES:
             key = "rowid" if table == "brief_data" else "brief"
             db.execute(f"DELETE FROM {table} WHERE {key} = ?", (rowid,))

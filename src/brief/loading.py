@@ -38,7 +38,7 @@ class LoadError(Exception):
         self.column = column
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Source:
     """The decoded text a brief was parsed from, kept to locate problems after the fact."""
 
@@ -49,7 +49,7 @@ class Source:
     body_line: int = 0  # 1-based line where a Markdown body starts
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Loaded:
     data: Any
     source: Source

@@ -247,7 +247,7 @@ def filter_sql(filters: Filters, alias: str = "b") -> tuple[str, list[Any]]:
 # --- the search language ---------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Term:
     text: str
     phrase: bool = False
@@ -255,7 +255,7 @@ class Term:
     scope: str | None = None  # FTS column
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class SearchQuery:
     groups: list[list[Term]] = field(default_factory=list)  # AND of ORs
     negated: list[Term] = field(default_factory=list)
@@ -389,19 +389,18 @@ def expand_aliases(db: sqlite3.Connection, term: Term) -> list[Term]:
     """An actor's name or alias also finds briefs that use its other names."""
     if term.scope or term.prefix:
         return [term]
-    rows = db.execute(
-        "SELECT DISTINCT a.name, a.aliases FROM actors a WHERE a.actor_id IN "
-        "(SELECT actor_id FROM actor_names WHERE fold = ?) LIMIT 50",
+    labels = db.execute(
+        "SELECT label FROM actor_labels WHERE actor_id IN (SELECT actor_id FROM actor_labels WHERE fold = ?) "
+        "ORDER BY actor_id, fold LIMIT 200",
         (fold(term.text),),
     ).fetchall()
     wanted = fold(term.text)
     names = {wanted: term}
-    for name, aliases in rows:
-        for label in [name, *json.loads(aliases or "[]")]:
-            folded = fold(label)
-            # "Wagner Group" adds nothing to a search for wagner: every brief it finds, wagner finds
-            if not re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", folded):
-                names.setdefault(folded, Term(label, phrase=True))
+    for (label,) in labels:
+        folded = fold(label)
+        # "Wagner Group" adds nothing to a search for wagner: every brief it finds, wagner finds
+        if not re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", folded):
+            names.setdefault(folded, Term(label, phrase=True))
     return list(names.values())[:20]
 
 
@@ -548,7 +547,7 @@ def suggestions(db: sqlite3.Connection, words: list[str], limit: int = 3) -> lis
 # --- positions for comparisons ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class IndexedBrief:
     """A brief as the index holds it: enough of the data for comparisons, with its validity."""
 
