@@ -179,8 +179,7 @@ def run_tool(tool: Tool, sample_tree: bool = False) -> Run:
     for argv in tool.batches:
         with tempfile.TemporaryFile() as out:
             start = time.perf_counter()
-            proc = subprocess.Popen(argv, cwd=tool.cwd, stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL)
+            proc = subprocess.Popen(argv, cwd=tool.cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             sampler = TreeSampler(proc.pid) if sample_tree else None
             if sampler:
                 sampler.start()
@@ -235,8 +234,13 @@ def ensure_corpus(size: int, seed: int, formats: str) -> tuple[Path, dict]:
     tag = formats.replace(",", "+").replace("=", "")
     out = CORPUS_ROOT / f"n{size}-s{seed}-{tag}"
     stamp_path = CORPUS_ROOT / f"{out.name}.stamp.json"  # outside the corpus: tools must not see it
-    want = {"generator_version": corpus.GENERATOR_VERSION,
-            "generator_source": corpus.source_digest(), "count": size, "seed": seed, "formats": formats}
+    want = {
+        "generator_version": corpus.GENERATOR_VERSION,
+        "generator_source": corpus.source_digest(),
+        "count": size,
+        "seed": seed,
+        "formats": formats,
+    }
     if stamp_path.is_file() and out.is_dir():
         stamp = json.loads(stamp_path.read_text())
         n_files = sum(1 for p in out.iterdir() if p.is_file())
@@ -247,9 +251,15 @@ def ensure_corpus(size: int, seed: int, formats: str) -> tuple[Path, dict]:
         shutil.rmtree(out)
     start = time.perf_counter()
     stats = corpus.generate(out, size, seed, formats)
-    stamp = {**want, "total_bytes": stats.total_bytes, "mean_bytes": round(stats.mean_bytes),
-             "min_bytes": stats.min_bytes, "max_bytes": stats.max_bytes, "by_format": stats.formats,
-             "wagner": stats.wagner}
+    stamp = {
+        **want,
+        "total_bytes": stats.total_bytes,
+        "mean_bytes": round(stats.mean_bytes),
+        "min_bytes": stats.min_bytes,
+        "max_bytes": stats.max_bytes,
+        "by_format": stats.formats,
+        "wagner": stats.wagner,
+    }
     stamp_path.write_text(json.dumps(stamp, indent=2) + "\n")
     print(f"corpus: generated in {time.perf_counter() - start:.1f} s: {stats.summary()}", flush=True)
     return out, stamp
@@ -284,6 +294,8 @@ class Report:
     rows: list[Row]
     reference: str  # tool name the ratios are relative to
     notes: list[str] = field(default_factory=list)
+    git: str = ""
+    started: str = ""
     load_before: tuple = ()
     load_after: tuple = ()
 
@@ -324,6 +336,7 @@ def render_report(rep: Report, args: argparse.Namespace) -> str:
         f"Machine: {platform.machine()}, {cpu_model()}, {os.cpu_count()} logical CPUs; Linux "
         f"{platform.release()}; Python {platform.python_version()}. Load average before/after: "
         f"{' '.join(f'{x:.2f}' for x in rep.load_before)} / {' '.join(f'{x:.2f}' for x in rep.load_after)}.",
+        f"Code: git {rep.git}; run started {rep.started}.",
         f"Timing: {args.repeat} interleaved rounds after one warm-up run per tool"
         + (f", each run after waiting up to {args.settle:g} s for the machine to be quiet" if args.settle else "")
         + "; wall time of the whole process(es), median (min–max).",
@@ -372,8 +385,14 @@ def render_report(rep: Report, args: argparse.Namespace) -> str:
     for row in rep.rows:
         bad = [r for r in ([row.warmup] if row.warmup else []) + row.runs if r.rc != row.tool.expect_rc]
         if bad:
-            lines += ["", f"`{row.tool.name}` exited {bad[0].rc} (expected {row.tool.expect_rc}); "
-                      "its output began:", "", "```", bad[0].output.rstrip()[:3000], "```"]
+            lines += [
+                "",
+                f"`{row.tool.name}` exited {bad[0].rc} (expected {row.tool.expect_rc}); its output began:",
+                "",
+                "```",
+                bad[0].output.rstrip()[:3000],
+                "```",
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -386,6 +405,24 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown CPU"
+
+
+def git_state() -> str:
+    """Commit of the repository and whether the code under test (src/, schemas/) has uncommitted changes.
+    brief is installed in editable mode, so what runs is the working tree."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "schemas", "pyproject.toml"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return (head or "no commit") + (" + uncommitted changes in src/ or schemas/" if dirty else "")
 
 
 def tool_version(argv: list[str]) -> str:
@@ -401,13 +438,31 @@ def write_report(rep: Report, args: argparse.Namespace) -> Path:
     md = RESULTS / f"{rep.bench}-{rep.size}.md"
     md.write_text(text, encoding="utf-8")
     raw = {
-        "bench": rep.bench, "size": rep.size, "corpus": rep.corpus, "reference": rep.reference,
-        "machine": {"cpu": cpu_model(), "cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_before": rep.load_before, "load_after": rep.load_after},
+        "bench": rep.bench,
+        "size": rep.size,
+        "corpus": rep.corpus,
+        "reference": rep.reference,
+        "git": rep.git,
+        "started": rep.started,
+        "machine": {
+            "cpu": cpu_model(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_before": rep.load_before,
+            "load_after": rep.load_after,
+        },
         "notes": rep.notes,
-        "tools": [{"name": r.tool.name, "command": r.tool.display, "batches": len(r.tool.batches),
-                   "median_wall": r.median, "warmup": asdict(r.warmup) if r.warmup else None,
-                   "runs": [asdict(x) for x in r.runs]} for r in rep.rows],
+        "tools": [
+            {
+                "name": r.tool.name,
+                "command": r.tool.display,
+                "batches": len(r.tool.batches),
+                "median_wall": r.median,
+                "warmup": asdict(r.warmup) if r.warmup else None,
+                "runs": [asdict(x) for x in r.runs],
+            }
+            for r in rep.rows
+        ],
     }
     md.with_suffix(".json").write_text(json.dumps(raw, indent=2, default=str) + "\n", encoding="utf-8")
     print()
@@ -453,22 +508,34 @@ def bench_validate(ctx: Context, size: int) -> Report:
     cjs = tool_path("check-jsonschema", "Install it: .venv/bin/pip install check-jsonschema (extra: bench).")
     formats = args.validate_formats
     if "md" in corpus.parse_formats(formats):
-        sys.exit("bench/run.py: check-jsonschema cannot read Markdown front matter; use --validate-formats "
-                 "without md")
+        sys.exit("bench/run.py: check-jsonschema cannot read Markdown front matter; use --validate-formats without md")
     folder, stamp = ensure_corpus(size, args.seed, formats)
     names = sorted(p.name for p in folder.iterdir() if p.is_file())
     rel = os.path.relpath(folder, ROOT)
     cjs_prefix = [str(cjs), "--schemafile", str(SCHEMA)]
     cjs_batches = arg_batches(cjs_prefix, names, env_size())
     tools = [
-        Tool("brief validate", [[str(brief), "validate", "--quiet", rel]], ROOT,
-             display=f"brief validate --quiet {rel}"),
-        Tool("brief validate -j1", [[str(brief), "validate", "--quiet", "--jobs", "1", rel]], ROOT,
-             display=f"brief validate --quiet --jobs 1 {rel}"),
-        Tool("check-jsonschema", cjs_batches, folder,
-             display=f"check-jsonschema --schemafile schemas/brief.schema.json <{len(names)} files>"),
-        Tool("PyYAML CSafeLoader (parse only)", [[sys.executable, "-c", PARSE_FLOOR, rel]], ROOT,
-             display=f"python -c <load each file: yaml.CSafeLoader / json.loads> {rel}"),
+        Tool(
+            "brief validate", [[str(brief), "validate", "--quiet", rel]], ROOT, display=f"brief validate --quiet {rel}"
+        ),
+        Tool(
+            "brief validate -j1",
+            [[str(brief), "validate", "--quiet", "--jobs", "1", rel]],
+            ROOT,
+            display=f"brief validate --quiet --jobs 1 {rel}",
+        ),
+        Tool(
+            "check-jsonschema",
+            cjs_batches,
+            folder,
+            display=f"check-jsonschema --schemafile schemas/brief.schema.json <{len(names)} files>",
+        ),
+        Tool(
+            "PyYAML CSafeLoader (parse only)",
+            [[sys.executable, "-c", PARSE_FLOOR, rel]],
+            ROOT,
+            display=f"python -c <load each file: yaml.CSafeLoader / json.loads> {rel}",
+        ),
     ]
     if args.no_serial:
         tools = [t for t in tools if t.name != "brief validate -j1"]
@@ -476,16 +543,21 @@ def bench_validate(ctx: Context, size: int) -> Report:
         f"`brief validate` uses all cores by default (`--jobs`, here {len(os.sched_getaffinity(0))}) through a "
         "multiprocessing pool; check-jsonschema and the parse floor use one core. `brief validate -j1` is the "
         "one-core comparison.",
-        "The parse floor only reads and parses every file in one Python process (YAML with libyaml, JSON with "
-        "the json module): no schema, no rules, no reporting — the least a Python validator must spend.",
+        "The PyYAML row only reads and parses every file in one Python process with PyYAML's standard C loader "
+        "(`CSafeLoader`, timestamps kept as strings) or the json module: no schema, no rules, no reporting — the "
+        "parse cost of a straightforward Python validator. It is not a hard floor: brief's loader keeps libyaml "
+        "but memoises scalar resolution and builds Python objects with its own tight constructor, so "
+        "`brief validate -j1` can come out below it.",
         "check-jsonschema gets the same files (it cannot read Markdown front matter, so the corpus is .yaml "
         f"and .json only); versions: {tool_version([str(cjs), '--version'])}, "
         f"{tool_version([str(brief), '--version'])}.",
     ]
     print(f"validate, {size} files:", flush=True)
-    load_before = os.getloadavg()
+    git, started, load_before = git_state(), time.strftime("%Y-%m-%d %H:%M %Z"), os.getloadavg()
     rows = run_suite(tools, args.repeat, settle=args.settle)
-    return Report("validate", size, folder, stamp, rows, "brief validate", notes, load_before, os.getloadavg())
+    return Report(
+        "validate", size, folder, stamp, rows, "brief validate", notes, git, started, load_before, os.getloadavg()
+    )
 
 
 BENCHMARKS: dict[str, Callable[[Context, int], Report]] = {
@@ -497,19 +569,30 @@ BENCHMARKS: dict[str, Callable[[Context, int], Report]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated [%(default)s]")
     ap.add_argument("--repeat", type=int, default=3, help="timed rounds per tool [%(default)s]")
-    ap.add_argument("--only", default=",".join(BENCHMARKS),
-                    help=f"benchmarks to run, comma-separated, from: {', '.join(BENCHMARKS)} [all]")
+    ap.add_argument(
+        "--only",
+        default=",".join(BENCHMARKS),
+        help=f"benchmarks to run, comma-separated, from: {', '.join(BENCHMARKS)} [all]",
+    )
     ap.add_argument("--seed", type=int, default=1, help="corpus seed [%(default)s]")
-    ap.add_argument("--validate-formats", default="yaml,json",
-                    help="file formats of the validate corpus (bench/corpus.py --formats) [%(default)s]")
+    ap.add_argument(
+        "--validate-formats",
+        default="yaml,json",
+        help="file formats of the validate corpus (bench/corpus.py --formats) [%(default)s]",
+    )
     ap.add_argument("--no-serial", action="store_true", help="skip the `brief validate --jobs 1` row")
-    ap.add_argument("--settle", type=float, default=0, metavar="SECONDS",
-                    help="before each timed run, wait up to SECONDS for other processes to use < 0.3 cores "
-                         "(shared machines) [off]")
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="before each timed run, wait up to SECONDS for other processes to use < 0.3 cores (shared machines) [off]",
+    )
     args = ap.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]

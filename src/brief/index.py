@@ -563,7 +563,8 @@ class Index:
                 db.execute("COMMIT")
             db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
             db.executescript(INDEXES)
-            db.execute("ANALYZE")  # statistics for the query planner, from the finished tables
+            db.execute("PRAGMA analysis_limit = 1000")  # sampled statistics: enough for the planner, and quick
+            db.execute("ANALYZE")
             db.close()
             os.replace(temporary, self.path)
             for suffix in ("-wal", "-shm"):  # belonged to the replaced file
