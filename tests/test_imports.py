@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from brief.cli.main import COMMANDS  # the registry only: importing it loads click, nothing heavy
+
 HEAVY = ("jsonschema", "jsonschema_rs", "yaml", "tabulate", "sqlite3", "pycountry", "multiprocessing")
 
 PROBE = """
@@ -22,7 +24,7 @@ print('HEAVY=' + ','.join(heavy))
 """
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["validate", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["--version"], *([name, "--help"] for name in sorted(COMMANDS))])
 def test_light_commands_import_no_heavy_module(args: list[str]) -> None:
     code = PROBE.format(args=args, heavy=set(HEAVY))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -28,7 +28,7 @@ SAMPLES = [
     "list: &l [1, 2]\nagain: *l\nnested: [[*l, *l], {k: *l}]\n",
     "a: 1\na: 2\nb: {c: 1, c: 2}\n",
     "set: !!set {a, b}\nomap: !!omap [{a: 1}, {b: 2}]\npairs: !!pairs [{a: 1}, {a: 2}]\n",
-    "text: |\n  multi\n  line\nfolded: >\n  folded\n  text\nquoted: \"é\\t\\u00e9\"\n",
+    'text: |\n  multi\n  line\nfolded: >\n  folded\n  text\nquoted: "é\\t\\u00e9"\n',
     "1: one\n2.5: two\ntrue: three\n~: four\n",
 ]
 
