@@ -160,3 +160,19 @@ def test_python_dash_m_and_version() -> None:
     result = subprocess.run([sys.executable, "-m", "brief", "--version"], capture_output=True, text=True, check=False)
     assert result.stdout == "brief 0.1.0\n"
     assert run_process("--version").stdout == b"brief 0.1.0\n"
+
+
+def test_without_paths_the_configured_collection_and_schema_are_used(tmp_path: Path) -> None:
+    strict = json.loads((ROOT / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
+    strict["required"].append("summary")
+    write(tmp_path, "team.schema.json", json.dumps(strict))
+    write(tmp_path, "briefs/one.yaml", MINIMAL)
+    write(tmp_path, "notes/README.md", "# not a brief\n")  # outside the configured paths: not checked
+    write(tmp_path, "brief.toml", 'paths = ["briefs"]\nschema = "team.schema.json"\n')
+    result = run_process("-C", str(tmp_path / "notes"), "validate")
+    assert result.stdout.decode().splitlines() == [
+        f"{tmp_path}/briefs/one.yaml:1:1: $: missing required field 'summary' [schema-required]",
+        "Checked 1 file: 1 invalid, 1 error.",
+    ]
+    assert result.returncode == 1
+    assert run_process("-C", str(tmp_path), "validate").stdout.decode().startswith("briefs/one.yaml:1:1: ")

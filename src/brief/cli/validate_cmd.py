@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,8 @@ def validate(
     """Check brief files (YAML, Markdown front matter, JSON) against the schema and the rules.
 
     PATH may be files, folders (searched recursively, hidden ones skipped) or '-' for standard input.
-    Without PATH, the current folder is checked.
+    Without PATH, the collection's paths (brief.toml or [tool.brief]) are checked, else the current folder.
+    The configuration's schema and exclusions apply unless --schema is given.
 
     \b
     Exit codes: 0 all valid; 1 some brief invalid or unreadable;
@@ -67,8 +69,13 @@ def validate(
         reporter.result(result)
 
     try:
+        from brief.config import collection
+
+        configured = collection(tuple(p for p in paths if p != "-"))
+        schema_path = schema_path or configured.schema
+        exclude = (*exclude, *configured.exclude)
         checker = Checker(schema_path)
-        targets = list(paths) or ["."]
+        targets = list(paths) or [_shown(path) for path in configured.paths]
         files = list(iter_files([p for p in targets if p != "-"], exclude))
         if "-" in targets:
             emit(_check_stdin(checker, stdin_filename))
@@ -79,6 +86,12 @@ def validate(
         sys.exit(EXIT_USAGE)
     reporter.finish(summary)
     sys.exit(EXIT_PROBLEMS if summary.invalid else EXIT_OK)
+
+
+def _shown(path: str) -> str:
+    """A configured (absolute) path as it reads best: relative to the current folder when inside it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def _check_stdin(checker: Checker, stdin_filename: str | None) -> FileResult:
