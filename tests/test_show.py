@@ -91,7 +91,7 @@ date      2021-09-28
 language  English, translated from French
 domains   defence-security
 regions   west-africa, sahel
-nations   Mali (ML), France (FR), Russian Federation (RU), Niger (NE)
+nations   Mali (ML), France (FR), Russia (RU), Niger (NE)
 tags      wagner, barkhane, takuba, private-military-company, counter-terrorism,
           russia, france
 

@@ -99,10 +99,22 @@ def to_code(value: str) -> str | None:
     return _lookup().get(fold(value))
 
 
+# the names people use where ISO's are formal ("Russian Federation", "Iran, Islamic Republic of")
+_SHORT_NAMES = {
+    "RU": "Russia", "IR": "Iran", "SY": "Syria", "KR": "South Korea", "KP": "North Korea", "LA": "Laos",
+    "VN": "Vietnam", "MD": "Moldova", "TZ": "Tanzania", "BO": "Bolivia", "VE": "Venezuela", "CD": "DR Congo",
+    "CG": "Congo", "GB": "United Kingdom", "US": "United States", "PS": "Palestine", "FM": "Micronesia",
+    "VA": "Vatican", "BN": "Brunei",
+}  # fmt: skip
+
+
 @cache
 def name_of(code: str) -> str:
+    """A country's usual English name (short form, not ISO's formal one)."""
     import pycountry
 
+    if code in _SHORT_NAMES:
+        return _SHORT_NAMES[code]
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
