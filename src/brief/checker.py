@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from functools import cache
 from typing import Any
 
 from brief import loading, rules
@@ -174,6 +175,10 @@ class Checker:
             close = suggest(value)
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             return f"unknown country {shown} (use an ISO 3166-1 alpha-2 code or an English or French name){hint}"
+        if frozenset(options) == self.schema.language_codes and isinstance(value, str):
+            code = _language_code(value)
+            if code in self.schema.language_codes:
+                return f"{shown} is not an ISO 639-1 language code; did you mean '{code}'?"
         text = str(value).lower() if isinstance(value, str) else str(value)
         close = difflib.get_close_matches(text, options, n=1, cutoff=0.5)
         if close:
@@ -216,6 +221,34 @@ def _type_message(value: Any, raw: str | None, shown: str, types: list[str]) -> 
         elif value is None:
             message += " (an empty value is null in YAML; quote it or remove the field)"
     return message
+
+
+def _language_code(name: str) -> str | None:
+    """The ISO 639-1 code of a language typed by its English or French name ('English', 'français')."""
+    import pycountry
+
+    try:
+        return getattr(pycountry.languages.lookup(name.strip()), "alpha_2", None)
+    except LookupError:
+        pass
+    from brief.nations import fold
+
+    return _french_language_names().get(fold(name))
+
+
+@cache
+def _french_language_names() -> dict[str, str]:
+    import gettext
+
+    import pycountry
+
+    from brief.nations import fold
+
+    try:
+        french = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=["fr"]).gettext
+    except OSError:
+        return {}
+    return {fold(french(lang.name)): lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
 
 
 def _did_you_mean(value: str, options: list[str]) -> str:

@@ -75,6 +75,11 @@ class CompiledSchema:
         return node
 
     @cached_property
+    def language_codes(self) -> frozenset[str]:
+        node = self.schema.get("$defs", {}).get("language", {})
+        return frozenset(node.get("enum", ()))
+
+    @cached_property
     def country_codes(self) -> frozenset[str]:
         node = self.schema.get("$defs", {}).get("country", {})
         return frozenset(node.get("enum", ()))
