@@ -133,3 +133,16 @@ def test_colour_highlights_only_when_forced_and_not_with_no_color() -> None:
 def test_limit_and_every_hit() -> None:
     assert len(hits("france", "--limit", "1")) == 1
     assert len(hits("france", "--limit", "0")) == 3
+
+
+def test_reader_leaving_early_is_not_an_error() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("brief")
+    result = subprocess.run(
+        f"set -o pipefail; '{exe}' search france '{COLLECTION}' --limit 0 --format jsonl | head -c 10 >/dev/null",
+        shell=True, executable="/bin/bash", capture_output=True, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stderr) == (0, b"")

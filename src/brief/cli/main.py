@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -35,6 +35,12 @@ class LazyGroup(click.Group):
         module, attribute, _ = COMMANDS[name]
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _reader_left()  # before click turns it into exit status 1, which would read as "problems found"
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
@@ -66,9 +72,13 @@ def main(argv: list[str] | None = None) -> Any:
     try:
         return cli.main(args=argv, prog_name="brief")
     except BrokenPipeError:
-        # `brief … | head`: the reader left; end quietly like other Unix tools
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
+        _reader_left()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def _reader_left() -> NoReturn:
+    """`brief … | head`: the reader has gone; end quietly with success, as the output was not the problem."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again
+    sys.exit(EXIT_OK)
