@@ -64,6 +64,8 @@ class Tool:
     cwd: Path
     expect_rc: int = 0
     display: str = ""  # the command as shown in the report
+    env: dict[str, str] | None = None  # the process environment (None: the harness's own)
+    before: Callable[[], None] | None = None  # untimed, before every run of this tool (warm-up included)
 
     def __post_init__(self) -> None:
         if not self.display:
@@ -179,7 +181,9 @@ def run_tool(tool: Tool, sample_tree: bool = False) -> Run:
     for argv in tool.batches:
         with tempfile.TemporaryFile() as out:
             start = time.perf_counter()
-            proc = subprocess.Popen(argv, cwd=tool.cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                argv, cwd=tool.cwd, env=tool.env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
             sampler = TreeSampler(proc.pid) if sample_tree else None
             if sampler:
                 sampler.start()
@@ -286,6 +290,16 @@ class Row:
 
 
 @dataclass
+class Target:
+    """A goal a benchmark is held to: ``met`` is None for figures given for information only."""
+
+    what: str
+    measured: str
+    goal: str
+    met: bool | None
+
+
+@dataclass
 class Report:
     bench: str
     size: int
@@ -298,6 +312,13 @@ class Report:
     started: str = ""
     load_before: tuple = ()
     load_after: tuple = ()
+    # "time": each row's time ÷ the reference's (lower is faster); "speedup": the reference's time ÷ each
+    # row's (how many times faster than the reference a row is, e.g. rg ÷ brief)
+    ratio: str = "time"
+    per_file: bool = True  # False when a row handles one file whatever the corpus size (brief show)
+    targets: list[Target] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # results of untimed correctness checks
+    workdir: str = ""  # shown with the commands: where they run from
 
 
 def run_suite(tools: list[Tool], repeat: int, warmup: bool = True, settle: float = 0) -> list[Row]:
@@ -305,11 +326,15 @@ def run_suite(tools: list[Tool], repeat: int, warmup: bool = True, settle: float
     if warmup:
         for row in rows:
             print(f"  warm-up  {row.tool.name} ...", end=" ", flush=True)
+            if row.tool.before:
+                row.tool.before()
             row.warmup = run_tool(row.tool, sample_tree=True)
             print(f"{row.warmup.wall:.2f} s, exit {row.warmup.rc}", flush=True)
     for r in range(repeat):
         k = r % len(rows)
         for row in rows[k:] + rows[:k]:  # rotate the order every round
+            if row.tool.before:
+                row.tool.before()  # before settling: its own I/O must not count against the next run
             if settle:
                 wait_for_quiet(settle)
             run = run_tool(row.tool)
@@ -323,8 +348,16 @@ def _mib(kib: int | None) -> str:
     return "–" if kib is None else f"{kib / 1024:.0f}"
 
 
-def render_report(rep: Report, args: argparse.Namespace) -> str:
+def ratio_of(rep: Report, row: Row) -> float:
     ref = next(r for r in rep.rows if r.tool.name == rep.reference)
+    return ref.median / row.median if rep.ratio == "speedup" else row.median / ref.median
+
+
+def _met(met: bool | None) -> str:
+    return "information" if met is None else ("**met**" if met else "**not met**")
+
+
+def render_report(rep: Report, args: argparse.Namespace) -> str:
     c = rep.corpus
     fm = ", ".join(f"{n} .{k}" for k, n in sorted(c.get("by_format", {}).items()))
     lines = [
@@ -342,7 +375,8 @@ def render_report(rep: Report, args: argparse.Namespace) -> str:
         + "; wall time of the whole process(es), median (min–max).",
         "",
         f"| Tool | Median wall (s) | Min–max (s) | Per file (ms) | CPU user+sys (s) | Peak RSS, largest process "
-        f"(MiB) | Peak memory, process tree (PSS, MiB) | Exit | Other load (cores) | Time vs `{rep.reference}` |",
+        f"(MiB) | Peak memory, process tree (PSS, MiB) | Exit | Other load (cores) | "
+        + (f"`{rep.reference}` ÷ tool |" if rep.ratio == "speedup" else f"Time vs `{rep.reference}` |"),
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in rep.rows:
@@ -355,10 +389,16 @@ def render_report(rep: Report, args: argparse.Namespace) -> str:
         other = f"{statistics.median(others):.2f}" if others else "–"
         lines.append(
             f"| {row.tool.name} | {row.median:.2f} | {min(row.walls):.2f}–{max(row.walls):.2f} | "
-            f"{1000 * row.median / rep.size:.3f} | {cpu:.2f} | {_mib(rss)} | {_mib(tree)} | {exit_} | {other} | "
-            f"{row.median / ref.median:.2f}× |"
+            f"{f'{1000 * row.median / rep.size:.3f}' if rep.per_file else '–'} | {cpu:.2f} | {_mib(rss)} | "
+            f"{_mib(tree)} | {exit_} | {other} | {ratio_of(rep, row):.2f}× |"
         )
-    lines += ["", "Commands (run from the corpus folder or the repository root):", ""]
+    if rep.targets:
+        lines += ["", "| Target | Measured | Goal | |", "|---|--:|--:|---|"]
+        lines += [f"| {t.what} | {t.measured} | {t.goal} | {_met(t.met)} |" for t in rep.targets]
+    if rep.checks:
+        lines += ["", "Checks (untimed):", ""] + [f"- {c}" for c in rep.checks]
+    where = rep.workdir or "the corpus folder or the repository root"
+    lines += ["", f"Commands (run from {where}):", ""]
     for row in rep.rows:
         n = len(row.tool.batches)
         more = f" — {n} batches (ARG_MAX), times summed" if n > 1 else ""
@@ -452,12 +492,16 @@ def write_report(rep: Report, args: argparse.Namespace) -> Path:
             "load_after": rep.load_after,
         },
         "notes": rep.notes,
+        "ratio": rep.ratio,
+        "targets": [asdict(t) for t in rep.targets],
+        "checks": rep.checks,
         "tools": [
             {
                 "name": r.tool.name,
                 "command": r.tool.display,
                 "batches": len(r.tool.batches),
                 "median_wall": r.median,
+                "ratio": ratio_of(rep, r),
                 "warmup": asdict(r.warmup) if r.warmup else None,
                 "runs": [asdict(x) for x in r.runs],
             }

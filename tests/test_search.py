@@ -135,14 +135,21 @@ def test_limit_and_every_hit() -> None:
     assert len(hits("france", "--limit", "0")) == 3
 
 
-def test_reader_leaving_early_is_not_an_error() -> None:
+def test_reader_leaving_early_is_not_an_error(tmp_path) -> None:
     import subprocess
     import sys
     from pathlib import Path
 
+    # more output than a pipe holds, so that brief is still writing when the reader leaves
+    brief = "schema_version: '1.0'\nid: b-{n}\ntitle: Sahel brief {n}\ndate: 2024-01-01\nlanguage: en\n"
+    brief += "summary: " + "a long summary about the sahel " * 20 + "\n"
+    for n in range(400):
+        (tmp_path / f"b{n}.yaml").write_text(brief.format(n=n), encoding="utf-8")
     exe = Path(sys.executable).with_name("brief")
+    command = f"'{exe}' search sahel '{tmp_path}' --limit 0 --format jsonl"
+    assert len(subprocess.run(command, shell=True, capture_output=True, check=True).stdout) > 200_000
     result = subprocess.run(
-        f"set -o pipefail; '{exe}' search france '{COLLECTION}' --limit 0 --format jsonl | head -c 10 >/dev/null",
+        f"set -o pipefail; {command} | head -c 10 >/dev/null",
         shell=True, executable="/bin/bash", capture_output=True, check=False,
     )  # fmt: skip
     assert (result.returncode, result.stderr) == (0, b"")
