@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Benchmarks for `brief`, run as whole processes and compared with peer tools.
 
-    python bench/run.py [--sizes 1000,10000] [--repeat 3] [--only validate] [--seed 1]
+    python bench/run.py [--sizes 1000,10000] [--repeat 3] [--only validate,search] [--seed 1] [--settle 120]
+
+Benchmarks: validate (vs check-jsonschema), index (cold build vs parsing alone), search (vs ripgrep), summary,
+show, compare; each has default sizes (DEFAULT_SIZES), which --sizes replaces.
 
 For each benchmark and corpus size: generate (or reuse) a corpus with bench/corpus.py, run every tool once
 untimed (warm-up: page cache, .pyc files; this run also samples the memory of the whole process tree), then
@@ -374,8 +377,8 @@ def render_report(rep: Report, args: argparse.Namespace) -> str:
         + (f", each run after waiting up to {args.settle:g} s for the machine to be quiet" if args.settle else "")
         + "; wall time of the whole process(es), median (min–max).",
         "",
-        f"| Tool | Median wall (s) | Min–max (s) | Per file (ms) | CPU user+sys (s) | Peak RSS, largest process "
-        f"(MiB) | Peak memory, process tree (PSS, MiB) | Exit | Other load (cores) | "
+        "| Tool | Median wall (s) | Min–max (s) | Per file (ms) | CPU user+sys (s) | Peak RSS, largest process "
+        "(MiB) | Peak memory, process tree (PSS, MiB) | Exit | Other load (cores) | "
         + (f"`{rep.reference}` ÷ tool |" if rep.ratio == "speedup" else f"Time vs `{rep.reference}` |"),
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
@@ -499,6 +502,7 @@ def write_report(rep: Report, args: argparse.Namespace) -> Path:
             {
                 "name": r.tool.name,
                 "command": r.tool.display,
+                "cwd": os.path.relpath(r.tool.cwd, ROOT),
                 "batches": len(r.tool.batches),
                 "median_wall": r.median,
                 "ratio": ratio_of(rep, r),
@@ -543,6 +547,7 @@ print(n, "files parsed")
 @dataclass
 class Context:
     args: argparse.Namespace
+    indexed: set[Path] = field(default_factory=set)  # corpora whose warm index was built by this run
 
 
 def bench_validate(ctx: Context, size: int) -> Report:
@@ -604,11 +609,470 @@ def bench_validate(ctx: Context, size: int) -> Report:
     )
 
 
+# ---------------------------------------------------------------------------
+# Reading commands: index, search, summary, show, compare
+# ---------------------------------------------------------------------------
+
+MB = 1_000_000
+
+
+def rg_path() -> str:
+    """ripgrep, the peer of `brief search`; exit with how to install it when it is missing."""
+    found = shutil.which("rg")
+    if not found:
+        sys.exit(
+            "bench/run.py: ripgrep (`rg`) is not on PATH; the search benchmark compares brief with it. Install it: "
+            "`apt-get install ripgrep` (Debian/Ubuntu), `dnf install ripgrep`, `brew install ripgrep`, or "
+            "`cargo install ripgrep` (https://github.com/BurntSushi/ripgrep#installation)."
+        )
+    return found
+
+
+def brief_path() -> Path:
+    return tool_path("brief", "Install the project: .venv/bin/pip install -e .")
+
+
+def collection_root() -> None:
+    """bench/corpus/brief.toml, with no `paths`: it stops brief's upward search for a configuration before the
+    repository's own brief.toml (which points at examples/), so that a brief command started inside a corpus
+    folder takes that folder as its collection, as in a user's own collection (brief show ID)."""
+    CORPUS_ROOT.mkdir(parents=True, exist_ok=True)
+    conf = CORPUS_ROOT / "brief.toml"
+    text = (
+        "# Written by bench/run.py. No `paths`: a brief command started inside a corpus folder under\n"
+        "# bench/corpus/ takes the current folder as its collection (not the repository's examples/).\n"
+    )
+    if not conf.is_file() or conf.read_text() != text:
+        conf.write_text(text)
+
+
+def brief_env(cache: Path) -> dict[str, str]:
+    """The environment of every brief process: a private index cache under bench/corpus/."""
+    env = dict(os.environ)
+    env["BRIEF_CACHE_DIR"] = str(cache)
+    env.pop("NO_COLOR", None)  # output goes to a file anyway: no colour, no pager
+    return env
+
+
+def run_once(argv: list[str], cwd: Path, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> str:
+    """Run a command untimed (setup and checks) and return its stdout; stop the harness if it fails."""
+    proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if proc.returncode not in ok:
+        sys.exit(
+            f"bench/run.py: `{' '.join(argv)}` (in {cwd}) exited {proc.returncode}:\n{proc.stderr[-3000:]}"
+            f"{proc.stdout[-2000:]}"
+        )
+    return proc.stdout
+
+
+@dataclass
+class Reading:
+    """A corpus of all three formats with its warm index."""
+
+    folder: Path
+    stamp: dict
+    rel: str  # the corpus folder relative to the repository root, as commands are given it
+    cache: Path
+    env: dict[str, str]
+    brief: Path
+
+
+def reading_corpus(ctx: Context, size: int, build: bool = True) -> Reading:
+    """Generate (or reuse) the corpus and, once per harness run, build its index (untimed) in a private cache
+    folder: the timed runs then find it fresh, as a user's commands do after the first one."""
+    args = ctx.args
+    brief = brief_path()
+    folder, stamp = ensure_corpus(size, args.seed, args.read_formats)
+    collection_root()
+    cache = CORPUS_ROOT / f"cache-{folder.name}"
+    reading = Reading(folder, stamp, os.path.relpath(folder, ROOT), cache, brief_env(cache), brief)
+    if build and folder not in ctx.indexed:
+        print(f"index: building {reading.rel} into {os.path.relpath(cache, ROOT)} (untimed) ...", flush=True)
+        out = run_once([str(brief), "index", reading.rel], ROOT, reading.env)
+        print("  " + out.strip().replace("\n", "\n  "), flush=True)
+        ctx.indexed.add(folder)
+    return reading
+
+
+def _header() -> tuple[str, str, tuple]:
+    return git_state(), time.strftime("%Y-%m-%d %H:%M %Z"), os.getloadavg()
+
+
+def _cache_note(r: Reading) -> str:
+    return (
+        f"Every brief process runs with `BRIEF_CACHE_DIR={os.path.relpath(r.cache, ROOT)}` (a private index "
+        f"cache); {tool_version([str(r.brief), '--version'])}."
+    )
+
+
+def _warm_note(r: Reading) -> str:
+    return (
+        f"The index was built once, untimed (`brief index {r.rel}`), before the warm-up runs: every timed run "
+        "finds it fresh. Without `--no-refresh`, brief still checks its freshness itself (one `stat` per file, "
+        "on two cores for large collections); with it, brief answers from the index as it is."
+    )
+
+
+def _time_target(what: str, row: Row, limit: float, info: bool = False) -> Target:
+    return Target(what, f"{row.median:.3f} s", f"< {limit:g} s", None if info else row.median < limit)
+
+
+PARSE_ROW = "PyYAML CSafeLoader (parse only)"
+
+
+def bench_index(ctx: Context, size: int) -> Report:
+    """Cold `brief index` (empty cache folder every run) vs. parsing every file alone on one core."""
+    r = reading_corpus(ctx, size, build=False)
+    cold = CORPUS_ROOT / f"cache-{r.folder.name}-cold"  # not the warm index the other benchmarks use
+    env = brief_env(cold)
+
+    def empty_cache() -> None:
+        shutil.rmtree(cold, ignore_errors=True)
+
+    tools = [
+        Tool(
+            "brief index",
+            [[str(r.brief), "index", r.rel]],
+            ROOT,
+            display=f"brief index {r.rel}",
+            env=env,
+            before=empty_cache,
+        ),
+        Tool(
+            PARSE_ROW,
+            [[sys.executable, "-c", PARSE_FLOOR, r.rel]],
+            ROOT,
+            display=f"python -c <load each file: yaml.CSafeLoader / json.loads / .md front matter> {r.rel}",
+        ),
+    ]
+    print(f"index, {size} files:", flush=True)
+    git, started, load_before = _header()
+    rows = run_suite(tools, ctx.args.repeat, settle=ctx.args.settle)
+    empty_cache()
+    brief_row, parse_row = rows
+    ratio = brief_row.median / parse_row.median
+    rss = max(x.maxrss_kib for x in brief_row.runs) * 1024
+    pss = (brief_row.warmup.tree_pss_kib or 0) * 1024 if brief_row.warmup else 0
+    targets = [
+        Target("`brief index` ÷ parse only", f"{ratio:.2f}×", "≤ 1.2×", ratio <= 1.2),
+        Target("peak RSS, largest process", f"{rss / MB:.0f} MB", "< 300 MB", rss < 300 * MB),
+        Target("peak memory, process tree (PSS)", f"{pss / MB:.0f} MB", "< 300 MB", pss < 300 * MB),
+    ]
+    notes = [
+        f"`brief index` starts with an empty cache folder every run (`{os.path.relpath(cold, ROOT)}`, deleted "
+        "untimed before each run, warm-up included), so every run is a full cold build: finding the files, "
+        "parsing and checking them on every core (a pool of "
+        f"{len(os.sched_getaffinity(0))} workers, each writing its own shard), merging the shards, the full-text "
+        "index, the secondary indexes and ANALYZE.",
+        "The parse-only row reads every file in one Python process on ONE core and parses it with PyYAML's C "
+        "loader (`CSafeLoader`, timestamps kept as strings), `json.loads` for .json, and for .md the YAML between "
+        "the first two `---` lines: no schema, no rules, no index. The ratio is brief ÷ parse only "
+        "(target ≤ 1.2×): the whole index build against the bare parse of a straightforward one-core tool.",
+        "Peak memory: RSS of the largest single process (max over the timed runs) and the summed PSS of the whole "
+        "process tree (main process and workers, sampled during the warm-up run). MB = 10^6 bytes in the targets; "
+        "the table is in MiB.",
+        _cache_note(r),
+    ]
+    rep = Report(
+        "index",
+        size,
+        r.folder,
+        r.stamp,
+        rows,
+        PARSE_ROW,
+        notes,
+        git,
+        started,
+        load_before,
+        os.getloadavg(),
+        targets=targets,
+        workdir="the repository root",
+    )
+    return rep
+
+
+def _abs_paths(lines: list[str], cwd: Path) -> set[str]:
+    return {os.path.normpath(os.path.join(cwd, line)) for line in lines if line}
+
+
+def bench_search(ctx: Context, size: int) -> Report:
+    """`brief search wagner` (warm, --no-refresh, every hit) against `rg -i -l wagner` on the same files."""
+    rg = rg_path()
+    r = reading_corpus(ctx, size)
+    rg_env = {k: v for k, v in os.environ.items() if k != "RIPGREP_CONFIG_PATH"}  # rg's defaults, no user config
+    b = str(r.brief)
+
+    # Hit sets (untimed, once): every file rg lists must be a hit of brief.
+    rg_hits = _abs_paths(run_once([rg, "-i", "-l", "wagner", r.rel], ROOT, rg_env).splitlines(), ROOT)
+    out = run_once([b, "search", "wagner", r.rel, "--limit", "0", "--format", "jsonl"], ROOT, r.env)
+    brief_hits = _abs_paths([json.loads(line)["path"] for line in out.splitlines() if line.strip()], ROOT)
+    rg_only, brief_only = sorted(rg_hits - brief_hits), sorted(brief_hits - rg_hits)
+    expected = r.stamp.get("wagner")
+    checks = [
+        f"Hit sets: rg lists {len(rg_hits):,} files, brief finds {len(brief_hits):,} "
+        f"(the generator put “Wagner” in exactly {expected:,}); in both: {len(rg_hits & brief_hits):,}; "
+        f"found by brief only (rg misses them: accent-folded or otherwise): {len(brief_only):,}; "
+        f"found by rg only: {len(rg_only):,}.",
+    ]
+    if brief_only:
+        checks.append("brief only, first ones: " + ", ".join(os.path.basename(x) for x in brief_only[:5]))
+    print("  check: " + checks[0], flush=True)
+    if rg_only:
+        sys.exit(
+            f"bench/run.py: search: rg finds {len(rg_only)} file(s) that `brief search wagner` does not, e.g. "
+            + ", ".join(os.path.relpath(x, ROOT) for x in rg_only[:10])
+        )
+
+    every = ["--limit", "0", "--format", "ids"]
+    tools = [
+        Tool("rg -i -l", [[rg, "-i", "-l", "wagner", r.rel]], ROOT, display=f"rg -i -l wagner {r.rel}", env=rg_env),
+        Tool(
+            "brief search (warm)",
+            [[b, "search", "wagner", r.rel]],
+            ROOT,
+            display=f"brief search wagner {r.rel}",
+            env=r.env,
+        ),
+        Tool(
+            "brief search --no-refresh",
+            [[b, "search", "wagner", r.rel, "--no-refresh"]],
+            ROOT,
+            display=f"brief search wagner {r.rel} --no-refresh",
+            env=r.env,
+        ),
+        Tool(
+            "brief search, every hit (warm)",
+            [[b, "search", "wagner", r.rel, *every]],
+            ROOT,
+            display=f"brief search wagner {r.rel} --limit 0 --format ids",
+            env=r.env,
+        ),
+        Tool(
+            "brief search, every hit, --no-refresh",
+            [[b, "search", "wagner", r.rel, *every, "--no-refresh"]],
+            ROOT,
+            display=f"brief search wagner {r.rel} --limit 0 --format ids --no-refresh",
+            env=r.env,
+        ),
+    ]
+    print(f"search, {size} files:", flush=True)
+    git, started, load_before = _header()
+    rows = run_suite(tools, ctx.args.repeat, settle=ctx.args.settle)
+    rg_row = rows[0]
+    targets = []
+    for row in rows[1:]:
+        goal = 6.0 if "no-refresh" in row.tool.name else 2.0
+        speed = rg_row.median / row.median
+        targets.append(Target(f"rg ÷ {row.tool.name}", f"{speed:.2f}×", f"≥ {goal:g}×", speed >= goal))
+    threads = len(os.sched_getaffinity(0))
+    notes = [
+        "The ratio column is rg's median time ÷ the row's (how many times faster than rg the row is).",
+        f"rg: {tool_version([rg, '--version'])}, its defaults (it searches on all {threads} cores here, skips "
+        "hidden and ignored files, none of which are in the corpus; `RIPGREP_CONFIG_PATH` unset). `rg -i -l` "
+        "prints the name of every file that contains “wagner” in any case: the files only, no ranking.",
+        "`brief search` prints the 20 best hits ranked by BM25 with snippets (a table); with `--limit 0 --format "
+        "ids`, every hit's id, ranked. Its search is case- and accent-insensitive (rg -i folds case, not accents).",
+        _warm_note(r),
+        _cache_note(r),
+    ]
+    return Report(
+        "search",
+        size,
+        r.folder,
+        r.stamp,
+        rows,
+        "rg -i -l",
+        notes,
+        git,
+        started,
+        load_before,
+        os.getloadavg(),
+        ratio="speedup",
+        targets=targets,
+        checks=checks,
+        workdir="the repository root",
+    )
+
+
+def bench_summary(ctx: Context, size: int) -> Report:
+    """`brief summary CORPUS`, warm (automatic freshness check) and with --no-refresh."""
+    r = reading_corpus(ctx, size)
+    b = str(r.brief)
+    tools = [
+        Tool("brief summary (warm)", [[b, "summary", r.rel]], ROOT, display=f"brief summary {r.rel}", env=r.env),
+        Tool(
+            "brief summary --no-refresh",
+            [[b, "summary", r.rel, "--no-refresh"]],
+            ROOT,
+            display=f"brief summary {r.rel} --no-refresh",
+            env=r.env,
+        ),
+    ]
+    print(f"summary, {size} files:", flush=True)
+    git, started, load_before = _header()
+    rows = run_suite(tools, ctx.args.repeat, settle=ctx.args.settle)
+    targets = [_time_target(f"{row.tool.name}, whole process", row, 1.0) for row in rows]
+    notes = [
+        "`brief summary` over the whole collection: counts by domain, region, nation, actor kind and language, "
+        "the monthly histogram, the top actors and contested issues, the stance changes and the 20 latest briefs.",
+        _warm_note(r),
+        _cache_note(r),
+    ]
+    return Report(
+        "summary",
+        size,
+        r.folder,
+        r.stamp,
+        rows,
+        "brief summary (warm)",
+        notes,
+        git,
+        started,
+        load_before,
+        os.getloadavg(),
+        targets=targets,
+        workdir="the repository root",
+    )
+
+
+def bench_show(ctx: Context, size: int) -> Report:
+    """`brief show ID` (resolved through the collection of the current folder) and `brief show FILE`."""
+    r = reading_corpus(ctx, size)
+    b = str(r.brief)
+    ident = run_once([b, "list", r.rel, "--format", "ids", "--sort", "id", "--limit", "1"], ROOT, r.env).strip()
+    files = sorted(p.name for p in r.folder.glob(f"{ident}.*"))
+    if not ident or len(files) != 1:
+        sys.exit(f"bench/run.py: show: cannot find the file of brief {ident!r} in {r.rel}: {files}")
+    name = files[0]
+    # a real check that the id resolves through the corpus folder's collection (not the repository's examples/)
+    run_once([b, "show", ident, "--no-pager", "--section", "metadata"], r.folder, r.env)
+    tools = [
+        Tool(
+            "brief show ID",
+            [[b, "show", ident, "--no-pager"]],
+            r.folder,
+            display=f"brief show {ident} --no-pager",
+            env=r.env,
+        ),
+        Tool(
+            "brief show FILE",
+            [[b, "show", name, "--no-pager"]],
+            r.folder,
+            display=f"brief show {name} --no-pager",
+            env=r.env,
+        ),
+    ]
+    print(f"show, {size} files:", flush=True)
+    git, started, load_before = _header()
+    rows = run_suite(tools, ctx.args.repeat, settle=ctx.args.settle)
+    targets = [_time_target(f"{row.tool.name}, whole process", row, 0.2) for row in rows]
+    notes = [
+        f"The brief shown is the first by id (`brief list {r.rel} --format ids --sort id --limit 1`): `{ident}`, "
+        f"file `{name}`. Both commands run in the corpus folder: `brief show ID` resolves the id through the "
+        "collection of the current folder, that is its index (looked up as it is; refreshed only if the id is "
+        "not found there), then reads and checks that one file; `brief show FILE` does not touch the index.",
+        "`bench/corpus/brief.toml` (written by the harness, no `paths`) stops brief's upward search for a "
+        "configuration before the repository's own `brief.toml`, so the current folder is the collection.",
+        "Output goes to a file, so there is no pager and text is wrapped to 80 columns.",
+        _cache_note(r),
+    ]
+    return Report(
+        "show",
+        size,
+        r.folder,
+        r.stamp,
+        rows,
+        "brief show ID",
+        notes,
+        git,
+        started,
+        load_before,
+        os.getloadavg(),
+        per_file=False,
+        targets=targets,
+        workdir=f"the corpus folder, `{r.rel}`",
+    )
+
+
+def most_held_issue(r: Reading) -> tuple[str, int]:
+    """The issue id defined in the most briefs (ties: the smallest id), read from the index just built.
+    A position must name an issue of its own brief, so this counts every brief compare gives a column."""
+    import sqlite3
+
+    where = run_once([str(r.brief), "index", "--where", r.rel], ROOT, r.env).strip()
+    db = sqlite3.connect(f"file:{where}?mode=ro", uri=True)
+    try:
+        found = db.execute(
+            "SELECT issue_id, count(DISTINCT brief) AS n FROM issues GROUP BY issue_id ORDER BY n DESC, issue_id "
+            "LIMIT 1"
+        ).fetchone()
+    finally:
+        db.close()
+    if not found:
+        sys.exit(f"bench/run.py: compare: no issue in the index of {r.rel}")
+    return found[0], found[1]
+
+
+def bench_compare(ctx: Context, size: int) -> Report:
+    """`brief compare --issue ISSUE CORPUS` for the issue held in the most briefs."""
+    r = reading_corpus(ctx, size)
+    b = str(r.brief)
+    issue, held = most_held_issue(r)
+    tools = [
+        Tool(
+            "brief compare --issue (warm)",
+            [[b, "compare", "--issue", issue, r.rel]],
+            ROOT,
+            display=f"brief compare --issue {issue} {r.rel}",
+            env=r.env,
+        ),
+    ]
+    print(f"compare, {size} files (issue {issue}, in {held} briefs):", flush=True)
+    git, started, load_before = _header()
+    rows = run_suite(tools, ctx.args.repeat, settle=ctx.args.settle)
+    info = size != 10_000
+    targets = [_time_target(f"{rows[0].tool.name}, whole process", rows[0], 0.5, info=info)]
+    notes = [
+        f"Issue `{issue}`: defined in {held:,} of the {size:,} briefs, the most of any issue (counted untimed in "
+        "the index just built); the output has one column per such brief, in date order.",
+        "The target (< 0.5 s) is for 10,000 briefs; at other sizes the figure is for information.",
+        _warm_note(r),
+        _cache_note(r),
+    ]
+    return Report(
+        "compare",
+        size,
+        r.folder,
+        r.stamp,
+        rows,
+        rows[0].tool.name,
+        notes,
+        git,
+        started,
+        load_before,
+        os.getloadavg(),
+        targets=targets,
+        workdir="the repository root",
+    )
+
+
 BENCHMARKS: dict[str, Callable[[Context, int], Report]] = {
     "validate": bench_validate,
-    # "search": bench_search,    # brief search vs ripgrep (to come)
-    # "summary": bench_summary,
-    # "compare": bench_compare,
+    "index": bench_index,
+    "search": bench_search,
+    "summary": bench_summary,
+    "show": bench_show,
+    "compare": bench_compare,
+}
+
+# Sizes each benchmark runs at when --sizes is not given.
+DEFAULT_SIZES: dict[str, list[int]] = {
+    "validate": [1_000, 10_000],
+    "index": [10_000, 100_000],
+    "search": [10_000, 100_000],
+    "summary": [100_000],
+    "show": [100_000],
+    "compare": [10_000, 100_000],
 }
 
 
@@ -616,7 +1080,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated [%(default)s]")
+    ap.add_argument(
+        "--sizes",
+        help="corpus sizes, comma-separated, for every benchmark run [each its own: "
+        + "; ".join(f"{k} {','.join(map(str, v))}" for k, v in DEFAULT_SIZES.items())
+        + "]",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="timed rounds per tool [%(default)s]")
     ap.add_argument(
         "--only",
@@ -629,6 +1098,11 @@ def main(argv: list[str] | None = None) -> int:
         default="yaml,json",
         help="file formats of the validate corpus (bench/corpus.py --formats) [%(default)s]",
     )
+    ap.add_argument(
+        "--read-formats",
+        default="yaml,json,md",
+        help="file formats of the corpora of index, search, summary, show and compare [%(default)s]",
+    )
     ap.add_argument("--no-serial", action="store_true", help="skip the `brief validate --jobs 1` row")
     ap.add_argument(
         "--settle",
@@ -638,19 +1112,31 @@ def main(argv: list[str] | None = None) -> int:
         help="before each timed run, wait up to SECONDS for other processes to use < 0.3 cores (shared machines) [off]",
     )
     args = ap.parse_args(argv)
-    try:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    except ValueError:
-        ap.error("--sizes takes integers, e.g. 1000,10000")
-    if any(s <= 0 for s in sizes) or args.repeat < 1:
-        ap.error("sizes and --repeat must be positive")
+    sizes: list[int] | None = None
+    if args.sizes is not None:
+        try:
+            sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        except ValueError:
+            ap.error("--sizes takes integers, e.g. 1000,10000")
+        if not sizes or any(s <= 0 for s in sizes):
+            ap.error("sizes must be positive")
+    if args.repeat < 1:
+        ap.error("--repeat must be positive")
     only = [b.strip() for b in args.only.split(",") if b.strip()]
     unknown = [b for b in only if b not in BENCHMARKS]
     if unknown:
         ap.error(f"unknown benchmark(s) {', '.join(unknown)}; available: {', '.join(BENCHMARKS)}")
+    try:
+        corpus.parse_formats(args.read_formats)
+    except ValueError as exc:
+        ap.error(f"--read-formats: {exc}")
+    # Missing tools stop the run before any corpus is generated or anything is timed.
+    brief_path()
+    if "search" in only:
+        rg_path()
     ctx = Context(args)
     for name in only:
-        for size in sizes:
+        for size in sizes or DEFAULT_SIZES[name]:
             write_report(BENCHMARKS[name](ctx, size), args)
     return 0
 

@@ -531,12 +531,11 @@ class Index:
         found = found or scan(self.collection.paths, self.collection.exclude)
         tasks = [(p, s, m, None) for p, (s, m) in sorted(found.files.items())]
         jobs = min(self.jobs or default_jobs(), max(1, len(tasks) // 64))
-        shards = [temporary.with_name(f"{temporary.name}-{k}") for k in range(jobs)] if jobs > 1 else []
-        db = _create(temporary)
+        # worker 0 writes the new index file itself; the others write shards merged into it afterwards
+        shards = [temporary, *(temporary.with_name(f"{temporary.name}-{k}") for k in range(1, jobs))]
+        db: sqlite3.Connection | None = None
         try:
-            db.executemany("INSERT INTO meta VALUES (?, ?)", self._expected_meta().items())
-            db.executemany("INSERT INTO meta VALUES (?, ?)", _freshness(found, started).items())
-            if shards:
+            if jobs > 1:
                 import multiprocessing
 
                 share = -(-len(tasks) // jobs)
@@ -547,7 +546,10 @@ class Index:
                 context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
                 with context.Pool(jobs) as pool:
                     count = sum(pool.map(build_shard, work))
-                for shard in shards:  # merge in SQLite's own code: no row crosses into Python
+                db = sqlite3.connect(temporary, isolation_level=None)
+                db.execute("PRAGMA journal_mode = OFF")
+                db.execute("PRAGMA synchronous = OFF")
+                for shard in shards[1:]:  # merge in SQLite's own code: no row crosses into Python
                     db.execute("ATTACH DATABASE ? AS shard", (str(shard),))
                     db.execute("BEGIN")
                     for table in ("briefs", *CHILD_TABLES, "brief_text"):
@@ -557,10 +559,13 @@ class Index:
                     db.execute("DETACH DATABASE shard")
                     shard.unlink()
             else:
+                db = _create(temporary)
                 _init_worker(self.collection.schema)
                 db.execute("BEGIN")
                 count = insert_rows(db, (file_rows(t) for t in tasks))
                 db.execute("COMMIT")
+            db.executemany("INSERT INTO meta VALUES (?, ?)", self._expected_meta().items())
+            db.executemany("INSERT INTO meta VALUES (?, ?)", _freshness(found, started).items())
             db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
             db.executescript(INDEXES)
             db.execute("PRAGMA analysis_limit = 1000")  # sampled statistics: enough for the planner, and quick
@@ -570,8 +575,9 @@ class Index:
             for suffix in ("-wal", "-shm"):  # belonged to the replaced file
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         except BaseException:
-            db.close()
-            for path in (temporary, *shards):
+            if db is not None:
+                db.close()
+            for path in shards:
                 path.unlink(missing_ok=True)
             raise
         return RefreshStats(added=count, rebuilt=True)
