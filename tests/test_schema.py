@@ -78,3 +78,13 @@ def test_invalid_dates_are_rejected_by_the_bundled_validator(field: str) -> None
 
 def test_bundled_schema_is_the_repository_schema() -> None:
     assert json.loads(bundled_schema_path().read_text(encoding="utf-8")) == SCHEMA
+
+
+def test_stance_vocabularies_in_the_code_follow_the_schema() -> None:
+    from brief.compare import STANCES, SUPPORTING
+    from brief.query import STANCE_GROUPS
+
+    stances = SCHEMA["$defs"]["position"]["properties"]["stance"]["enum"]
+    assert list(STANCES) == stances
+    assert set(STANCE_GROUPS["support"]) == set(SUPPORTING)
+    assert set(STANCE_GROUPS["support"]) | set(STANCE_GROUPS["oppose"]) == set(stances) - {"neutral", "unknown"}
