@@ -85,6 +85,7 @@ class Run:
     tree_pss_kib: int | None = None  # sampled peak of the summed PSS of the process tree (warm-up run only)
     other_cores: float | None = None  # mean number of cores busy with *other* processes during the run
     output: str = ""  # head of stdout+stderr when the exit status was not the expected one
+    rss_floor_kib: int = 0  # the harness's own peak RSS when it spawned the process: maxrss never reads less
 
 
 def _children(pid: int) -> list[int]:
@@ -174,7 +175,23 @@ def wait_for_quiet(max_wait: float, threshold: float = 0.3, window: float = 0.5)
             return load
 
 
+PYCACHE = CORPUS_ROOT / "pycache"
+
+
+def base_env() -> dict[str, str]:
+    """The environment of every timed process: the harness's, with Python's bytecode cache on, kept under
+    bench/corpus/pycache/ (git-ignored) rather than beside the sources. A user's installed tool has its .pyc
+    files; with PYTHONDONTWRITEBYTECODE set (some sandboxes and CI images set it), every Python process would
+    compile the project's modules from source each time, which costs brief tens of milliseconds per start."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
+
+
 def run_tool(tool: Tool, sample_tree: bool = False) -> Run:
+    env = tool.env if tool.env is not None else base_env()
+    floor = harness_maxrss_kib()
     busy_start = busy_cpu_seconds()
     wall = user = sys_ = 0.0
     maxrss = 0
@@ -185,7 +202,7 @@ def run_tool(tool: Tool, sample_tree: bool = False) -> Run:
         with tempfile.TemporaryFile() as out:
             start = time.perf_counter()
             proc = subprocess.Popen(
-                argv, cwd=tool.cwd, env=tool.env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+                argv, cwd=tool.cwd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
             sampler = TreeSampler(proc.pid) if sample_tree else None
             if sampler:
@@ -207,7 +224,7 @@ def run_tool(tool: Tool, sample_tree: bool = False) -> Run:
     other = None
     if busy_start is not None and busy_end is not None and wall > 0:
         other = max(0.0, (busy_end - busy_start - user - sys_) / wall)
-    return Run(wall, user, sys_, maxrss, rc, tree_peak if sample_tree else None, other, output)
+    return Run(wall, user, sys_, maxrss, rc, tree_peak if sample_tree else None, other, output, floor)
 
 
 def arg_batches(prefix: list[str], args: list[str], env_bytes: int) -> list[list[str]]:
@@ -250,7 +267,8 @@ def ensure_corpus(size: int, seed: int, formats: str) -> tuple[Path, dict]:
     }
     if stamp_path.is_file() and out.is_dir():
         stamp = json.loads(stamp_path.read_text())
-        n_files = sum(1 for p in out.iterdir() if p.is_file())
+        with os.scandir(out) as entries:  # streamed: a list of 100,000 names would raise the harness's peak RSS
+            n_files = sum(1 for e in entries if e.is_file())
         if {k: stamp.get(k) for k in want} == want and n_files == size:
             print(f"corpus: reusing {out.relative_to(ROOT)} ({size} files)", flush=True)
             return out, stamp
@@ -385,6 +403,8 @@ def render_report(rep: Report, args: argparse.Namespace) -> str:
     for row in rep.rows:
         cpu = statistics.median(r.user + r.sys for r in row.runs)
         rss = max(r.maxrss_kib for r in row.runs)
+        floor = max(r.rss_floor_kib for r in row.runs)
+        rss_text = f"≤ {_mib(floor)}" if rss <= floor else _mib(rss)  # at the floor: the tool used no more
         tree = row.warmup.tree_pss_kib if row.warmup else None
         rcs = sorted({r.rc for r in row.runs})
         exit_ = ",".join(map(str, rcs)) + ("" if rcs == [row.tool.expect_rc] else " ⚠")
@@ -392,7 +412,7 @@ def render_report(rep: Report, args: argparse.Namespace) -> str:
         other = f"{statistics.median(others):.2f}" if others else "–"
         lines.append(
             f"| {row.tool.name} | {row.median:.2f} | {min(row.walls):.2f}–{max(row.walls):.2f} | "
-            f"{f'{1000 * row.median / rep.size:.3f}' if rep.per_file else '–'} | {cpu:.2f} | {_mib(rss)} | "
+            f"{f'{1000 * row.median / rep.size:.3f}' if rep.per_file else '–'} | {cpu:.2f} | {rss_text} | "
             f"{_mib(tree)} | {exit_} | {other} | {ratio_of(rep, row):.2f}× |"
         )
     if rep.targets:
@@ -415,7 +435,14 @@ def render_report(rep: Report, args: argparse.Namespace) -> str:
         "- *CPU*: user+sys from the `wait4` rusage of the child, which includes the children it reaped "
         "(multiprocessing workers); CPU above wall means several cores were used.",
         "- *Peak RSS, largest process*: `ru_maxrss` from `wait4` — the largest peak of any *single* process in the "
-        "tree (Linux reports the max over the child and its reaped descendants, not a sum).",
+        "tree (Linux reports the max over the child and its reaped descendants, not a sum). It never reads less "
+        "than the harness's own peak RSS when it spawned the process (Linux carries the spawning process's peak "
+        "into the child across exec; here about "
+        f"{_mib(min((r.rss_floor_kib for row in rep.rows for r in row.runs), default=0))} MiB): a row shown as "
+        "`≤ N` stayed at or below that floor, and its real peak is unknown.",
+        "- *Environment*: every process runs with Python's bytecode cache on (`PYTHONDONTWRITEBYTECODE` removed, "
+        "`PYTHONPYCACHEPREFIX=bench/corpus/pycache`), so that after the warm-up run Python tools start from "
+        ".pyc files, as an installed tool does.",
         "- *Peak memory, process tree*: peak of the *sum* of PSS (proportional set size: pages shared between "
         "forked workers are split between them, so the sum is the tree's real footprint) over the process and "
         "all its descendants, sampled every 10 ms from /proc/PID/smaps_rollup during the untimed warm-up run; "
@@ -437,6 +464,12 @@ def render_report(rep: Report, args: argparse.Namespace) -> str:
                 "```",
             ]
     return "\n".join(lines) + "\n"
+
+
+def harness_maxrss_kib() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def cpu_model() -> str:
@@ -648,14 +681,14 @@ def collection_root() -> None:
 
 def brief_env(cache: Path) -> dict[str, str]:
     """The environment of every brief process: a private index cache under bench/corpus/."""
-    env = dict(os.environ)
+    env = base_env()
     env["BRIEF_CACHE_DIR"] = str(cache)
-    env.pop("NO_COLOR", None)  # output goes to a file anyway: no colour, no pager
     return env
 
 
 def run_once(argv: list[str], cwd: Path, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> str:
     """Run a command untimed (setup and checks) and return its stdout; stop the harness if it fails."""
+    env = env if env is not None else base_env()
     proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if proc.returncode not in ok:
         sys.exit(
@@ -791,21 +824,38 @@ def bench_index(ctx: Context, size: int) -> Report:
     return rep
 
 
-def _abs_paths(lines: list[str], cwd: Path) -> set[str]:
-    return {os.path.normpath(os.path.join(cwd, line)) for line in lines if line}
+def output_lines(argv: list[str], env: dict[str, str], json_path: bool = False) -> list[str]:
+    """The lines of a command's output run from the repository root (with ``json_path``, the `path` of each
+    jsonl line), read as they stream: holding a whole large output at once would raise the harness's peak RSS,
+    the floor of every later process's ru_maxrss. Stops the harness if the command fails."""
+    lines = []
+    with subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL) as proc:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
+            if line.strip():
+                lines.append(json.loads(line)["path"] if json_path else line)
+    if proc.returncode != 0:
+        sys.exit(f"bench/run.py: `{' '.join(argv)}` exited {proc.returncode}")
+    return lines
+
+
+def _in_corpus(paths: list[str], folder: Path) -> set[str]:
+    """Paths printed relative to the repository root (or absolute), as paths relative to the corpus folder."""
+    return {os.path.relpath(os.path.normpath(os.path.join(ROOT, p)), folder) for p in paths}
 
 
 def bench_search(ctx: Context, size: int) -> Report:
     """`brief search wagner` (warm, --no-refresh, every hit) against `rg -i -l wagner` on the same files."""
     rg = rg_path()
     r = reading_corpus(ctx, size)
-    rg_env = {k: v for k, v in os.environ.items() if k != "RIPGREP_CONFIG_PATH"}  # rg's defaults, no user config
+    rg_env = {k: v for k, v in base_env().items() if k != "RIPGREP_CONFIG_PATH"}  # rg's defaults, no user config
     b = str(r.brief)
 
     # Hit sets (untimed, once): every file rg lists must be a hit of brief.
-    rg_hits = _abs_paths(run_once([rg, "-i", "-l", "wagner", r.rel], ROOT, rg_env).splitlines(), ROOT)
-    out = run_once([b, "search", "wagner", r.rel, "--limit", "0", "--format", "jsonl"], ROOT, r.env)
-    brief_hits = _abs_paths([json.loads(line)["path"] for line in out.splitlines() if line.strip()], ROOT)
+    rg_hits = _in_corpus(output_lines([rg, "-i", "-l", "wagner", r.rel], rg_env), r.folder)
+    jsonl = [b, "search", "wagner", r.rel, "--limit", "0", "--format", "jsonl"]
+    brief_hits = _in_corpus(output_lines(jsonl, r.env, json_path=True), r.folder)
     rg_only, brief_only = sorted(rg_hits - brief_hits), sorted(brief_hits - rg_hits)
     expected = r.stamp.get("wagner")
     checks = [
@@ -815,12 +865,12 @@ def bench_search(ctx: Context, size: int) -> Report:
         f"found by rg only: {len(rg_only):,}.",
     ]
     if brief_only:
-        checks.append("brief only, first ones: " + ", ".join(os.path.basename(x) for x in brief_only[:5]))
+        checks.append("brief only, first ones: " + ", ".join(brief_only[:5]))
     print("  check: " + checks[0], flush=True)
     if rg_only:
         sys.exit(
             f"bench/run.py: search: rg finds {len(rg_only)} file(s) that `brief search wagner` does not, e.g. "
-            + ", ".join(os.path.relpath(x, ROOT) for x in rg_only[:10])
+            + ", ".join(rg_only[:10])
         )
 
     every = ["--limit", "0", "--format", "ids"]
@@ -940,7 +990,7 @@ def bench_show(ctx: Context, size: int) -> Report:
     r = reading_corpus(ctx, size)
     b = str(r.brief)
     ident = run_once([b, "list", r.rel, "--format", "ids", "--sort", "id", "--limit", "1"], ROOT, r.env).strip()
-    files = sorted(p.name for p in r.folder.glob(f"{ident}.*"))
+    files = [f"{ident}{ext}" for ext in (".yaml", ".json", ".md") if (r.folder / f"{ident}{ext}").is_file()]
     if not ident or len(files) != 1:
         sys.exit(f"bench/run.py: show: cannot find the file of brief {ident!r} in {r.rel}: {files}")
     name = files[0]
