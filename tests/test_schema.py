@@ -88,3 +88,9 @@ def test_stance_vocabularies_in_the_code_follow_the_schema() -> None:
     assert list(STANCES) == stances
     assert set(STANCE_GROUPS["support"]) == set(SUPPORTING)
     assert set(STANCE_GROUPS["support"]) | set(STANCE_GROUPS["oppose"]) == set(stances) - {"neutral", "unknown"}
+
+
+def test_shipped_names_match_pycountry() -> None:
+    from brief.names import NAMES_FILE, build
+
+    assert json.loads(NAMES_FILE.read_text(encoding="utf-8")) == build(), "regenerate: python -m brief.names"

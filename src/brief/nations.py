@@ -111,14 +111,9 @@ _SHORT_NAMES = {
 @cache
 def name_of(code: str) -> str:
     """A country's usual English name (short form, not ISO's formal one)."""
-    import pycountry
+    from brief.names import country_name
 
-    if code in _SHORT_NAMES:
-        return _SHORT_NAMES[code]
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
+    return _SHORT_NAMES.get(code) or country_name(code) or code
 
 
 def suggest(value: str, limit: int = 3) -> list[str]:

@@ -15,7 +15,7 @@ from brief.cli.options import (
     handle_errors,
     open_collection,
 )
-from brief.cli.tables import RECORD_FORMATS, display_path, render_records
+from brief.cli.tables import RECORD_FORMATS, current_prefix, display_path, render_records
 
 LIST_COLUMNS = ["id", "date", "title", "nations", "status"]
 
@@ -46,8 +46,9 @@ def list_(paths: tuple[str, ...], no_refresh: bool, sort: str, reverse: bool, li
         click.echo(count_briefs(index.db, filters))
         return
     records = list_briefs(index.db, filters, sort=sort, reverse=reverse, limit=limit)
+    prefix = current_prefix()
     for record in records:
-        record["path"] = display_path(record["path"])
+        record["path"] = display_path(record["path"], prefix)
         record["status"] = (
             "" if record["valid"] else f"✗ {record['errors']} error{'s' if record['errors'] != 1 else ''}"
         )

@@ -17,7 +17,7 @@ from brief.cli.options import (
     open_collection,
 )
 from brief.cli.output import neutralise, use_colour
-from brief.cli.tables import RECORD_FORMATS, display_path, render_records
+from brief.cli.tables import RECORD_FORMATS, current_prefix, display_path, render_records
 
 
 @click.command()
@@ -63,8 +63,9 @@ def search(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sor
         click.echo(f"brief: no brief matches {query!r}{hint}", err=True)
         sys.exit(EXIT_PROBLEMS)
     colour = fmt == "table" and use_colour(sys.stdout)
+    prefix = current_prefix()
     for record in results:
-        record["path"] = display_path(record["path"])
+        record["path"] = display_path(record["path"], prefix)
         snippet = neutralise(record.pop("snippet", "") or "")
         if fmt == "table":
             record["snippet"] = snippet  # marks become colour (or nothing) once the table is laid out

@@ -12,12 +12,17 @@ from brief.cli.output import neutralise
 RECORD_FORMATS = ("table", "json", "jsonl", "csv", "markdown", "ids")
 
 
-def display_path(path: str | None) -> str | None:
-    """Paths relative to the current folder when they are inside it (called once per result: kept cheap)."""
+def display_path(path: str | None, prefix: str | None = None) -> str | None:
+    """Paths relative to the current folder when they are inside it. Callers with many paths pass
+    `prefix=current_prefix()` once, rather than asking the system for the current folder per path."""
     if path is None:
         return None
-    prefix = os.path.join(os.getcwd(), "")
+    prefix = prefix or current_prefix()
     return path[len(prefix) :] if path.startswith(prefix) else path
+
+
+def current_prefix() -> str:
+    return os.path.join(os.getcwd(), "")
 
 
 def _cell(value: Any) -> str:

@@ -281,13 +281,9 @@ def _words(value: Any) -> str:
 def _language(code: Any) -> str:
     if not isinstance(code, str) or not code:
         return _text(code)
-    import pycountry
+    from brief.names import language_name
 
-    try:
-        language = pycountry.languages.get(alpha_2=code)
-    except (KeyError, LookupError):
-        language = None
-    return language.name if language is not None else code
+    return language_name(code) or code
 
 
 def _nation(code: Any) -> str:
