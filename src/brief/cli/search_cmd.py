@@ -62,6 +62,9 @@ def search(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sor
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
         click.echo(f"brief: no brief matches {query!r}{hint}", err=True)
         sys.exit(EXIT_PROBLEMS)
+    if fmt == "ids":  # nothing but ids: skip the per-hit decoration (many hits with --limit 0)
+        sys.stdout.write("".join(f"{neutralise(str(r['id'] or r['path']))}\n" for r in results))
+        return
     colour = fmt == "table" and use_colour(sys.stdout)
     prefix = current_prefix()
     for record in results:
