@@ -611,3 +611,19 @@ def test_compare_help_imports_no_heavy_module() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "brief compare [OPTIONS] [REF]..." in result.stdout
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_simple_table_is_tabulates_simple_layout() -> None:
+    import random
+
+    from tabulate import tabulate
+
+    from brief.cli.compare_cmd import simple_table
+
+    rng = random.Random(3)
+    cells = ["", "+", "++ H", "-* L", "→ -- H [1]", "(+)* M", "Choguel Maïga", "Côte d’Ivoire", "0", "?", "5+ 1- 0?"]
+    for _ in range(200):
+        columns = rng.randint(1, 6)
+        headers = [rng.choice(["actor", "2021-09-28 mali-wagner-2021", "I1", "x", "totals"]) for _ in range(columns)]
+        rows = [[rng.choice(cells) for _ in range(columns)] for _ in range(rng.randint(0, 5))]
+        assert simple_table(rows, headers) == tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
