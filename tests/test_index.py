@@ -155,14 +155,15 @@ def test_two_processes_at_once(collection_copy: Path, private_cache: Path) -> No
     assert all(len(out.split()) == 200 for out, _ in outputs), outputs
 
 
-def test_parallel_freshness_walk_sees_exactly_what_the_sequential_one_sees(collection_copy: Path) -> None:
+def test_freshness_walk_lists_brief_files_only(collection_copy: Path) -> None:
     from brief.index import scan
 
     for index in range(50):
         (collection_copy / "sub" / f"gen-{index}.yaml").write_text(NEW, encoding="utf-8")
     (collection_copy / ".hidden.yaml").write_text(NEW, encoding="utf-8")
-    sequential = scan([str(collection_copy)], parallel=False)
-    shared = scan([str(collection_copy)], parallel=True)
-    assert list(shared.files.items()) == list(sequential.files.items())
-    assert shared.digest == sequential.digest
-    assert len(sequential.files) == 55
+    (collection_copy / "notes.txt").write_text("not a brief", encoding="utf-8")
+    (collection_copy / "UPPER.YAML").write_text(NEW, encoding="utf-8")
+    found = scan([str(collection_copy)])
+    assert len(found.files) == 56
+    assert not any(".hidden" in path or path.endswith(".txt") for path in found.files)
+    assert scan([str(collection_copy)]).digest == found.digest

@@ -143,22 +143,11 @@ class Scan:
     newest_ns: int  # the most recent modification time seen
 
 
-PARALLEL_SCAN_FILES = 5_000  # below this, a second process costs more than it saves
-
-
-def scan(paths: Iterable[str], exclude: Iterable[str] = (), parallel: bool = False) -> Scan:
+def scan(paths: Iterable[str], exclude: Iterable[str] = ()) -> Scan:
     """One stat per file, nothing read. Hidden files and folders are skipped, as in `brief validate`.
 
-    With `parallel` (large collections, where fork exists) two processes share the stats: both list the
-    folders, each stats every other file, and the child sends its half back. If the two saw different
-    listings (files changing underneath), the scan is simply done again in one process.
-    """
-    paths = list(paths)
-    if parallel and hasattr(os, "fork"):
-        found = _scan_in_two(paths, exclude)
-        if found is not None:
-            return _summarise(found)
-    return _summarise(_scan_share(paths, exclude, 0, 1)[0])
+    (Sharing the stats between two processes was tried: on the benchmark machine it saved nothing.)"""
+    return _summarise(_walk(list(paths), exclude))
 
 
 def _summarise(found: dict[str, tuple[int, int]]) -> Scan:
@@ -168,51 +157,12 @@ def _summarise(found: dict[str, tuple[int, int]]) -> Scan:
     return Scan(found, digest, newest)
 
 
-def _scan_in_two(paths: list[str], exclude: Iterable[str]) -> dict[str, tuple[int, int]] | None:
-    import marshal
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: stat the odd files, send them, leave without running any cleanup of the parent's
-        status = 1
-        try:
-            os.close(read_end)
-            payload = marshal.dumps(_scan_share(paths, exclude, 1, 2))
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    mine, seen = _scan_share(paths, exclude, 0, 2)
-    with os.fdopen(read_end, "rb") as pipe:
-        payload = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not payload:
-        return None
-    theirs, their_seen = marshal.loads(payload)
-    if their_seen != seen:
-        return None
-    # restore listing order (the child has files 1, 3, 5…, this process 2, 4, 6…), so that the digest is
-    # the same however the work was shared
-    merged: dict[str, tuple[int, int]] = {}
-    order = iter(mine.items())
-    for path, value in theirs.items():
-        merged[path] = value
-        pair = next(order, None)
-        if pair is not None:
-            merged[pair[0]] = pair[1]
-    merged.update(order)
-    return merged
-
-
-def _scan_share(paths: list[str], exclude: Iterable[str], share: int, shares: int) -> tuple[dict, int]:
-    """Stat the files whose position in the listing is `share` modulo `shares`; also count all files seen."""
+def _walk(paths: list[str], exclude: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) of every brief file under `paths`, in listing order."""
     import fnmatch
 
     patterns = list(exclude)
     found: dict[str, tuple[int, int]] = {}
-    seen = 0
 
     def skip(path: str, name: str) -> bool:
         return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in patterns)
@@ -222,10 +172,8 @@ def _scan_share(paths: list[str], exclude: Iterable[str], share: int, shares: in
         if os.path.isdir(path):
             stack.append(path)
         elif os.path.isfile(path):
-            seen += 1
-            if seen % shares == share:
-                st = os.stat(path)
-                found[path] = (st.st_size, st.st_mtime_ns)
+            st = os.stat(path)
+            found[path] = (st.st_size, st.st_mtime_ns)
     while stack:
         folder = stack.pop()
         prefix = os.path.join(folder, "")
@@ -246,9 +194,6 @@ def _scan_share(paths: list[str], exclude: Iterable[str], share: int, shares: in
                     elif (name.endswith(_SUFFIXES) or name.lower().endswith(_SUFFIXES)) and not (
                         patterns and skip(prefix + name, name)
                     ):
-                        seen += 1
-                        if seen % shares != share:
-                            continue
                         try:
                             st = entry.stat()
                         except OSError:
@@ -256,7 +201,7 @@ def _scan_share(paths: list[str], exclude: Iterable[str], share: int, shares: in
                         found[prefix + name] = (st.st_size, st.st_mtime_ns)
         finally:
             os.close(descriptor)
-    return found, seen
+    return found
 
 
 # --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
@@ -636,7 +581,7 @@ class Index:
 
     def _refresh(self, existed: bool) -> RefreshStats:
         started = time.time_ns()
-        found = scan(self.collection.paths, self.collection.exclude, parallel=self._large())
+        found = scan(self.collection.paths, self.collection.exclude)
         if self._db is None:
             self._db = self._open(found)  # builds from scratch when missing, outdated or unreadable
         db = self._db
@@ -681,16 +626,6 @@ class Index:
         stats.updated -= touched
         stats.unchanged += touched
         return stats
-
-    def _large(self) -> bool:
-        """Whether the collection was big enough last time to share the freshness walk between two cores."""
-        if not self.path.exists() or os.cpu_count() == 1:
-            return False
-        try:
-            count = self.db.execute("SELECT value FROM meta WHERE key = 'count'").fetchone()
-        except sqlite3.DatabaseError:
-            return False
-        return count is not None and int(count[0]) >= PARALLEL_SCAN_FILES
 
     def counts(self) -> dict[str, int]:
         tables = {"briefs": "briefs", "invalid": "briefs WHERE valid = 0", "actors": "actors", "issues": "issues",
