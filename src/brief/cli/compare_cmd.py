@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 import click
 
 from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from brief.cli.options import filter_options, filters_from, handle_errors, open_collection
+from brief.cli.options import TableFormat, filter_options, filters_from, handle_errors, open_collection
 from brief.cli.output import neutralise
 from brief.cli.tables import display_path
 
@@ -50,21 +50,6 @@ _ONE_LINE_FORMATS = frozenset({"pipe", "github", "orgtbl", "jira"})
 Escape = Callable[[str], str]
 
 
-def _check_tablefmt(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A click.Choice over tabulate's styles, without importing tabulate for `--help`."""
-    if value is None:
-        return None
-    import difflib
-
-    from tabulate import tabulate_formats
-
-    if value in tabulate_formats:
-        return value
-    close = difflib.get_close_matches(value, tabulate_formats, n=1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    raise click.BadParameter(f"{value!r} is not one of {', '.join(map(repr, tabulate_formats))}.{hint}")
-
-
 @click.command()
 @click.argument("refs", nargs=-1, metavar="[REF]...")
 @click.option("--issue", "issues", multiple=True, metavar="ID", help="Compare this issue (repeatable).")
@@ -93,8 +78,7 @@ def _check_tablefmt(ctx: click.Context, param: click.Parameter, value: str | Non
 )
 @click.option(
     "--tablefmt",
-    metavar="STYLE",
-    callback=_check_tablefmt,
+    type=TableFormat(),
     help="tabulate style of --format table: simple (default), grid (default with --long), github, latex, …",
 )
 @filter_options(skip=("actor", "issue"))

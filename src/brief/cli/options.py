@@ -39,18 +39,20 @@ class PartialDate(click.ParamType):
 
 
 class TableFormat(click.ParamType):
-    """Any tabulate style; checked lazily so that --help does not import tabulate."""
+    """Any tabulate style, with a "did you mean"; checked lazily so that --help does not import tabulate."""
 
     name = "STYLE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        import difflib
+
         from tabulate import tabulate_formats
 
-        if value not in tabulate_formats:
-            self.fail(
-                f"{value!r} is not a tabulate style; choose from {', '.join(sorted(tabulate_formats))}", param, ctx
-            )
-        return str(value)
+        if value in tabulate_formats:
+            return str(value)
+        close = difflib.get_close_matches(str(value), tabulate_formats, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        self.fail(f"{value!r} is not one of {', '.join(map(repr, tabulate_formats))}.{hint}", param, ctx)
 
 
 def filter_options(command: Callable[..., Any] | None = None, skip: tuple[str, ...] = ()) -> Any:
