@@ -741,8 +741,8 @@ def _cache_note(r: Reading) -> str:
 def _warm_note(r: Reading) -> str:
     return (
         f"The index was built once, untimed (`brief index {r.rel}`), before the warm-up runs: every timed run "
-        "finds it fresh. Without `--no-refresh`, brief still checks its freshness itself (one `stat` per file, "
-        "on two cores for large collections); with it, brief answers from the index as it is."
+        "finds it fresh. Without `--no-refresh`, brief still checks its freshness itself (one `stat` per file); "
+        "with it, brief answers from the index as it is."
     )
 
 
