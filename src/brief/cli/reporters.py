@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -32,15 +33,17 @@ class Summary:
         return f"Checked {files}: {self.invalid} invalid, {self.errors} error{'s' if self.errors != 1 else ''}."
 
 
-class Reporter:
+class Reporter(ABC):
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stdout
 
+    @abstractmethod
     def result(self, result: FileResult) -> None:
-        raise NotImplementedError  # abstract: every reporter below defines it
+        """Called once per file, in order, as results arrive."""
 
+    @abstractmethod
     def finish(self, summary: Summary) -> None:
-        raise NotImplementedError  # abstract: every reporter below defines it
+        """Called once at the end."""
 
 
 class TextReporter(Reporter):
