@@ -350,6 +350,14 @@ def parse_search(text: str) -> SearchQuery:
     return query
 
 
+def checked_search(text: str, schema_path: str | None = None) -> SearchQuery:
+    """Parse a query and check its metadata terms as the list filters are checked."""
+    query = parse_search(text)
+    query.include = normalise_filters(query.include, schema_path)
+    query.exclude = [normalise_filters(f, schema_path) for f in query.exclude]
+    return query
+
+
 def _term(text: str, quoted: bool, scope: str | None) -> Term | None:
     prefix = not quoted and text.endswith("*")
     text = text.rstrip("*") if prefix else text

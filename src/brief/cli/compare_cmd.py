@@ -183,12 +183,12 @@ def _from_index(refs: tuple[str, ...], issues: list[str], no_refresh: bool, opti
     """Records of every brief holding the issues, from the collection's index (no file is parsed): PATHs
     choose the collection, other REFs are brief ids, and the list filters narrow it."""
     from brief.compare import BriefRecord
-    from brief.query import briefs_with_issues, normalise_filters, unreadable
+    from brief.query import briefs_with_issues, unreadable
 
     paths = tuple(ref for ref in refs if os.path.exists(ref))
     ids = [ref for ref in refs if not os.path.exists(ref)]
     index = open_collection(paths, no_refresh)
-    filters = normalise_filters(filters_from(options), index.collection.schema)
+    filters = filters_from(options, index.collection.schema)
     filters.ids = ids
     briefs = briefs_with_issues(index.db, issues, filters)
     if ids:

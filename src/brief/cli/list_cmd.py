@@ -38,10 +38,10 @@ def list_(paths: tuple[str, ...], no_refresh: bool, sort: str, reverse: bool, li
     `brief list --nation ML --nation NE --domain defence-security --since 2022`.
     Invalid briefs are listed too, marked; `--invalid` lists only them.
     """
-    from brief.query import count_briefs, list_briefs, normalise_filters
+    from brief.query import count_briefs, list_briefs
 
     index = open_collection(paths, no_refresh)
-    filters = normalise_filters(filters_from(kwargs), index.collection.schema)
+    filters = filters_from(kwargs, index.collection.schema)
     if count:
         click.echo(count_briefs(index.db, filters))
         return

@@ -99,17 +99,18 @@ def collection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="[PATH]...")(command)
 
 
-def filters_from(kwargs: dict[str, Any]) -> Filters:
-    from brief.query import Filters
+def filters_from(kwargs: dict[str, Any], schema_path: str | None = None) -> Filters:
+    """The checked filters of the list options in `kwargs` (which it consumes)."""
+    from brief.query import Filters, normalise_filters
 
-    return Filters(
+    return normalise_filters(Filters(
         nations=list(kwargs.pop("nations", ())), regions=list(kwargs.pop("regions", ())),
         domains=list(kwargs.pop("domains", ())), tags=list(kwargs.pop("tags", ())),
         actors=list(kwargs.pop("actors", ())), issues=list(kwargs.pop("issues", ())),
         langs=list(kwargs.pop("langs", ())), authors=list(kwargs.pop("authors", ())),
         since=kwargs.pop("since", None), until=kwargs.pop("until", None), where=list(kwargs.pop("where", ())),
         invalid=bool(kwargs.pop("invalid", False)),
-    )  # fmt: skip
+    ), schema_path)  # fmt: skip
 
 
 def open_collection(paths: tuple[str, ...], no_refresh: bool) -> Index:

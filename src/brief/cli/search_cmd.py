@@ -45,17 +45,14 @@ def search(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sor
     The list filters (--nation, …) apply too. Exit codes like grep:
     0 at least one hit, 1 none, 2 error.
     """
-    from brief.query import HIGHLIGHT_END, HIGHLIGHT_START, normalise_filters, parse_search, suggestions
+    from brief.query import HIGHLIGHT_END, HIGHLIGHT_START, checked_search, parse_search, suggestions
     from brief.query import search as run_search
 
-    parsed = parse_search(query)
+    parse_search(query)  # a malformed query fails before the collection is even looked at
     index = open_collection(paths, no_refresh)
-    schema = index.collection.schema
-    filters = normalise_filters(filters_from(kwargs), schema)
-    parsed.include = normalise_filters(parsed.include, schema)
-    parsed.exclude = [normalise_filters(f, schema) for f in parsed.exclude]
-    want_snippets = fmt not in ("ids", "csv") or fmt == "csv"
-    results = run_search(index.db, parsed, filters, limit=limit or None, snippets=want_snippets and fmt != "ids",
+    parsed = checked_search(query, index.collection.schema)
+    filters = filters_from(kwargs, index.collection.schema)
+    results = run_search(index.db, parsed, filters, limit=limit or None, snippets=fmt != "ids",
                          sort=None if sort == "score" else sort, reverse=reverse, details=fmt != "ids")  # fmt: skip
     if not results:
         near = suggestions(index.db, parsed.words)

@@ -44,15 +44,13 @@ def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit
         _single(refs[0], fmt)
         return
     from brief.digest import digest, select
-    from brief.query import normalise_filters, parse_search
+    from brief.query import checked_search, parse_search
 
-    query = parse_search(query_text) if query_text else None
+    if query_text:
+        parse_search(query_text)  # a malformed query fails before the collection is even looked at
     index = open_collection(refs, no_refresh)
-    schema = index.collection.schema
-    filters = normalise_filters(filters_from(options), schema)
-    if query is not None:
-        query.include = normalise_filters(query.include, schema)
-        query.exclude = [normalise_filters(f, schema) for f in query.exclude]
+    query = checked_search(query_text, index.collection.schema) if query_text else None
+    filters = filters_from(options, index.collection.schema)
     selection = select(index.db, filters, query)
     result = digest(index.db, selection, by=by, brief_limit=limit or None, top=top, changes=changes or None,
                     database=str(index.path))  # fmt: skip
