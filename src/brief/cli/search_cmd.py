@@ -73,6 +73,8 @@ def search(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sor
             record["snippet"] = snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
             record["highlights"] = _highlights(snippet)
         record["field"] = ", ".join(record.get("fields") or [])
+        if fmt in ("table", "markdown") and record["score"] is not None:
+            record["score"] = f"{record['score']:.2f}"  # for reading; json, jsonl and csv keep the figure
     columns = ["id", "date", "score", "field", "snippet"]
     if fmt == "csv":
         columns[4:4] = ["title", "path"]
