@@ -350,9 +350,8 @@ def parse_search(text: str) -> SearchQuery:
     return query
 
 
-def checked_search(text: str, schema_path: str | None = None) -> SearchQuery:
-    """Parse a query and check its metadata terms as the list filters are checked."""
-    query = parse_search(text)
+def check_search(query: SearchQuery, schema_path: str | None = None) -> SearchQuery:
+    """Check a parsed query's metadata terms as the list filters are checked (in place; returns it)."""
     query.include = normalise_filters(query.include, schema_path)
     query.exclude = [normalise_filters(f, schema_path) for f in query.exclude]
     return query

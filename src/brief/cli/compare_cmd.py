@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 import click
 
 from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from brief.cli.options import TableFormat, filter_options, filters_from, handle_errors, open_collection
+from brief.cli.options import (
+    TableFormat,
+    filter_options,
+    filters_from,
+    handle_errors,
+    load_ref_or_exit,
+    open_collection,
+)
 from brief.cli.output import neutralise
 from brief.cli.tables import display_path
 
@@ -165,13 +172,8 @@ def _problem(result: FileResult) -> str:
 
 def _load_one(ref: str) -> BriefRecord:
     from brief.compare import record_from_data
-    from brief.refs import RefError, load_ref
 
-    try:
-        resolved = load_ref(ref)
-    except RefError as exc:
-        hint = f"; did you mean: {', '.join(exc.candidates)}?" if exc.candidates else ""
-        _fail(exc.message + hint, EXIT_USAGE)
+    resolved = load_ref_or_exit(ref)
     if resolved.data is None:
         _fail(f"{resolved.path}: cannot be read ({_problem(resolved.result)})", EXIT_PROBLEMS)
     if resolved.result.diagnostics:

@@ -15,6 +15,7 @@ from brief.cli.main import EXIT_USAGE
 if TYPE_CHECKING:
     from brief.index import Index
     from brief.query import Filters
+    from brief.refs import ResolvedBrief
 
 
 class WhereType(click.ParamType):
@@ -122,6 +123,19 @@ def open_collection(paths: tuple[str, ...], no_refresh: bool) -> Index:
         click.echo(f"brief: notice: {message}", err=True)
 
     return open_index(collection(paths), refresh=not no_refresh, notify=notify)
+
+
+def load_ref_or_exit(ref: str) -> ResolvedBrief:
+    """The brief REF names; an unknown or ambiguous REF is one line with the candidates, and exit code 2."""
+    from brief.cli.output import neutralise
+    from brief.refs import RefError, load_ref
+
+    try:
+        return load_ref(ref)
+    except RefError as exc:
+        hint = f"; did you mean: {', '.join(exc.candidates)}?" if exc.candidates else ""
+        click.echo(f"brief: error: {neutralise(exc.message + hint)}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:

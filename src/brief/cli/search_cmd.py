@@ -45,12 +45,12 @@ def search(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sor
     The list filters (--nation, …) apply too. Exit codes like grep:
     0 at least one hit, 1 none, 2 error.
     """
-    from brief.query import HIGHLIGHT_END, HIGHLIGHT_START, checked_search, parse_search, suggestions
+    from brief.query import HIGHLIGHT_END, HIGHLIGHT_START, check_search, parse_search, suggestions
     from brief.query import search as run_search
 
-    parse_search(query)  # a malformed query fails before the collection is even looked at
+    parsed = parse_search(query)  # a malformed query fails before the collection is even looked at
     index = open_collection(paths, no_refresh)
-    parsed = checked_search(query, index.collection.schema)
+    check_search(parsed, index.collection.schema)
     filters = filters_from(kwargs, index.collection.schema)
     results = run_search(index.db, parsed, filters, limit=limit or None, snippets=fmt != "ids",
                          sort=None if sort == "score" else sort, reverse=reverse, details=fmt != "ids")  # fmt: skip

@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from brief.cli.main import EXIT_PROBLEMS, EXIT_USAGE
-from brief.cli.options import filter_options, filters_from, handle_errors, open_collection
+from brief.cli.main import EXIT_PROBLEMS
+from brief.cli.options import filter_options, filters_from, handle_errors, load_ref_or_exit, open_collection
 from brief.cli.output import neutralise, use_colour
 
 GROUPINGS = ("nation", "region", "domain", "actor", "month")
@@ -44,12 +44,13 @@ def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit
         _single(refs[0], fmt)
         return
     from brief.digest import digest, select
-    from brief.query import checked_search, parse_search
+    from brief.query import check_search, parse_search
 
-    if query_text:
-        parse_search(query_text)  # a malformed query fails before the collection is even looked at
+    # a malformed query fails before the collection is even looked at
+    query = parse_search(query_text) if query_text else None
     index = open_collection(refs, no_refresh)
-    query = checked_search(query_text, index.collection.schema) if query_text else None
+    if query is not None:
+        check_search(query, index.collection.schema)
     filters = filters_from(options, index.collection.schema)
     selection = select(index.db, filters, query)
     result = digest(index.db, selection, by=by, brief_limit=limit or None, top=top, changes=changes or None,
@@ -67,15 +68,9 @@ def _width() -> int:
 
 
 def _single(ref: str, fmt: str) -> None:
-    from brief.refs import RefError, load_ref
     from brief.render.show import brief_summary
 
-    try:
-        resolved = load_ref(ref)
-    except RefError as exc:
-        hint = f"; did you mean: {', '.join(exc.candidates)}?" if exc.candidates else ""
-        click.echo(f"brief: error: {neutralise(exc.message)}{hint}", err=True)
-        sys.exit(EXIT_USAGE)
+    resolved = load_ref_or_exit(ref)
     if resolved.data is None:
         first = resolved.result.diagnostics[0]
         click.echo(f"brief: error: {neutralise(resolved.path)}: cannot be read: {neutralise(first.message)}", err=True)
