@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from brief.diagnostics import Diagnostic, FileResult
+
+if TYPE_CHECKING:
+    from brief.checker import Checker
 
 PARALLEL_THRESHOLD = 64  # below this, starting workers costs more than it saves
 CHUNK = 32
@@ -13,16 +17,21 @@ CHUNK = 32
 _worker_checker = None
 
 
-def _init_worker(schema_path: str | None) -> None:
+def init_worker(schema_path: str | None) -> None:
+    """Give this process (a pool worker, or the caller itself) its checker, compiled once."""
     global _worker_checker
     from brief.checker import Checker
 
     _worker_checker = Checker(schema_path)
 
 
+def worker_checker() -> Checker:
+    assert _worker_checker is not None, "init_worker() first"
+    return _worker_checker
+
+
 def _check_one(path: str) -> FileResult:
-    assert _worker_checker is not None
-    return _worker_checker.check_path(path)
+    return worker_checker().check_path(path)
 
 
 def default_jobs() -> int:
@@ -43,7 +52,7 @@ def check_files(files: Iterable[str], schema_path: str | None = None, jobs: int 
         import multiprocessing
 
         context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        with context.Pool(jobs, initializer=_init_worker, initargs=(schema_path,)) as pool:
+        with context.Pool(jobs, initializer=init_worker, initargs=(schema_path,)) as pool:
             yield from pool.imap(_check_one, files, chunksize=CHUNK)
     else:
         for path in files:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from brief.batch import default_jobs, init_worker, worker_checker
 from brief.config import Collection
 from brief.loading import EXTENSIONS
 from brief.nations import fold
@@ -206,15 +207,6 @@ def _walk(paths: list[str], exclude: Iterable[str]) -> dict[str, tuple[int, int]
 
 # --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
 
-_checker: Any = None
-
-
-def _init_worker(schema_path: str | None) -> None:
-    global _checker
-    from brief.checker import Checker
-
-    _checker = Checker(schema_path)
-
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
@@ -254,7 +246,7 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         data, diagnostics = None, [error]
     else:
         kind = loading.kind_for(path) or "yaml"
-        data, result = _checker.load_bytes(raw, path, kind)
+        data, result = worker_checker().load_bytes(raw, path, kind)
         diagnostics = result.diagnostics
     errors = json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False)
     if data is None:
@@ -402,7 +394,7 @@ def build_shard(task: tuple[str, list[tuple[str, int, int, str | None]], int, st
     """Worker: parse, check and insert a share of the files into a shard database of its own, so that
     parsing and inserting run on every core and nothing large crosses between processes."""
     shard_path, tasks, shard, schema_path = task
-    _init_worker(schema_path)
+    init_worker(schema_path)
     db = _create(Path(shard_path))
     db.execute("BEGIN")
     count = insert_rows(db, (file_rows(t) for t in tasks), next_rowid=shard * SHARD_SPAN + 1)
@@ -467,7 +459,6 @@ class Index:
 
     def _build_fresh(self, found: Scan | None = None) -> RefreshStats:
         """Write a complete new index to a temporary file, then rename it over the old one."""
-        from brief.batch import default_jobs
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned(self.path)
@@ -505,7 +496,7 @@ class Index:
                     shard.unlink()
             else:
                 db = _create(temporary)
-                _init_worker(self.collection.schema)
+                init_worker(self.collection.schema)
                 db.execute("BEGIN")
                 count = insert_rows(db, (file_rows(t) for t in tasks))
                 db.execute("COMMIT")
@@ -528,17 +519,16 @@ class Index:
         return RefreshStats(added=count, rebuilt=True)
 
     def _rows(self, tasks: list[tuple[str, int, int, str | None]]) -> Iterator[Rows]:
-        from brief.batch import default_jobs
 
         jobs = self.jobs or default_jobs()
         if jobs > 1 and len(tasks) >= 64:
             import multiprocessing
 
             context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-            with context.Pool(jobs, initializer=_init_worker, initargs=(self.collection.schema,)) as pool:
+            with context.Pool(jobs, initializer=init_worker, initargs=(self.collection.schema,)) as pool:
                 yield from pool.imap(file_rows, tasks, chunksize=64)
         else:
-            _init_worker(self.collection.schema)
+            init_worker(self.collection.schema)
             for task in tasks:
                 yield file_rows(task)
 
