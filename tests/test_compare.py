@@ -618,7 +618,7 @@ def test_simple_table_is_tabulates_simple_layout() -> None:
 
     from tabulate import tabulate
 
-    from brief.cli.compare_cmd import simple_table
+    from brief.cli.tables import simple_table
 
     rng = random.Random(3)
     cells = ["", "+", "++ H", "-* L", "→ -- H [1]", "(+)* M", "Choguel Maïga", "Côte d’Ivoire", "0", "?", "5+ 1- 0?"]

@@ -489,7 +489,20 @@ def search(
         where += " AND b.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
         params.append(negative)
     order = f"{SORTS[sort]} {'DESC' if reverse else 'ASC'}, b.path" if sort else "score"
-    if positive:
+    if positive and not sort:
+        # Rank inside FTS5 alone and join only the best rows: the brief columns (nations is a subquery) are
+        # then computed for `limit` rows, not for every hit (20,000 for a common word in 100,000 briefs).
+        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        chosen = "" if where == "1" else f" AND rowid IN (SELECT b.rowid FROM briefs b WHERE {where})"
+        top = f" LIMIT {int(limit)}" if limit else ""
+        sql = (
+            f"WITH hits AS (SELECT rowid, bm25(fts, {weights}) AS score FROM fts WHERE fts MATCH ?{chosen} "
+            f"ORDER BY score, rowid{top}) "
+            f"SELECT {columns}, hits.score FROM hits JOIN briefs b ON b.rowid = hits.rowid ORDER BY hits.score, b.rowid"
+        )
+        params = [positive, *params]
+        limit = None
+    elif positive:
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         sql = (
             f"SELECT {columns}, bm25(fts, {weights}) AS score FROM fts JOIN briefs b ON b.rowid = fts.rowid "

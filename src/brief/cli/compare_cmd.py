@@ -24,7 +24,7 @@ from brief.cli.options import (
     open_collection,
 )
 from brief.cli.output import neutralise
-from brief.cli.tables import display_path
+from brief.cli.tables import display_path, format_table
 
 if TYPE_CHECKING:
     from brief.compare import BriefRecord, Comparison, Grid, Position, Sort
@@ -416,29 +416,6 @@ def _empty_notice(grid: Grid) -> str:
     return "No positions: this brief records no actors' stances on issues, so there is nothing to compare."
 
 
-def _tabulate(rows: list[list[str]], headers: list[str], style: str) -> str:
-    if style == "simple" and not any("\n" in cell for row in [headers, *rows] for cell in row):
-        return simple_table(rows, headers)
-    from tabulate import tabulate
-
-    # numparse off: "0" (neutral) and "-" must stay text, aligned like the other symbols
-    return tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True)
-
-
-def simple_table(rows: list[list[str]], headers: list[str]) -> str:
-    """tabulate's "simple" layout of text cells, written out. Over time, a comparison can have thousands of
-    columns, and tabulate spends most of its time there detecting column types that are all text here.
-    tests/test_compare.py checks that both give the same output."""
-    widths = [len(header) + 2 for header in headers]  # tabulate's minimum padding around headers
-    for row in rows:
-        for index, cell in enumerate(row):
-            widths[index] = max(widths[index], len(cell))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
-    return "\n".join(lines)
-
-
 def _too_wide(table: str, width: int | None) -> bool:
     return width is not None and max(map(len, table.splitlines()), default=0) > width
 
@@ -453,13 +430,13 @@ def _grid_table(grid: Grid, style: str, escape: Escape, width: int | None, words
     rows = [[safe(row.actor.name)] + [safe(cell_text(cell, words)) for cell in row.cells] for row in grid.rows]
     rows.append(["totals"] + [safe(totals_text(total, words)) for total in grid.totals])
     labels = [column.label for column in grid.columns]
-    table = _tabulate(rows, ["actor"] + [safe(label) for label in labels], style)
+    table = format_table(rows, ["actor"] + [safe(label) for label in labels], style)
     if not _too_wide(table, width):
         return table, []
     # Long issue ids (or "date brief-id" headers) wrapped into columns would be unreadable: number them.
     prefix = "I" if grid.kind == "issues" else "B"
     short = [f"{prefix}{n}" for n in range(1, len(labels) + 1)]
-    table = _tabulate(rows, ["actor", *short], style)
+    table = format_table(rows, ["actor", *short], style)
     legend = []
     for abbreviation, column in zip(short, grid.columns, strict=True):
         described = f"{column.label}: {column.title}" if column.title else column.label
@@ -520,7 +497,7 @@ def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multi
                     value = joiner.join(value)
                 row.append(escape(neutralise(value)))
             rows.append(row)
-        return _tabulate(rows, headers, style)
+        return format_table(rows, headers, style)
 
     table = build(None)
     if multiline and _too_wide(table, width):

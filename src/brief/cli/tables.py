@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from brief.cli.output import neutralise
+from brief.cli.output import neutralise, terminal_width
 
 RECORD_FORMATS = ("table", "json", "jsonl", "csv", "markdown", "ids")
 
@@ -61,8 +60,6 @@ def render_records(
         for record in public:
             writer.writerow([_cell(record.get(c)) for c in columns])
     else:
-        from tabulate import tabulate
-
         style = "github" if fmt == "markdown" else (tablefmt or "simple")
         rows = [[_cell(record.get(c)) for c in columns] for record in public]
         if fmt == "markdown":
@@ -70,13 +67,13 @@ def render_records(
         names = [(headers or {}).get(c, c) for c in columns]
         if fit and fmt == "table" and rows and stream_is_terminal(stream):
             index = list(columns).index(fit)
-            width = shutil.get_terminal_size((100, 24)).columns
+            width = terminal_width(stream) or 100
             others = sum(max(len(names[i]), *(len(r[i]) for r in rows)) + 2 for i in range(len(columns)) if i != index)
             room = max(20, width - others - 2)
             for row in rows:
                 if len(row[index]) > room:
                     row[index] = row[index][: room - 1] + "…"
-        text = tabulate(rows, headers=names, tablefmt=style, disable_numparse=True)
+        text = format_table(rows, names, style)
         if marks:
             text = text.replace(marks[0], marks[2]).replace(marks[1], marks[3])
         stream.write(text + "\n")
@@ -84,3 +81,28 @@ def render_records(
 
 def stream_is_terminal(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
+
+
+def format_table(rows: list[list[str]], headers: list[str], style: str) -> str:
+    """A table of text cells in a tabulate style; "simple", the default, without importing tabulate (whose
+    import alone costs a short command a third of its time)."""
+    if style == "simple" and not any("\n" in cell for row in [headers, *rows] for cell in row):
+        return simple_table(rows, headers)
+    from tabulate import tabulate
+
+    # numparse off: "0" (neutral) and "-" must stay text, aligned like the other symbols
+    return tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True)
+
+
+def simple_table(rows: list[list[str]], headers: list[str]) -> str:
+    """tabulate's "simple" layout of text cells, written out; tests/test_compare.py checks both agree. Also faster
+    on wide tables: a comparison over time can have thousands of columns, and tabulate spends most of its time
+    detecting column types that are all text here."""
+    widths = [len(header) + 2 for header in headers]  # tabulate's minimum padding around headers
+    for row in rows:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], len(cell))
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines)
