@@ -156,7 +156,7 @@ def test_two_processes_at_once(collection_copy: Path, private_cache: Path) -> No
 
 
 def test_freshness_walk_lists_brief_files_only(collection_copy: Path) -> None:
-    from brief.index import scan
+    from brief.scanning import scan
 
     for index in range(50):
         (collection_copy / "sub" / f"gen-{index}.yaml").write_text(NEW, encoding="utf-8")

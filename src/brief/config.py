@@ -11,13 +11,13 @@ exclude = ["drafts/*"]       # optional: globs to skip
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from brief.diagnostics import ConfigError
+from brief.hashing import blake2b
 
 CONFIG_NAMES = ("brief.toml", "pyproject.toml")
 
@@ -32,7 +32,7 @@ class Collection:
 
     def index_path(self) -> Path:
         """One index per collection (its paths and schema), in the cache folder unless configured."""
-        key = hashlib.sha256("\0".join([*sorted(self.paths), self.schema or ""]).encode()).hexdigest()[:16]
+        key = blake2b("\0".join([*sorted(self.paths), self.schema or ""]).encode(), digest_size=8).hexdigest()
         base = Path(self.cache_dir) if self.cache_dir else default_cache_dir()
         return base / f"index-{key}.sqlite"
 

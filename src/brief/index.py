@@ -9,7 +9,6 @@ An unreadable or outdated index is rebuilt, with a one-line notice.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -17,12 +16,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from brief.batch import default_jobs, init_worker, worker_checker
 from brief.config import Collection
-from brief.loading import EXTENSIONS
+from brief.hashing import blake2b
 from brief.nations import fold
+from brief.scanning import Scan, scan
+
+T = TypeVar("T")
 
 INDEX_FORMAT = "6"  # bump when the tables below change: older indexes are rebuilt
 TOKENIZER = "unicode61 remove_diacritics 2"
@@ -129,82 +131,6 @@ class Rows:
     touch_only: bool = False  # same content as indexed: only size/mtime change
 
 
-# --- finding files ------------------------------------------------------------------------------------------------
-
-
-_SUFFIXES = tuple(EXTENSIONS)
-
-
-@dataclass(repr=False, eq=False)
-class Scan:
-    """Every brief file of a collection with its (size, mtime_ns), and a digest of the whole listing."""
-
-    files: dict[str, tuple[int, int]]
-    digest: str
-    newest_ns: int  # the most recent modification time seen
-
-
-def scan(paths: Iterable[str], exclude: Iterable[str] = ()) -> Scan:
-    """One stat per file, nothing read. Hidden files and folders are skipped, as in `brief validate`.
-
-    (Sharing the stats between two processes was tried: on the benchmark machine it saved nothing.)"""
-    return _summarise(_walk(list(paths), exclude))
-
-
-def _summarise(found: dict[str, tuple[int, int]]) -> Scan:
-    # the listing's digest: equal digests mean the same files with the same sizes and times, in the same order
-    digest = hashlib.blake2b(repr(found).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-    newest = max((mtime for _, mtime in found.values()), default=0)
-    return Scan(found, digest, newest)
-
-
-def _walk(paths: list[str], exclude: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """(size, mtime_ns) of every brief file under `paths`, in listing order."""
-    import fnmatch
-
-    patterns = list(exclude)
-    found: dict[str, tuple[int, int]] = {}
-
-    def skip(path: str, name: str) -> bool:
-        return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in patterns)
-
-    stack: list[str] = []
-    for path in paths:
-        if os.path.isdir(path):
-            stack.append(path)
-        elif os.path.isfile(path):
-            st = os.stat(path)
-            found[path] = (st.st_size, st.st_mtime_ns)
-    while stack:
-        folder = stack.pop()
-        prefix = os.path.join(folder, "")
-        try:
-            # listing through a directory descriptor: each stat resolves one name, not the whole path
-            descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        except OSError:
-            continue
-        try:
-            with os.scandir(descriptor) as entries:
-                for entry in entries:  # the hot loop of every command's freshness check: keep it lean
-                    name = entry.name
-                    if name[0] == ".":
-                        continue
-                    if entry.is_dir():
-                        if not (patterns and skip(prefix + name, name)):
-                            stack.append(prefix + name)
-                    elif (name.endswith(_SUFFIXES) or name.lower().endswith(_SUFFIXES)) and not (
-                        patterns and skip(prefix + name, name)
-                    ):
-                        try:
-                            st = entry.stat()
-                        except OSError:
-                            continue
-                        found[prefix + name] = (st.st_size, st.st_mtime_ns)
-        finally:
-            os.close(descriptor)
-    return found
-
-
 # --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
 
 
@@ -237,7 +163,7 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         error: Diagnostic | None = Diagnostic(path, 0, 0, "$", exc.rule, exc.message)
     else:
         error = None
-    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    digest = blake2b(raw, digest_size=16).hexdigest()
     rows = Rows(path, size, mtime_ns, digest)
     if known_hash == digest and error is None:
         rows.touch_only = True
@@ -409,20 +335,36 @@ def build_shard(task: tuple[str, list[tuple[str, int, int, str | None]], int, st
 class Index:
     """An open index for one collection. `notices` collects one-line messages for the user (repairs)."""
 
-    def __init__(self, collection: Collection, jobs: int | None = None) -> None:
+    def __init__(
+        self, collection: Collection, jobs: int | None = None, notify: Callable[[str], None] | None = None
+    ) -> None:
         self.collection = collection
         self.path = collection.index_path()
         self.jobs = jobs
         self.notices: list[str] = []
+        self.notify = notify
+        self.pending = False  # a freshness check is owed: done by answer(), or before `db` is first used
         self._db: sqlite3.Connection | None = None
 
     # connection ------------------------------------------------------------------------------------------------
 
     @property
     def db(self) -> sqlite3.Connection:
+        """The connection to an index as fresh as asked for (`open_index`)."""
+        if self.pending:
+            self.pending = False
+            self.refresh()
+        return self._connection()
+
+    def _connection(self) -> sqlite3.Connection:
         if self._db is None:
             self._db = self._open()
         return self._db
+
+    def _notice(self, message: str) -> None:
+        self.notices.append(message)
+        if self.notify:
+            self.notify(message)
 
     def close(self) -> None:
         if self._db is not None:
@@ -447,9 +389,9 @@ class Index:
                     db.execute("PRAGMA journal_mode = WAL")
                     return db
                 db.close()
-                self.notices.append("index format or schema changed; rebuilding the index")
+                self._notice("index format or schema changed; rebuilding the index")
             except sqlite3.DatabaseError as exc:
-                self.notices.append(f"index {self.path} was unreadable ({exc}); rebuilding it")
+                self._notice(f"index {self.path} was unreadable ({exc}); rebuilding it")
         self._build_fresh(found)
         db = self._connect(self.path)
         db.execute("PRAGMA journal_mode = WAL")
@@ -562,24 +504,61 @@ class Index:
 
     def refresh(self) -> RefreshStats:
         """Bring the index up to date with the files; cheap when nothing changed (one stat per file)."""
+        return self._refresh_with(None)
+
+    def _refresh_with(self, found: Scan | None) -> RefreshStats:
         existed = self.path.exists()
         try:
-            return self._refresh(existed)
+            return self._refresh(existed, found)
         except sqlite3.DatabaseError as exc:
-            self.notices.append(f"index {self.path} was damaged ({exc}); rebuilding it")
+            self._notice(f"index {self.path} was damaged ({exc}); rebuilding it")
             return self.rebuild()
 
-    def _refresh(self, existed: bool) -> RefreshStats:
+    def answer(self, question: Callable[[sqlite3.Connection], T]) -> T:
+        """`question(db)` answered from a fresh index. The freshness check (file system calls, mostly outside
+        the GIL) runs in a thread while the question is answered from the index as it is; when the check finds
+        nothing changed, the common case, that answer stands, else the index is updated and asked again."""
+        import threading
+
+        if not self.pending or not self.path.exists():
+            return question(self.db)
+        self.pending = False
+        found: list[Scan] = []
+        failed: list[BaseException] = []
+
+        def check() -> None:
+            try:
+                found.append(scan(self.collection.paths, self.collection.exclude))
+            except BaseException as exc:  # handed to the main thread
+                failed.append(exc)
+
+        worker = threading.Thread(target=check, name="brief-freshness", daemon=True)
+        worker.start()
+        try:
+            answer: T | None = question(self._connection())
+            complete = not self.notices  # a rebuild while opening: answered from the files as they are now
+        except sqlite3.DatabaseError:
+            answer, complete = None, False  # damaged: repaired below, then asked again
+        finally:
+            worker.join()
+        if failed:
+            raise failed[0]
+        stats = self._refresh_with(found[0])
+        if complete and not stats.changed:
+            return cast(T, answer)
+        return question(self.db)
+
+    def _refresh(self, existed: bool, found: Scan | None = None) -> RefreshStats:
         started = time.time_ns()
-        found = scan(self.collection.paths, self.collection.exclude)
+        found = found or scan(self.collection.paths, self.collection.exclude)
         if self._db is None:
             self._db = self._open(found)  # builds from scratch when missing, outdated or unreadable
         db = self._db
         if not existed or self.notices:
-            return RefreshStats(added=len(found.files), rebuilt=True)
+            return RefreshStats(added=found.count, rebuilt=True)
         meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('files', 'refreshed')"))
         if meta.get("files") == found.digest:  # the common case: same files, sizes and times as last time
-            return RefreshStats(unchanged=len(found.files))
+            return RefreshStats(unchanged=found.count)
         # A file changed within a timestamp tick of the last refresh may show the same mtime: re-hash those.
         racy_after = int(meta.get("refreshed", "0")) - RACY_NS
         known = {path: (size, mtime, digest) for path, size, mtime, digest in db.execute(
@@ -630,7 +609,7 @@ def _freshness(found: Scan, started_ns: int) -> dict[str, str]:
     """What the next refresh compares with. The listing digest is kept only when no file is so recent that
     a further change could leave its mtime as it is (the "racy" case git also guards against)."""
     safe = found.newest_ns < started_ns - RACY_NS
-    return {"files": found.digest if safe else "", "refreshed": str(started_ns), "count": str(len(found.files))}
+    return {"files": found.digest if safe else "", "refreshed": str(started_ns), "count": str(found.count)}
 
 
 def _remove_abandoned(index_path: Path) -> None:
@@ -652,21 +631,22 @@ def _schema_fingerprint(schema_path: str | None) -> str:
 
     path = Path(schema_path) if schema_path else bundled_schema_path()
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+        return blake2b(path.read_bytes(), digest_size=8).hexdigest()
     except OSError:
         return "missing"
 
 
 def open_index(
-    collection: Collection, refresh: bool = True, jobs: int | None = None, notify: Callable[[str], None] | None = None
-) -> Index:
-    """An index for the collection, refreshed unless told not to; notices go to `notify` as they happen."""
-    index = Index(collection, jobs)
-    if refresh:
+    collection: Collection, refresh: bool = True, jobs: int | None = None,
+    notify: Callable[[str], None] | None = None, defer: bool = False,
+) -> Index:  # fmt: skip
+    """An index for the collection, refreshed unless told not to; notices go to `notify` as they happen. With
+    `defer`, the refresh waits for the first question: `Index.answer` then checks the files meanwhile."""
+    index = Index(collection, jobs, notify)
+    if refresh and defer:
+        index.pending = True
+    elif refresh:
         index.refresh()
     else:
         index.db  # noqa: B018 - opens, building only if there is no usable index at all
-    if notify:
-        for notice in index.notices:
-            notify(notice)
     return index

@@ -43,9 +43,9 @@ def list_(paths: tuple[str, ...], no_refresh: bool, sort: str, reverse: bool, li
     index = open_collection(paths, no_refresh)
     filters = filters_from(kwargs, index.collection.schema)
     if count:
-        click.echo(count_briefs(index.db, filters))
+        click.echo(index.answer(lambda db: count_briefs(db, filters)))
         return
-    records = list_briefs(index.db, filters, sort=sort, reverse=reverse, limit=limit)
+    records = index.answer(lambda db: list_briefs(db, filters, sort=sort, reverse=reverse, limit=limit))
     prefix = current_prefix()
     for record in records:
         record["path"] = display_path(record["path"], prefix)

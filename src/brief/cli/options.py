@@ -115,14 +115,15 @@ def filters_from(kwargs: dict[str, Any], schema_path: str | None = None) -> Filt
 
 
 def open_collection(paths: tuple[str, ...], no_refresh: bool) -> Index:
-    """The refreshed index of the collection; repairs are announced on stderr in one line each."""
+    """The collection's index, refreshed (unless `no_refresh`) before its first use, or while its first question
+    is answered when asked through `Index.answer`; repairs are announced on stderr in one line each."""
     from brief.config import collection
     from brief.index import open_index
 
     def notify(message: str) -> None:
         click.echo(f"brief: notice: {message}", err=True)
 
-    return open_index(collection(paths), refresh=not no_refresh, notify=notify)
+    return open_index(collection(paths), refresh=not no_refresh, notify=notify, defer=True)
 
 
 def load_ref_or_exit(ref: str) -> ResolvedBrief:

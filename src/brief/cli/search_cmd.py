@@ -52,8 +52,10 @@ def search(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sor
     index = open_collection(paths, no_refresh)
     check_search(parsed, index.collection.schema)
     filters = filters_from(kwargs, index.collection.schema)
-    results = run_search(index.db, parsed, filters, limit=limit or None, snippets=fmt != "ids",
-                         sort=None if sort == "score" else sort, reverse=reverse, details=fmt != "ids")  # fmt: skip
+    results = index.answer(lambda db: run_search(
+        db, parsed, filters, limit=limit or None, snippets=fmt != "ids", sort=None if sort == "score" else sort,
+        reverse=reverse, details=fmt != "ids",
+    ))  # fmt: skip
     if not results:
         near = suggestions(index.db, parsed.words)
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""

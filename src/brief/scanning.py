@@ -1,0 +1,155 @@
+"""The freshness check: every brief file of a collection with its size and modification time, and a digest of
+the whole listing, for one `stat` per file and nothing read.
+
+Every reading command pays for this before it answers, so it is the hot loop of the tool: a folder is listed
+and its files stat-ed by the C module `brief._scan` when it is built (system calls spread over threads, one
+bytes object back), else by `_stat_folder_python`, which returns the very same bytes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from functools import cached_property
+
+# Brief files by extension, in any case: brief.loading.EXTENSIONS maps the same ones to parsers (a test checks),
+# kept apart so that the freshness check does not import the loader.
+EXTENSIONS = (".yaml", ".yml", ".json", ".md")
+_SUFFIXES = tuple(extension.encode() for extension in EXTENSIONS)
+MAX_THREADS = 4  # beyond this the file system's locks, not the cores, are the limit
+
+StatFolder = Callable[[str, tuple[bytes, ...], int], tuple[list[bytes], bytes, int]]
+
+
+class Scan:
+    """A collection's listing. `parts` holds, per folder in walk order, the folder's path prefix and its
+    records (name NUL size NUL mtime_ns NUL per brief file); files named directly have the prefix ""."""
+
+    def __init__(self, parts: list[tuple[str, bytes]], newest_ns: int) -> None:
+        from brief.hashing import blake2b
+
+        self.parts = parts
+        self.newest_ns = newest_ns  # the most recent modification time seen
+        digest = blake2b(digest_size=16)
+        for prefix, records in parts:
+            digest.update(os.fsencode(prefix) + b"\0\0")
+            digest.update(records)
+        # equal digests: the same files with the same sizes and times, listed in the same order
+        self.digest = digest.hexdigest()
+        self.count = sum(records.count(b"\0") for _, records in parts) // 3
+
+    @cached_property
+    def files(self) -> dict[str, tuple[int, int]]:
+        """path -> (size, mtime_ns), in listing order; built only when something changed."""
+        found: dict[str, tuple[int, int]] = {}
+        for prefix, records in self.parts:
+            fields = os.fsdecode(records).split("\0")
+            for i in range(0, len(fields) - 1, 3):
+                found[prefix + fields[i]] = (int(fields[i + 1]), int(fields[i + 2]))
+        return found
+
+
+def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFolder | None = None) -> Scan:
+    """One stat per brief file under `paths` (files named directly are taken whatever their extension).
+    As in `brief validate`, hidden files and folders are skipped and links to folders are not followed (links
+    to files are); `exclude` holds fnmatch patterns matched against a path and against a name."""
+    import fnmatch
+
+    stat_folder = stat_folder or native_stat_folder() or _stat_folder_python
+    patterns = list(exclude)
+    threads = _threads()
+
+    def skip(path: str, name: str) -> bool:
+        path = path[2:] if path.startswith("./") else path
+        return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in patterns)
+
+    parts: list[tuple[str, bytes]] = []
+    newest = 0
+    named: list[str] = []
+    stack: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            stack.append(path)
+        elif os.path.isfile(path):
+            st = os.stat(path)
+            named.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0")
+            newest = max(newest, st.st_mtime_ns)
+    if named:
+        parts.append(("", os.fsencode("".join(named))))
+    seen: set[tuple[int, int]] = set()  # a folder mounted inside itself must not make the walk endless
+    while stack:
+        folder = stack.pop()
+        try:
+            st = os.stat(folder)
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            folders, records, folder_newest = stat_folder(folder, _SUFFIXES, threads)
+        except OSError:
+            continue  # unreadable or vanished: as if empty
+        prefix = os.path.join(folder, "")
+        if patterns:
+            records = _filter(prefix, records, skip)
+        parts.append((prefix, records))
+        newest = max(newest, folder_newest)
+        for name in map(os.fsdecode, folders):
+            if not (patterns and skip(prefix + name, name)):
+                stack.append(prefix + name)
+    return Scan(parts, newest)
+
+
+def native_stat_folder() -> StatFolder | None:
+    """The C implementation, unless it is not built or BRIEF_NO_EXTENSION is set."""
+    if os.environ.get("BRIEF_NO_EXTENSION"):
+        return None
+    try:
+        from brief._scan import stat_folder  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return stat_folder  # type: ignore[no-any-return]
+
+
+def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...], threads: int) -> tuple[list[bytes], bytes, int]:
+    """brief._scan.stat_folder in Python: the same folders, records and newest time, one thread."""
+    folders: list[bytes] = []
+    records: list[str] = []
+    newest = 0
+    descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        # listing through a directory descriptor: each stat resolves one name, not the whole path
+        with os.scandir(descriptor) as entries:
+            for entry in entries:
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                try:
+                    if entry.is_dir(follow_symlinks=False):  # links to folders are not followed, as os.walk
+                        folders.append(os.fsencode(name))
+                        continue
+                    if not os.fsencode(name).lower().endswith(suffixes) or not entry.is_file():
+                        continue
+                    st = entry.stat()
+                except OSError:
+                    continue  # vanished meanwhile, or a broken link
+                records.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0")
+                newest = max(newest, st.st_mtime_ns)
+    finally:
+        os.close(descriptor)
+    return folders, os.fsencode("".join(records)), newest
+
+
+def _filter(prefix: str, records: bytes, skip: Callable[[str, str], bool]) -> bytes:
+    fields = os.fsdecode(records).split("\0")
+    kept = [
+        f"{fields[i]}\0{fields[i + 1]}\0{fields[i + 2]}\0"
+        for i in range(0, len(fields) - 1, 3)
+        if not skip(prefix + fields[i], fields[i])
+    ]
+    return os.fsencode("".join(kept))
+
+
+def _threads() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_THREADS, cores))

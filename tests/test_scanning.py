@@ -1,0 +1,147 @@
+"""The freshness check's listing: the C scanner and its Python twin agree byte for byte, and the digest moves
+whenever a brief file is added, removed, renamed, resized or touched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from brief import loading, scanning
+from brief.scanning import _SUFFIXES, _stat_folder_python, native_stat_folder, scan
+
+NATIVE = native_stat_folder()
+needs_native = pytest.mark.skipif(NATIVE is None, reason="brief._scan is not built here")
+
+
+def _tree(root: Path) -> Path:
+    (root / "sub" / "deeper").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    for name in ("a.yaml", "b.yml", "c.json", "d.md", "E.YAML", "f.Md", "notes.txt", ".secret.yaml", "yaml"):
+        (root / name).write_text(f"title: {name}\n")
+    (root / "sub" / "g.yaml").write_text("x: 1\n")
+    (root / "sub" / "deeper" / "h.json").write_text("{}")
+    (root / ".hidden" / "i.yaml").write_text("x: 1\n")
+    (root / "new\nline.yaml").write_text("x: 1\n")
+    (root / "folder.yaml").mkdir()  # a folder named like a brief is walked, not read
+    if sys.platform != "win32":
+        os.symlink(root / "a.yaml", root / "link.yaml")
+        os.symlink(root / "missing.yaml", root / "broken.yaml")
+        os.symlink(root / "sub", root / "linked-folder")
+        os.mkfifo(root / "pipe.yaml")  # never a brief: reading it would block
+        (root / os.fsdecode(b"caf\xe9.yaml")).write_text("x: 1\n")  # not UTF-8
+    return root
+
+
+def test_extensions_are_the_loaders() -> None:
+    assert tuple(loading.EXTENSIONS) == scanning.EXTENSIONS
+
+
+def test_python_listing(tmp_path: Path) -> None:
+    folders, records, newest = _stat_folder_python(str(_tree(tmp_path)), _SUFFIXES, 1)
+    names = os.fsdecode(records).split("\0")[:-1:3]
+    expected = ["a.yaml", "b.yml", "c.json", "d.md", "E.YAML", "f.Md", "new\nline.yaml"]
+    if sys.platform != "win32":
+        expected += ["link.yaml", os.fsdecode(b"caf\xe9.yaml")]
+    assert sorted(names) == sorted(expected)
+    assert sorted(os.fsdecode(f) for f in folders) == ["folder.yaml", "sub"]  # not the link to a folder
+    assert newest == max(os.stat(tmp_path / n).st_mtime_ns for n in expected)
+    size, mtime = os.fsdecode(records).split("\0")[1:3]
+    first = os.fsdecode(records).split("\0")[0]
+    assert (int(size), int(mtime)) == (os.stat(tmp_path / first).st_size, os.stat(tmp_path / first).st_mtime_ns)
+
+
+@needs_native
+@pytest.mark.parametrize("threads", [1, 2, 4])
+def test_native_equals_python(tmp_path: Path, threads: int) -> None:
+    root = str(_tree(tmp_path))
+    assert NATIVE is not None
+    assert NATIVE(root, _SUFFIXES, threads) == _stat_folder_python(root, _SUFFIXES, threads)
+
+
+@needs_native
+def test_native_equals_python_on_a_large_folder(tmp_path: Path) -> None:
+    """Enough files for the C scanner to split the stats between threads."""
+    for i in range(5000):
+        (tmp_path / f"brief-{i:05}.{('yaml', 'json', 'md', 'txt')[i % 4]}").write_text("x" * (i % 97))
+    assert NATIVE is not None
+    native = NATIVE(str(tmp_path), _SUFFIXES, 4)
+    assert native == _stat_folder_python(str(tmp_path), _SUFFIXES, 1)
+    assert native[1].count(b"\0") // 3 == 3750
+
+
+@needs_native
+def test_native_errors(tmp_path: Path) -> None:
+    assert NATIVE is not None
+    with pytest.raises(FileNotFoundError):
+        NATIVE(str(tmp_path / "nowhere"), _SUFFIXES, 2)
+    with pytest.raises(NotADirectoryError):
+        NATIVE(str(_tree(tmp_path) / "a.yaml"), _SUFFIXES, 2)
+    with pytest.raises(TypeError):
+        NATIVE(str(tmp_path), (".yaml",), 2)
+
+
+def test_native_is_built_where_it_can_be() -> None:
+    """CI installs with a C compiler: there, the fast path must really be in use."""
+    if os.environ.get("BRIEF_NO_EXTENSION") or sys.platform not in ("linux", "darwin") or not shutil.which("cc"):
+        pytest.skip("no C compiler here, or the extension is switched off")
+    assert NATIVE is not None
+
+
+@pytest.mark.parametrize("implementation", ["python", "native"])
+def test_scan_of_a_tree(tmp_path: Path, implementation: str) -> None:
+    if implementation == "native" and NATIVE is None:
+        pytest.skip("brief._scan is not built here")
+    stat_folder = NATIVE if implementation == "native" else _stat_folder_python
+    root = _tree(tmp_path)
+    found = scan([str(root), str(root / "notes.txt")], stat_folder=stat_folder)
+    relative = {os.path.relpath(p, root) for p in found.files}
+    assert {"a.yaml", "sub/g.yaml", "sub/deeper/h.json", "notes.txt"} <= relative  # named files: any extension
+    assert not any(".hidden" in p or ".secret" in p or p.endswith("yaml/x") for p in relative)
+    assert found.count == len(found.files)
+    assert not any(p.startswith("linked-folder") for p in relative)  # links to folders are not followed
+    # the same tree gives the same digest from either implementation
+    assert found.digest == scan([str(root), str(root / "notes.txt")], stat_folder=_stat_folder_python).digest
+
+
+def test_digest_moves_with_every_change(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    digests = [scan([str(root)]).digest]
+
+    def changed() -> None:
+        digests.append(scan([str(root)]).digest)
+        assert digests[-1] != digests[-2]
+
+    (root / "a.yaml").write_text("title: longer than before\n")
+    changed()
+    os.utime(root / "b.yml", ns=(1, 1_000_000_000))
+    changed()
+    (root / "new.yaml").write_text("x: 1\n")
+    changed()
+    (root / "new.yaml").rename(root / "sub" / "new.yaml")
+    changed()
+    (root / "sub" / "new.yaml").unlink()
+    changed()
+    (root / "notes.txt").write_text("not a brief")  # no brief changed: same digest
+    assert scan([str(root)]).digest == digests[-1]
+
+
+def test_exclude_patterns(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    found = scan([str(root)], exclude=["*.json", "deeper"])
+    relative = {os.path.relpath(p, root) for p in found.files}
+    assert "c.json" not in relative and "sub/deeper/h.json" not in relative
+    assert "a.yaml" in relative and "sub/g.yaml" in relative
+    assert found.count == len(relative)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges on Windows")
+def test_links_to_folders_are_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "a.yaml").write_text("x: 1\n")
+    os.symlink(tmp_path, tmp_path / "x" / "up")
+    found = scan([str(tmp_path)])
+    assert [os.path.relpath(p, tmp_path) for p in found.files] == ["x/a.yaml"]
