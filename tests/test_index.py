@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from brief.config import collection
@@ -167,3 +168,46 @@ def test_freshness_walk_lists_brief_files_only(collection_copy: Path) -> None:
     assert len(found.files) == 56
     assert not any(".hidden" in path or path.endswith(".txt") for path in found.files)
     assert scan([str(collection_copy)]).digest == found.digest
+
+
+def _count_briefs(asked: list[int]) -> Callable[[sqlite3.Connection], int]:
+    def question(db: sqlite3.Connection) -> int:
+        asked.append(1)
+        return int(db.execute("SELECT count(*) FROM briefs").fetchone()[0])
+
+    return question
+
+
+def test_answer_while_checking_asks_once_when_nothing_changed(collection_copy: Path) -> None:
+    open_index(collection([str(collection_copy)])).close()  # built and fresh
+    asked: list[int] = []
+    index = open_index(collection([str(collection_copy)]), defer=True)
+    assert index.answer(_count_briefs(asked)) == 5
+    assert len(asked) == 1 and not index.pending
+
+
+def test_answer_while_checking_asks_again_after_a_change(collection_copy: Path) -> None:
+    open_index(collection([str(collection_copy)])).close()
+    (collection_copy / "new.yaml").write_text(NEW, encoding="utf-8")
+    asked: list[int] = []
+    index = open_index(collection([str(collection_copy)]), defer=True)
+    assert index.answer(_count_briefs(asked)) == 6  # the stale answer (5) is not the one returned
+    assert len(asked) == 2
+
+
+def test_answer_repairs_a_damaged_index(collection_copy: Path) -> None:
+    index = open_index(collection([str(collection_copy)]))
+    path = index.path
+    index.close()
+    path.write_bytes(b"this is not a database" * 100)
+    notices: list[str] = []
+    index = open_index(collection([str(collection_copy)]), defer=True, notify=notices.append)
+    assert index.answer(_count_briefs([])) == 5
+    assert len(notices) == 1 and "rebuilding" in notices[0]
+
+
+def test_a_deferred_check_still_happens_before_direct_use(collection_copy: Path) -> None:
+    open_index(collection([str(collection_copy)])).close()
+    (collection_copy / "new.yaml").write_text(NEW, encoding="utf-8")
+    index = open_index(collection([str(collection_copy)]), defer=True)
+    assert index.db.execute("SELECT count(*) FROM briefs WHERE id = 'new-brief'").fetchone()[0] == 1
