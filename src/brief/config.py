@@ -12,23 +12,27 @@ exclude = ["drafts/*"]       # optional: globs to skip
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from brief.diagnostics import ConfigError
+from brief.errors import ConfigError
 from brief.hashing import blake2b
 
 CONFIG_NAMES = ("brief.toml", "pyproject.toml")
 
 
-@dataclass(repr=False, eq=False)
 class Collection:
-    paths: list[str]  # absolute
-    schema: str | None = None
-    cache_dir: str | None = None
-    exclude: list[str] = field(default_factory=list)
-    config_file: str | None = None
+    """The brief paths (absolute) and settings of one collection (a plain class: see brief.query.Filters)."""
+
+    __slots__ = ("cache_dir", "config_file", "exclude", "paths", "schema")
+
+    def __init__(self, paths: list[str], schema: str | None = None, cache_dir: str | None = None,
+                 exclude: list[str] | None = None, config_file: str | None = None) -> None:  # fmt: skip
+        self.paths = paths
+        self.schema = schema
+        self.cache_dir = cache_dir
+        self.exclude = exclude or []
+        self.config_file = config_file
 
     def index_path(self) -> Path:
         """One index per collection (its paths and schema), in the cache folder unless configured."""

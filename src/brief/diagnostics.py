@@ -40,11 +40,3 @@ class FileResult:
     @property
     def valid(self) -> bool:
         return not self.diagnostics
-
-
-class BriefError(Exception):
-    """Base class of the domain errors brief's core raises."""
-
-
-class ConfigError(BriefError):
-    """A usage or configuration problem (bad schema file, bad config): exit code 2 in the CLI."""

@@ -6,7 +6,7 @@ import fnmatch
 import os
 from collections.abc import Iterable, Iterator
 
-from brief.diagnostics import ConfigError
+from brief.errors import ConfigError
 from brief.loading import EXTENSIONS
 
 

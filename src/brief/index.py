@@ -9,20 +9,21 @@ An unreadable or outdated index is rebuilt, with a one-line notice.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from brief.batch import default_jobs, init_worker, worker_checker
 from brief.config import Collection
 from brief.hashing import blake2b
-from brief.nations import fold
 from brief.scanning import Scan, scan
+
+if TYPE_CHECKING:
+    from threading import Thread
+
+    from brief.index_rows import Rows
 
 T = TypeVar("T")
 
@@ -96,237 +97,22 @@ DDL = TABLES + INDEXES
 CHILD_TABLES = ("brief_data", "brief_values", "actors", "actor_names", "issues", "positions", "sources", "relations")
 
 
-@dataclass(repr=False, eq=False)
 class RefreshStats:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    rebuilt: bool = False
+    """What a refresh did (a plain class: see brief.query.Filters)."""
+
+    __slots__ = ("added", "rebuilt", "removed", "unchanged", "updated")
+
+    def __init__(self, added: int = 0, updated: int = 0, removed: int = 0, unchanged: int = 0,
+                 rebuilt: bool = False) -> None:  # fmt: skip
+        self.added = added
+        self.updated = updated
+        self.removed = removed
+        self.unchanged = unchanged
+        self.rebuilt = rebuilt
 
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed or self.rebuilt)
-
-
-@dataclass(repr=False, eq=False)
-class Rows:
-    """Everything one file contributes to the index, built in a worker process."""
-
-    path: str
-    size: int
-    mtime_ns: int
-    hash: str
-    brief: tuple[Any, ...] = ()
-    data: tuple[str, str | None] = ("[]", None)  # errors as JSON, the brief (less its body) as JSON
-    values: list[tuple[str, str, str]] = field(default_factory=list)
-    actors: list[tuple[Any, ...]] = field(default_factory=list)
-    actor_names: list[tuple[str, str]] = field(default_factory=list)
-    actor_labels: list[tuple[str, str, str]] = field(default_factory=list)
-    issues: list[tuple[Any, ...]] = field(default_factory=list)
-    positions: list[tuple[Any, ...]] = field(default_factory=list)
-    sources: list[tuple[Any, ...]] = field(default_factory=list)
-    relations: list[tuple[Any, ...]] = field(default_factory=list)
-    text: tuple[str, ...] = ()
-    touch_only: bool = False  # same content as indexed: only size/mtime change
-
-
-# --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _strs(value: Any) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
-
-
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
-    """Read, check and flatten one file. Invalid briefs are indexed too, with their errors."""
-    from brief import loading
-    from brief.diagnostics import Diagnostic
-
-    path, size, mtime_ns, known_hash = task
-    try:
-        raw = loading.read_file(path)
-    except loading.LoadError as exc:
-        raw = b""
-        error: Diagnostic | None = Diagnostic(path, 0, 0, "$", exc.rule, exc.message)
-    else:
-        error = None
-    digest = blake2b(raw, digest_size=16).hexdigest()
-    rows = Rows(path, size, mtime_ns, digest)
-    if known_hash == digest and error is None:
-        rows.touch_only = True
-        return rows
-    if error is not None:
-        data, diagnostics = None, [error]
-    else:
-        kind = loading.kind_for(path) or "yaml"
-        data, result = worker_checker().load_bytes(raw, path, kind)
-        diagnostics = result.diagnostics
-    errors = json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False)
-    if data is None:
-        rows.brief = (path, size, mtime_ns, digest, None, None, None, None, None, None, None, 0, len(diagnostics))
-        rows.data = (errors, None)
-        rows.text = ("",) * len(FTS_COLUMNS)
-        return rows
-    body = _text(data.get("body")) or ""
-    stored = {key: value for key, value in data.items() if key != "body"}
-    rows.brief = (
-        path, size, mtime_ns, digest, _text(data.get("id")), _text(data.get("title")), _text(data.get("date")),
-        _text(data.get("updated")), _text(data.get("language")), _text(data.get("original_language")),
-        _text(data.get("summary")), 0 if diagnostics else 1, len(diagnostics),
-    )  # fmt: skip
-    rows.data = (errors, json.dumps(stored, ensure_ascii=False, default=str))
-    for name in LIST_FIELDS:
-        for value in _strs(data.get(name)):
-            rows.values.append((name, value, fold(value)))
-    actor_text: list[str] = []
-    for actor in _dicts(data.get("actors")):
-        actor_id = _text(actor.get("id"))
-        name = _text(actor.get("name"))
-        if actor_id is None or name is None:
-            continue
-        aliases = _strs(actor.get("aliases"))
-        rows.actors.append(
-            (
-                actor_id,
-                name,
-                _text(actor.get("kind")),
-                _text(actor.get("country")),
-                json.dumps(aliases, ensure_ascii=False),
-            )
-        )
-        for label in {fold(actor_id), fold(name), *(fold(alias) for alias in aliases)}:
-            rows.actor_names.append((actor_id, label))
-        for label in (name, *aliases):
-            rows.actor_labels.append((actor_id, label, fold(label)))
-        actor_text += [name, *aliases]
-    other: list[str] = [*_strs(data.get("tags")), *_strs(data.get("authors"))]
-    for issue in _dicts(data.get("issues")):
-        if isinstance(issue.get("id"), str):
-            rows.issues.append((issue["id"], _text(issue.get("statement"))))
-        other += [s for s in (_text(issue.get("statement")), _text(issue.get("description"))) if s]
-    for position in _dicts(data.get("positions")):
-        if not (isinstance(position.get("actor"), str) and isinstance(position.get("issue"), str)):
-            continue
-        rationale = _strs(position.get("rationale"))
-        rows.positions.append((
-            position["actor"], position["issue"], _text(position.get("stance")), _text(position.get("basis")),
-            _text(position.get("confidence")), _number(position.get("salience")), _number(position.get("power")),
-            _text(position.get("as_of")), json.dumps(rationale, ensure_ascii=False),
-            json.dumps(_strs(position.get("sources"))), _text(position.get("change")), _text(data.get("date")),
-        ))  # fmt: skip
-        other += rationale
-        if isinstance(position.get("change"), str):
-            other.append(position["change"])
-    for source in _dicts(data.get("sources")):
-        if not isinstance(source.get("id"), str):
-            continue
-        credibility = source.get("credibility")
-        rows.sources.append((
-            source["id"], _text(source.get("title")), _text(source.get("publisher")), _text(source.get("url")),
-            _text(source.get("date")), _text(source.get("reliability")),
-            credibility if isinstance(credibility, int) and not isinstance(credibility, bool) else None,
-        ))  # fmt: skip
-        other += [s for s in (_text(source.get("title")), _text(source.get("publisher"))) if s]
-    for relation in _dicts(data.get("relations")):
-        ends = _strs(relation.get("actors"))
-        factors = _strs(relation.get("factors"))
-        rows.relations.append((
-            ends[0] if ends else None, ends[1] if len(ends) > 1 else None, _text(relation.get("kind")),
-            _text(relation.get("trend")), json.dumps(factors, ensure_ascii=False),
-        ))  # fmt: skip
-        other += factors
-    for figure in _dicts(data.get("figures")):
-        if isinstance(figure.get("label"), str):
-            other.append(figure["label"])
-    judgments = [j["statement"] for j in _dicts(data.get("key_judgments")) if isinstance(j.get("statement"), str)]
-    rows.text = (
-        _text(data.get("title")) or "",
-        "\n".join(actor_text),
-        _text(data.get("summary")) or "",
-        "\n".join(judgments),
-        body,
-        "\n".join(other),
-    )
-    return rows
-
-
-def insert_rows(
-    db: sqlite3.Connection, rows: Iterable[Rows], sync_fts: bool = False, next_rowid: int | None = None
-) -> int:
-    """Insert rows (the caller holds the transaction). With `sync_fts`, also feed the full-text index row by
-    row (incremental updates); a fresh build rebuilds it in one pass instead. `next_rowid` gives shards
-    disjoint rowids so that they merge without renumbering."""
-    count = 0
-    columns = ", ".join(FTS_COLUMNS)
-    marks = ", ".join("?" * len(FTS_COLUMNS))
-    for row in rows:
-        if row.touch_only:
-            db.execute("UPDATE briefs SET size = ?, mtime_ns = ? WHERE path = ?", (row.size, row.mtime_ns, row.path))
-            continue
-        count += 1
-        cursor = db.execute(
-            "INSERT INTO briefs(rowid, path, size, mtime_ns, hash, id, title, date, updated, language, "
-            "original_language, summary, valid, error_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (next_rowid, *row.brief),
-        )
-        rowid = cursor.lastrowid
-        db.execute("INSERT INTO brief_data VALUES (?, ?, ?)", (rowid, *row.data))
-        if next_rowid is not None:
-            next_rowid += 1
-        db.executemany("INSERT INTO brief_values VALUES (?, ?, ?, ?)", [(rowid, *v) for v in row.values])
-        db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *a) for a in row.actors])
-        db.executemany("INSERT INTO actor_names VALUES (?, ?, ?)", [(rowid, *n) for n in row.actor_names])
-        db.executemany("INSERT OR IGNORE INTO actor_labels VALUES (?, ?, ?)", row.actor_labels)
-        db.executemany("INSERT INTO issues VALUES (?, ?, ?)", [(rowid, *i) for i in row.issues])
-        db.executemany(
-            "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *p) for p in row.positions]
-        )
-        db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *s) for s in row.sources])
-        db.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *r) for r in row.relations])
-        db.execute(f"INSERT INTO brief_text(rowid, {columns}) VALUES (?, {marks})", (rowid, *row.text))
-        if sync_fts:
-            db.execute(f"INSERT INTO fts(rowid, {columns}) VALUES (?, {marks})", (rowid, *row.text))
-    return count
-
-
-SHARD_SPAN = 1 << 40  # rowids per shard: shard k numbers its briefs from k * SHARD_SPAN + 1
-
-
-def _create(path: Path) -> sqlite3.Connection:
-    """A new, private database file with the index tables (secondary indexes come after the bulk insert);
-    durability only matters once it is renamed into place."""
-    path.unlink(missing_ok=True)
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode = OFF")
-    db.execute("PRAGMA synchronous = OFF")
-    db.executescript(TABLES)
-    return db
-
-
-def build_shard(task: tuple[str, list[tuple[str, int, int, str | None]], int, str | None]) -> int:
-    """Worker: parse, check and insert a share of the files into a shard database of its own, so that
-    parsing and inserting run on every core and nothing large crosses between processes."""
-    shard_path, tasks, shard, schema_path = task
-    init_worker(schema_path)
-    db = _create(Path(shard_path))
-    db.execute("BEGIN")
-    count = insert_rows(db, (file_rows(t) for t in tasks), next_rowid=shard * SHARD_SPAN + 1)
-    db.execute("COMMIT")
-    db.close()
-    return count
 
 
 # --- the index itself -----------------------------------------------------------------------------------------------
@@ -345,6 +131,9 @@ class Index:
         self.notify = notify
         self.pending = False  # a freshness check is owed: done by answer(), or before `db` is first used
         self._db: sqlite3.Connection | None = None
+        self._check: Thread | None = None  # the owed check, running (start_check)
+        self._found: list[Scan] = []
+        self._failed: list[BaseException] = []
 
     # connection ------------------------------------------------------------------------------------------------
 
@@ -353,7 +142,13 @@ class Index:
         """The connection to an index as fresh as asked for (`open_index`)."""
         if self.pending:
             self.pending = False
-            self.refresh()
+            if self._check is not None:  # started early: use its result
+                self._check.join()
+                if self._failed:
+                    raise self._failed[0]
+                self._refresh_with(self._found[0])
+            else:
+                self.refresh()
         return self._connection()
 
     def _connection(self) -> sqlite3.Connection:
@@ -401,6 +196,8 @@ class Index:
 
     def _build_fresh(self, found: Scan | None = None) -> RefreshStats:
         """Write a complete new index to a temporary file, then rename it over the old one."""
+        from brief.batch import default_jobs, init_worker
+        from brief.index_rows import build_shard, create_database, file_rows, insert_rows
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned(self.path)
@@ -437,7 +234,7 @@ class Index:
                     db.execute("DETACH DATABASE shard")
                     shard.unlink()
             else:
-                db = _create(temporary)
+                db = create_database(temporary)
                 init_worker(self.collection.schema)
                 db.execute("BEGIN")
                 count = insert_rows(db, (file_rows(t) for t in tasks))
@@ -461,6 +258,8 @@ class Index:
         return RefreshStats(added=count, rebuilt=True)
 
     def _rows(self, tasks: list[tuple[str, int, int, str | None]]) -> Iterator[Rows]:
+        from brief.batch import default_jobs, init_worker
+        from brief.index_rows import file_rows
 
         jobs = self.jobs or default_jobs()
         if jobs > 1 and len(tasks) >= 64:
@@ -514,36 +313,41 @@ class Index:
             self._notice(f"index {self.path} was damaged ({exc}); rebuilding it")
             return self.rebuild()
 
-    def answer(self, question: Callable[[sqlite3.Connection], T]) -> T:
-        """`question(db)` answered from a fresh index. The freshness check (file system calls, mostly outside
-        the GIL) runs in a thread while the question is answered from the index as it is; when the check finds
-        nothing changed, the common case, that answer stands, else the index is updated and asked again."""
+    def start_check(self) -> None:
+        """Begin the owed freshness check in a thread (file system calls, mostly outside the GIL), so that it runs
+        while the command imports what it needs and asks its question; `answer` takes its result."""
         import threading
 
-        if not self.pending or not self.path.exists():
-            return question(self.db)
-        self.pending = False
-        found: list[Scan] = []
-        failed: list[BaseException] = []
+        if not self.pending or self._check is not None or not self.path.exists():
+            return
 
         def check() -> None:
             try:
-                found.append(scan(self.collection.paths, self.collection.exclude))
+                self._found.append(scan(self.collection.paths, self.collection.exclude))
             except BaseException as exc:  # handed to the main thread
-                failed.append(exc)
+                self._failed.append(exc)
 
-        worker = threading.Thread(target=check, name="brief-freshness", daemon=True)
-        worker.start()
+        self._check = threading.Thread(target=check, name="brief-freshness", daemon=True)
+        self._check.start()
+
+    def answer(self, question: Callable[[sqlite3.Connection], T]) -> T:
+        """`question(db)` answered from a fresh index: asked of the index as it is while the freshness check runs;
+        when the check finds nothing changed, the common case, that answer stands, else the index is updated and
+        asked again."""
+        self.start_check()
+        if self._check is None:
+            return question(self.db)
+        self.pending = False
         try:
             answer: T | None = question(self._connection())
             complete = not self.notices  # a rebuild while opening: answered from the files as they are now
         except sqlite3.DatabaseError:
             answer, complete = None, False  # damaged: repaired below, then asked again
         finally:
-            worker.join()
-        if failed:
-            raise failed[0]
-        stats = self._refresh_with(found[0])
+            self._check.join()
+        if self._failed:
+            raise self._failed[0]
+        stats = self._refresh_with(self._found[0])
         if complete and not stats.changed:
             return cast(T, answer)
         return question(self.db)
@@ -577,6 +381,8 @@ class Index:
                 stats.unchanged += 1
         removed = [path for path in known if path not in found.files]
         stats.removed = len(removed)
+        from brief.index_rows import insert_rows
+
         rows = list(self._rows(sorted(tasks)))  # parse before taking the write lock
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -645,6 +451,7 @@ def open_index(
     index = Index(collection, jobs, notify)
     if refresh and defer:
         index.pending = True
+        index.start_check()
     elif refresh:
         index.refresh()
     else:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from brief.diagnostics import BriefError
+from brief.errors import BriefError
 from brief.index import FTS_COLUMNS, FTS_WEIGHTS
 from brief.nations import fold
 
@@ -37,27 +36,45 @@ class QueryError(BriefError):
     """A query or filter that cannot be understood: one line explaining why (exit code 2 in the CLI)."""
 
 
-@dataclass
+# Plain classes, not dataclasses, here and in the other modules every list or search imports: the dataclasses
+# module imports inspect, several milliseconds of every start (tests/test_imports.py keeps it out).
 class Filters:
     """Metadata filters: OR within a field, AND across fields."""
 
-    nations: list[str] = field(default_factory=list)
-    regions: list[str] = field(default_factory=list)
-    domains: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    actors: list[str] = field(default_factory=list)
-    issues: list[str] = field(default_factory=list)
-    langs: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-    stances: list[str] = field(default_factory=list)
-    ids: list[str] = field(default_factory=list)
-    since: str | None = None
-    until: str | None = None
-    where: list[tuple[str, str]] = field(default_factory=list)
-    invalid: bool = False
+    FIELDS = ("nations", "regions", "domains", "tags", "actors", "issues", "langs", "authors", "stances", "ids",
+              "since", "until", "where", "invalid")  # fmt: skip
+    __slots__ = FIELDS
+
+    def __init__(
+        self, nations: list[str] | None = None, regions: list[str] | None = None, domains: list[str] | None = None,
+        tags: list[str] | None = None, actors: list[str] | None = None, issues: list[str] | None = None,
+        langs: list[str] | None = None, authors: list[str] | None = None, stances: list[str] | None = None,
+        ids: list[str] | None = None, since: str | None = None, until: str | None = None,
+        where: list[tuple[str, str]] | None = None, invalid: bool = False,
+    ) -> None:  # fmt: skip
+        self.nations = nations or []
+        self.regions = regions or []
+        self.domains = domains or []
+        self.tags = tags or []
+        self.actors = actors or []
+        self.issues = issues or []
+        self.langs = langs or []
+        self.authors = authors or []
+        self.stances = stances or []
+        self.ids = ids or []
+        self.since = since
+        self.until = until
+        self.where = where or []
+        self.invalid = invalid
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Filters) and all(getattr(self, f) == getattr(other, f) for f in self.FIELDS)
+
+    def __repr__(self) -> str:
+        return f"Filters({', '.join(f'{f}={getattr(self, f)!r}' for f in self.FIELDS if getattr(self, f))})"
 
     def is_empty(self) -> bool:
-        return not any(getattr(self, name) for name in self.__dataclass_fields__)
+        return not any(getattr(self, name) for name in self.FIELDS)
 
 
 @cache
@@ -101,7 +118,7 @@ def normalise_filters(filters: Filters, schema_path: str | None = None) -> Filte
     from brief.nations import suggest, to_code
 
     vocab = _vocabularies(schema_path)
-    out = Filters(**{k: (list(v) if isinstance(v, list) else v) for k, v in filters.__dict__.items()})
+    out = Filters(**{k: (list(v) if isinstance(v, list) else v) for k in Filters.FIELDS for v in [getattr(filters, k)]})
     nations = []
     for value in filters.nations:
         code = to_code(value)
@@ -247,20 +264,24 @@ def filter_sql(filters: Filters, alias: str = "b") -> tuple[str, list[Any]]:
 # --- the search language ---------------------------------------------------------------------------------------------
 
 
-@dataclass(repr=False, eq=False)
 class Term:
-    text: str
-    phrase: bool = False
-    prefix: bool = False
-    scope: str | None = None  # FTS column
+    __slots__ = ("phrase", "prefix", "scope", "text")
+
+    def __init__(self, text: str, phrase: bool = False, prefix: bool = False, scope: str | None = None) -> None:
+        self.text = text
+        self.phrase = phrase
+        self.prefix = prefix
+        self.scope = scope  # FTS column
 
 
-@dataclass(repr=False, eq=False)
 class SearchQuery:
-    groups: list[list[Term]] = field(default_factory=list)  # AND of ORs
-    negated: list[Term] = field(default_factory=list)
-    include: Filters = field(default_factory=Filters)
-    exclude: list[Filters] = field(default_factory=list)  # each negated metadata term excludes on its own
+    __slots__ = ("exclude", "groups", "include", "negated")
+
+    def __init__(self) -> None:
+        self.groups: list[list[Term]] = []  # AND of ORs
+        self.negated: list[Term] = []
+        self.include = Filters()
+        self.exclude: list[Filters] = []  # each negated metadata term excludes on its own
 
     @property
     def words(self) -> list[str]:
@@ -377,7 +398,7 @@ def _set_filter(target: Filters, name: str, value: str) -> None:
 
 
 def _merge(into: Filters, other: Filters) -> None:
-    for name in into.__dataclass_fields__:
+    for name in into.FIELDS:
         value = getattr(other, name)
         if isinstance(value, list):
             getattr(into, name).extend(value)
@@ -567,17 +588,20 @@ def suggestions(db: sqlite3.Connection, words: list[str], limit: int = 3) -> lis
 # --- positions for comparisons ---------------------------------------------------------------------------------------
 
 
-@dataclass(repr=False, eq=False)
 class IndexedBrief:
     """A brief as the index holds it: enough of the data for comparisons, with its validity."""
 
-    id: str
-    date: str
-    path: str
-    data: dict[str, Any]
-    valid: bool
-    error_count: int
-    first_error: dict[str, Any] | None = None
+    __slots__ = ("data", "date", "error_count", "first_error", "id", "path", "valid")
+
+    def __init__(self, id: str, date: str, path: str, data: dict[str, Any], valid: bool, error_count: int,
+                 first_error: dict[str, Any] | None = None) -> None:  # fmt: skip
+        self.id = id
+        self.date = date
+        self.path = path
+        self.data = data
+        self.valid = valid
+        self.error_count = error_count
+        self.first_error = first_error
 
 
 def briefs_with_issues(

@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from brief.diagnostics import BriefError, FileResult
+from brief.diagnostics import FileResult
+from brief.errors import BriefError
 
 
 class RefError(BriefError):

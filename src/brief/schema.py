@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from brief.diagnostics import ConfigError
+from brief.errors import ConfigError
 
 _HERE = Path(__file__).resolve().parent
 

@@ -1,15 +1,16 @@
-"""`brief` entry point. Subcommands are imported only when run, so `brief --help` stays fast."""
+"""`brief` entry point. Subcommands are imported only when run, so `brief --help` stays fast; `brief list` and
+`brief search` with everyday options take the quick path (cli/quick.py), which does not even import click."""
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from typing import Any, NoReturn
 
-import click
-
-from brief import __version__
+# re-exported: the exit codes every command uses
+from brief.cli.common import EXIT_OK as EXIT_OK
+from brief.cli.common import EXIT_PROBLEMS as EXIT_PROBLEMS
+from brief.cli.common import EXIT_USAGE as EXIT_USAGE
 
 # name -> (module, attribute, one-line help shown by `brief --help` without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -22,62 +23,24 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "compare": ("brief.cli.compare_cmd", "compare", "Compare actors' positions on issues, in one brief or over time."),
 }
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-class LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in COMMANDS:
-            return None
-        module, attribute, _ = COMMANDS[name]
-        command: click.Command = getattr(importlib.import_module(module), attribute)
-        return command
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except BrokenPipeError:
-            _reader_left()  # before click turns it into exit status 1, which would read as "problems found"
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="brief", message="%(prog)s %(version)s")
-@click.option(
-    "-C",
-    "directory",
-    type=click.Path(file_okay=False, exists=True),
-    metavar="DIR",
-    help="Run as if brief was started in DIR.",
-)
-def cli(directory: str | None) -> None:
-    """Validate, list, search and compare structured geopolitical and security briefs.
-
-    \b
-    Exit codes: 0 success; 1 problems found (invalid briefs, or no match);
-    2 usage or configuration error.
-    """
-    if directory:
-        os.chdir(directory)
-
 
 def main(argv: list[str] | None = None) -> Any:
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        return cli.main(args=argv, prog_name="brief")
+        from brief.cli.quick import run_quick
+
+        if run_quick(args):
+            return None
+        from brief.cli.app import cli
+
+        return cli.main(args=args, prog_name="brief")
     except BrokenPipeError:
-        _reader_left()
+        reader_left()
     except KeyboardInterrupt:
         sys.exit(130)
 
 
-def _reader_left() -> NoReturn:
+def reader_left() -> NoReturn:
     """`brief … | head`: the reader has gone; end quietly with success, as the output was not the problem."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again

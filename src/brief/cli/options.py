@@ -1,20 +1,23 @@
-"""Options shared by the reading commands (as sqlite-utils' output_options): collection, filters, output."""
+"""Options shared by the reading commands (as sqlite-utils' output_options): collection, filters, output.
+
+open_collection, filters_from and handle_errors live in cli/common.py (no click there) and are re-exported."""
 
 from __future__ import annotations
 
-import functools
-import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from brief.cli.main import EXIT_USAGE
+from brief.cli.common import EXIT_USAGE, is_partial_date, parse_where
+
+# re-exported for the command modules
+from brief.cli.common import filters_from as filters_from
+from brief.cli.common import handle_errors as handle_errors
+from brief.cli.common import open_collection as open_collection
 
 if TYPE_CHECKING:
-    from brief.index import Index
-    from brief.query import Filters
     from brief.refs import ResolvedBrief
 
 
@@ -24,17 +27,17 @@ class WhereType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
         if isinstance(value, tuple):
             return value
-        field, sep, wanted = str(value).partition("=")
-        if not sep or not field.strip() or not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*", field.strip()):
+        parsed = parse_where(str(value))
+        if parsed is None:
             self.fail(f"{value!r} is not FIELD=VALUE (for example actors.kind=private-military-company)", param, ctx)
-        return field.strip(), wanted.strip()
+        return parsed
 
 
 class PartialDate(click.ParamType):
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(value)):
+        if not is_partial_date(str(value)):
             self.fail(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD", param, ctx)
         return str(value)
 
@@ -100,32 +103,6 @@ def collection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="[PATH]...")(command)
 
 
-def filters_from(kwargs: dict[str, Any], schema_path: str | None = None) -> Filters:
-    """The checked filters of the list options in `kwargs` (which it consumes)."""
-    from brief.query import Filters, normalise_filters
-
-    return normalise_filters(Filters(
-        nations=list(kwargs.pop("nations", ())), regions=list(kwargs.pop("regions", ())),
-        domains=list(kwargs.pop("domains", ())), tags=list(kwargs.pop("tags", ())),
-        actors=list(kwargs.pop("actors", ())), issues=list(kwargs.pop("issues", ())),
-        langs=list(kwargs.pop("langs", ())), authors=list(kwargs.pop("authors", ())),
-        since=kwargs.pop("since", None), until=kwargs.pop("until", None), where=list(kwargs.pop("where", ())),
-        invalid=bool(kwargs.pop("invalid", False)),
-    ), schema_path)  # fmt: skip
-
-
-def open_collection(paths: tuple[str, ...], no_refresh: bool) -> Index:
-    """The collection's index, refreshed (unless `no_refresh`) before its first use, or while its first question
-    is answered when asked through `Index.answer`; repairs are announced on stderr in one line each."""
-    from brief.config import collection
-    from brief.index import open_index
-
-    def notify(message: str) -> None:
-        click.echo(f"brief: notice: {message}", err=True)
-
-    return open_index(collection(paths), refresh=not no_refresh, notify=notify, defer=True)
-
-
 def load_ref_or_exit(ref: str) -> ResolvedBrief:
     """The brief REF names; an unknown or ambiguous REF is one line with the candidates, and exit code 2."""
     from brief.cli.output import neutralise
@@ -137,19 +114,3 @@ def load_ref_or_exit(ref: str) -> ResolvedBrief:
         hint = f"; did you mean: {', '.join(exc.candidates)}?" if exc.candidates else ""
         click.echo(f"brief: error: {neutralise(exc.message + hint)}", err=True)
         sys.exit(EXIT_USAGE)
-
-
-def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Domain errors become one line on stderr and exit code 2, never a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from brief.diagnostics import BriefError
-
-        try:
-            return command(*args, **kwargs)
-        except BriefError as exc:
-            click.echo(f"brief: error: {exc}", err=True)
-            sys.exit(EXIT_USAGE)
-
-    return wrapper

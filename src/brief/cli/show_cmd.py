@@ -47,7 +47,7 @@ def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool
     Exit codes: 0 shown (an invalid brief is shown too, with a warning);
     1 the brief cannot be read; 2 usage error, or REF names no brief.
     """
-    from brief.diagnostics import BriefError
+    from brief.errors import BriefError
     from brief.refs import RefError, load_ref
 
     try:

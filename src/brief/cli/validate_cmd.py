@@ -10,7 +10,8 @@ import click
 
 from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from brief.cli.reporters import REPORTERS, QuietReporter, Reporter, Summary
-from brief.diagnostics import ConfigError, FileResult
+from brief.diagnostics import FileResult
+from brief.errors import ConfigError
 
 if TYPE_CHECKING:
     from brief.checker import Checker

@@ -1,0 +1,55 @@
+"""The click application: the `brief` group, whose subcommands are imported only when run."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+import click
+
+from brief import __version__
+from brief.cli.main import COMMANDS, reader_left
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[name]
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            reader_left()  # before click turns it into exit status 1, which would read as "problems found"
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="brief", message="%(prog)s %(version)s")
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False, exists=True),
+    metavar="DIR",
+    help="Run as if brief was started in DIR.",
+)
+def cli(directory: str | None) -> None:
+    """Validate, list, search and compare structured geopolitical and security briefs.
+
+    \b
+    Exit codes: 0 success; 1 problems found (invalid briefs, or no match);
+    2 usage or configuration error.
+    """
+    if directory:
+        os.chdir(directory)

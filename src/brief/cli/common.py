@@ -1,0 +1,82 @@
+"""What the commands share that does not need click: exit codes, the checks behind the option types, opening
+the collection, and turning domain errors into one line and exit code 2. The quick path (cli/quick.py) runs
+`brief list` and `brief search` with these alone, without importing click."""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from brief.index import Index
+    from brief.query import Filters
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_FIELD_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+_PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def parse_where(value: str) -> tuple[str, str] | None:
+    """FIELD=VALUE as (field, value), or None when it is not that."""
+    field, sep, wanted = value.partition("=")
+    if not sep or not _FIELD_PATH.fullmatch(field.strip()):
+        return None
+    return field.strip(), wanted.strip()
+
+
+def is_partial_date(value: str) -> bool:
+    return _PARTIAL_DATE.fullmatch(value) is not None
+
+
+def say(message: str) -> None:
+    """One line for the user on stderr (errors, notices)."""
+    sys.stderr.write(f"{message}\n")
+    sys.stderr.flush()
+
+
+def handle_errors(command: F) -> F:
+    """Domain errors become one line on stderr and exit code 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from brief.errors import BriefError
+
+        try:
+            return command(*args, **kwargs)
+        except BriefError as exc:
+            say(f"brief: error: {exc}")
+            sys.exit(EXIT_USAGE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_collection(paths: tuple[str, ...], no_refresh: bool) -> Index:
+    """The collection's index, refreshed (unless `no_refresh`) before its first use, or while its first question
+    is answered when asked through `Index.answer`; repairs are announced on stderr in one line each."""
+    from brief.config import collection
+    from brief.index import open_index
+
+    def notify(message: str) -> None:
+        say(f"brief: notice: {message}")
+
+    return open_index(collection(paths), refresh=not no_refresh, notify=notify, defer=True)
+
+
+def filters_from(kwargs: dict[str, Any], schema_path: str | None = None) -> Filters:
+    """The checked filters of the list options in `kwargs` (which it consumes)."""
+    from brief.query import Filters, normalise_filters
+
+    return normalise_filters(Filters(
+        nations=list(kwargs.pop("nations", ())), regions=list(kwargs.pop("regions", ())),
+        domains=list(kwargs.pop("domains", ())), tags=list(kwargs.pop("tags", ())),
+        actors=list(kwargs.pop("actors", ())), issues=list(kwargs.pop("issues", ())),
+        langs=list(kwargs.pop("langs", ())), authors=list(kwargs.pop("authors", ())),
+        since=kwargs.pop("since", None), until=kwargs.pop("until", None), where=list(kwargs.pop("where", ())),
+        invalid=bool(kwargs.pop("invalid", False)),
+    ), schema_path)  # fmt: skip
