@@ -83,7 +83,7 @@ def test_cache_location_from_configuration(tmp_path: Path, collection_copy: Path
 
 def test_corrupted_index_is_rebuilt_with_a_notice(collection_copy: Path) -> None:
     listed(collection_copy)
-    path = Index(collection([str(collection_copy)])).path
+    path = Path(Index(collection([str(collection_copy)])).path)
     path.write_bytes(b"this is not a database" * 100)
     result = run_process("list", str(collection_copy), "--format", "ids")
     assert result.returncode == 0
@@ -95,7 +95,7 @@ def test_corrupted_index_is_rebuilt_with_a_notice(collection_copy: Path) -> None
 
 def test_outdated_index_format_is_rebuilt(collection_copy: Path) -> None:
     listed(collection_copy)
-    path = Index(collection([str(collection_copy)])).path
+    path = Path(Index(collection([str(collection_copy)])).path)
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = 'old' WHERE key = 'format'")
     result = run_process("list", str(collection_copy), "--format", "ids")
@@ -121,7 +121,7 @@ def test_killed_build_leaves_the_previous_index_usable(collection_copy: Path, pr
 def test_files_left_by_a_killed_build_are_cleaned_up(collection_copy: Path, private_cache: Path) -> None:
     listed(collection_copy)
     index_path = Index(collection([str(collection_copy)])).path
-    dead = index_path.with_name(f"{index_path.name}.tmp-999999999")  # no such process
+    dead = Path(f"{index_path}.tmp-999999999")  # no such process
     dead.write_bytes(b"half-written")
     Path(f"{dead}-0").write_bytes(b"half-written shard")
     assert run("index", str(collection_copy)).exit_code == 0
@@ -197,7 +197,7 @@ def test_answer_while_checking_asks_again_after_a_change(collection_copy: Path) 
 
 def test_answer_repairs_a_damaged_index(collection_copy: Path) -> None:
     index = open_index(collection([str(collection_copy)]))
-    path = index.path
+    path = Path(index.path)
     index.close()
     path.write_bytes(b"this is not a database" * 100)
     notices: list[str] = []

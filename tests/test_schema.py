@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -77,7 +78,7 @@ def test_invalid_dates_are_rejected_by_the_bundled_validator(field: str) -> None
 
 
 def test_bundled_schema_is_the_repository_schema() -> None:
-    assert json.loads(bundled_schema_path().read_text(encoding="utf-8")) == SCHEMA
+    assert json.loads(Path(bundled_schema_path()).read_text(encoding="utf-8")) == SCHEMA
 
 
 def test_stance_vocabularies_in_the_code_follow_the_schema() -> None:

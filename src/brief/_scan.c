@@ -28,23 +28,36 @@
 #endif
 
 #define MAX_THREADS 8
-#define MIN_PER_THREAD 1024 /* below this, starting a thread costs more than it saves */
+#define MAX_SUFFIXES 16
+#define MIN_PER_THREAD 1024 /* entries listed before a helper thread is worth starting */
+#define BATCH 256           /* entries handed to a thread at a time */
+#define CHUNK_BITS 12       /* entries live in chunks that never move while threads read them */
+#define CHUNK (1u << CHUNK_BITS)
+#define MAX_CHUNKS (1u << 16) /* 268 million entries in one folder */
+#define ARENA_BLOCK (1u << 20)
 
 enum { K_DIR = 1, K_FILE = 2, K_LINK = 3, K_UNKNOWN = 4 }; /* what readdir said */
-enum { R_SKIP = 0, R_DIR = 1, R_FILE = 2 };    /* what the entry turned out to be */
+enum { R_SKIP = 0, R_DIR = 1, R_FILE = 2 };                /* what the entry turned out to be */
 
 typedef struct {
-    size_t name; /* offset of the name in the arena */
+    const char *name;
     unsigned char kind, result, wanted;
     long long size, mtime;
 } Item;
 
+/* One folder's listing, stat-ed while it is still being read: the calling thread lists, helper threads take
+   batches of the entries listed so far, and the lister joins them when the listing is done. */
 typedef struct {
     int dirfd;
-    const char *arena;
-    Item *items;
-    size_t begin, end;
-} Slice;
+    Item **chunks;
+    size_t count;            /* entries listed (written under the lock once their batch is complete) */
+    size_t next;             /* first entry not yet handed out */
+    int done;                /* the listing is complete */
+    pthread_mutex_t lock;
+    pthread_cond_t more;
+} Work;
+
+static Item *item_at(Work *work, size_t i) { return &work->chunks[i >> CHUNK_BITS][i & (CHUNK - 1)]; }
 
 /* decimal digits of a non-negative number, without snprintf (three calls per file were a fifth of the time) */
 static size_t digits(long long value) {
@@ -57,7 +70,6 @@ static size_t digits(long long value) {
 }
 
 static char *put_number(char *out, long long value) {
-    if (value < 0) value = 0; /* sizes and times before 1970 do not occur in practice; keep the format simple */
     size_t n = digits(value);
     for (size_t i = n; i > 0; i--) {
         out[i - 1] = (char)('0' + value % 10);
@@ -67,14 +79,17 @@ static char *put_number(char *out, long long value) {
     return out + n + 1;
 }
 
-static int has_suffix(const char *name, size_t len, PyObject *suffixes) {
-    Py_ssize_t count = PyTuple_GET_SIZE(suffixes);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *suffix = PyTuple_GET_ITEM(suffixes, i);
-        size_t slen = (size_t)PyBytes_GET_SIZE(suffix);
-        const char *s = PyBytes_AS_STRING(suffix);
+typedef struct {
+    const char *text[MAX_SUFFIXES];
+    size_t len[MAX_SUFFIXES];
+    size_t count;
+} Suffixes;
+
+static int has_suffix(const char *name, size_t len, const Suffixes *suffixes) {
+    for (size_t i = 0; i < suffixes->count; i++) {
+        size_t slen = suffixes->len[i];
         if (slen > len) continue;
-        const char *tail = name + len - slen;
+        const char *tail = name + len - slen, *s = suffixes->text[i];
         size_t j = 0;
         for (; j < slen; j++) {
             char c = tail[j];
@@ -88,47 +103,67 @@ static int has_suffix(const char *name, size_t len, PyObject *suffixes) {
 
 /* Links to files are followed (their target's size and time count), links to folders are not: as os.walk,
    and so `brief validate`, git and ripgrep do. Entries whose type readdir did not give are looked at first. */
-static void stat_slice(Slice *slice) {
+static void stat_item(int dirfd, Item *item) {
     struct stat st;
-    for (size_t i = slice->begin; i < slice->end; i++) {
-        Item *item = &slice->items[i];
-        const char *name = slice->arena + item->name;
-        unsigned char kind = item->kind;
-        if (kind == K_UNKNOWN) {
-            if (fstatat(slice->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue; /* vanished: skip */
-            if (S_ISDIR(st.st_mode)) kind = K_DIR;
-            else if (S_ISLNK(st.st_mode)) kind = K_LINK;
-            else if (S_ISREG(st.st_mode)) kind = K_FILE;
-            else continue;
+    unsigned char kind = item->kind;
+    if (kind == K_UNKNOWN) {
+        if (fstatat(dirfd, item->name, &st, AT_SYMLINK_NOFOLLOW) != 0) return; /* vanished: skip */
+        if (S_ISDIR(st.st_mode)) kind = K_DIR;
+        else if (S_ISLNK(st.st_mode)) kind = K_LINK;
+        else if (S_ISREG(st.st_mode)) kind = K_FILE;
+        else return;
+    }
+    if (kind == K_DIR) {
+        item->result = R_DIR;
+        return;
+    }
+    if (!item->wanted) return;
+    if (fstatat(dirfd, item->name, &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
+    item->result = R_FILE;
+    item->size = st.st_size < 0 ? 0 : (long long)st.st_size;
+    item->mtime = (long long)MTIME_SEC(st) * 1000000000LL + (long long)MTIME_NSEC(st);
+    if (item->mtime < 0) item->mtime = 0; /* before 1970: kept simple, the size and name still tell */
+}
+
+static void *stat_worker(void *arg) {
+    Work *work = arg;
+    for (;;) {
+        pthread_mutex_lock(&work->lock);
+        while (work->next >= work->count && !work->done) pthread_cond_wait(&work->more, &work->lock);
+        if (work->next >= work->count) { /* and done */
+            pthread_mutex_unlock(&work->lock);
+            return NULL;
         }
-        if (kind == K_DIR) {
-            item->result = R_DIR;
-            continue;
-        }
-        if (!item->wanted) continue;
-        if (fstatat(slice->dirfd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
-        item->result = R_FILE;
-        item->size = (long long)st.st_size;
-        item->mtime = (long long)MTIME_SEC(st) * 1000000000LL + (long long)MTIME_NSEC(st);
+        size_t begin = work->next, end = work->count < begin + BATCH ? work->count : begin + BATCH;
+        work->next = end;
+        pthread_mutex_unlock(&work->lock);
+        for (size_t i = begin; i < end; i++) stat_item(work->dirfd, item_at(work, i));
     }
 }
 
-static void *stat_thread(void *arg) {
-    stat_slice((Slice *)arg);
-    return NULL;
+static void publish(Work *work, size_t count, int done, int abandon) {
+    pthread_mutex_lock(&work->lock);
+    work->count = abandon ? work->next : count; /* abandoned: hand out nothing more */
+    work->done = done;
+    pthread_cond_broadcast(&work->more);
+    pthread_mutex_unlock(&work->lock);
 }
 
 static PyObject *stat_folder(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *path_obj = NULL, *suffixes;
+    PyObject *path_obj = NULL, *suffix_tuple;
     int threads;
-    if (!PyArg_ParseTuple(args, "O&O!i", PyUnicode_FSConverter, &path_obj, &PyTuple_Type, &suffixes, &threads))
+    if (!PyArg_ParseTuple(args, "O&O!i", PyUnicode_FSConverter, &path_obj, &PyTuple_Type, &suffix_tuple, &threads))
         return NULL;
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(suffixes); i++) {
-        if (!PyBytes_Check(PyTuple_GET_ITEM(suffixes, i))) {
+    Suffixes suffixes = {.count = 0};
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(suffix_tuple); i++) {
+        PyObject *suffix = PyTuple_GET_ITEM(suffix_tuple, i);
+        if (!PyBytes_Check(suffix) || suffixes.count == MAX_SUFFIXES) {
             Py_DECREF(path_obj);
-            PyErr_SetString(PyExc_TypeError, "suffixes must be lower-case bytes");
+            PyErr_SetString(PyExc_TypeError, "suffixes must be a tuple of at most 16 lower-case bytes");
             return NULL;
         }
+        suffixes.text[suffixes.count] = PyBytes_AS_STRING(suffix); /* kept alive by the argument tuple */
+        suffixes.len[suffixes.count++] = (size_t)PyBytes_GET_SIZE(suffix);
     }
     if (threads < 1) threads = 1;
     if (threads > MAX_THREADS) threads = MAX_THREADS;
@@ -141,25 +176,35 @@ static PyObject *stat_folder(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     int listfd = dup(dirfd); /* fdopendir takes ownership of its descriptor; stats use the other */
     DIR *dir = listfd < 0 ? NULL : fdopendir(listfd);
-    if (dir == NULL) {
-        if (listfd >= 0) close(listfd);
+    Item **chunks = calloc(MAX_CHUNKS, sizeof(Item *));
+    char **blocks = NULL; /* the names, in blocks that never move */
+    if (dir == NULL || chunks == NULL) {
+        int error = errno;
+        if (dir != NULL) closedir(dir);
+        else if (listfd >= 0) close(listfd);
         close(dirfd);
-        PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_obj);
+        free(chunks);
+        if (error == ENOMEM) PyErr_NoMemory();
+        else {
+            errno = error;
+            PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_obj);
+        }
         Py_DECREF(path_obj);
         return NULL;
     }
 
-    char *arena = NULL;
-    size_t arena_len = 0, arena_cap = 0;
-    Item *items = NULL;
-    size_t count = 0, cap = 0;
+    Work work = {.dirfd = dirfd, .chunks = chunks};
+    pthread_mutex_init(&work.lock, NULL);
+    pthread_cond_init(&work.more, NULL);
+    pthread_t helpers[MAX_THREADS];
+    int started = 0;
+    size_t count = 0, block_count = 0, block_used = ARENA_BLOCK;
     int failed = 0, list_errno = 0;
 
     Py_BEGIN_ALLOW_THREADS
-    struct dirent *entry;
     for (;;) {
         errno = 0;
-        entry = readdir(dir);
+        struct dirent *entry = readdir(dir);
         if (entry == NULL) {
             list_errno = errno;
             break;
@@ -177,111 +222,101 @@ static PyObject *stat_folder(PyObject *Py_UNUSED(self), PyObject *args) {
 #else
         kind = K_UNKNOWN;
 #endif
-        int wanted = has_suffix(name, len, suffixes);
+        int wanted = has_suffix(name, len, &suffixes);
         if ((kind == K_FILE || kind == K_LINK) && !wanted) continue;
-        if (count == cap) {
-            cap = cap ? cap * 2 : 1024;
-            Item *grown = realloc(items, cap * sizeof(Item));
-            if (grown == NULL) { failed = 1; break; }
-            items = grown;
+        if ((count >> CHUNK_BITS) >= MAX_CHUNKS) { failed = 1; break; }
+        if ((count & (CHUNK - 1)) == 0 && chunks[count >> CHUNK_BITS] == NULL) {
+            chunks[count >> CHUNK_BITS] = malloc(CHUNK * sizeof(Item));
+            if (chunks[count >> CHUNK_BITS] == NULL) { failed = 1; break; }
         }
-        if (arena_len + len + 1 > arena_cap) {
-            arena_cap = arena_cap ? arena_cap * 2 : 65536;
-            while (arena_len + len + 1 > arena_cap) arena_cap *= 2;
-            char *grown = realloc(arena, arena_cap);
+        if (block_used + len + 1 > ARENA_BLOCK) {
+            char **grown = realloc(blocks, (block_count + 1) * sizeof(char *)); /* only this thread reads it */
             if (grown == NULL) { failed = 1; break; }
-            arena = grown;
+            blocks = grown;
+            blocks[block_count] = malloc(len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK);
+            if (blocks[block_count] == NULL) { failed = 1; break; }
+            block_count++;
+            block_used = 0;
         }
-        memcpy(arena + arena_len, name, len + 1);
-        items[count].name = arena_len;
-        items[count].kind = kind;
-        items[count].wanted = (unsigned char)wanted;
-        items[count].result = R_SKIP;
-        items[count].size = items[count].mtime = 0;
-        arena_len += len + 1;
+        char *copy = blocks[block_count - 1] + block_used;
+        memcpy(copy, name, len + 1);
+        block_used += len + 1;
+        Item *item = &chunks[count >> CHUNK_BITS][count & (CHUNK - 1)];
+        item->name = copy;
+        item->kind = kind;
+        item->wanted = (unsigned char)wanted;
+        item->result = R_SKIP;
+        item->size = item->mtime = 0;
         count++;
+        if ((count & (BATCH - 1)) == 0) {
+            if (started) publish(&work, count, 0, 0);
+            else if (threads > 1 && count >= MIN_PER_THREAD) { /* enough to share: start the helpers */
+                publish(&work, count, 0, 0);
+                for (int t = 0; t < threads - 1; t++)
+                    if (pthread_create(&helpers[started], NULL, stat_worker, &work) == 0) started++;
+            }
+        }
     }
     closedir(dir);
-
-    if (!failed && !list_errno && count) {
-        size_t wanted_threads = count / MIN_PER_THREAD;
-        size_t n = wanted_threads < (size_t)threads ? wanted_threads : (size_t)threads;
-        if (n < 1) n = 1;
-        Slice slices[MAX_THREADS];
-        pthread_t ids[MAX_THREADS];
-        int started[MAX_THREADS] = {0};
-        size_t per = (count + n - 1) / n;
-        for (size_t t = 0; t < n; t++) {
-            slices[t].dirfd = dirfd;
-            slices[t].arena = arena;
-            slices[t].items = items;
-            slices[t].begin = t * per < count ? t * per : count;
-            slices[t].end = (t + 1) * per < count ? (t + 1) * per : count;
-        }
-        for (size_t t = 1; t < n; t++) started[t] = pthread_create(&ids[t], NULL, stat_thread, &slices[t]) == 0;
-        stat_slice(&slices[0]);
-        for (size_t t = 1; t < n; t++) {
-            if (started[t]) pthread_join(ids[t], NULL);
-            else stat_slice(&slices[t]); /* no thread to be had: do its share here */
-        }
-    }
+    publish(&work, count, 1, failed || list_errno);
+    if (!failed && !list_errno) stat_worker(&work); /* the lister joins in for the rest */
+    for (int t = 0; t < started; t++) pthread_join(helpers[t], NULL);
     close(dirfd);
     Py_END_ALLOW_THREADS
+    pthread_mutex_destroy(&work.lock);
+    pthread_cond_destroy(&work.more);
 
+    PyObject *result = NULL, *records = NULL, *folders = NULL;
     if (failed || list_errno) {
-        free(items);
-        free(arena);
         if (failed) PyErr_NoMemory();
         else {
             errno = list_errno;
             PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_obj);
         }
-        Py_DECREF(path_obj);
-        return NULL;
+        goto done;
     }
-    Py_DECREF(path_obj);
 
     /* one record per brief file, in listing order: name NUL size NUL mtime_ns NUL */
     size_t total = 0;
     long long newest = 0;
     for (size_t i = 0; i < count; i++) {
-        if (items[i].result != R_FILE) continue;
-        if (items[i].size < 0) items[i].size = 0;
-        if (items[i].mtime < 0) items[i].mtime = 0;
-        total += strlen(arena + items[i].name) + 1 + digits(items[i].size) + 1 + digits(items[i].mtime) + 1;
+        Item *item = item_at(&work, i);
+        if (item->result == R_FILE)
+            total += strlen(item->name) + 1 + digits(item->size) + 1 + digits(item->mtime) + 1;
     }
-    PyObject *records = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total);
-    PyObject *folders = PyList_New(0);
-    if (records == NULL || folders == NULL) goto error;
+    records = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total);
+    folders = PyList_New(0);
+    if (records == NULL || folders == NULL) goto done;
     char *out = PyBytes_AS_STRING(records);
     for (size_t i = 0; i < count; i++) {
-        const char *name = arena + items[i].name;
-        if (items[i].result == R_DIR) {
-            PyObject *folder = PyBytes_FromString(name);
+        Item *item = item_at(&work, i);
+        if (item->result == R_DIR) {
+            PyObject *folder = PyBytes_FromString(item->name);
             if (folder == NULL || PyList_Append(folders, folder) < 0) {
                 Py_XDECREF(folder);
-                goto error;
+                goto done;
             }
             Py_DECREF(folder);
-        } else if (items[i].result == R_FILE) {
-            size_t len = strlen(name) + 1;
-            memcpy(out, name, len);
+        } else if (item->result == R_FILE) {
+            size_t len = strlen(item->name) + 1;
+            memcpy(out, item->name, len);
             out += len;
-            out = put_number(out, items[i].size);
-            out = put_number(out, items[i].mtime);
-            if (items[i].mtime > newest) newest = items[i].mtime;
+            out = put_number(out, item->size);
+            out = put_number(out, item->mtime);
+            if (item->mtime > newest) newest = item->mtime;
         }
     }
-    free(items);
-    free(arena);
-    return Py_BuildValue("(NNL)", folders, records, newest);
+    result = Py_BuildValue("(OOL)", folders, records, newest);
 
-error:
-    free(items);
-    free(arena);
+done:
     Py_XDECREF(records);
     Py_XDECREF(folders);
-    return NULL;
+    Py_DECREF(path_obj);
+    for (size_t c = 0; c < MAX_CHUNKS && chunks[c] != NULL; c++) free(chunks[c]);
+    free(chunks);
+    for (size_t b = 0; b < block_count; b++) free(blocks[b]);
+    free(blocks);
+    return result;
 }
 
 static PyMethodDef methods[] = {

@@ -12,7 +12,6 @@ exclude = ["drafts/*"]       # optional: globs to skip
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from brief.errors import ConfigError
@@ -34,47 +33,52 @@ class Collection:
         self.exclude = exclude or []
         self.config_file = config_file
 
-    def index_path(self) -> Path:
+    def index_path(self) -> str:
         """One index per collection (its paths and schema), in the cache folder unless configured."""
         key = blake2b("\0".join([*sorted(self.paths), self.schema or ""]).encode(), digest_size=8).hexdigest()
-        base = Path(self.cache_dir) if self.cache_dir else default_cache_dir()
-        return base / f"index-{key}.sqlite"
+        return os.path.join(self.cache_dir or default_cache_dir(), f"index-{key}.sqlite")
 
 
-def default_cache_dir() -> Path:
+# Paths are plain strings here (os.path): pathlib costs every command a few milliseconds to import.
+
+
+def default_cache_dir() -> str:
     override = os.environ.get("BRIEF_CACHE_DIR")
     if override:
-        return Path(override)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "brief"
+        return override
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(xdg, "brief")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: str) -> dict[str, Any]:
     import tomllib
 
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
 
 
-def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+def find_config(start: str | None = None) -> tuple[str, dict[str, Any]] | None:
     """The nearest configuration upward from `start`: a brief.toml, or a pyproject.toml with [tool.brief]."""
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        brief_toml = candidate / "brief.toml"
-        if brief_toml.is_file():
+    folder = os.path.realpath(start or os.getcwd())
+    while True:
+        brief_toml = os.path.join(folder, "brief.toml")
+        if os.path.isfile(brief_toml):
             return brief_toml, _read_toml(brief_toml)
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(pyproject):
             table = _read_toml(pyproject).get("tool", {}).get("brief")
             if isinstance(table, dict):
                 return pyproject, table
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
-def _strings(value: Any, key: str, where: Path) -> list[str]:
+def _strings(value: Any, key: str, where: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
@@ -82,17 +86,18 @@ def _strings(value: Any, key: str, where: Path) -> list[str]:
     raise ConfigError(f"{where}: '{key}' must be a string or a list of strings")
 
 
-def collection(paths: tuple[str, ...] | list[str] = (), start: Path | None = None) -> Collection:
+def collection(paths: tuple[str, ...] | list[str] = (), start: str | os.PathLike[str] | None = None) -> Collection:
     """The collection for a command: the PATH arguments if any, else the configuration's, else the current folder.
 
     The configuration's schema, cache and exclusions apply in both cases.
     """
+    start = os.fspath(start) if start is not None else None
     found = find_config(start)
     config: dict[str, Any] = {}
-    config_file: Path | None = None
+    config_file: str | None = None
     if found:
         config_file, config = found
-    base = config_file.parent if config_file else (start or Path.cwd())
+    base = os.path.dirname(config_file) if config_file else (start or os.getcwd())
     known = {"paths", "schema", "cache", "exclude"}
     unknown = set(config) - known
     if unknown and config_file:
@@ -101,15 +106,15 @@ def collection(paths: tuple[str, ...] | list[str] = (), start: Path | None = Non
         )
 
     def absolute(value: str) -> str:
-        return str((base / value).resolve())
+        return os.path.realpath(os.path.join(base, value))
 
     if paths:
-        chosen = [str(Path(p).resolve()) for p in paths]
+        chosen = [os.path.realpath(p) for p in paths]
     elif "paths" in config and config_file:
         chosen = [absolute(p) for p in _strings(config["paths"], "paths", config_file)]
     else:
-        chosen = [str((start or Path.cwd()).resolve())]
+        chosen = [os.path.realpath(start or os.getcwd())]
     schema = absolute(config["schema"]) if isinstance(config.get("schema"), str) else None
     cache = absolute(config["cache"]) if isinstance(config.get("cache"), str) else None
     exclude = _strings(config.get("exclude", []), "exclude", config_file) if config_file else []
-    return Collection(chosen, schema, cache, exclude, str(config_file) if config_file else None)
+    return Collection(chosen, schema, cache, exclude, config_file)

@@ -13,7 +13,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from brief.config import Collection
@@ -166,7 +165,7 @@ class Index:
             self._db.close()
             self._db = None
 
-    def _connect(self, path: Path) -> sqlite3.Connection:
+    def _connect(self, path: str) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=30, isolation_level=None)
         db.execute("PRAGMA busy_timeout = 30000")
         return db
@@ -176,7 +175,7 @@ class Index:
 
     def _open(self, found: Scan | None = None) -> sqlite3.Connection:
         """Open the index, rebuilding it when missing, outdated or unreadable."""
-        if self.path.exists():
+        if os.path.exists(self.path):
             try:
                 db = self._connect(self.path)
                 meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
@@ -199,15 +198,15 @@ class Index:
         from brief.batch import default_jobs, init_worker
         from brief.index_rows import build_shard, create_database, file_rows, insert_rows
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         _remove_abandoned(self.path)
-        temporary = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
+        temporary = f"{self.path}.tmp-{os.getpid()}"
         started = time.time_ns()
         found = found or scan(self.collection.paths, self.collection.exclude)
         tasks = [(p, s, m, None) for p, (s, m) in sorted(found.files.items())]
         jobs = min(self.jobs or default_jobs(), max(1, len(tasks) // 64))
         # worker 0 writes the new index file itself; the others write shards merged into it afterwards
-        shards = [temporary, *(temporary.with_name(f"{temporary.name}-{k}") for k in range(1, jobs))]
+        shards = [temporary, *(f"{temporary}-{k}" for k in range(1, jobs))]
         db: sqlite3.Connection | None = None
         try:
             if jobs > 1:
@@ -215,7 +214,7 @@ class Index:
 
                 share = -(-len(tasks) // jobs)
                 work = [
-                    (str(shard), tasks[k * share : (k + 1) * share], k, self.collection.schema)
+                    (shard, tasks[k * share : (k + 1) * share], k, self.collection.schema)
                     for k, shard in enumerate(shards)
                 ]
                 context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
@@ -225,14 +224,14 @@ class Index:
                 db.execute("PRAGMA journal_mode = OFF")
                 db.execute("PRAGMA synchronous = OFF")
                 for shard in shards[1:]:  # merge in SQLite's own code: no row crosses into Python
-                    db.execute("ATTACH DATABASE ? AS shard", (str(shard),))
+                    db.execute("ATTACH DATABASE ? AS shard", (shard,))
                     db.execute("BEGIN")
                     for table in ("briefs", *CHILD_TABLES, "brief_text"):
                         db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table}")
                     db.execute("INSERT OR IGNORE INTO main.actor_labels SELECT * FROM shard.actor_labels")
                     db.execute("COMMIT")
                     db.execute("DETACH DATABASE shard")
-                    shard.unlink()
+                    os.unlink(shard)
             else:
                 db = create_database(temporary)
                 init_worker(self.collection.schema)
@@ -248,12 +247,12 @@ class Index:
             db.close()
             os.replace(temporary, self.path)
             for suffix in ("-wal", "-shm"):  # belonged to the replaced file
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                _unlink(f"{self.path}{suffix}")
         except BaseException:
             if db is not None:
                 db.close()
             for path in shards:
-                path.unlink(missing_ok=True)
+                _unlink(path)
             raise
         return RefreshStats(added=count, rebuilt=True)
 
@@ -306,7 +305,7 @@ class Index:
         return self._refresh_with(None)
 
     def _refresh_with(self, found: Scan | None) -> RefreshStats:
-        existed = self.path.exists()
+        existed = os.path.exists(self.path)
         try:
             return self._refresh(existed, found)
         except sqlite3.DatabaseError as exc:
@@ -316,10 +315,9 @@ class Index:
     def start_check(self) -> None:
         """Begin the owed freshness check in a thread (file system calls, mostly outside the GIL), so that it runs
         while the command imports what it needs and asks its question; `answer` takes its result."""
-        import threading
-
-        if not self.pending or self._check is not None or not self.path.exists():
+        if not self.pending or self._check is not None or not os.path.exists(self.path):
             return
+        import threading
 
         def check() -> None:
             try:
@@ -418,16 +416,26 @@ def _freshness(found: Scan, started_ns: int) -> dict[str, str]:
     return {"files": found.digest if safe else "", "refreshed": str(started_ns), "count": str(found.count)}
 
 
-def _remove_abandoned(index_path: Path) -> None:
+def _unlink(path: str) -> None:
+    import contextlib
+
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _remove_abandoned(index_path: str) -> None:
     """Delete temporary files of builds whose process no longer exists (killed mid-build)."""
-    for leftover in index_path.parent.glob(f"{index_path.name}.tmp-*"):
-        pid = leftover.name.rsplit(".tmp-", 1)[1].split("-", 1)[0]
+    folder, name = os.path.split(index_path)
+    for leftover in os.listdir(folder or "."):
+        if not leftover.startswith(f"{name}.tmp-"):
+            continue
+        pid = leftover.rsplit(".tmp-", 1)[1].split("-", 1)[0]
         if not pid.isdigit():
             continue
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
-            leftover.unlink(missing_ok=True)
+            _unlink(os.path.join(folder, leftover))
         except PermissionError:  # alive, someone else's
             pass
 
@@ -435,9 +443,9 @@ def _remove_abandoned(index_path: Path) -> None:
 def _schema_fingerprint(schema_path: str | None) -> str:
     from brief.schema import bundled_schema_path
 
-    path = Path(schema_path) if schema_path else bundled_schema_path()
     try:
-        return blake2b(path.read_bytes(), digest_size=8).hexdigest()
+        with open(schema_path or bundled_schema_path(), "rb") as handle:
+            return blake2b(handle.read(), digest_size=8).hexdigest()
     except OSError:
         return "missing"
 

@@ -5,10 +5,10 @@ imports it)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from brief.batch import init_worker, worker_checker
@@ -213,10 +213,11 @@ def insert_rows(
 SHARD_SPAN = 1 << 40  # rowids per shard: shard k numbers its briefs from k * SHARD_SPAN + 1
 
 
-def create_database(path: Path) -> sqlite3.Connection:
+def create_database(path: str) -> sqlite3.Connection:
     """A new, private database file with the index tables (secondary indexes come after the bulk insert);
     durability only matters once it is renamed into place."""
-    path.unlink(missing_ok=True)
+    if os.path.exists(path):
+        os.unlink(path)
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
@@ -229,7 +230,7 @@ def build_shard(task: tuple[str, list[tuple[str, int, int, str | None]], int, st
     parsing and inserting run on every core and nothing large crosses between processes."""
     shard_path, tasks, shard, schema_path = task
     init_worker(schema_path)
-    db = create_database(Path(shard_path))
+    db = create_database(shard_path)
     db.execute("BEGIN")
     count = insert_rows(db, (file_rows(t) for t in tasks), next_rowid=shard * SHARD_SPAN + 1)
     db.execute("COMMIT")

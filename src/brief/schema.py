@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from brief.errors import ConfigError
 
-_HERE = Path(__file__).resolve().parent
+_HERE = os.path.dirname(os.path.realpath(__file__))  # os.path, not pathlib: this is on every command's path
 
 
-def bundled_schema_path() -> Path:
+def bundled_schema_path() -> str:
     """The schema shipped in the wheel, or the repository's `schemas/` in a source checkout."""
-    for candidate in (_HERE / "schemas" / "brief.schema.json", _HERE.parents[1] / "schemas" / "brief.schema.json"):
-        if candidate.is_file():
+    checkout = os.path.dirname(os.path.dirname(_HERE))
+    for candidate in (os.path.join(_HERE, "schemas", "brief.schema.json"),
+                      os.path.join(checkout, "schemas", "brief.schema.json")):  # fmt: skip
+        if os.path.isfile(candidate):
             return candidate
     raise ConfigError("the bundled schema brief.schema.json is missing from this installation")
 
 
-def load_schema(path: str | Path | None = None) -> dict[str, Any]:
+def load_schema(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Read a schema file; raises ConfigError (not a traceback) for anything unusable."""
-    schema_path = Path(path) if path is not None else bundled_schema_path()
+    schema_path = os.fspath(path) if path is not None else bundled_schema_path()
     try:
-        text = schema_path.read_text(encoding="utf-8")
+        with open(schema_path, encoding="utf-8") as handle:
+            text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{schema_path}: cannot read schema: {exc}") from None
     try:
