@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from brief.query import STANCE_GROUPS, Filters, SearchQuery, combined_where, register_functions, search
+from brief.query import STANCE_GROUPS, Filters, SearchQuery, combined_where, register_functions, search_rowids
 
 GROUPINGS = ("nation", "region", "domain", "actor", "month")
 LIST_FIELD_OF = {"nation": "nations", "region": "regions", "domain": "domains"}
@@ -35,8 +35,8 @@ def select(db: sqlite3.Connection, filters: Filters, query: SearchQuery | None =
     searching = query is not None and (query.groups or query.negated or not query.include.is_empty() or query.exclude)
     if searching:
         assert query is not None
-        hits = search(db, query, filters, limit=None, snippets=False, details=False)
-        db.executemany("INSERT OR IGNORE INTO chosen VALUES (?)", [(hit["_rowid"],) for hit in hits])
+        rowids = search_rowids(db, query, filters)
+        db.executemany("INSERT OR IGNORE INTO chosen VALUES (?)", [(rowid,) for rowid in rowids])
     elif filters.is_empty():
         return Selection(int(db.execute("SELECT count(*) FROM briefs").fetchone()[0]), everything=True)
     else:

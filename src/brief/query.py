@@ -495,11 +495,48 @@ HIGHLIGHT_START, HIGHLIGHT_END = "\ue000", "\ue001"  # private-use marks, replac
 
 def search(
     db: sqlite3.Connection, query: SearchQuery, filters: Filters, limit: int | None = 20, snippets: bool = True,
-    sort: str | None = None, reverse: bool = False, details: bool = True,
+    sort: str | None = None, reverse: bool = False,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """Briefs matching the query and the filters, best first (BM25 with field weights). Without `details`
-    only id and path are fetched (for `--format ids` over many hits)."""
-    columns = LIST_COLUMNS if details else "b.rowid, b.id, b.path, NULL, NULL, NULL, 1, 0, NULL, NULL "
+    """Briefs matching the query and the filters, best first (BM25 with field weights)."""
+    sql, params, positive = _search_sql(db, query, filters, limit, sort, reverse, LIST_COLUMNS)
+    results = []
+    for row in _run(db, sql, params):
+        record = _record(row)
+        record["score"] = float(f"{-float(row[10]):.3g}") if positive else None
+        if snippets and positive:
+            record["fields"], record["snippet"] = _snippet(db, positive, record["_rowid"])
+        results.append(record)
+    return results
+
+
+def search_ids(
+    db: sqlite3.Connection, query: SearchQuery, filters: Filters, limit: int | None = 20, sort: str | None = None,
+    reverse: bool = False,
+) -> list[str]:  # fmt: skip
+    """The ids (the path where a brief has none) of what `search` finds, in its order: for `--format ids`, where
+    a common word can have tens of thousands of hits and a record per hit would cost more than the search."""
+    sql, params, _ = _search_sql(db, query, filters, limit, sort, reverse, "coalesce(nullif(b.id, ''), b.path)")
+    return [row[0] for row in _run(db, sql, params)]
+
+
+def search_rowids(db: sqlite3.Connection, query: SearchQuery, filters: Filters) -> list[int]:
+    """The index rows of every brief `search` finds (for summaries of a search)."""
+    sql, params, _ = _search_sql(db, query, filters, None, None, False, "b.rowid")
+    return [row[0] for row in _run(db, sql, params)]
+
+
+def _run(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    try:
+        return db.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:  # defensive: quoting should make this unreachable
+        raise QueryError(f"cannot run this search: {exc}") from None
+
+
+def _search_sql(
+    db: sqlite3.Connection, query: SearchQuery, filters: Filters, limit: int | None, sort: str | None, reverse: bool,
+    columns: str,
+) -> tuple[str, list[Any], str]:  # fmt: skip
+    """The SQL of a search selecting `columns` (then the score), its parameters, and the FTS expression."""
     register_functions(db)
     positive, negative = fts_expression(db, query)
     merged = Filters()
@@ -510,10 +547,10 @@ def search(
         where += " AND b.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
         params.append(negative)
     order = f"{SORTS[sort]} {'DESC' if reverse else 'ASC'}, b.path" if sort else "score"
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
     if positive and not sort:
         # Rank inside FTS5 alone and join only the best rows: the brief columns (nations is a subquery) are
         # then computed for `limit` rows, not for every hit (20,000 for a common word in 100,000 briefs).
-        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         chosen = "" if where == "1" else f" AND rowid IN (SELECT b.rowid FROM briefs b WHERE {where})"
         top = f" LIMIT {int(limit)}" if limit else ""
         sql = (
@@ -521,10 +558,8 @@ def search(
             f"ORDER BY score, rowid{top}) "
             f"SELECT {columns}, hits.score FROM hits JOIN briefs b ON b.rowid = hits.rowid ORDER BY hits.score, b.rowid"
         )
-        params = [positive, *params]
-        limit = None
-    elif positive:
-        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        return sql, [positive, *params], positive
+    if positive:
         sql = (
             f"SELECT {columns}, bm25(fts, {weights}) AS score FROM fts JOIN briefs b ON b.rowid = fts.rowid "
             f"WHERE fts MATCH ? AND {where} ORDER BY {order}"
@@ -534,18 +569,7 @@ def search(
         sql = f"SELECT {columns}, 0.0 AS score FROM briefs b WHERE {where} ORDER BY {order if sort else 'b.date'}"
     if limit:
         sql += f" LIMIT {int(limit)}"
-    try:
-        rows = db.execute(sql, params).fetchall()
-    except sqlite3.OperationalError as exc:  # defensive: quoting should make this unreachable
-        raise QueryError(f"cannot run this search: {exc}") from None
-    results = []
-    for row in rows:
-        record = _record(row)
-        record["score"] = float(f"{-float(row[10]):.3g}") if positive else None
-        if snippets and positive:
-            record["fields"], record["snippet"] = _snippet(db, positive, record["_rowid"])
-        results.append(record)
-    return results
+    return sql, params, positive
 
 
 def _snippet(db: sqlite3.Connection, expression: str, rowid: int) -> tuple[list[str], str]:

@@ -42,24 +42,26 @@ def list_briefs(paths: tuple[str, ...], no_refresh: bool, sort: str, reverse: bo
 def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sort: str, reverse: bool,
                   fmt: str, tablefmt: str | None, **kwargs: Any) -> None:  # fmt: skip
     index = open_collection(paths, no_refresh)  # the freshness check starts now, in a thread
-    from brief.query import HIGHLIGHT_END, HIGHLIGHT_START, check_search, parse_search, suggestions
+    from brief.query import HIGHLIGHT_END, HIGHLIGHT_START, check_search, parse_search, search_ids, suggestions
     from brief.query import search as run_search
 
     parsed = parse_search(query)  # a malformed query fails before the index is touched
     check_search(parsed, index.collection.schema)
     filters = filters_from(kwargs, index.collection.schema)
-    results = index.answer(lambda db: run_search(
-        db, parsed, filters, limit=limit or None, snippets=fmt != "ids", sort=None if sort == "score" else sort,
-        reverse=reverse, details=fmt != "ids",
-    ))  # fmt: skip
+    order = {"sort": None if sort == "score" else sort, "reverse": reverse, "limit": limit or None}
+    if fmt == "ids":  # nothing but ids, possibly tens of thousands: no record per hit
+        ids = index.answer(lambda db: search_ids(db, parsed, filters, **order))
+        if ids:
+            sys.stdout.write(neutralise("\n".join(ids)) + "\n")
+            return
+        results: list[dict[str, Any]] = []
+    else:
+        results = index.answer(lambda db: run_search(db, parsed, filters, snippets=True, **order))
     if not results:
         near = suggestions(index.db, parsed.words)
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
         say(f"brief: no brief matches {query!r}{hint}")
         sys.exit(EXIT_PROBLEMS)
-    if fmt == "ids":  # nothing but ids: skip the per-hit decoration (many hits with --limit 0)
-        sys.stdout.write("".join(f"{neutralise(str(r['id'] or r['path']))}\n" for r in results))
-        return
     colour = fmt == "table" and use_colour(sys.stdout)
     prefix = current_prefix()
     for record in results:
