@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #ifdef __APPLE__
@@ -43,6 +44,7 @@ typedef struct {
     const char *name;
     unsigned char kind, result, wanted;
     long long size, mtime;
+    uint64_t hash; /* of name, size and time: the listing's digest is made of these, in listing order */
 } Item;
 
 /* One folder's listing, stat-ed while it is still being read: the calling thread lists, helper threads take
@@ -101,6 +103,31 @@ static int has_suffix(const char *name, size_t len, const Suffixes *suffixes) {
     return 0;
 }
 
+/* MurmurHash3's finaliser: a cheap, thoroughly mixing 64-bit permutation */
+static uint64_t mix64(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/* Not a cryptographic hash: it tells whether a file's name, size or time changed since the last listing,
+   where an accidental collision (one chance in 2^64 per changed file) is the only risk. */
+static uint64_t record_hash(const char *name, long long size, long long mtime) {
+    size_t len = strlen(name);
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len;
+    for (size_t i = 0; i < len; i += 8) {
+        uint64_t word = 0;
+        memcpy(&word, name + i, len - i < 8 ? len - i : 8);
+        h = (h ^ word) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
+    h = mix64(h ^ (uint64_t)size);
+    return mix64(h ^ (uint64_t)mtime);
+}
+
 /* Links to files are followed (their target's size and time count), links to folders are not: as os.walk,
    and so `brief validate`, git and ripgrep do. Entries whose type readdir did not give are looked at first. */
 static void stat_item(int dirfd, Item *item) {
@@ -123,6 +150,7 @@ static void stat_item(int dirfd, Item *item) {
     item->size = st.st_size < 0 ? 0 : (long long)st.st_size;
     item->mtime = (long long)MTIME_SEC(st) * 1000000000LL + (long long)MTIME_NSEC(st);
     if (item->mtime < 0) item->mtime = 0; /* before 1970: kept simple, the size and name still tell */
+    item->hash = record_hash(item->name, item->size, item->mtime);
 }
 
 static void *stat_worker(void *arg) {
@@ -277,8 +305,9 @@ static PyObject *stat_folder(PyObject *Py_UNUSED(self), PyObject *args) {
     }
 
     /* one record per brief file, in listing order: name NUL size NUL mtime_ns NUL */
-    size_t total = 0;
+    size_t total = 0, files = 0;
     long long newest = 0;
+    uint64_t lanes[2] = {0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL}; /* two lanes: a 128-bit digest */
     for (size_t i = 0; i < count; i++) {
         Item *item = item_at(&work, i);
         if (item->result == R_FILE)
@@ -304,9 +333,16 @@ static PyObject *stat_folder(PyObject *Py_UNUSED(self), PyObject *args) {
             out = put_number(out, item->size);
             out = put_number(out, item->mtime);
             if (item->mtime > newest) newest = item->mtime;
+            lanes[0] = mix64(lanes[0] ^ item->hash); /* order matters: a reordered listing is a change */
+            lanes[1] = mix64(lanes[1] + item->hash * 0x9e3779b97f4a7c15ULL + files);
+            files++;
         }
     }
-    result = Py_BuildValue("(OOL)", folders, records, newest);
+    unsigned char digest[16];
+    for (int lane = 0; lane < 2; lane++)
+        for (int byte = 0; byte < 8; byte++) digest[lane * 8 + byte] = (unsigned char)(lanes[lane] >> (8 * byte));
+    result = Py_BuildValue("(OOLny#)", folders, records, newest, (Py_ssize_t)files, (const char *)digest,
+                           (Py_ssize_t)16);
 
 done:
     Py_XDECREF(records);
@@ -321,11 +357,12 @@ done:
 
 static PyMethodDef methods[] = {
     {"stat_folder", stat_folder, METH_VARARGS,
-     "stat_folder(path, suffixes, threads) -> (folders, records, newest_mtime_ns)\n\n"
+     "stat_folder(path, suffixes, threads) -> (folders, records, newest_mtime_ns, count, digest)\n\n"
      "The sub-folders (names as bytes; links to folders are not followed) and brief files of one folder, in\n"
      "listing order, hidden names skipped.\n"
      "records holds name NUL size NUL mtime_ns NUL for every regular file (or link to one) whose name ends,\n"
-     "in any ASCII case, with one of `suffixes` (lower-case bytes)."},
+     "in any ASCII case, with one of `suffixes` (lower-case bytes); count is their number and digest 16 bytes\n"
+     "that change when any name, size, time or their order does."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -17,11 +17,9 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from brief.config import Collection
 from brief.hashing import blake2b
-from brief.scanning import Scan, scan
+from brief.scanning import BackgroundScan, Scan, scan
 
 if TYPE_CHECKING:
-    from threading import Thread
-
     from brief.index_rows import Rows
 
 T = TypeVar("T")
@@ -130,9 +128,7 @@ class Index:
         self.notify = notify
         self.pending = False  # a freshness check is owed: done by answer(), or before `db` is first used
         self._db: sqlite3.Connection | None = None
-        self._check: Thread | None = None  # the owed check, running (start_check)
-        self._found: list[Scan] = []
-        self._failed: list[BaseException] = []
+        self._check: BackgroundScan | None = None  # the owed check, running (start_check)
 
     # connection ------------------------------------------------------------------------------------------------
 
@@ -142,10 +138,7 @@ class Index:
         if self.pending:
             self.pending = False
             if self._check is not None:  # started early: use its result
-                self._check.join()
-                if self._failed:
-                    raise self._failed[0]
-                self._refresh_with(self._found[0])
+                self._refresh_with(self._check.result())
             else:
                 self.refresh()
         return self._connection()
@@ -315,18 +308,8 @@ class Index:
     def start_check(self) -> None:
         """Begin the owed freshness check in a thread (file system calls, mostly outside the GIL), so that it runs
         while the command imports what it needs and asks its question; `answer` takes its result."""
-        if not self.pending or self._check is not None or not os.path.exists(self.path):
-            return
-        import threading
-
-        def check() -> None:
-            try:
-                self._found.append(scan(self.collection.paths, self.collection.exclude))
-            except BaseException as exc:  # handed to the main thread
-                self._failed.append(exc)
-
-        self._check = threading.Thread(target=check, name="brief-freshness", daemon=True)
-        self._check.start()
+        if self.pending and self._check is None and os.path.exists(self.path):
+            self._check = BackgroundScan(self.collection.paths, self.collection.exclude)
 
     def answer(self, question: Callable[[sqlite3.Connection], T]) -> T:
         """`question(db)` answered from a fresh index: asked of the index as it is while the freshness check runs;
@@ -342,10 +325,8 @@ class Index:
         except sqlite3.DatabaseError:
             answer, complete = None, False  # damaged: repaired below, then asked again
         finally:
-            self._check.join()
-        if self._failed:
-            raise self._failed[0]
-        stats = self._refresh_with(self._found[0])
+            found = self._check.result()  # waits for the check; raises what it raised
+        stats = self._refresh_with(found)
         if complete and not stats.changed:
             return cast(T, answer)
         return question(self.db)
@@ -452,13 +433,15 @@ def _schema_fingerprint(schema_path: str | None) -> str:
 
 def open_index(
     collection: Collection, refresh: bool = True, jobs: int | None = None,
-    notify: Callable[[str], None] | None = None, defer: bool = False,
+    notify: Callable[[str], None] | None = None, defer: bool = False, check: BackgroundScan | None = None,
 ) -> Index:  # fmt: skip
     """An index for the collection, refreshed unless told not to; notices go to `notify` as they happen. With
-    `defer`, the refresh waits for the first question: `Index.answer` then checks the files meanwhile."""
+    `defer`, the refresh waits for the first question: `Index.answer` then checks the files meanwhile, or takes
+    the result of `check`, a scan of the collection started earlier still."""
     index = Index(collection, jobs, notify)
     if refresh and defer:
         index.pending = True
+        index._check = check
         index.start_check()
     elif refresh:
         index.refresh()

@@ -17,31 +17,34 @@ EXTENSIONS = (".yaml", ".yml", ".json", ".md")
 _SUFFIXES = tuple(extension.encode() for extension in EXTENSIONS)
 MAX_THREADS = 4  # beyond this the file system's locks, not the cores, are the limit
 
-StatFolder = Callable[[str, tuple[bytes, ...], int], tuple[list[bytes], bytes, int]]
+# (folders, records, newest mtime_ns, number of records, 16-byte digest of the records)
+Listing = tuple[list[bytes], bytes, int, int, bytes]
+StatFolder = Callable[[str, tuple[bytes, ...], int], Listing]
 
 
 class Scan:
-    """A collection's listing. `parts` holds, per folder in walk order, the folder's path prefix and its
-    records (name NUL size NUL mtime_ns NUL per brief file); files named directly have the prefix ""."""
+    """A collection's listing. `parts` holds, per folder in walk order, the folder's path prefix, its records
+    (name NUL size NUL mtime_ns NUL per brief file), their number and their digest; files named directly have
+    the prefix ""."""
 
-    def __init__(self, parts: list[tuple[str, bytes]], newest_ns: int) -> None:
+    def __init__(self, parts: list[tuple[str, bytes, int, bytes]], newest_ns: int, implementation: str) -> None:
         from brief.hashing import blake2b
 
         self.parts = parts
         self.newest_ns = newest_ns  # the most recent modification time seen
-        digest = blake2b(digest_size=16)
-        for prefix, records in parts:
-            digest.update(os.fsencode(prefix) + b"\0\0")
-            digest.update(records)
-        # equal digests: the same files with the same sizes and times, listed in the same order
+        digest = blake2b(implementation.encode(), digest_size=16)
+        for prefix, _, count, folder_digest in parts:
+            digest.update(os.fsencode(prefix) + b"\0" + folder_digest + count.to_bytes(8, "little"))
+        # equal digests: the same files with the same sizes and times, listed in the same order (each
+        # implementation digests in its own way: a change of implementation reads as a change, once)
         self.digest = digest.hexdigest()
-        self.count = sum(records.count(b"\0") for _, records in parts) // 3
+        self.count = sum(count for _, _, count, _ in parts)
 
     @cached_property
     def files(self) -> dict[str, tuple[int, int]]:
         """path -> (size, mtime_ns), in listing order; built only when something changed."""
         found: dict[str, tuple[int, int]] = {}
-        for prefix, records in self.parts:
+        for prefix, records, _, _ in self.parts:
             fields = os.fsdecode(records).split("\0")
             for i in range(0, len(fields) - 1, 3):
                 found[prefix + fields[i]] = (int(fields[i + 1]), int(fields[i + 2]))
@@ -55,6 +58,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     import fnmatch
 
     stat_folder = stat_folder or native_stat_folder() or _stat_folder_python
+    implementation = "python" if stat_folder is _stat_folder_python else "native"
     patterns = list(exclude)
     threads = _threads()
 
@@ -62,7 +66,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
         path = path[2:] if path.startswith("./") else path
         return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
-    parts: list[tuple[str, bytes]] = []
+    parts: list[tuple[str, bytes, int, bytes]] = []
     newest = 0
     named: list[str] = []
     stack: list[str] = []
@@ -74,7 +78,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
             named.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0")
             newest = max(newest, st.st_mtime_ns)
     if named:
-        parts.append(("", os.fsencode("".join(named))))
+        parts.append(("", *_summarised(os.fsencode("".join(named)))))
     seen: set[tuple[int, int]] = set()  # a folder mounted inside itself must not make the walk endless
     while stack:
         folder = stack.pop()
@@ -83,18 +87,46 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
             if (st.st_dev, st.st_ino) in seen:
                 continue
             seen.add((st.st_dev, st.st_ino))
-            folders, records, folder_newest = stat_folder(folder, _SUFFIXES, threads)
+            folders, records, folder_newest, count, digest = stat_folder(folder, _SUFFIXES, threads)
         except OSError:
             continue  # unreadable or vanished: as if empty
         prefix = os.path.join(folder, "")
         if patterns:
             records = _filter(prefix, records, skip)
-        parts.append((prefix, records))
+            _, count, digest = _summarised(records)
+        parts.append((prefix, records, count, digest))
         newest = max(newest, folder_newest)
         for name in map(os.fsdecode, folders):
             if not (patterns and skip(prefix + name, name)):
                 stack.append(prefix + name)
-    return Scan(parts, newest)
+    return Scan(parts, newest, implementation)
+
+
+class BackgroundScan:
+    """`scan` in a thread, started as soon as the collection is known: its system calls run outside the GIL
+    while the command imports what it needs and queries the index."""
+
+    def __init__(self, paths: Iterable[str], exclude: Iterable[str] = ()) -> None:
+        import threading
+
+        self._found: list[Scan] = []
+        self._failed: list[BaseException] = []
+        self._thread = threading.Thread(
+            target=self._run, args=(list(paths), list(exclude)), name="brief-freshness", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, paths: list[str], exclude: list[str]) -> None:
+        try:
+            self._found.append(scan(paths, exclude))
+        except BaseException as exc:  # handed to the thread that asks for the result
+            self._failed.append(exc)
+
+    def result(self) -> Scan:
+        self._thread.join()
+        if self._failed:
+            raise self._failed[0]
+        return self._found[0]
 
 
 def native_stat_folder() -> StatFolder | None:
@@ -108,8 +140,9 @@ def native_stat_folder() -> StatFolder | None:
     return stat_folder  # type: ignore[no-any-return]
 
 
-def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...], threads: int) -> tuple[list[bytes], bytes, int]:
-    """brief._scan.stat_folder in Python: the same folders, records and newest time, one thread."""
+def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...], threads: int) -> Listing:
+    """brief._scan.stat_folder in Python: the same folders, records, newest time and count, one thread; its
+    digest is BLAKE2b's."""
     folders: list[bytes] = []
     records: list[str] = []
     newest = 0
@@ -134,7 +167,15 @@ def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...], threads: int) 
                 newest = max(newest, st.st_mtime_ns)
     finally:
         os.close(descriptor)
-    return folders, os.fsencode("".join(records)), newest
+    blob, count, digest = _summarised(os.fsencode("".join(records)))
+    return folders, blob, newest, count, digest
+
+
+def _summarised(records: bytes) -> tuple[bytes, int, bytes]:
+    """Records with their number and (BLAKE2b) digest."""
+    from brief.hashing import blake2b
+
+    return records, records.count(b"\0") // 3, blake2b(records, digest_size=16).digest()
 
 
 def _filter(prefix: str, records: bytes, skip: Callable[[str, str], bool]) -> bytes:

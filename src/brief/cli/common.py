@@ -60,12 +60,19 @@ def open_collection(paths: tuple[str, ...], no_refresh: bool) -> Index:
     """The collection's index, refreshed (unless `no_refresh`) before its first use, or while its first question
     is answered when asked through `Index.answer`; repairs are announced on stderr in one line each."""
     from brief.config import collection
+
+    chosen = collection(paths)
+    check = None
+    if not no_refresh:  # before importing the index (and sqlite3): the scan runs meanwhile
+        from brief.scanning import BackgroundScan
+
+        check = BackgroundScan(chosen.paths, chosen.exclude)
     from brief.index import open_index
 
     def notify(message: str) -> None:
         say(f"brief: notice: {message}")
 
-    return open_index(collection(paths), refresh=not no_refresh, notify=notify, defer=True)
+    return open_index(chosen, refresh=not no_refresh, notify=notify, defer=True, check=check)
 
 
 def filters_from(kwargs: dict[str, Any], schema_path: str | None = None) -> Filters:
