@@ -12,12 +12,17 @@ exclude = ["drafts/*"]       # optional: globs to skip
 from __future__ import annotations
 
 import os
-from typing import Any
+import time
 
 from brief.errors import ConfigError
 from brief.hashing import blake2b
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import Any
+
 CONFIG_NAMES = ("brief.toml", "pyproject.toml")
+CONFIG_CACHE = "config-cache.json"  # parsed configuration files, in the cache folder
 
 
 class Collection:
@@ -60,17 +65,71 @@ def _read_toml(path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
 
 
+def _brief_table(path: str) -> dict[str, Any] | None:
+    """The brief settings of a brief.toml (all of it) or of a pyproject.toml ([tool.brief], None if absent).
+
+    Remembered in the cache folder by path, size, time and inode: reading them back from JSON spares a command
+    the TOML parser, whose import (with the typing module it needs) is a tenth of a `brief search`'s start."""
+    import json
+
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    key = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+    store = os.path.join(default_cache_dir(), CONFIG_CACHE)
+    try:
+        with open(store, encoding="utf-8") as handle:
+            remembered = json.load(handle)
+    except (OSError, ValueError):
+        remembered = {}
+    if not isinstance(remembered, dict):
+        remembered = {}
+    entry = remembered.get(path)
+    if isinstance(entry, dict) and entry.get("key") == key and "table" in entry:
+        return entry["table"]  # type: ignore[no-any-return]
+    data = _read_toml(path)
+    table = data if os.path.basename(path) == "brief.toml" else data.get("tool", {}).get("brief")
+    table = table if isinstance(table, dict) else None
+    if st.st_mtime_ns < time.time_ns() - 2_000_000_000:  # older than any timestamp tick: a later edit will show
+        _remember(store, remembered, path, {"key": key, "table": table})
+    return table
+
+
+def _remember(store: str, remembered: dict[str, Any], path: str, entry: dict[str, Any]) -> None:
+    """Add an entry to the configuration cache, written atomically; a cache that cannot be written is skipped."""
+    import json
+
+    remembered.pop(path, None)
+    remembered[path] = entry
+    while len(remembered) > 64:  # the oldest first
+        remembered.pop(next(iter(remembered)))
+    try:
+        text = json.dumps(remembered, ensure_ascii=False)
+    except (TypeError, ValueError):  # TOML dates in a table: parse it each time instead
+        return
+    temporary = f"{store}.tmp-{os.getpid()}"
+    try:
+        os.makedirs(os.path.dirname(store), exist_ok=True)
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, store)
+    except OSError:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
 def find_config(start: str | None = None) -> tuple[str, dict[str, Any]] | None:
     """The nearest configuration upward from `start`: a brief.toml, or a pyproject.toml with [tool.brief]."""
     folder = os.path.realpath(start or os.getcwd())
     while True:
         brief_toml = os.path.join(folder, "brief.toml")
         if os.path.isfile(brief_toml):
-            return brief_toml, _read_toml(brief_toml)
+            return brief_toml, _brief_table(brief_toml) or {}
         pyproject = os.path.join(folder, "pyproject.toml")
         if os.path.isfile(pyproject):
-            table = _read_toml(pyproject).get("tool", {}).get("brief")
-            if isinstance(table, dict):
+            table = _brief_table(pyproject)
+            if table is not None:
                 return pyproject, table
         parent = os.path.dirname(folder)
         if parent == folder:

@@ -13,16 +13,18 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, TypeVar, cast
 
 from brief.config import Collection
 from brief.hashing import blake2b
 from brief.scanning import BackgroundScan, Scan, scan
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
+    from typing import TypeVar
+
     from brief.index_rows import Rows
 
-T = TypeVar("T")
+    T = TypeVar("T")
 
 INDEX_FORMAT = "6"  # bump when the tables below change: older indexes are rebuilt
 TOKENIZER = "unicode61 remove_diacritics 2"
@@ -328,7 +330,7 @@ class Index:
             found = self._check.result()  # waits for the check; raises what it raised
         stats = self._refresh_with(found)
         if complete and not stats.changed:
-            return cast(T, answer)
+            return answer  # type: ignore[return-value]  # complete: the question was answered
         return question(self.db)
 
     def _refresh(self, existed: bool, found: Scan | None = None) -> RefreshStats:

@@ -11,11 +11,14 @@ import json
 import re
 import sqlite3
 from functools import cache
-from typing import Any
 
 from brief.errors import BriefError
 from brief.index import FTS_COLUMNS, FTS_WEIGHTS
 from brief.nations import fold
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 STANCE_GROUPS = {
     "support": ("strongly-supports", "supports", "leans-supports"),

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import os
 from functools import cached_property
-from typing import Any
 
 from brief.errors import ConfigError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 _HERE = os.path.dirname(os.path.realpath(__file__))  # os.path, not pathlib: this is on every command's path
 

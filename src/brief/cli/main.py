@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, NoReturn
 
 # re-exported: the exit codes every command uses
 from brief.cli.common import EXIT_OK as EXIT_OK
 from brief.cli.common import EXIT_PROBLEMS as EXIT_PROBLEMS
 from brief.cli.common import EXIT_USAGE as EXIT_USAGE
+
+# typing.TYPE_CHECKING without importing typing (type checkers know the name): `brief list` and `brief search`
+# start ~4 ms sooner without it, and tests/test_imports.py keeps it out of their path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 # name -> (module, attribute, one-line help shown by `brief --help` without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {

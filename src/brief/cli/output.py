@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import TextIO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # C0 and C1 controls except tab and newline, DEL, and the bidirectional overrides and isolates that can
 # make text read differently from what it is: a brief must not be able to drive the terminal

@@ -9,15 +9,18 @@ command — it declines, and click parses the command line as usual, errors and 
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from brief.cli.common import is_partial_date, parse_where
 from brief.cli.tables import RECORD_FORMATS
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import Any
+
 # option -> (destination, kind, check); kind: "flag", "value" or "multiple"; check: None (any text),
 # "date", "where", "int>=N", or a tuple of choices. Written out from the click declarations; test_quick.py
 # compares them with click's.
-Option = tuple[str, str, Any]
+Option = tuple[str, str, object]
 
 _COLLECTION: dict[str, Option] = {"--no-refresh": ("no_refresh", "flag", None)}
 _FILTERS: dict[str, Option] = {

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from brief.cli.common import EXIT_PROBLEMS, filters_from, handle_errors, open_collection, say
 from brief.cli.output import neutralise, use_colour
 from brief.cli.tables import current_prefix, display_path, render_records
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 LIST_COLUMNS = ["id", "date", "title", "nations", "status"]
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any, TextIO
 
 from brief.cli.output import neutralise, terminal_width
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 RECORD_FORMATS = ("table", "json", "jsonl", "csv", "markdown", "ids")
 
