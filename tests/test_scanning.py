@@ -155,3 +155,18 @@ def test_links_to_folders_are_not_followed(tmp_path: Path) -> None:
     os.symlink(tmp_path, tmp_path / "x" / "up")
     found = scan([str(tmp_path)])
     assert [os.path.relpath(p, tmp_path) for p in found.files] == ["x/a.yaml"]
+
+
+def test_both_scanners_serve_the_commands(tmp_path: Path) -> None:
+    """End to end: the index kept by one scanner is used, and kept fresh, by the other."""
+    from conftest import COLLECTION, run_process
+
+    folder = tmp_path / "briefs"
+    shutil.copytree(COLLECTION, folder)
+    native = run_process("list", str(folder), "--format", "ids")
+    python = run_process("list", str(folder), "--format", "ids", env={"BRIEF_NO_EXTENSION": "1"})
+    assert native.returncode == python.returncode == 0 and native.stdout == python.stdout
+    (folder / "mali-2021.yaml").unlink()
+    python = run_process("list", str(folder), "--format", "ids", env={"BRIEF_NO_EXTENSION": "1"})
+    assert b"mali-wagner-2021" in native.stdout and b"mali-wagner-2021" not in python.stdout
+    assert run_process("list", str(folder), "--format", "ids").stdout == python.stdout
