@@ -211,3 +211,27 @@ def test_a_deferred_check_still_happens_before_direct_use(collection_copy: Path)
     (collection_copy / "new.yaml").write_text(NEW, encoding="utf-8")
     index = open_index(collection([str(collection_copy)]), defer=True)
     assert index.db.execute("SELECT count(*) FROM briefs WHERE id = 'new-brief'").fetchone()[0] == 1
+
+
+def test_the_ids_table_follows_every_change(collection_copy: Path) -> None:
+    """brief_ids (what --format ids prints) stays one row per brief, through additions, edits and deletions."""
+
+    def consistent() -> None:
+        index = open_index(collection([str(collection_copy)]))
+        rows = index.db.execute(
+            "SELECT b.rowid, coalesce(nullif(b.id, ''), b.path), i.label FROM briefs b "
+            "LEFT JOIN brief_ids i ON i.rowid = b.rowid"
+        ).fetchall()
+        assert rows and all(expected == label for _, expected, label in rows)
+        assert index.db.execute("SELECT count(*) FROM brief_ids").fetchone()[0] == len(rows)
+        index.close()
+
+    consistent()
+    (collection_copy / "new.yaml").write_text(NEW, encoding="utf-8")
+    consistent()
+    (collection_copy / "new.yaml").write_text(NEW.replace("new-brief", "renamed-brief"), encoding="utf-8")
+    consistent()
+    (collection_copy / "new.yaml").write_text("title: [unclosed\n", encoding="utf-8")  # no id: its path
+    consistent()
+    (collection_copy / "new.yaml").unlink()
+    consistent()

@@ -192,6 +192,7 @@ def insert_rows(
         )
         rowid = cursor.lastrowid
         db.execute("INSERT INTO brief_data VALUES (?, ?, ?)", (rowid, *row.data))
+        db.execute("INSERT INTO brief_ids VALUES (?, ?)", (rowid, row.brief[4] or row.path))
         if next_rowid is not None:
             next_rowid += 1
         db.executemany("INSERT INTO brief_values VALUES (?, ?, ?, ?)", [(rowid, *v) for v in row.values])

@@ -518,7 +518,8 @@ def search_ids(
 ) -> list[str]:  # fmt: skip
     """The ids (the path where a brief has none) of what `search` finds, in its order: for `--format ids`, where
     a common word can have tens of thousands of hits and a record per hit would cost more than the search."""
-    sql, params, _ = _search_sql(db, query, filters, limit, sort, reverse, "coalesce(nullif(b.id, ''), b.path)")
+    sql, params, _ = _search_sql(db, query, filters, limit, sort, reverse, "coalesce(nullif(b.id, ''), b.path)",
+                                 ranked_source=("brief_ids b", "b.label"))  # fmt: skip
     return [row[0] for row in _run(db, sql, params)]
 
 
@@ -537,9 +538,10 @@ def _run(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[tuple[Any,
 
 def _search_sql(
     db: sqlite3.Connection, query: SearchQuery, filters: Filters, limit: int | None, sort: str | None, reverse: bool,
-    columns: str,
+    columns: str, ranked_source: tuple[str, str] | None = None,
 ) -> tuple[str, list[Any], str]:  # fmt: skip
-    """The SQL of a search selecting `columns` (then the score), its parameters, and the FTS expression."""
+    """The SQL of a search selecting `columns` (then the score), its parameters, and the FTS expression.
+    `ranked_source` (table and columns) replaces `briefs b` and `columns` when hits are ranked by score."""
     register_functions(db)
     positive, negative = fts_expression(db, query)
     merged = Filters()
@@ -556,10 +558,11 @@ def _search_sql(
         # then computed for `limit` rows, not for every hit (20,000 for a common word in 100,000 briefs).
         chosen = "" if where == "1" else f" AND rowid IN (SELECT b.rowid FROM briefs b WHERE {where})"
         top = f" LIMIT {int(limit)}" if limit else ""
+        source, columns = ranked_source or ("briefs b", columns)
         sql = (
             f"WITH hits AS (SELECT rowid, bm25(fts, {weights}) AS score FROM fts WHERE fts MATCH ?{chosen} "
             f"ORDER BY score, rowid{top}) "
-            f"SELECT {columns}, hits.score FROM hits JOIN briefs b ON b.rowid = hits.rowid ORDER BY hits.score, b.rowid"
+            f"SELECT {columns}, hits.score FROM hits JOIN {source} ON b.rowid = hits.rowid ORDER BY hits.score, b.rowid"
         )
         return sql, [positive, *params], positive
     if positive:
