@@ -15,8 +15,13 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def run(*args: str, input: str | bytes | None = None) -> Result:
-    """Run the CLI in-process, as a user would type it (no colour: output is not a terminal)."""
-    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    """Run the CLI in-process, as a user would type it (no colour: output is not a terminal). The current
+    folder is restored afterwards: `-C DIR` changes it for the whole process, as it should for a command."""
+    before = os.getcwd()
+    try:
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    finally:
+        os.chdir(before)
 
 
 def run_process(

@@ -235,3 +235,14 @@ def test_the_ids_table_follows_every_change(collection_copy: Path) -> None:
     consistent()
     (collection_copy / "new.yaml").unlink()
     consistent()
+
+
+def test_a_build_removes_the_index_an_older_version_left(collection_copy: Path, private_cache: Path) -> None:
+    chosen = collection([str(collection_copy)])
+    legacy = Path(chosen.legacy_index_path())
+    assert legacy != Path(chosen.index_path()) and legacy.parent == private_cache
+    legacy.write_bytes(b"an index of format 6")
+    Path(f"{legacy}-wal").write_bytes(b"")
+    open_index(chosen).close()
+    assert not legacy.exists() and not Path(f"{legacy}-wal").exists()
+    assert Path(chosen.index_path()).exists()

@@ -40,8 +40,19 @@ class Collection:
 
     def index_path(self) -> str:
         """One index per collection (its paths and schema), in the cache folder unless configured."""
-        key = blake2b("\0".join([*sorted(self.paths), self.schema or ""]).encode(), digest_size=8).hexdigest()
+        key = blake2b(self._identity(), digest_size=8).hexdigest()
         return os.path.join(self.cache_dir or default_cache_dir(), f"index-{key}.sqlite")
+
+    def legacy_index_path(self) -> str:
+        """Where brief 0.1 before index format 7 kept this collection's index (named by SHA-256, which costs
+        every start the OpenSSL import): removed when the new one is built, so no stale copy is left behind."""
+        import hashlib
+
+        key = hashlib.sha256(self._identity()).hexdigest()[:16]
+        return os.path.join(self.cache_dir or default_cache_dir(), f"index-{key}.sqlite")
+
+    def _identity(self) -> bytes:
+        return "\0".join([*sorted(self.paths), self.schema or ""]).encode()
 
 
 # Paths are plain strings here (os.path): pathlib costs every command a few milliseconds to import.

@@ -208,6 +208,9 @@ class Index:
 
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         _remove_abandoned(self.path)
+        legacy = self.collection.legacy_index_path()
+        for suffix in ("", "-wal", "-shm"):
+            _unlink(f"{legacy}{suffix}")
         temporary = f"{self.path}.tmp-{os.getpid()}"
         started = time.time_ns()
         found = found or scan(self.collection.paths, self.collection.exclude)
