@@ -214,7 +214,7 @@ class Index:
         temporary = f"{self.path}.tmp-{os.getpid()}"
         started = time.time_ns()
         found = found or scan(self.collection.paths, self.collection.exclude)
-        tasks = [(p, s, m, None) for p, (s, m) in sorted(found.files.items())]
+        tasks: list[tuple[str, int, int, str | None]] = [(p, s, m, None) for p, (s, m) in sorted(found.files.items())]
         jobs = min(self.jobs or default_jobs(), max(1, len(tasks) // 64))
         # worker 0 writes the new index file itself; the others write shards merged into it afterwards
         shards = [temporary, *(f"{temporary}-{k}" for k in range(1, jobs))]

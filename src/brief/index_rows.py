@@ -102,24 +102,24 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
     actor_text: list[str] = []
     for actor in _dicts(data.get("actors")):
         actor_id = _text(actor.get("id"))
-        name = _text(actor.get("name"))
-        if actor_id is None or name is None:
+        actor_name = _text(actor.get("name"))
+        if actor_id is None or actor_name is None:
             continue
         aliases = _strs(actor.get("aliases"))
         rows.actors.append(
             (
                 actor_id,
-                name,
+                actor_name,
                 _text(actor.get("kind")),
                 _text(actor.get("country")),
                 json.dumps(aliases, ensure_ascii=False),
             )
         )
-        for label in {fold(actor_id), fold(name), *(fold(alias) for alias in aliases)}:
+        for label in {fold(actor_id), fold(actor_name), *(fold(alias) for alias in aliases)}:
             rows.actor_names.append((actor_id, label))
-        for label in (name, *aliases):
+        for label in (actor_name, *aliases):
             rows.actor_labels.append((actor_id, label, fold(label)))
-        actor_text += [name, *aliases]
+        actor_text += [actor_name, *aliases]
     other: list[str] = [*_strs(data.get("tags")), *_strs(data.get("authors"))]
     for issue in _dicts(data.get("issues")):
         if isinstance(issue.get("id"), str):

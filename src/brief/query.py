@@ -70,6 +70,14 @@ class Filters:
         self.where = where or []
         self.invalid = invalid
 
+    def copy(self) -> Filters:
+        """A copy whose lists can be changed without changing these."""
+        out = Filters()
+        for name in self.FIELDS:
+            value = getattr(self, name)
+            setattr(out, name, list(value) if isinstance(value, list) else value)
+        return out
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Filters) and all(getattr(self, f) == getattr(other, f) for f in self.FIELDS)
 
@@ -121,7 +129,7 @@ def normalise_filters(filters: Filters, schema_path: str | None = None) -> Filte
     from brief.nations import suggest, to_code
 
     vocab = _vocabularies(schema_path)
-    out = Filters(**{k: (list(v) if isinstance(v, list) else v) for k in Filters.FIELDS for v in [getattr(filters, k)]})
+    out = filters.copy()
     nations = []
     for value in filters.nations:
         code = to_code(value)
@@ -539,7 +547,7 @@ def _run(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[tuple[Any,
 def _search_sql(
     db: sqlite3.Connection, query: SearchQuery, filters: Filters, limit: int | None, sort: str | None, reverse: bool,
     columns: str, ranked_source: tuple[str, str] | None = None,
-) -> tuple[str, list[Any], str]:  # fmt: skip
+) -> tuple[str, list[Any], str | None]:  # fmt: skip
     """The SQL of a search selecting `columns` (then the score), its parameters, and the FTS expression.
     `ranked_source` (table and columns) replaces `briefs b` and `columns` when hits are ranked by score."""
     register_functions(db)

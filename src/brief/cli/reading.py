@@ -51,15 +51,15 @@ def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: i
     parsed = parse_search(query)  # a malformed query fails before the index is touched
     check_search(parsed, index.collection.schema)
     filters = filters_from(kwargs, index.collection.schema)
-    order = {"sort": None if sort == "score" else sort, "reverse": reverse, "limit": limit or None}
+    order_by = None if sort == "score" else sort
     if fmt == "ids":  # nothing but ids, possibly tens of thousands: no record per hit
-        ids = index.answer(lambda db: search_ids(db, parsed, filters, **order))
+        ids = index.answer(lambda db: search_ids(db, parsed, filters, limit or None, order_by, reverse))
         if ids:
             sys.stdout.write(neutralise("\n".join(ids)) + "\n")
             return
         results: list[dict[str, Any]] = []
     else:
-        results = index.answer(lambda db: run_search(db, parsed, filters, snippets=True, **order))
+        results = index.answer(lambda db: run_search(db, parsed, filters, limit or None, True, order_by, reverse))
     if not results:
         near = suggestions(index.db, parsed.words)
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
