@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from brief import loading, scanning
-from brief.scanning import _SUFFIXES, _stat_folder_python, native_stat_folder, scan
+from brief.scanning import _SUFFIXES, StatFolder, _stat_folder_python, native_stat_folder, scan
 
 NATIVE = native_stat_folder()
 needs_native = pytest.mark.skipif(NATIVE is None, reason="brief._scan is not built here")
@@ -93,11 +93,15 @@ def test_native_is_built_where_it_can_be() -> None:
     assert NATIVE is not None
 
 
-@pytest.mark.parametrize("implementation", ["python", "native"])
-def test_scan_of_a_tree(tmp_path: Path, implementation: str) -> None:
-    if implementation == "native" and NATIVE is None:
+@pytest.fixture(params=["python", "native"])
+def stat_folder(request: pytest.FixtureRequest) -> StatFolder:
+    """Each implementation in turn."""
+    if request.param == "native" and NATIVE is None:
         pytest.skip("brief._scan is not built here")
-    stat_folder = NATIVE if implementation == "native" else _stat_folder_python
+    return NATIVE if request.param == "native" and NATIVE is not None else _stat_folder_python
+
+
+def test_scan_of_a_tree(tmp_path: Path, stat_folder: StatFolder) -> None:
     root = _tree(tmp_path)
     found = scan([str(root), str(root / "notes.txt")], stat_folder=stat_folder)
     relative = {os.path.relpath(p, root) for p in found.files}
@@ -111,11 +115,7 @@ def test_scan_of_a_tree(tmp_path: Path, implementation: str) -> None:
     assert scan([str(root), str(root / "notes.txt")], stat_folder=stat_folder).digest == found.digest
 
 
-@pytest.mark.parametrize("implementation", ["python", "native"])
-def test_digest_moves_with_every_change(tmp_path: Path, implementation: str) -> None:
-    if implementation == "native" and NATIVE is None:
-        pytest.skip("brief._scan is not built here")
-    stat_folder = NATIVE if implementation == "native" else _stat_folder_python
+def test_digest_moves_with_every_change(tmp_path: Path, stat_folder: StatFolder) -> None:
     root = _tree(tmp_path)
     digests = [scan([str(root)], stat_folder=stat_folder).digest]
 
