@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from brief.cores import available_cores
 from brief.diagnostics import Diagnostic, FileResult
 
 if TYPE_CHECKING:
@@ -34,20 +35,13 @@ def _check_one(path: str) -> FileResult:
     return worker_checker().check_path(path)
 
 
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def check_files(files: Iterable[str], schema_path: str | None = None, jobs: int | None = None) -> Iterator[FileResult]:
     """Results in input order. Memory stays flat: files stream through, only ids are remembered."""
     from brief.checker import Checker
 
     checker = Checker(schema_path)  # compile in the parent first: a bad schema fails once, cleanly
     files = list(files)
-    jobs = jobs or default_jobs()
+    jobs = jobs or available_cores()
     if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
         import multiprocessing
 

@@ -94,8 +94,6 @@ CREATE INDEX positions_time ON positions(actor_id, issue_id, date, stance);
 CREATE INDEX sources_brief ON sources(brief);
 CREATE INDEX relations_brief ON relations(brief);
 """
-DDL = TABLES + INDEXES
-
 CHILD_TABLES = (
     "brief_data",
     "brief_ids",
@@ -143,7 +141,7 @@ class Index:
         self.notify = notify
         self.pending = False  # a freshness check is owed: done by answer(), or before `db` is first used
         self._db: sqlite3.Connection | None = None
-        self._check: BackgroundScan | None = None  # the owed check, running (start_check)
+        self._check: BackgroundScan | None = None  # the owed check, running since `open_index`
 
     # connection ------------------------------------------------------------------------------------------------
 
@@ -152,10 +150,7 @@ class Index:
         """The connection to an index as fresh as asked for (`open_index`)."""
         if self.pending:
             self.pending = False
-            if self._check is not None:  # started early: use its result
-                self._refresh_with(self._check.result())
-            else:
-                self.refresh()
+            self._refresh_with(self._check.result() if self._check else None)
         return self._connection()
 
     def _connection(self) -> sqlite3.Connection:
@@ -203,7 +198,8 @@ class Index:
 
     def _build_fresh(self, found: Scan | None = None) -> RefreshStats:
         """Write a complete new index to a temporary file, then rename it over the old one."""
-        from brief.batch import default_jobs, init_worker
+        from brief.batch import init_worker
+        from brief.cores import available_cores
         from brief.index_rows import build_shard, create_database, file_rows, insert_rows
 
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
@@ -215,7 +211,7 @@ class Index:
         started = time.time_ns()
         found = found or scan(self.collection.paths, self.collection.exclude)
         tasks: list[tuple[str, int, int, str | None]] = [(p, s, m, None) for p, (s, m) in sorted(found.files.items())]
-        jobs = min(self.jobs or default_jobs(), max(1, len(tasks) // 64))
+        jobs = min(self.jobs or available_cores(), max(1, len(tasks) // 64))
         # worker 0 writes the new index file itself; the others write shards merged into it afterwards
         shards = [temporary, *(f"{temporary}-{k}" for k in range(1, jobs))]
         db: sqlite3.Connection | None = None
@@ -268,10 +264,11 @@ class Index:
         return RefreshStats(added=count, rebuilt=True)
 
     def _rows(self, tasks: list[tuple[str, int, int, str | None]]) -> Iterator[Rows]:
-        from brief.batch import default_jobs, init_worker
+        from brief.batch import init_worker
+        from brief.cores import available_cores
         from brief.index_rows import file_rows
 
-        jobs = self.jobs or default_jobs()
+        jobs = self.jobs or available_cores()
         if jobs > 1 and len(tasks) >= 64:
             import multiprocessing
 
@@ -323,19 +320,12 @@ class Index:
             self._notice(f"index {self.path} was damaged ({exc}); rebuilding it")
             return self.rebuild()
 
-    def start_check(self) -> None:
-        """Begin the owed freshness check in a thread (file system calls, mostly outside the GIL), so that it runs
-        while the command imports what it needs and asks its question; `answer` takes its result."""
-        if self.pending and self._check is None and os.path.exists(self.path):
-            self._check = BackgroundScan(self.collection.paths, self.collection.exclude)
-
     def answer(self, question: Callable[[sqlite3.Connection], T]) -> T:
         """`question(db)` answered from a fresh index: asked of the index as it is while the freshness check runs;
         when the check finds nothing changed, the common case, that answer stands, else the index is updated and
         asked again."""
-        self.start_check()
-        if self._check is None:
-            return question(self.db)
+        if not (self.pending and self._check and os.path.exists(self.path)):
+            return question(self.db)  # nothing owed, or no index yet: `db` builds it from the check's scan
         self.pending = False
         try:
             answer: T | None = question(self._connection())
@@ -459,8 +449,7 @@ def open_index(
     index = Index(collection, jobs, notify)
     if refresh and defer:
         index.pending = True
-        index._check = check
-        index.start_check()
+        index._check = check or BackgroundScan(collection.paths, collection.exclude)
     elif refresh:
         index.refresh()
     else:

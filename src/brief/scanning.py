@@ -11,6 +11,8 @@ import os
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
+from brief.cores import available_cores
+
 # Brief files by extension, in any case: brief.loading.EXTENSIONS maps the same ones to parsers (a test checks),
 # kept apart so that the freshness check does not import the loader.
 EXTENSIONS = (".yaml", ".yml", ".json", ".md")
@@ -60,7 +62,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     stat_folder = stat_folder or native_stat_folder() or _stat_folder_python
     implementation = "python" if stat_folder is _stat_folder_python else "native"
     patterns = list(exclude)
-    threads = _threads()
+    threads = min(MAX_THREADS, available_cores())
 
     def skip(path: str, name: str) -> bool:
         path = path[2:] if path.startswith("./") else path
@@ -78,7 +80,8 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
             named.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0")
             newest = max(newest, st.st_mtime_ns)
     if named:
-        parts.append(("", *_summarised(os.fsencode("".join(named)))))
+        records = os.fsencode("".join(named))
+        parts.append(("", records, *_summary(records)))
     seen: set[tuple[int, int]] = set()  # a folder mounted inside itself must not make the walk endless
     while stack:
         folder = stack.pop()
@@ -93,7 +96,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
         prefix = os.path.join(folder, "")
         if patterns:
             records = _filter(prefix, records, skip)
-            _, count, digest = _summarised(records)
+            count, digest = _summary(records)
         parts.append((prefix, records, count, digest))
         newest = max(newest, folder_newest)
         for name in map(os.fsdecode, folders):
@@ -167,15 +170,15 @@ def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...], threads: int) 
                 newest = max(newest, st.st_mtime_ns)
     finally:
         os.close(descriptor)
-    blob, count, digest = _summarised(os.fsencode("".join(records)))
-    return folders, blob, newest, count, digest
+    blob = os.fsencode("".join(records))
+    return folders, blob, newest, *_summary(blob)
 
 
-def _summarised(records: bytes) -> tuple[bytes, int, bytes]:
-    """Records with their number and (BLAKE2b) digest."""
+def _summary(records: bytes) -> tuple[int, bytes]:
+    """The number of records and their (BLAKE2b) digest."""
     from brief.hashing import blake2b
 
-    return records, records.count(b"\0") // 3, blake2b(records, digest_size=16).digest()
+    return records.count(b"\0") // 3, blake2b(records, digest_size=16).digest()
 
 
 def _filter(prefix: str, records: bytes, skip: Callable[[str, str], bool]) -> bytes:
@@ -186,11 +189,3 @@ def _filter(prefix: str, records: bytes, skip: Callable[[str, str], bool]) -> by
         if not skip(prefix + fields[i], fields[i])
     ]
     return os.fsencode("".join(kept))
-
-
-def _threads() -> int:
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, min(MAX_THREADS, cores))

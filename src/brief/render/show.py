@@ -286,6 +286,14 @@ def _language(code: Any) -> str:
     return language_name(code) or code
 
 
+def _languages(brief: Brief) -> str:
+    """The brief's language, and the one it was translated from if any."""
+    language = _language(brief.get("language"))
+    if brief.get("original_language"):
+        language = f"{language}, translated from {_language(brief.get('original_language'))}".strip(", ")
+    return language
+
+
 def _nation(code: Any) -> str:
     if not isinstance(code, str):
         return _text(code)
@@ -468,9 +476,7 @@ def _text_metadata(brief: Brief, width: int, style: _Style) -> list[str]:
     date = _text(brief.get("date"))
     if brief.get("updated"):
         date = f"{date} (updated {_text(brief.get('updated'))})".strip()
-    language = _language(brief.get("language"))
-    if brief.get("original_language"):
-        language = f"{language}, translated from {_language(brief.get('original_language'))}".strip(", ")
+    language = _languages(brief)
     fields = [
         ("id", _text(brief.get("id"))),
         ("date", date),
@@ -710,9 +716,7 @@ def _md_metadata(brief: Brief) -> list[str]:
     date = md_escape(_text(brief.get("date")))
     if brief.get("updated"):
         date = f"{date} (updated {md_escape(_text(brief.get('updated')))})".strip()
-    language = _language(brief.get("language"))
-    if brief.get("original_language"):
-        language = f"{language}, translated from {_language(brief.get('original_language'))}".strip(", ")
+    language = _languages(brief)
     fields = [
         ("ID", md_escape(_text(brief.get("id")))),
         ("Date", date),
