@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -332,7 +333,7 @@ class Report:
     git: str = ""
     started: str = ""
     load_before: tuple = ()
-    load_after: tuple = ()
+    load_after: tuple = ()  # taken when the report is made, after its untimed checks
     # "time": each row's time ÷ the reference's (lower is faster); "speedup": the reference's time ÷ each
     # row's (how many times faster than the reference a row is, e.g. rg ÷ brief)
     ratio: str = "time"
@@ -340,6 +341,10 @@ class Report:
     targets: list[Target] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)  # results of untimed correctness checks
     workdir: str = ""  # shown with the commands: where they run from
+
+    def __post_init__(self) -> None:
+        if not self.load_after:
+            self.load_after = os.getloadavg()
 
 
 def run_suite(tools: list[Tool], repeat: int, warmup: bool = True, settle: float = 0) -> list[Row]:
@@ -635,11 +640,8 @@ def bench_validate(ctx: Context, size: int) -> Report:
         f"{tool_version([str(brief), '--version'])}.",
     ]
     print(f"validate, {size} files:", flush=True)
-    git, started, load_before = git_state(), time.strftime("%Y-%m-%d %H:%M %Z"), os.getloadavg()
-    rows = run_suite(tools, args.repeat, settle=args.settle)
-    return Report(
-        "validate", size, folder, stamp, rows, "brief validate", notes, git, started, load_before, os.getloadavg()
-    )
+    rows, when = timed(tools, args)
+    return Report("validate", size, folder, stamp, rows, "brief validate", notes, **when)
 
 
 # ---------------------------------------------------------------------------
@@ -727,8 +729,10 @@ def reading_corpus(ctx: Context, size: int, build: bool = True) -> Reading:
     return reading
 
 
-def _header() -> tuple[str, str, tuple]:
-    return git_state(), time.strftime("%Y-%m-%d %H:%M %Z"), os.getloadavg()
+def timed(tools: list[Tool], args: argparse.Namespace) -> tuple[list[Row], dict[str, Any]]:
+    """Run the suite; also what a Report says of when: the code's git state, the start time, the load before."""
+    when = {"git": git_state(), "started": time.strftime("%Y-%m-%d %H:%M %Z"), "load_before": os.getloadavg()}
+    return run_suite(tools, args.repeat, settle=args.settle), when
 
 
 def _cache_note(r: Reading) -> str:
@@ -779,8 +783,7 @@ def bench_index(ctx: Context, size: int) -> Report:
         ),
     ]
     print(f"index, {size} files:", flush=True)
-    git, started, load_before = _header()
-    rows = run_suite(tools, ctx.args.repeat, settle=ctx.args.settle)
+    rows, when = timed(tools, ctx.args)
     empty_cache()
     brief_row, parse_row = rows
     ratio = brief_row.median / parse_row.median
@@ -806,7 +809,7 @@ def bench_index(ctx: Context, size: int) -> Report:
         "the table is in MiB.",
         _cache_note(r),
     ]
-    rep = Report(
+    return Report(
         "index",
         size,
         r.folder,
@@ -814,14 +817,10 @@ def bench_index(ctx: Context, size: int) -> Report:
         rows,
         PARSE_ROW,
         notes,
-        git,
-        started,
-        load_before,
-        os.getloadavg(),
+        **when,
         targets=targets,
         workdir="the repository root",
     )
-    return rep
 
 
 def output_lines(argv: list[str], env: dict[str, str], json_path: bool = False) -> list[str]:
@@ -906,8 +905,7 @@ def bench_search(ctx: Context, size: int) -> Report:
         ),
     ]
     print(f"search, {size} files:", flush=True)
-    git, started, load_before = _header()
-    rows = run_suite(tools, ctx.args.repeat, settle=ctx.args.settle)
+    rows, when = timed(tools, ctx.args)
     rg_row = rows[0]
     targets = []
     for row in rows[1:]:
@@ -933,10 +931,7 @@ def bench_search(ctx: Context, size: int) -> Report:
         rows,
         "rg -i -l",
         notes,
-        git,
-        started,
-        load_before,
-        os.getloadavg(),
+        **when,
         ratio="speedup",
         targets=targets,
         checks=checks,
@@ -959,8 +954,7 @@ def bench_summary(ctx: Context, size: int) -> Report:
         ),
     ]
     print(f"summary, {size} files:", flush=True)
-    git, started, load_before = _header()
-    rows = run_suite(tools, ctx.args.repeat, settle=ctx.args.settle)
+    rows, when = timed(tools, ctx.args)
     targets = [_time_target(f"{row.tool.name}, whole process", row, 1.0) for row in rows]
     notes = [
         "`brief summary` over the whole collection: counts by domain, region, nation, actor kind and language, "
@@ -976,10 +970,7 @@ def bench_summary(ctx: Context, size: int) -> Report:
         rows,
         "brief summary (warm)",
         notes,
-        git,
-        started,
-        load_before,
-        os.getloadavg(),
+        **when,
         targets=targets,
         workdir="the repository root",
     )
@@ -1013,8 +1004,7 @@ def bench_show(ctx: Context, size: int) -> Report:
         ),
     ]
     print(f"show, {size} files:", flush=True)
-    git, started, load_before = _header()
-    rows = run_suite(tools, ctx.args.repeat, settle=ctx.args.settle)
+    rows, when = timed(tools, ctx.args)
     targets = [_time_target(f"{row.tool.name}, whole process", row, 0.2) for row in rows]
     notes = [
         f"The brief shown is the first by id (`brief list {r.rel} --format ids --sort id --limit 1`): `{ident}`, "
@@ -1034,10 +1024,7 @@ def bench_show(ctx: Context, size: int) -> Report:
         rows,
         "brief show ID",
         notes,
-        git,
-        started,
-        load_before,
-        os.getloadavg(),
+        **when,
         per_file=False,
         targets=targets,
         workdir=f"the corpus folder, `{r.rel}`",
@@ -1078,8 +1065,7 @@ def bench_compare(ctx: Context, size: int) -> Report:
         ),
     ]
     print(f"compare, {size} files (issue {issue}, in {held} briefs):", flush=True)
-    git, started, load_before = _header()
-    rows = run_suite(tools, ctx.args.repeat, settle=ctx.args.settle)
+    rows, when = timed(tools, ctx.args)
     info = size != 10_000
     targets = [_time_target(f"{rows[0].tool.name}, whole process", rows[0], 0.5, info=info)]
     notes = [
@@ -1097,10 +1083,7 @@ def bench_compare(ctx: Context, size: int) -> Report:
         rows,
         rows[0].tool.name,
         notes,
-        git,
-        started,
-        load_before,
-        os.getloadavg(),
+        **when,
         targets=targets,
         workdir="the repository root",
     )
