@@ -21,7 +21,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brie
 if TYPE_CHECKING:
     from typing import Any
 
-CONFIG_NAMES = ("brief.toml", "pyproject.toml")
 CONFIG_CACHE = "config-cache.json"  # parsed configuration files, in the cache folder
 
 
