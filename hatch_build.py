@@ -1,4 +1,4 @@
-"""Hatchling build hook: compile the optional C scanner `brief._scan` from src/brief/_scan.c.
+"""Hatchling build hook: compile the optional C scanner `brief.collection._scan` from src/brief/collection/_scan.c.
 
 Any failure (no compiler, compile error, Windows, BRIEF_NO_EXTENSION=1) leaves a pure-Python wheel:
 the package works without the extension, so installation must never fail because of it.
@@ -18,7 +18,7 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-SOURCE = Path("src/brief/_scan.c")
+SOURCE = Path("src/brief/collection/_scan.c")
 
 
 class ScanBuildHook(BuildHookInterface):
@@ -41,7 +41,7 @@ class ScanBuildHook(BuildHookInterface):
             shutil.copy2(built, partial)
             os.replace(partial, in_place)
         else:
-            build_data.setdefault("force_include", {})[str(built)] = f"brief/{name}"
+            build_data.setdefault("force_include", {})[str(built)] = f"brief/collection/{name}"
             build_data["pure_python"] = False  # platlib + a cpXY-cpXY-platform tag
             build_data["infer_tag"] = True
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from brief.compare import BriefRecord, compare, issue_grid, timeline_grid
+from brief.analysis.positions import BriefRecord, compare, issue_grid, timeline_grid
 from conftest import DATA, ROOT, run
 
 SEED = str(ROOT / "examples" / "2021-09-mali-wagner.md")
@@ -594,7 +594,7 @@ def test_core_survives_malformed_data() -> None:
     assert cell is not None
     position = cell.positions[0]
     assert (position.stance, position.salience, position.rationale) == ("opose", None, ("one reason",))
-    from brief.compare import cell_text
+    from brief.analysis.positions import cell_text
 
     assert cell_text(cell) == "'opose'"
 
@@ -618,7 +618,7 @@ def test_simple_table_is_tabulates_simple_layout() -> None:
 
     from tabulate import tabulate
 
-    from brief.cli.tables import simple_table
+    from brief.render.records import simple_table
 
     rng = random.Random(3)
     cells = ["", "+", "++ H", "-* L", "→ -- H [1]", "(+)* M", "Choguel Maïga", "Côte d’Ivoire", "0", "?", "5+ 1- 0?"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from brief import config
-from brief.config import CONFIG_CACHE, collection, find_config
-from brief.errors import ConfigError
+from brief.base.errors import ConfigError
+from brief.collection import config
+from brief.collection.config import CONFIG_CACHE, collection, find_config
 
 
 def _old(path: Path) -> None:

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from brief.cli.main import COMMANDS
-from brief.rules import RULES
-from brief.schema_docs import field_table
+from brief.format.rules import RULES
+from brief.format.schema_docs import field_table
 from conftest import DATA, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from brief.config import collection
-from brief.index import Index, open_index
+from brief.collection.config import collection
+from brief.collection.index import Index, open_index
 from conftest import COLLECTION, run, run_process
 
 NEW = """schema_version: "1.0"
@@ -157,7 +157,7 @@ def test_two_processes_at_once(collection_copy: Path, private_cache: Path) -> No
 
 
 def test_freshness_walk_lists_brief_files_only(collection_copy: Path) -> None:
-    from brief.scanning import scan
+    from brief.collection.freshness import scan
 
     for index in range(50):
         (collection_copy / "sub" / f"gen-{index}.yaml").write_text(NEW, encoding="utf-8")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
-from brief import loading
+from brief.format import loading
 from conftest import DATA, ROOT
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from brief.rules import RULES, check
+from brief.format.rules import RULES, check
 
 
 def brief(**fields: Any) -> dict[str, Any]:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from brief import loading, scanning
-from brief.scanning import _SUFFIXES, StatFolder, _stat_folder_python, native_stat_folder, scan
+from brief.collection import freshness as scanning
+from brief.collection.freshness import _SUFFIXES, StatFolder, _stat_folder_python, native_stat_folder, scan
+from brief.format import loading
 
 NATIVE = native_stat_folder()
-needs_native = pytest.mark.skipif(NATIVE is None, reason="brief._scan is not built here")
+needs_native = pytest.mark.skipif(NATIVE is None, reason="brief.collection._scan is not built here")
 
 
 def _tree(root: Path) -> Path:
@@ -97,7 +98,7 @@ def test_native_is_built_where_it_can_be() -> None:
 def stat_folder(request: pytest.FixtureRequest) -> StatFolder:
     """Each implementation in turn."""
     if request.param == "native" and NATIVE is None:
-        pytest.skip("brief._scan is not built here")
+        pytest.skip("brief.collection._scan is not built here")
     return NATIVE if request.param == "native" and NATIVE is not None else _stat_folder_python
 
 

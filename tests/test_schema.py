@@ -11,8 +11,8 @@ import jsonschema_rs
 import pycountry
 import pytest
 
-from brief.checker import Checker
-from brief.schema import bundled_schema_path
+from brief.format.checker import Checker
+from brief.format.schema import bundled_schema_path
 from conftest import ROOT
 
 SCHEMA = json.loads((ROOT / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
@@ -82,8 +82,8 @@ def test_bundled_schema_is_the_repository_schema() -> None:
 
 
 def test_stance_vocabularies_in_the_code_follow_the_schema() -> None:
-    from brief.compare import STANCES, SUPPORTING
-    from brief.query import STANCE_GROUPS
+    from brief.analysis.positions import STANCES, SUPPORTING
+    from brief.query.core import STANCE_GROUPS
 
     stances = SCHEMA["$defs"]["position"]["properties"]["stance"]["enum"]
     assert list(STANCES) == stances
@@ -92,6 +92,6 @@ def test_stance_vocabularies_in_the_code_follow_the_schema() -> None:
 
 
 def test_shipped_names_match_pycountry() -> None:
-    from brief.names import NAMES_FILE, build
+    from brief.base.names import NAMES_FILE, build
 
     assert json.loads(NAMES_FILE.read_text(encoding="utf-8")) == build(), "regenerate: python -m brief.names"

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
-from brief.checker import Checker
-from brief.render.markdown_text import render_markdown
+from brief.format.checker import Checker
+from brief.render.markdown import render_markdown
 from brief.render.show import (
     FIELDS,
     SECTIONS,
@@ -376,12 +376,13 @@ def test_unknown_id_suggests_close_ones(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_ref_error_candidates_are_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
-    import brief.refs
+    import brief.collection.refs
 
     def ambiguous(ref: str, schema_path: str | None = None) -> None:
-        raise brief.refs.RefError(f"'{ref}' matches several briefs", ["mali-wagner-2021", "mali-withdrawal-2022"])
+        candidates = ["mali-wagner-2021", "mali-withdrawal-2022"]
+        raise brief.collection.refs.RefError(f"'{ref}' matches several briefs", candidates)
 
-    monkeypatch.setattr(brief.refs, "load_ref", ambiguous)
+    monkeypatch.setattr(brief.collection.refs, "load_ref", ambiguous)
     result = run("show", "mali")
     assert result.exit_code == 2
     assert result.stderr == (

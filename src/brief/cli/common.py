@@ -13,8 +13,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brie
 if TYPE_CHECKING:
     from typing import Any, TypeVar
 
-    from brief.index import Index
-    from brief.query import Filters
+    from brief.collection.index import Index
+    from brief.query.core import Filters
 
     F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,7 +47,7 @@ def handle_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from brief.errors import BriefError
+        from brief.base.errors import BriefError
 
         try:
             return command(*args, **kwargs)
@@ -61,15 +61,15 @@ def handle_errors(command: F) -> F:
 def open_collection(paths: tuple[str, ...], no_refresh: bool) -> Index:
     """The collection's index, refreshed (unless `no_refresh`) before its first use, or while its first question
     is answered when asked through `Index.answer`; repairs are announced on stderr in one line each."""
-    from brief.config import collection
+    from brief.collection.config import collection
 
     chosen = collection(paths)
     check = None
     if not no_refresh:  # before importing the index (and sqlite3): the scan runs meanwhile
-        from brief.scanning import BackgroundScan
+        from brief.collection.freshness import BackgroundScan
 
         check = BackgroundScan(chosen.paths, chosen.exclude)
-    from brief.index import open_index
+    from brief.collection.index import open_index
 
     def notify(message: str) -> None:
         say(f"brief: notice: {message}")
@@ -79,7 +79,7 @@ def open_collection(paths: tuple[str, ...], no_refresh: bool) -> Index:
 
 def filters_from(kwargs: dict[str, Any], schema_path: str | None = None) -> Filters:
     """The checked filters of the list options in `kwargs` (which it consumes)."""
-    from brief.query import Filters, normalise_filters
+    from brief.query.core import Filters, normalise_filters
 
     return normalise_filters(Filters(
         nations=list(kwargs.pop("nations", ())), regions=list(kwargs.pop("regions", ())),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 
+from brief.base.text import neutralise
 from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from brief.cli.options import (
     TableFormat,
@@ -23,12 +24,11 @@ from brief.cli.options import (
     load_ref_or_exit,
     open_collection,
 )
-from brief.cli.output import neutralise
-from brief.cli.tables import display_path, format_table
+from brief.render.records import display_path, format_table
 
 if TYPE_CHECKING:
-    from brief.compare import BriefRecord, Comparison, Grid, Position, Sort
-    from brief.diagnostics import FileResult
+    from brief.analysis.positions import BriefRecord, Comparison, Grid, Position, Sort
+    from brief.format.diagnostics import FileResult
 
 FORMATS = ("table", "csv", "json", "markdown", "html")
 CSV_FIELDS = (
@@ -118,8 +118,8 @@ def compare(
     Exit codes: 0 compared (invalid briefs are compared as written, with a warning);
     1 an --issue or --actor no brief holds, or an unreadable brief; 2 usage error.
     """
-    from brief.compare import compare as compare_positions
-    from brief.compare import issue_grid, timeline_grid
+    from brief.analysis.positions import compare as compare_positions
+    from brief.analysis.positions import issue_grid, timeline_grid
 
     if tablefmt and output_format != "table":
         raise click.UsageError(f"--tablefmt styles --format table; it does not apply to --format {output_format}.")
@@ -171,7 +171,7 @@ def _problem(result: FileResult) -> str:
 
 
 def _load_one(ref: str) -> BriefRecord:
-    from brief.compare import record_from_data
+    from brief.analysis.positions import record_from_data
 
     resolved = load_ref_or_exit(ref)
     if resolved.data is None:
@@ -184,8 +184,8 @@ def _load_one(ref: str) -> BriefRecord:
 def _from_index(refs: tuple[str, ...], issues: list[str], no_refresh: bool, options: dict[str, Any]) -> list[Any]:
     """Records of every brief holding the issues, from the collection's index (no file is parsed): PATHs
     choose the collection, other REFs are brief ids, and the list filters narrow it."""
-    from brief.compare import BriefRecord
-    from brief.query import briefs_with_issues, unreadable
+    from brief.analysis.positions import BriefRecord
+    from brief.query.core import briefs_with_issues, unreadable
 
     paths = tuple(ref for ref in refs if os.path.exists(ref))
     ids = [ref for ref in refs if not os.path.exists(ref)]
@@ -359,7 +359,7 @@ def _width() -> int | None:
 def _render(grids: list[Grid], output_format: str, tablefmt: str | None, words: bool, long: bool) -> str:
     from tabulate import multiline_formats
 
-    from brief.compare import legend
+    from brief.analysis.positions import legend
 
     if output_format == "markdown":
         style, escape, width = "github", _markdown_escape, None
@@ -422,7 +422,7 @@ def _too_wide(table: str, width: int | None) -> bool:
 
 def _grid_table(grid: Grid, style: str, escape: Escape, width: int | None, words: bool) -> tuple[str, list[str]]:
     """The table and, when its column labels had to be abbreviated to fit the terminal, their legend."""
-    from brief.compare import cell_text, totals_text
+    from brief.analysis.positions import cell_text, totals_text
 
     def safe(text: str) -> str:
         return escape(neutralise(text))
@@ -448,7 +448,7 @@ def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multi
     """One row per position: stance, basis, confidence, salience, power, rationale, sources (with grading)."""
     import textwrap
 
-    from brief.compare import CHANGE_MARK, CONFLICT_MARK
+    from brief.analysis.positions import CHANGE_MARK, CONFLICT_MARK
 
     timeline = grid.kind == "timeline"
     conflicts = {note.number for note in grid.notes if note.kind == "conflict"}  # changes have their own column

@@ -16,8 +16,8 @@ from brief.cli.options import handle_errors
 @handle_errors
 def index(paths: tuple[str, ...], jobs: int | None, show_path: bool) -> None:
     """Rebuild the index of the collection (every other command keeps it fresh by itself)."""
-    from brief.config import collection
-    from brief.index import Index
+    from brief.collection.config import collection
+    from brief.collection.index import Index
 
     coll = collection(paths)
     idx = Index(coll, jobs)

@@ -8,7 +8,7 @@ import click
 
 from brief.cli.options import TableFormat, collection_options, filter_options
 from brief.cli.reading import list_briefs
-from brief.cli.tables import RECORD_FORMATS
+from brief.render.records import RECORD_FORMATS
 
 
 @click.command("list")

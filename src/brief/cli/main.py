@@ -17,6 +17,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, NoReturn
 
+QUICK_COMMANDS = frozenset({"list", "search"})  # the commands cli/quick.py can run without click
+
 # name -> (module, attribute, one-line help shown by `brief --help` without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("brief.cli.validate_cmd", "validate", "Check brief files against the schema and the format's rules."),
@@ -32,10 +34,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 def main(argv: list[str] | None = None) -> Any:
     args = sys.argv[1:] if argv is None else list(argv)
     try:
-        from brief.cli.quick import run_quick
+        if QUICK_COMMANDS.intersection(args[:3]):  # only list and search pay for the quick path's imports
+            from brief.cli.quick import run_quick
 
-        if run_quick(args):
-            return None
+            if run_quick(args):
+                return None
         from brief.cli.app import cli
 
         return cli.main(args=args, prog_name="brief")

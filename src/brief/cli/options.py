@@ -18,7 +18,7 @@ from brief.cli.common import handle_errors as handle_errors
 from brief.cli.common import open_collection as open_collection
 
 if TYPE_CHECKING:
-    from brief.refs import ResolvedBrief
+    from brief.collection.refs import ResolvedBrief
 
 
 class WhereType(click.ParamType):
@@ -105,8 +105,8 @@ def collection_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def load_ref_or_exit(ref: str) -> ResolvedBrief:
     """The brief REF names; an unknown or ambiguous REF is one line with the candidates, and exit code 2."""
-    from brief.cli.output import neutralise
-    from brief.refs import RefError, load_ref
+    from brief.base.text import neutralise
+    from brief.collection.refs import RefError, load_ref
 
     try:
         return load_ref(ref)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from brief.cli.common import is_partial_date, parse_where
-from brief.cli.tables import RECORD_FORMATS
+from brief.render.records import RECORD_FORMATS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ import sys
 
 import click
 
+from brief.base.text import neutralise
 from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from brief.cli.output import neutralise, use_colour
 
 # Kept here rather than imported from brief.render.show so that `brief show --help` imports nothing but click;
 # tests/test_show.py checks that both lists agree.
@@ -47,8 +47,8 @@ def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool
     Exit codes: 0 shown (an invalid brief is shown too, with a warning);
     1 the brief cannot be read; 2 usage error, or REF names no brief.
     """
-    from brief.errors import BriefError
-    from brief.refs import RefError, load_ref
+    from brief.base.errors import BriefError
+    from brief.collection.refs import RefError, load_ref
 
     try:
         resolved = load_ref(ref)
@@ -62,7 +62,7 @@ def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool
         sys.exit(EXIT_USAGE)
 
     if resolved.data is None:
-        from brief.cli.reporters import TextReporter
+        from brief.render.reporters import TextReporter
 
         TextReporter(sys.stderr).result(resolved.result)
         sys.exit(EXIT_PROBLEMS)
@@ -78,6 +78,8 @@ def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool
     from brief.render.show import render
 
     terminal = sys.stdout.isatty()
+    from brief.render.terminal import use_colour
+
     colour = output_format == "text" and use_colour(sys.stdout)
     text = render(resolved.data, output_format, sections or None, _width(), colour)
     if terminal and not no_pager:

@@ -10,9 +10,10 @@ from typing import Any
 
 import click
 
+from brief.base.text import neutralise
 from brief.cli.main import EXIT_PROBLEMS
 from brief.cli.options import filter_options, filters_from, handle_errors, load_ref_or_exit, open_collection
-from brief.cli.output import neutralise, use_colour
+from brief.render.terminal import use_colour
 
 GROUPINGS = ("nation", "region", "domain", "actor", "month")
 
@@ -43,8 +44,8 @@ def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit
     if len(refs) == 1 and not os.path.isdir(refs[0]):
         _single(refs[0], fmt)
         return
-    from brief.digest import digest, select
-    from brief.query import check_search, parse_search
+    from brief.analysis.overview import digest, select
+    from brief.query.core import check_search, parse_search
 
     # a malformed query fails before the collection is even looked at
     query = parse_search(query_text) if query_text else None
@@ -105,7 +106,7 @@ def _inline(items: list[dict[str, Any]], label: Any = None, limit: int = 8) -> s
 
 
 def _nation_label(item: dict[str, Any]) -> str:
-    from brief.nations import name_of
+    from brief.base.countries import name_of
 
     return f"{name_of(item['value'])} ({item['value']})"
 

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from brief.base.errors import ConfigError
 from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from brief.cli.reporters import REPORTERS, QuietReporter, Reporter, Summary
-from brief.diagnostics import FileResult
-from brief.errors import ConfigError
+from brief.format.diagnostics import FileResult
+from brief.render.reporters import REPORTERS, QuietReporter, Reporter, Summary
 
 if TYPE_CHECKING:
-    from brief.checker import Checker
-    from brief.loading import Kind
+    from brief.format.checker import Checker
+    from brief.format.loading import Kind
 
 
 @click.command()
@@ -56,9 +56,9 @@ def validate(
     Exit codes: 0 all valid; 1 some brief invalid or unreadable;
     2 usage or configuration error (bad option, missing path, unusable schema).
     """
-    from brief.batch import BriefIds, check_files
-    from brief.checker import Checker
-    from brief.discovery import iter_files
+    from brief.collection.walk import iter_files
+    from brief.format.batch import BriefIds, check_files
+    from brief.format.checker import Checker
 
     reporter: Reporter = QuietReporter() if quiet else REPORTERS[output_format]()
     summary = Summary()
@@ -70,7 +70,7 @@ def validate(
         reporter.result(result)
 
     try:
-        from brief.config import collection
+        from brief.collection.config import collection
 
         configured = collection(tuple(p for p in paths if p != "-"))
         schema_path = schema_path or configured.schema
@@ -96,7 +96,7 @@ def _shown(path: str) -> str:
 
 
 def _check_stdin(checker: Checker, stdin_filename: str | None) -> FileResult:
-    from brief import loading
+    from brief.format import loading
 
     name = stdin_filename or "<stdin>"
     raw = sys.stdin.buffer.read(loading.MAX_BYTES + 1)
@@ -104,7 +104,7 @@ def _check_stdin(checker: Checker, stdin_filename: str | None) -> FileResult:
     if kind is None:
         kind = _sniff(raw)
     if len(raw) > loading.MAX_BYTES:
-        from brief.checker import failed_result
+        from brief.format.checker import failed_result
 
         return failed_result(name, loading.LoadError("too-large", "input is larger than the size bound; not a brief"))
     return checker.load_bytes(raw, name, kind)[1]

@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from brief.cli.output import neutralise
-from brief.compare import INFERRED_MARK, SYMBOLS
-from brief.render.markdown_text import code_spans, render_markdown, wrap
+from brief.analysis.positions import INFERRED_MARK, SYMBOLS
+from brief.base.text import neutralise
+from brief.render.markdown import code_spans, render_markdown, wrap
 
 SECTIONS = ("metadata", "summary", "judgments", "actors", "positions", "relations", "figures", "sources", "body")
 FORMATS = ("text", "markdown", "json", "yaml")
@@ -281,7 +281,7 @@ def _words(value: Any) -> str:
 def _language(code: Any) -> str:
     if not isinstance(code, str) or not code:
         return _text(code)
-    from brief.names import language_name
+    from brief.base.names import language_name
 
     return language_name(code) or code
 
@@ -297,7 +297,7 @@ def _languages(brief: Brief) -> str:
 def _nation(code: Any) -> str:
     if not isinstance(code, str):
         return _text(code)
-    from brief.nations import name_of
+    from brief.base.countries import name_of
 
     name = name_of(code)
     return f"{name} ({code})" if name != code else code
@@ -306,7 +306,7 @@ def _nation(code: Any) -> str:
 def _country(code: Any) -> str:
     if not isinstance(code, str):
         return _text(code)
-    from brief.nations import name_of
+    from brief.base.countries import name_of
 
     return name_of(code)
 

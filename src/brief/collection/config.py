@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import time
 
-from brief.errors import ConfigError
-from brief.hashing import blake2b
+from brief.base.errors import ConfigError
+from brief.base.hashing import blake2b
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from brief.cli.output import neutralise
+from brief.base.text import neutralise
 
 Style = Callable[[str], str]
 

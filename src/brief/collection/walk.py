@@ -6,8 +6,8 @@ import fnmatch
 import os
 from collections.abc import Iterable, Iterator
 
-from brief.errors import ConfigError
-from brief.loading import EXTENSIONS
+from brief.base.errors import ConfigError
+from brief.format.loading import EXTENSIONS
 
 
 def iter_files(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[str]:

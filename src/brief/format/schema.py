@@ -6,13 +6,13 @@ import json
 import os
 from functools import cached_property
 
-from brief.errors import ConfigError
+from brief.base.errors import ConfigError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
     from typing import Any
 
-_HERE = os.path.dirname(os.path.realpath(__file__))  # os.path, not pathlib: this is on every command's path
+_HERE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the package folder; os.path: on every path
 
 
 def bundled_schema_path() -> str:

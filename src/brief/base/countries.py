@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
+
+from brief.base.text import fold
 
 # Short names people type that ISO's lists spell differently.
 _EXTRA_NAMES = {
@@ -51,15 +52,6 @@ _EXTRA_NAMES = {
     "kosovo": "XK",
     "taiwan": "TW",
 }
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key: 'Côte d’Ivoire' and 'cote d'ivoire' fold alike."""
-    if text.isascii():  # the common case, ten times cheaper
-        return " ".join(text.lower().split())
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.replace("’", "'").replace("‘", "'").casefold().split())
 
 
 @cache
@@ -111,7 +103,7 @@ _SHORT_NAMES = {
 @cache
 def name_of(code: str) -> str:
     """A country's usual English name (short form, not ISO's formal one)."""
-    from brief.names import country_name
+    from brief.base.names import country_name
 
     return _SHORT_NAMES.get(code) or country_name(code) or code
 

@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
     from typing import TextIO
-
-# C0 and C1 controls except tab and newline, DEL, and the bidirectional overrides and isolates that can
-# make text read differently from what it is: a brief must not be able to drive the terminal
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def neutralise(text: str) -> str:
-    """Make untrusted text harmless on a terminal: control characters become visible escapes."""
-    return _CONTROL.sub(_escape, text)
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
 
 def use_colour(stream: TextIO | None = None) -> bool:
     stream = stream or sys.stdout

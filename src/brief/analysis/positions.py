@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from brief.nations import fold
+from brief.base.text import fold
 
 STANCES = (
     "strongly-supports",

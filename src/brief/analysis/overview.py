@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from brief.query import STANCE_GROUPS, Filters, SearchQuery, combined_where, register_functions, search_rowids
+from brief.query.core import STANCE_GROUPS, Filters, SearchQuery, combined_where, register_functions, search_rowids
 
 GROUPINGS = ("nation", "region", "domain", "actor", "month")
 LIST_FIELD_OF = {"nation": "nations", "region": "regions", "domain": "domains"}
@@ -290,7 +290,7 @@ def _groups(db: sqlite3.Connection, selection: Selection, by: str, limit: int | 
     groups = []
     for key, label in keys:
         if by == "nation":
-            from brief.nations import name_of
+            from brief.base.countries import name_of
 
             label = f"{name_of(key)} ({key})"
         lines = _brief_lines(db, selection, limit, clause, (key,))

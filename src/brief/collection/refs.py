@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from brief.diagnostics import FileResult
-from brief.errors import BriefError
+from brief.base.errors import BriefError
+from brief.format.diagnostics import FileResult
 
 
 class RefError(BriefError):
@@ -45,9 +45,9 @@ def resolve_path(ref: str, paths: tuple[str, ...] = ()) -> str:
     """
     if os.path.isfile(ref):
         return ref
-    from brief.config import collection
-    from brief.index import open_index
-    from brief.loading import kind_for
+    from brief.collection.config import collection
+    from brief.collection.index import open_index
+    from brief.format.loading import kind_for
 
     index = open_index(collection(paths), refresh=False)
     try:
@@ -81,7 +81,7 @@ def _declares_id(path: str, ident: str) -> bool:
 
 def load_ref(ref: str, schema_path: str | None = None, paths: tuple[str, ...] = ()) -> ResolvedBrief:
     """Load the brief REF names, with its validation result."""
-    from brief.checker import Checker
+    from brief.format.checker import Checker
 
     path = resolve_path(ref, paths)
     data, result = Checker(schema_path).load_path(path)

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from brief.batch import init_worker, worker_checker
-from brief.hashing import blake2b
-from brief.index import FTS_COLUMNS, LIST_FIELDS, TABLES
-from brief.nations import fold
+from brief.base.hashing import blake2b
+from brief.base.text import fold
+from brief.collection.index import FTS_COLUMNS, LIST_FIELDS, TABLES
+from brief.format.batch import init_worker, worker_checker
 
 
 @dataclass(repr=False, eq=False)
@@ -60,8 +60,8 @@ def _number(value: Any) -> float | None:
 
 def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
     """Read, check and flatten one file. Invalid briefs are indexed too, with their errors."""
-    from brief import loading
-    from brief.diagnostics import Diagnostic
+    from brief.format import loading
+    from brief.format.diagnostics import Diagnostic
 
     path, size, mtime_ns, known_hash = task
     try:

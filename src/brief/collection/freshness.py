@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
-from brief.cores import available_cores
+from brief.base.cores import available_cores
 
 # Brief files by extension, in any case: brief.loading.EXTENSIONS maps the same ones to parsers (a test checks),
 # kept apart so that the freshness check does not import the loader.
@@ -30,7 +30,7 @@ class Scan:
     the prefix ""."""
 
     def __init__(self, parts: list[tuple[str, bytes, int, bytes]], newest_ns: int, implementation: str) -> None:
-        from brief.hashing import blake2b
+        from brief.base.hashing import blake2b
 
         self.parts = parts
         self.newest_ns = newest_ns  # the most recent modification time seen
@@ -137,14 +137,14 @@ def native_stat_folder() -> StatFolder | None:
     if os.environ.get("BRIEF_NO_EXTENSION"):
         return None
     try:
-        from brief._scan import stat_folder  # type: ignore[import-not-found]
+        from brief.collection._scan import stat_folder  # type: ignore[import-not-found]
     except ImportError:
         return None
     return stat_folder  # type: ignore[no-any-return]
 
 
 def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...], threads: int) -> Listing:
-    """brief._scan.stat_folder in Python: the same folders, records, newest time and count, one thread; its
+    """brief.collection._scan.stat_folder in Python: the same folders, records, newest time and count, one thread; its
     digest is BLAKE2b's."""
     folders: list[bytes] = []
     records: list[str] = []
@@ -176,7 +176,7 @@ def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...], threads: int) 
 
 def _summary(records: bytes) -> tuple[int, bytes]:
     """The number of records and their (BLAKE2b) digest."""
-    from brief.hashing import blake2b
+    from brief.base.hashing import blake2b
 
     return records.count(b"\0") // 3, blake2b(records, digest_size=16).digest()
 

@@ -14,15 +14,15 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 
-from brief.config import Collection
-from brief.hashing import blake2b
-from brief.scanning import BackgroundScan, Scan, scan
+from brief.base.hashing import blake2b
+from brief.collection.config import Collection
+from brief.collection.freshness import BackgroundScan, Scan, scan
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
     from typing import TypeVar
 
-    from brief.index_rows import Rows
+    from brief.collection.rows import Rows
 
     T = TypeVar("T")
 
@@ -198,9 +198,9 @@ class Index:
 
     def _build_fresh(self, found: Scan | None = None) -> RefreshStats:
         """Write a complete new index to a temporary file, then rename it over the old one."""
-        from brief.batch import init_worker
-        from brief.cores import available_cores
-        from brief.index_rows import build_shard, create_database, file_rows, insert_rows
+        from brief.base.cores import available_cores
+        from brief.collection.rows import build_shard, create_database, file_rows, insert_rows
+        from brief.format.batch import init_worker
 
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         _remove_abandoned(self.path)
@@ -264,9 +264,9 @@ class Index:
         return RefreshStats(added=count, rebuilt=True)
 
     def _rows(self, tasks: list[tuple[str, int, int, str | None]]) -> Iterator[Rows]:
-        from brief.batch import init_worker
-        from brief.cores import available_cores
-        from brief.index_rows import file_rows
+        from brief.base.cores import available_cores
+        from brief.collection.rows import file_rows
+        from brief.format.batch import init_worker
 
         jobs = self.jobs or available_cores()
         if jobs > 1 and len(tasks) >= 64:
@@ -368,7 +368,7 @@ class Index:
                 stats.unchanged += 1
         removed = [path for path in known if path not in found.files]
         stats.removed = len(removed)
-        from brief.index_rows import insert_rows
+        from brief.collection.rows import insert_rows
 
         rows = list(self._rows(sorted(tasks)))  # parse before taking the write lock
         db.execute("BEGIN IMMEDIATE")
@@ -430,7 +430,7 @@ def _remove_abandoned(index_path: str) -> None:
 
 
 def _schema_fingerprint(schema_path: str | None) -> str:
-    from brief.schema import bundled_schema_path
+    from brief.format.schema import bundled_schema_path
 
     try:
         with open(schema_path or bundled_schema_path(), "rb") as handle:

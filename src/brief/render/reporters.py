@@ -10,8 +10,9 @@ from typing import TextIO
 
 import click
 
-from brief.cli.output import neutralise, use_colour
-from brief.diagnostics import Diagnostic, FileResult
+from brief.base.text import neutralise
+from brief.format.diagnostics import Diagnostic, FileResult
+from brief.render.terminal import use_colour
 
 
 @dataclass

@@ -9,7 +9,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from brief.locate import PathSegment
+from brief.format.locate import PathSegment
 
 # rule code -> what it checks (the README's rule table is checked against this)
 RULES = {

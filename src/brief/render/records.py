@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from brief.cli.output import neutralise, terminal_width
+from brief.base.text import neutralise
+from brief.render.terminal import terminal_width
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-NAMES_FILE = Path(__file__).resolve().parent / "data" / "names.json"
+NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "names.json"
 
 
 @cache

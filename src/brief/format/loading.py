@@ -353,7 +353,7 @@ def _mark(source: Source, mark: Any) -> tuple[int, int]:
 
 
 def _key_position(source: Source, key: str) -> tuple[int, int]:
-    from brief.locate import locate
+    from brief.format.locate import locate
 
     line, column, _ = locate(source, [key], key_only=True)
     return line, column

@@ -6,11 +6,11 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from brief.cores import available_cores
-from brief.diagnostics import Diagnostic, FileResult
+from brief.base.cores import available_cores
+from brief.format.diagnostics import Diagnostic, FileResult
 
 if TYPE_CHECKING:
-    from brief.checker import Checker
+    from brief.format.checker import Checker
 
 PARALLEL_THRESHOLD = 64  # below this, starting workers costs more than it saves
 CHUNK = 32
@@ -21,7 +21,7 @@ _worker_checker = None
 def init_worker(schema_path: str | None) -> None:
     """Give this process (a pool worker, or the caller itself) its checker, compiled once."""
     global _worker_checker
-    from brief.checker import Checker
+    from brief.format.checker import Checker
 
     _worker_checker = Checker(schema_path)
 
@@ -37,7 +37,7 @@ def _check_one(path: str) -> FileResult:
 
 def check_files(files: Iterable[str], schema_path: str | None = None, jobs: int | None = None) -> Iterator[FileResult]:
     """Results in input order. Memory stays flat: files stream through, only ids are remembered."""
-    from brief.checker import Checker
+    from brief.format.checker import Checker
 
     checker = Checker(schema_path)  # compile in the parent first: a bad schema fails once, cleanly
     files = list(files)
@@ -80,8 +80,8 @@ class BriefIds:
 
 def _id_position(path: str) -> tuple[int, int]:
     """Where a file declares its id: re-read on demand (rare), so valid files never pay for positions."""
-    from brief import loading
-    from brief.locate import Locator
+    from brief.format import loading
+    from brief.format.locate import Locator
 
     try:
         kind = loading.kind_for(path) or "yaml"

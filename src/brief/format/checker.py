@@ -12,11 +12,11 @@ import re
 from functools import cache
 from typing import Any
 
-from brief import loading, rules
-from brief.diagnostics import Diagnostic, FileResult
-from brief.loading import Kind, Loaded, LoadError
-from brief.locate import Locator, PathSegment, json_path
-from brief.schema import CompiledSchema, compiled
+from brief.format import loading, rules
+from brief.format.diagnostics import Diagnostic, FileResult
+from brief.format.loading import Kind, Loaded, LoadError
+from brief.format.locate import Locator, PathSegment, json_path
+from brief.format.schema import CompiledSchema, compiled
 
 _YAML_BOOLEAN_WORDS = re.compile(
     r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$"
@@ -25,7 +25,7 @@ _YAML_BOOLEAN_WORDS = re.compile(
 
 def normalise(data: dict[str, Any], codes: frozenset[str]) -> None:
     """Country names typed in English or French become ISO codes, in place; unknown values are left alone."""
-    from brief.nations import to_code
+    from brief.base.countries import to_code
 
     nations = data.get("nations")
     if isinstance(nations, list):
@@ -170,7 +170,7 @@ class Checker:
         options = [str(option) for option in error.kind.options]
         value = error.instance
         if frozenset(options) == self.schema.country_codes and isinstance(value, str):
-            from brief.nations import suggest
+            from brief.base.countries import suggest
 
             close = suggest(value)
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
@@ -231,7 +231,7 @@ def _language_code(name: str) -> str | None:
         return getattr(pycountry.languages.lookup(name.strip()), "alpha_2", None)
     except LookupError:
         pass
-    from brief.nations import fold
+    from brief.base.text import fold
 
     return _french_language_names().get(fold(name))
 
@@ -242,7 +242,7 @@ def _french_language_names() -> dict[str, str]:
 
     import pycountry
 
-    from brief.nations import fold
+    from brief.base.text import fold
 
     try:
         french = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=["fr"]).gettext

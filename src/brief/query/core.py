@@ -12,9 +12,9 @@ import re
 import sqlite3
 from functools import cache
 
-from brief.errors import BriefError
-from brief.index import FTS_COLUMNS, FTS_WEIGHTS
-from brief.nations import fold
+from brief.base.errors import BriefError
+from brief.base.text import fold
+from brief.collection.index import FTS_COLUMNS, FTS_WEIGHTS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ class Filters:
 
 @cache
 def _vocabularies(schema_path: str | None) -> dict[str, Any]:
-    from brief.schema import load_schema
+    from brief.format.schema import load_schema
 
     schema = load_schema(schema_path)
     props = schema.get("properties", {})
@@ -126,7 +126,7 @@ def _expand_date(value: str, upper: bool) -> str:
 
 def normalise_filters(filters: Filters, schema_path: str | None = None) -> Filters:
     """Check and canonicalise user-typed values (nation names to codes, enums with did-you-mean)."""
-    from brief.nations import suggest, to_code
+    from brief.base.countries import suggest, to_code
 
     vocab = _vocabularies(schema_path)
     out = filters.copy()
@@ -603,7 +603,7 @@ def suggestions(db: sqlite3.Connection, words: list[str], limit: int = 3) -> lis
     """Known actor names, tags and nation names close to the words of a query that found nothing."""
     import difflib
 
-    from brief.nations import name_of
+    from brief.base.countries import name_of
 
     known: dict[str, str] = {}
     for (name,) in db.execute("SELECT DISTINCT name FROM actors"):

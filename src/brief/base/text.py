@@ -1,0 +1,46 @@
+"""Text helpers every layer shares: the accent fold, neutralising untrusted text for a terminal, "did you mean".
+
+The accent fold here and the index's FTS5 tokenizer (`unicode61 remove_diacritics 2`) must agree on what
+matches what: tests/test_architecture.py checks them against each other.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 and C1 controls except tab and newline, DEL, and the bidirectional overrides and isolates that can
+# make text read differently from what it is: a brief must not be able to drive the terminal
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key: 'Côte d’Ivoire' and 'cote d'ivoire' fold alike."""
+    if text.isascii():  # the common case: no decomposition needed
+        return " ".join(text.lower().split())
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.replace("’", "'").replace("‘", "'").casefold().split())
+
+
+def neutralise(text: str) -> str:
+    """Make untrusted text harmless on a terminal: control characters become visible escapes."""
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def closest(value: str, options: list[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The options nearest to a mistyped value, best first (difflib's ratio, imported only when needed)."""
+    import difflib
+
+    return difflib.get_close_matches(value, options, n=n, cutoff=cutoff)
+
+
+def did_you_mean(value: str, options: list[str], cutoff: float = 0.6) -> str:
+    """The hint "; did you mean 'x'?" for the nearest option, or "" when none is near."""
+    match = closest(value, options, cutoff=cutoff)
+    return f"; did you mean '{match[0]}'?" if match else ""
