@@ -11,6 +11,7 @@ import jsonschema_rs
 import pycountry
 import pytest
 
+from brief.base.vocabulary import SCHEMA_ENUMS
 from brief.format.checker import Checker
 from brief.format.schema import bundled_schema_path
 from conftest import ROOT
@@ -82,13 +83,20 @@ def test_bundled_schema_is_the_repository_schema() -> None:
 
 
 def test_stance_vocabularies_in_the_code_follow_the_schema() -> None:
-    from brief.analysis.positions import STANCES, SUPPORTING
-    from brief.query.core import STANCE_GROUPS
+    from brief.base.vocabulary import STANCE_GROUPS, STANCES, SUPPORTING
 
     stances = SCHEMA["$defs"]["position"]["properties"]["stance"]["enum"]
     assert list(STANCES) == stances
     assert set(STANCE_GROUPS["support"]) == set(SUPPORTING)
     assert set(STANCE_GROUPS["support"]) | set(STANCE_GROUPS["oppose"]) == set(stances) - {"neutral", "unknown"}
+
+
+@pytest.mark.parametrize("location", sorted(SCHEMA_ENUMS))
+def test_every_vocabulary_lists_the_schema_enum_in_order(location: str) -> None:
+    node = SCHEMA
+    for part in location.split("/"):
+        node = node[part]
+    assert list(SCHEMA_ENUMS[location]) == node["enum"]
 
 
 def test_shipped_names_match_pycountry() -> None:

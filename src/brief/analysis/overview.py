@@ -11,7 +11,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from brief.query.core import STANCE_GROUPS, Filters, SearchQuery, combined_where, register_functions, search_rowids
+from brief.base.vocabulary import STANCE_GROUPS
+from brief.query.core import Filters, SearchQuery, combined_where, register_functions, search_rowids
 
 GROUPINGS = ("nation", "region", "domain", "actor", "month")
 LIST_FIELD_OF = {"nation": "nations", "region": "regions", "domain": "domains"}

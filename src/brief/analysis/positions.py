@@ -16,35 +16,16 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from brief.base.text import fold
-
-STANCES = (
-    "strongly-supports",
-    "supports",
-    "leans-supports",
-    "neutral",
-    "leans-opposes",
-    "opposes",
-    "strongly-opposes",
-    "unknown",
+from brief.base.vocabulary import (
+    CHANGE_MARK,
+    CONFIDENCE_LETTERS,
+    CONFLICT_MARK,
+    INFERRED_MARK,
+    OPPOSING,
+    STANCES,
+    SUPPORTING,
+    SYMBOLS,
 )
-SUPPORTING = frozenset(STANCES[:3])
-OPPOSING = frozenset(STANCES[4:7])
-
-# Signed symbols: the sign says the side, doubling says strong, brackets say leaning.
-SYMBOLS = {
-    "strongly-supports": "++",
-    "supports": "+",
-    "leans-supports": "(+)",
-    "neutral": "0",
-    "leans-opposes": "(-)",
-    "opposes": "-",
-    "strongly-opposes": "--",
-    "unknown": "?",
-}
-CONFIDENCE_LETTERS = {"low": "L", "moderate": "M", "high": "H"}
-INFERRED_MARK = "*"
-CHANGE_MARK = "→"
-CONFLICT_MARK = "!"
 
 Sort = Literal["stance", "name", "power"]
 _RANK = {stance: rank for rank, stance in enumerate(STANCES)}

@@ -14,16 +14,13 @@ from functools import cache
 
 from brief.base.errors import BriefError
 from brief.base.text import fold
+from brief.base.vocabulary import STANCE_GROUPS
 from brief.collection.index import FTS_COLUMNS, FTS_WEIGHTS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
     from typing import Any
 
-STANCE_GROUPS = {
-    "support": ("strongly-supports", "supports", "leans-supports"),
-    "oppose": ("strongly-opposes", "opposes", "leans-opposes"),
-}
 # search-language field names -> filter attribute (metadata) or FTS column (text scopes)
 METADATA_FIELDS = {
     "nation": "nations", "region": "regions", "domain": "domains", "tag": "tags", "actor": "actors",

@@ -14,40 +14,20 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from brief.analysis.positions import INFERRED_MARK, SYMBOLS
 from brief.base.text import neutralise
+from brief.base.vocabulary import (
+    ACTOR_KINDS,
+    INFERRED_MARK,
+    LIKELIHOOD,
+    STANCE_BY_VALUE,
+    STANCE_GROUPS,
+    SYMBOLS,
+    TRENDS,
+)
 from brief.render.markdown import code_spans, render_markdown, wrap
 
 SECTIONS = ("metadata", "summary", "judgments", "actors", "positions", "relations", "figures", "sources", "body")
 FORMATS = ("text", "markdown", "json", "yaml")
-
-# The stance symbols of `brief compare` (++ + (+) 0 (-) - -- ?, * for inferred), so both commands read alike.
-STANCE_SYMBOLS: dict[str, str] = SYMBOLS
-
-# ICD 203 estimative words, with the probability ranges the directive gives them.
-LIKELIHOOD: dict[str, tuple[str, str]] = {
-    "almost-no-chance": ("almost no chance", "1–5%"),
-    "very-unlikely": ("very unlikely", "5–20%"),
-    "unlikely": ("unlikely", "20–45%"),
-    "roughly-even-chance": ("roughly even chance", "45–55%"),
-    "likely": ("likely", "55–80%"),
-    "very-likely": ("very likely", "80–95%"),
-    "almost-certain": ("almost certain", "95–99%"),
-}
-TRENDS = {"improving": "↑ improving", "stable": "→ stable", "deteriorating": "↓ deteriorating"}
-
-ACTOR_KINDS: dict[str, str] = {
-    "state": "States",
-    "government": "Governments",
-    "armed-forces": "Armed forces",
-    "person": "People",
-    "private-military-company": "Private military companies",
-    "armed-group": "Armed groups",
-    "international-organisation": "International organisations",
-    "coalition": "Coalitions",
-    "party": "Parties",
-    "other": "Other actors",
-}
 
 # Field order of the schema (tests/test_show.py checks it against schemas/brief.schema.json): JSON and YAML
 # output list fields in this order whatever order the file used, so every format of a brief gives one output.
@@ -415,8 +395,8 @@ class _Grid:
         self.inferred = False
         for position in positions:
             stance = position.get("stance")
-            symbol = STANCE_SYMBOLS.get(stance, _text(stance)) if isinstance(stance, str) else _text(stance)
-            if isinstance(stance, str) and stance in STANCE_SYMBOLS:
+            symbol = SYMBOLS.get(stance, _text(stance)) if isinstance(stance, str) else _text(stance)
+            if isinstance(stance, str) and stance in SYMBOLS:
                 self.used.add(stance)
             if position.get("basis") == "inferred":
                 symbol += INFERRED_MARK
@@ -435,7 +415,7 @@ class _Grid:
         return self.names.issues.get(issue, issue)
 
     def legend(self) -> str:
-        parts = [f"{STANCE_SYMBOLS[s]} {_words(s)}" for s in STANCE_SYMBOLS if s in self.used]
+        parts = [f"{SYMBOLS[s]} {_words(s)}" for s in SYMBOLS if s in self.used]
         if len(self.cells) < len(self.actors) * len(self.issues):
             parts.append("blank: no position")
         marks = [f"{INFERRED_MARK} inferred (else stated)"] if self.inferred else []
@@ -932,9 +912,10 @@ def render(
     raise ValueError(f"unknown format {output_format!r}; expected one of {', '.join(FORMATS)}")
 
 
+# how `summary` names the sides of an issue
 _SIDES = (
-    ("for", ("strongly-supports", "supports", "leans-supports")),
-    ("against", ("strongly-opposes", "opposes", "leans-opposes")),
+    ("for", STANCE_GROUPS["support"]),
+    ("against", STANCE_GROUPS["oppose"]),
     ("neutral", ("neutral",)),
     ("unknown", ("unknown",)),
 )
@@ -949,9 +930,8 @@ def _stances_line(statement: str, positions: list[dict[str, Any]], names: _Names
             stance = position.get("stance")
             if isinstance(stance, str) and stance in stances:
                 name = names.actor(position.get("actor"))
-                qualifier = (
-                    " (strongly)" if stance.startswith("strongly") else " (leaning)" if "leans" in stance else ""
-                )
+                strength = STANCE_BY_VALUE[stance].strength
+                qualifier = {"strong": " (strongly)", "leaning": " (leaning)"}.get(strength, "")
                 who.append(name + qualifier)
         if who:
             sides.append(f"{side} {', '.join(who)}")
