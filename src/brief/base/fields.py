@@ -36,12 +36,10 @@ def number(value: Any) -> int | float | None:
 
 
 def key(value: Any) -> str | None:
-    """An enum value or id as text: numbers and booleans are shown as typed rather than vanishing
-    (YAML reads an unquoted `no` as False), empty strings are no value."""
+    """An enum value or id as text: numbers and booleans show rather than vanish (YAML reads an unquoted
+    `no` as False, shown as `False`), empty strings are no value."""
     if isinstance(value, str):
         return value or None
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
     return None
