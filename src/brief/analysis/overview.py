@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from brief.base.vocabulary import STANCE_GROUPS
-from brief.query.core import Filters, SearchQuery, combined_where, register_functions, search_rowids
+from brief.query.filters import Filters, combined_where, register_functions
+from brief.query.language import SearchQuery
+from brief.query.search import search_rowids
 
 GROUPINGS = ("nation", "region", "domain", "actor", "month")
 LIST_FIELD_OF = {"nation": "nations", "region": "regions", "domain": "domains"}

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from typing import Any, TypeVar
 
     from brief.collection.index import Index
-    from brief.query.core import Filters
+    from brief.query.filters import Filters
 
     F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,9 +79,9 @@ def open_collection(paths: tuple[str, ...], no_refresh: bool) -> Index:
 
 def filters_from(kwargs: dict[str, Any], schema_path: str | None = None) -> Filters:
     """The checked filters of the list options in `kwargs` (which it consumes)."""
-    from brief.query.core import Filters, normalise_filters
+    from brief.query.filters import Filters, check_filters
 
-    return normalise_filters(Filters(
+    return check_filters(Filters(
         nations=list(kwargs.pop("nations", ())), regions=list(kwargs.pop("regions", ())),
         domains=list(kwargs.pop("domains", ())), tags=list(kwargs.pop("tags", ())),
         actors=list(kwargs.pop("actors", ())), issues=list(kwargs.pop("issues", ())),

@@ -185,7 +185,7 @@ def _from_index(refs: tuple[str, ...], issues: list[str], no_refresh: bool, opti
     """Records of every brief holding the issues, from the collection's index (no file is parsed): PATHs
     choose the collection, other REFs are brief ids, and the list filters narrow it."""
     from brief.analysis.positions import BriefRecord
-    from brief.query.core import briefs_with_issues, unreadable
+    from brief.query.positions import briefs_with_issues, unreadable
 
     paths = tuple(ref for ref in refs if os.path.exists(ref))
     ids = [ref for ref in refs if not os.path.exists(ref)]

@@ -21,8 +21,8 @@ LIST_COLUMNS = ["id", "date", "title", "nations", "status"]
 def list_briefs(paths: tuple[str, ...], no_refresh: bool, sort: str, reverse: bool, limit: int | None, count: bool,
                 fmt: str, tablefmt: str | None, **kwargs: Any) -> None:  # fmt: skip
     index = open_collection(paths, no_refresh)  # the freshness check starts now, in a thread
-    from brief.query.core import count_briefs
-    from brief.query.core import list_briefs as run_list
+    from brief.query.search import count_briefs
+    from brief.query.search import list_briefs as run_list
 
     filters = filters_from(kwargs, index.collection.schema)
     if count:
@@ -46,8 +46,10 @@ def list_briefs(paths: tuple[str, ...], no_refresh: bool, sort: str, reverse: bo
 def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sort: str, reverse: bool,
                   fmt: str, tablefmt: str | None, **kwargs: Any) -> None:  # fmt: skip
     index = open_collection(paths, no_refresh)  # the freshness check starts now, in a thread
-    from brief.query.core import HIGHLIGHT_END, HIGHLIGHT_START, check_search, parse_search, search_ids, suggestions
-    from brief.query.core import search as run_search
+    from brief.query.language import check_search, parse_search
+    from brief.query.ranking import HIGHLIGHT_END, HIGHLIGHT_START
+    from brief.query.search import search as run_search
+    from brief.query.search import search_ids, suggestions
 
     parsed = parse_search(query)  # a malformed query fails before the index is touched
     check_search(parsed, index.collection.schema)
@@ -91,6 +93,6 @@ def _highlights(snippet: str) -> list[str]:
     """The matched words of a snippet (for json consumers that do their own highlighting)."""
     import re
 
-    from brief.query.core import HIGHLIGHT_END, HIGHLIGHT_START
+    from brief.query.ranking import HIGHLIGHT_END, HIGHLIGHT_START
 
     return re.findall(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_END}", snippet)

@@ -45,7 +45,7 @@ def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit
         _single(refs[0], fmt)
         return
     from brief.analysis.overview import digest, select
-    from brief.query.core import check_search, parse_search
+    from brief.query.language import check_search, parse_search
 
     # a malformed query fails before the collection is even looked at
     query = parse_search(query_text) if query_text else None

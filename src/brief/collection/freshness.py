@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
-from brief.base.cores import available_cores
+from brief.base.pool import available_cores
 
 # Brief files by extension, in any case: brief.loading.EXTENSIONS maps the same ones to parsers (a test checks),
 # kept apart so that the freshness check does not import the loader.
@@ -189,3 +189,61 @@ def _filter(prefix: str, records: bytes, skip: Callable[[str, str], bool]) -> by
         if not skip(prefix + fields[i], fields[i])
     ]
     return os.fsencode("".join(kept))
+
+
+# --- what a refresh must do -----------------------------------------------------------------------------------------
+
+RACY_NS = 2_000_000_000  # coarser than any file system's timestamp granularity
+
+# (path, size, mtime_ns, content hash the index holds or None for a new file): a file to read again
+Task = tuple[str, int, int, str | None]
+
+
+class RefreshStats:
+    """What a refresh did."""
+
+    __slots__ = ("added", "rebuilt", "removed", "unchanged", "updated")
+
+    def __init__(self, added: int = 0, updated: int = 0, removed: int = 0, unchanged: int = 0,
+                 rebuilt: bool = False) -> None:  # fmt: skip
+        self.added = added
+        self.updated = updated
+        self.removed = removed
+        self.unchanged = unchanged
+        self.rebuilt = rebuilt
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+
+def stamp(found: Scan, started_ns: int) -> dict[str, str]:
+    """What the next refresh compares with, kept in the index's meta table. The listing digest is kept only when
+    no file is so recent that a further change could leave its mtime as it is (the "racy" case git also
+    guards against)."""
+    safe = found.newest_ns < started_ns - RACY_NS
+    return {"files": found.digest if safe else "", "refreshed": str(started_ns), "count": str(found.count)}
+
+
+def changes(
+    found: Scan, meta: dict[str, str], known: dict[str, tuple[int, int, str]]
+) -> tuple[list[Task], list[str], RefreshStats]:
+    """The files to read again and the paths to drop, given the last stamp (`meta`) and what the index holds
+    (path -> size, mtime_ns, hash), for a listing that differs from the stamped one."""
+    # A file changed within a timestamp tick of the last refresh may show the same mtime: re-read those.
+    racy_after = int(meta.get("refreshed", "0")) - RACY_NS
+    stats = RefreshStats()
+    tasks: list[Task] = []
+    for path, (size, mtime) in found.files.items():
+        previous = known.get(path)
+        if previous is None:
+            tasks.append((path, size, mtime, None))
+            stats.added += 1
+        elif previous[0] != size or previous[1] != mtime or mtime >= racy_after:
+            tasks.append((path, size, mtime, previous[2]))
+            stats.updated += 1
+        else:
+            stats.unchanged += 1
+    removed = [path for path in known if path not in found.files]
+    stats.removed = len(removed)
+    return sorted(tasks), removed, stats

@@ -13,8 +13,8 @@ from typing import Any
 
 from brief.base.hashing import blake2b
 from brief.base.text import fold
-from brief.collection.index import FTS_COLUMNS, LIST_FIELDS, TABLES
-from brief.format.batch import init_worker, worker_checker
+from brief.collection.tables import FTS_COLUMNS, LIST_FIELDS, TABLES
+from brief.format.batch import worker_checker
 
 
 @dataclass(repr=False, eq=False)
@@ -211,9 +211,6 @@ def insert_rows(
     return count
 
 
-SHARD_SPAN = 1 << 40  # rowids per shard: shard k numbers its briefs from k * SHARD_SPAN + 1
-
-
 def create_database(path: str) -> sqlite3.Connection:
     """A new, private database file with the index tables (secondary indexes come after the bulk insert);
     durability only matters once it is renamed into place."""
@@ -224,16 +221,3 @@ def create_database(path: str) -> sqlite3.Connection:
     db.execute("PRAGMA synchronous = OFF")
     db.executescript(TABLES)
     return db
-
-
-def build_shard(task: tuple[str, list[tuple[str, int, int, str | None]], int, str | None]) -> int:
-    """Worker: parse, check and insert a share of the files into a shard database of its own, so that
-    parsing and inserting run on every core and nothing large crosses between processes."""
-    shard_path, tasks, shard, schema_path = task
-    init_worker(schema_path)
-    db = create_database(shard_path)
-    db.execute("BEGIN")
-    count = insert_rows(db, (file_rows(t) for t in tasks), next_rowid=shard * SHARD_SPAN + 1)
-    db.execute("COMMIT")
-    db.close()
-    return count

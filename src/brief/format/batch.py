@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from brief.base.cores import available_cores
+from brief.base.pool import PARALLEL_THRESHOLD, available_cores, process_pool
 from brief.format.diagnostics import Diagnostic, FileResult
 
 if TYPE_CHECKING:
     from brief.format.checker import Checker
 
-PARALLEL_THRESHOLD = 64  # below this, starting workers costs more than it saves
 CHUNK = 32
 
 _worker_checker = None
@@ -43,10 +41,7 @@ def check_files(files: Iterable[str], schema_path: str | None = None, jobs: int 
     files = list(files)
     jobs = jobs or available_cores()
     if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        with context.Pool(jobs, initializer=init_worker, initargs=(schema_path,)) as pool:
+        with process_pool(jobs, init_worker, (schema_path,)) as pool:
             yield from pool.imap(_check_one, files, chunksize=CHUNK)
     else:
         for path in files:

@@ -1,0 +1,30 @@
+"""The process pool every parallel job uses (validation, index builds), and how many cores it may use."""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from multiprocessing.pool import Pool
+    from typing import Any
+
+# below this many files, starting worker processes costs more than it saves
+PARALLEL_THRESHOLD = 64
+
+
+def available_cores() -> int:
+    """The cores this process may use: its CPU affinity where the system tells it, else the machine's count."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def process_pool(jobs: int, initializer: Callable[..., Any] | None = None, initargs: tuple[Any, ...] = ()) -> Pool:
+    """A pool of `jobs` worker processes (forked where the system can: workers inherit the loaded modules)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    return context.Pool(jobs, initializer=initializer, initargs=initargs)

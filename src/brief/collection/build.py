@@ -1,0 +1,165 @@
+"""Writing the index: a full build from scratch (every core, a new file renamed into place) and the update
+of changed files in one transaction. Only the index (collection/index.py) calls this module."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+
+from brief.base.pool import PARALLEL_THRESHOLD, available_cores, process_pool
+from brief.collection.config import Collection
+from brief.collection.freshness import RefreshStats, Scan, Task, scan, stamp
+from brief.collection.rows import Rows, create_database, file_rows, insert_rows
+from brief.collection.tables import CHILD_TABLES, FTS_COLUMNS, INDEXES
+from brief.format.batch import init_worker
+
+SHARD_SPAN = 1 << 40  # rowids per shard: shard k numbers its briefs from k * SHARD_SPAN + 1
+
+
+def build(path: str, collection: Collection, meta: dict[str, str], found: Scan | None = None,
+          jobs: int | None = None) -> RefreshStats:  # fmt: skip
+    """Write a complete new index for the collection to a temporary file, then rename it over `path`."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    _remove_abandoned(path)
+    legacy = collection.legacy_index_path()
+    for suffix in ("", "-wal", "-shm"):
+        _unlink(f"{legacy}{suffix}")
+    temporary = f"{path}.tmp-{os.getpid()}"
+    started = time.time_ns()
+    found = found or scan(collection.paths, collection.exclude)
+    tasks: list[Task] = [(p, s, m, None) for p, (s, m) in sorted(found.files.items())]
+    jobs = min(jobs or available_cores(), max(1, len(tasks) // PARALLEL_THRESHOLD))
+    # worker 0 writes the new index file itself; the others write shards merged into it afterwards
+    shards = [temporary, *(f"{temporary}-{k}" for k in range(1, jobs))]
+    db: sqlite3.Connection | None = None
+    try:
+        if jobs > 1:
+            share = -(-len(tasks) // jobs)
+            work = [(shard, tasks[k * share : (k + 1) * share], k, collection.schema) for k, shard in enumerate(shards)]
+            with process_pool(jobs) as pool:
+                count = sum(pool.map(build_shard, work))
+            db = sqlite3.connect(temporary, isolation_level=None)
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
+            for shard in shards[1:]:  # merge in SQLite's own code: no row crosses into Python
+                db.execute("ATTACH DATABASE ? AS shard", (shard,))
+                db.execute("BEGIN")
+                for table in ("briefs", *CHILD_TABLES, "brief_text"):
+                    db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table}")
+                db.execute("INSERT OR IGNORE INTO main.actor_labels SELECT * FROM shard.actor_labels")
+                db.execute("COMMIT")
+                db.execute("DETACH DATABASE shard")
+                os.unlink(shard)
+        else:
+            db = create_database(temporary)
+            init_worker(collection.schema)
+            db.execute("BEGIN")
+            count = insert_rows(db, (file_rows(t) for t in tasks))
+            db.execute("COMMIT")
+        db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        db.executemany("INSERT INTO meta VALUES (?, ?)", stamp(found, started).items())
+        db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
+        db.executescript(INDEXES)
+        db.execute("PRAGMA analysis_limit = 1000")  # sampled statistics: enough for the planner, and quick
+        db.execute("ANALYZE")
+        db.close()
+        os.replace(temporary, path)
+        for suffix in ("-wal", "-shm"):  # belonged to the replaced file
+            _unlink(f"{path}{suffix}")
+    except BaseException:
+        if db is not None:
+            db.close()
+        for shard in shards:
+            _unlink(shard)
+        raise
+    return RefreshStats(added=count, rebuilt=True)
+
+
+def build_shard(task: tuple[str, list[Task], int, str | None]) -> int:
+    """Worker: parse, check and insert a share of the files into a shard database of its own, so that
+    parsing and inserting run on every core and nothing large crosses between processes."""
+    shard_path, tasks, shard, schema_path = task
+    init_worker(schema_path)
+    db = create_database(shard_path)
+    db.execute("BEGIN")
+    count = insert_rows(db, (file_rows(t) for t in tasks), next_rowid=shard * SHARD_SPAN + 1)
+    db.execute("COMMIT")
+    db.close()
+    return count
+
+
+def update(db: sqlite3.Connection, found: Scan, started_ns: int, tasks: list[Task], removed: list[str],
+           schema_path: str | None, jobs: int | None = None) -> int:  # fmt: skip
+    """Apply one refresh in one transaction: drop removed files, replace changed ones, stamp the listing.
+    Returns how many of `tasks` turned out unchanged in content (only their size or time moved)."""
+    rows = list(_parse(tasks, schema_path, jobs))  # before taking the write lock
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for path in removed:
+            _delete(db, path)
+        for row in rows:
+            if not row.touch_only:
+                _delete(db, row.path)
+        insert_rows(db, rows, sync_fts=True)
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp(found, started_ns).items())
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return sum(1 for row in rows if row.touch_only)
+
+
+def _parse(tasks: list[Task], schema_path: str | None, jobs: int | None) -> Iterator[Rows]:
+    jobs = jobs or available_cores()
+    if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:
+        with process_pool(jobs, init_worker, (schema_path,)) as pool:
+            yield from pool.imap(file_rows, tasks, chunksize=PARALLEL_THRESHOLD)
+    else:
+        init_worker(schema_path)
+        for task in tasks:
+            yield file_rows(task)
+
+
+def _delete(db: sqlite3.Connection, path: str) -> None:
+    found = db.execute("SELECT rowid FROM briefs WHERE path = ?", (path,)).fetchone()
+    if found is None:
+        return
+    rowid = found[0]
+    columns = ", ".join(FTS_COLUMNS)
+    # an external-content FTS table forgets a row only when told its old values
+    db.execute(
+        f"INSERT INTO fts(fts, rowid, {columns}) SELECT 'delete', rowid, {columns} FROM brief_text WHERE rowid = ?",
+        (rowid,),
+    )
+    db.execute("DELETE FROM brief_text WHERE rowid = ?", (rowid,))
+    # actor_labels keeps the names of removed briefs' actors until the next rebuild: a stale alternative
+    # in an alias expansion can only find what the name itself would
+    for table in CHILD_TABLES:
+        key = "rowid" if table in ("brief_data", "brief_ids") else "brief"
+        db.execute(f"DELETE FROM {table} WHERE {key} = ?", (rowid,))
+    db.execute("DELETE FROM briefs WHERE rowid = ?", (rowid,))
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _remove_abandoned(index_path: str) -> None:
+    """Delete temporary files of builds whose process no longer exists (killed mid-build)."""
+    folder, name = os.path.split(index_path)
+    for leftover in os.listdir(folder or "."):
+        if not leftover.startswith(f"{name}.tmp-"):
+            continue
+        pid = leftover.rsplit(".tmp-", 1)[1].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            _unlink(os.path.join(folder, leftover))
+        except PermissionError:  # alive, someone else's
+            pass

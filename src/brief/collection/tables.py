@@ -1,0 +1,86 @@
+"""The index's tables: what an SQLite index of a collection holds (its schema, in SQL).
+
+The full-text columns are ranked by query/ranking.py, which gives each its weight.
+"""
+
+from __future__ import annotations
+
+INDEX_FORMAT = "7"  # bump when the tables below change: older indexes are rebuilt
+# case- and accent-insensitive, as base.text.fold is (tests/test_architecture.py checks they agree)
+TOKENIZER = "unicode61 remove_diacritics 2"
+FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
+LIST_FIELDS = ("nations", "regions", "domains", "tags", "authors")
+
+TABLES = f"""
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE briefs(
+  rowid INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  id TEXT, title TEXT, date TEXT, updated TEXT, language TEXT, original_language TEXT, summary TEXT,
+  valid INTEGER NOT NULL,
+  error_count INTEGER NOT NULL
+);
+-- the bulky parts live apart, so that scans and joins over briefs stay on few pages
+CREATE TABLE brief_data(rowid INTEGER PRIMARY KEY, errors TEXT NOT NULL, data TEXT);
+-- what `--format ids` prints for a brief (its id, else its path), densely packed: looking up 20,000 hits here
+-- takes a third of the time it takes in briefs
+CREATE TABLE brief_ids(rowid INTEGER PRIMARY KEY, label TEXT NOT NULL);
+CREATE TABLE brief_values(brief INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL);
+CREATE TABLE actors(
+  brief INTEGER NOT NULL, actor_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT, country TEXT, aliases TEXT
+);
+CREATE TABLE actor_names(brief INTEGER NOT NULL, actor_id TEXT NOT NULL, fold TEXT NOT NULL);
+-- every name and alias each actor id goes by, once: search expands an alias to the other names from here
+CREATE TABLE actor_labels(actor_id TEXT NOT NULL, label TEXT NOT NULL, fold TEXT NOT NULL,
+  PRIMARY KEY (actor_id, fold)) WITHOUT ROWID;
+CREATE TABLE issues(brief INTEGER NOT NULL, issue_id TEXT NOT NULL, statement TEXT);
+-- `date` repeats the brief's date so that stances can be followed in time order from an index alone
+CREATE TABLE positions(
+  brief INTEGER NOT NULL, actor_id TEXT NOT NULL, issue_id TEXT NOT NULL, stance TEXT, basis TEXT,
+  confidence TEXT, salience REAL, power REAL, as_of TEXT, rationale TEXT, sources TEXT, change TEXT, date TEXT
+);
+CREATE TABLE sources(
+  brief INTEGER NOT NULL, source_id TEXT NOT NULL, title TEXT, publisher TEXT, url TEXT, date TEXT,
+  reliability TEXT, credibility INTEGER
+);
+CREATE TABLE relations(brief INTEGER NOT NULL, a TEXT, b TEXT, kind TEXT, trend TEXT, factors TEXT);
+CREATE TABLE brief_text(rowid INTEGER PRIMARY KEY, {", ".join(FTS_COLUMNS)});
+CREATE VIRTUAL TABLE fts USING fts5({", ".join(FTS_COLUMNS)}, content='brief_text', content_rowid='rowid',
+  tokenize='{TOKENIZER}');
+"""
+# Secondary indexes are built once, after a full build has merged its shards (a bulk build is faster than
+# keeping them up to date row by row). Several cover the summary's GROUP BY queries entirely.
+INDEXES = """
+CREATE INDEX briefs_id ON briefs(id);
+CREATE INDEX briefs_date ON briefs(date);
+CREATE INDEX brief_values_lookup ON brief_values(field, fold);
+CREATE INDEX brief_values_counts ON brief_values(field, value, brief);
+CREATE INDEX brief_values_brief ON brief_values(brief);
+CREATE INDEX actors_brief ON actors(brief);
+CREATE INDEX actors_id ON actors(actor_id, brief, name);
+CREATE INDEX actors_kind ON actors(kind, brief);
+CREATE INDEX actor_names_fold ON actor_names(fold);
+CREATE INDEX actor_names_brief ON actor_names(brief, actor_id);
+CREATE INDEX actor_labels_fold ON actor_labels(fold);
+CREATE INDEX issues_brief ON issues(brief);
+CREATE INDEX issues_id ON issues(issue_id);
+CREATE INDEX positions_brief ON positions(brief);
+CREATE INDEX positions_issue ON positions(issue_id);
+CREATE INDEX positions_time ON positions(actor_id, issue_id, date, stance);
+CREATE INDEX sources_brief ON sources(brief);
+CREATE INDEX relations_brief ON relations(brief);
+"""
+CHILD_TABLES = (
+    "brief_data",
+    "brief_ids",
+    "brief_values",
+    "actors",
+    "actor_names",
+    "issues",
+    "positions",
+    "sources",
+    "relations",
+)

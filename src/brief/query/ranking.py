@@ -1,0 +1,74 @@
+"""Ranking: BM25 over the index's full-text columns with field weights (a match in the title or an actor's name
+counts more than one in the body), alias expansion of actor names, and snippets from the best field.
+
+Every free-text term becomes a quoted FTS5 string, so hyphens, apostrophes, `AND`, stray quotes or `*` in a
+query cannot cause a syntax error.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from brief.base.text import fold
+from brief.collection.tables import FTS_COLUMNS
+from brief.query.language import SearchQuery, Term
+
+# BM25 weight of a match in each full-text column: the title and the actors' names say what a brief is about;
+# the summary and judgments more than the body.
+WEIGHTS: dict[str, float] = {"title": 10.0, "actors": 8.0, "summary": 4.0, "judgments": 3.0, "body": 1.0, "other": 1.0}
+
+
+def bm25() -> str:
+    """The SQL score of a hit: lower is better, as FTS5's bm25() gives it."""
+    return f"bm25(fts, {', '.join(str(WEIGHTS[column]) for column in FTS_COLUMNS)})"
+
+
+HIGHLIGHT_START, HIGHLIGHT_END = "\ue000", "\ue001"  # private-use marks, replaced by the renderer
+
+
+def _fts_string(term: Term) -> str:
+    quoted = '"' + term.text.replace('"', '""') + '"'
+    if term.prefix:
+        quoted += " *"
+    return f"{term.scope} : {quoted}" if term.scope else quoted
+
+
+def expand_aliases(db: sqlite3.Connection, term: Term) -> list[Term]:
+    """An actor's name or alias also finds briefs that use its other names."""
+    if term.scope or term.prefix:
+        return [term]
+    labels = db.execute(
+        "SELECT label FROM actor_labels WHERE actor_id IN (SELECT actor_id FROM actor_labels WHERE fold = ?) "
+        "ORDER BY actor_id, fold LIMIT 200",
+        (fold(term.text),),
+    ).fetchall()
+    wanted = fold(term.text)
+    names = {wanted: term}
+    for (label,) in labels:
+        folded = fold(label)
+        # "Wagner Group" adds nothing to a search for wagner: every brief it finds, wagner finds
+        if not re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", folded):
+            names.setdefault(folded, Term(label, phrase=True))
+    return list(names.values())[:20]
+
+
+def fts_expression(db: sqlite3.Connection, query: SearchQuery) -> tuple[str | None, str | None]:
+    """(positive MATCH expression, negated MATCH expression), each None when there is nothing of that kind."""
+    positive = []
+    for group in query.groups:
+        alternatives = [_fts_string(t) for term in group for t in expand_aliases(db, term)]
+        positive.append("(" + " OR ".join(alternatives) + ")")
+    negative = " OR ".join(_fts_string(term) for term in query.negated)
+    return (" AND ".join(positive) or None), (negative or None)
+
+
+def snippet(db: sqlite3.Connection, expression: str, rowid: int) -> tuple[list[str], str]:
+    """The fields that matched, and a snippet from the most important one."""
+    calls = ", ".join(
+        f"snippet(fts, {i}, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 14)" for i in range(len(FTS_COLUMNS))
+    )
+    row = db.execute(f"SELECT {calls} FROM fts WHERE fts MATCH ? AND rowid = ?", (expression, rowid)).fetchone()
+    fields = [name for name, text in zip(FTS_COLUMNS, row or (), strict=False) if text and HIGHLIGHT_START in text]
+    best = row[FTS_COLUMNS.index(fields[0])] if fields else ""
+    return fields, " ".join(best.split())
