@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from brief.cli.main import COMMANDS
+from brief.cli.commands import COMMANDS
 from brief.format.rules import RULES
 from brief.format.schema_docs import field_table
 from conftest import DATA, ROOT

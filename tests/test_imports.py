@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from brief.cli.main import COMMANDS  # the registry only: nothing heavy, not even click
+from brief.cli.commands import COMMANDS  # the registry only: nothing heavy, not even click
 
 HEAVY = ("jsonschema", "jsonschema_rs", "yaml", "tabulate", "sqlite3", "pycountry", "multiprocessing")
 

@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from brief import __version__
-from brief.cli.main import COMMANDS, reader_left
+from brief.cli.commands import COMMANDS
+from brief.cli.common import reader_left
 
 
 class LazyGroup(click.Group):

@@ -5,13 +5,14 @@ the collection, and turning domain errors into one line and exit code 2. The qui
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 from collections.abc import Callable
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
-    from typing import Any, TypeVar
+    from typing import Any, NoReturn, TypeVar
 
     from brief.collection.index import Index
     from brief.query.filters import Filters
@@ -89,3 +90,10 @@ def filters_from(kwargs: dict[str, Any], schema_path: str | None = None) -> Filt
         since=kwargs.pop("since", None), until=kwargs.pop("until", None), where=list(kwargs.pop("where", ())),
         invalid=bool(kwargs.pop("invalid", False)),
     ), schema_path)  # fmt: skip
+
+
+def reader_left() -> NoReturn:
+    """`brief … | head`: the reader has gone; end quietly with success, as the output was not the problem."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again
+    sys.exit(EXIT_OK)

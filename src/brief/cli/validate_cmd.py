@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 import click
 
 from brief.base.errors import ConfigError
-from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from brief.format.diagnostics import FileResult
 from brief.render.reporters import REPORTERS, QuietReporter, Reporter, Summary
 
 if TYPE_CHECKING:
     from brief.format.checker import Checker
-    from brief.format.loading import Kind
+    from brief.format.source import Kind
 
 
 @click.command()

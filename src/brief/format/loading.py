@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-Kind = Literal["yaml", "json", "markdown"]
+from brief.format.source import Kind, Source
 
 EXTENSIONS: dict[str, Kind] = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".md": "markdown"}
 
@@ -36,17 +36,6 @@ class LoadError(Exception):
         self.message = message
         self.line = line
         self.column = column
-
-
-@dataclass(slots=True, repr=False, eq=False)
-class Source:
-    """The decoded text a brief was parsed from, kept to locate problems after the fact."""
-
-    name: str
-    kind: Kind
-    text: str  # the YAML or JSON part (front matter only, for Markdown)
-    line_offset: int = 0  # lines in the file before `text` starts (the opening `---` of front matter)
-    body_line: int = 0  # 1-based line where a Markdown body starts
 
 
 @dataclass(slots=True, repr=False, eq=False)

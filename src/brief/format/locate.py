@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from brief.format.loading import Source
+from brief.format.source import Source
 
 PathSegment = str | int
 
