@@ -44,7 +44,7 @@ def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit
     if len(refs) == 1 and not os.path.isdir(refs[0]):
         _single(refs[0], fmt)
         return
-    from brief.analysis.overview import digest, select
+    from brief.query.overview import overview, select
     from brief.query.language import check_search, parse_search
 
     # a malformed query fails before the collection is even looked at
@@ -54,7 +54,7 @@ def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit
         check_search(query, index.collection.schema)
     filters = filters_from(options, index.collection.schema)
     selection = select(index.db, filters, query)
-    result = digest(index.db, selection, by=by, brief_limit=limit or None, top=top, changes=changes or None,
+    result = overview(index.db, selection, by=by, brief_limit=limit or None, top=top, changes=changes or None,
                     database=str(index.path))  # fmt: skip
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))

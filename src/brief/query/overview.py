@@ -52,11 +52,11 @@ def _counts(db: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> l
     return [{"value": value, "briefs": count} for value, count in db.execute(sql, params) if value is not None]
 
 
-def digest(
+def overview(
     db: sqlite3.Connection, selection: Selection, by: str | None = None, brief_limit: int | None = 20,
     top: int = 10, changes: int | None = 20, database: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """The digest of the selected briefs (see `select`).
+    """The overview of the selected briefs (see `select`).
 
     When everything is selected and the index file is named (`database`), the independent parts run in two
     threads, each with its own read-only connection: SQLite releases the GIL while it works, so a large
@@ -263,7 +263,7 @@ def _brief_lines(
 
 
 def _groups(db: sqlite3.Connection, selection: Selection, by: str, limit: int | None) -> list[dict[str, Any]]:
-    """The digest's brief lines grouped by nation, region, domain, actor or month."""
+    """The overview's brief lines grouped by nation, region, domain, actor or month."""
     if by == "month":
         months = db.execute(
             f"SELECT DISTINCT substr(b.date, 1, 7) AS m FROM briefs b {selection.join('b.rowid')} "
