@@ -185,7 +185,7 @@ def _from_index(refs: tuple[str, ...], issues: list[str], no_refresh: bool, opti
     """Records of every brief holding the issues, from the collection's index (no file is parsed): PATHs
     choose the collection, other REFs are brief ids, and the list filters narrow it."""
     from brief.analysis.positions import BriefRecord
-    from brief.query.positions import briefs_with_issues, unreadable
+    from brief.query.positions import briefs_with_issues, existing_ids, unreadable
 
     paths = tuple(ref for ref in refs if os.path.exists(ref))
     ids = [ref for ref in refs if not os.path.exists(ref)]
@@ -194,8 +194,7 @@ def _from_index(refs: tuple[str, ...], issues: list[str], no_refresh: bool, opti
     filters.ids = ids
     briefs = briefs_with_issues(index.db, issues, filters)
     if ids:
-        found = {brief.id for brief in briefs} | {row[0] for row in index.db.execute(
-            f"SELECT id FROM briefs WHERE id IN ({', '.join('?' * len(ids))})", ids)}  # fmt: skip
+        found = {brief.id for brief in briefs} | existing_ids(index.db, ids)
         for missing in (ident for ident in ids if ident not in found):
             _fail(f"no brief file or id '{missing}'", EXIT_USAGE)
     for path, first in unreadable(index.db):

@@ -97,3 +97,9 @@ def unreadable(db: sqlite3.Connection) -> list[tuple[str, dict[str, Any]]]:
         "WHERE b.valid = 0 AND d.data IS NULL ORDER BY b.path"
     )
     return [(path, (json.loads(errors or "[]") or [{}])[0]) for path, errors in rows]
+
+
+def existing_ids(db: sqlite3.Connection, ids: list[str]) -> set[str]:
+    """Which of `ids` name a brief of the collection."""
+    marks = ", ".join("?" * len(ids))
+    return {row[0] for row in db.execute(f"SELECT id FROM briefs WHERE id IN ({marks})", ids)}
