@@ -110,7 +110,7 @@ def test_accent_fold_agrees_with_the_tokenizer() -> None:
     db = sqlite3.connect(":memory:")
     db.execute(f"CREATE VIRTUAL TABLE t USING fts5(w, tokenize='{TOKENIZER}')")
     db.executemany("INSERT INTO t(rowid, w) VALUES (?, ?)", enumerate(WORDS))
-    for index, word in enumerate(WORDS):
+    for word in WORDS:
         query = '"' + fold(word).replace('"', '""') + '"'
         found = {row[0] for row in db.execute("SELECT rowid FROM t WHERE t MATCH ?", (query,))}
         same_fold = {i for i, other in enumerate(WORDS) if fold(other) == fold(word)}

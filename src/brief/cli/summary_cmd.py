@@ -44,8 +44,8 @@ def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit
     if len(refs) == 1 and not os.path.isdir(refs[0]):
         _single(refs[0], fmt)
         return
-    from brief.query.overview import overview, select
     from brief.query.language import check_search, parse_search
+    from brief.query.overview import overview, select
 
     # a malformed query fails before the collection is even looked at
     query = parse_search(query_text) if query_text else None
