@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from brief.base import fields
 from brief.base.text import fold
 from brief.base.vocabulary import (
     CHANGE_MARK,
@@ -43,7 +44,7 @@ class BriefRecord(NamedTuple):
 
 def record_from_data(path: str, data: Mapping[str, Any]) -> BriefRecord:
     """A record for a brief loaded from `path`. Invalid briefs may lack an id or date: the path stands in."""
-    return BriefRecord(_text(data.get("id")) or path, _text(data.get("date")) or "", path, data)
+    return BriefRecord(fields.text(data.get("id")) or path, fields.text(data.get("date")) or "", path, data)
 
 
 # -- the model ---------------------------------------------------------------------------------------------------
@@ -196,20 +197,20 @@ class _Builder:
 
     def add(self, index: int, record: BriefRecord) -> None:
         data = record.data
-        info = BriefInfo(index, record.id, record.date, record.path, _text(data.get("title")))
+        info = BriefInfo(index, record.id, record.date, record.path, fields.text(data.get("title")))
         self.briefs.append(info)
         held: dict[str, None] = {}
-        for issue in _dicts(data.get("issues")):
-            issue_id = _key(issue.get("id"))
+        for issue in fields.mappings(data.get("issues")):
+            issue_id = fields.key(issue.get("id"))
             if issue_id is None or (self.wanted and issue_id not in self.issues):
                 continue
             held[issue_id] = None
             issue_info = self.issues.setdefault(issue_id, IssueInfo(issue_id))
-            issue_info.statement = _text(issue.get("statement")) or issue_info.statement
+            issue_info.statement = fields.text(issue.get("statement")) or issue_info.statement
 
         positions = []
-        for raw in _dicts(data.get("positions")):
-            actor, issue = _key(raw.get("actor")), _key(raw.get("issue"))
+        for raw in fields.mappings(data.get("positions")):
+            actor, issue = fields.key(raw.get("actor")), fields.key(raw.get("issue"))
             if actor is None or issue is None or (self.wanted and issue not in self.issues):
                 continue
             held[issue] = None
@@ -222,8 +223,8 @@ class _Builder:
         # over a whole collection stays proportional to what it shows.
         involved = {actor for actor, _, _ in positions}
         defined: dict[str, Mapping[str, Any]] = {}
-        for actor in _dicts(data.get("actors")):
-            actor_id = _key(actor.get("id"))
+        for actor in fields.mappings(data.get("actors")):
+            actor_id = fields.key(actor.get("id"))
             if actor_id is None or actor_id in defined:
                 continue
             if actor_id in involved or (self.requested and self._answers(actor_id, actor)):
@@ -239,8 +240,8 @@ class _Builder:
             groups[actor_id] = group
 
         sources = {}
-        for source in _dicts(data.get("sources")):
-            source_id = _key(source.get("id"))
+        for source in fields.mappings(data.get("sources")):
+            source_id = fields.key(source.get("id"))
             if source_id is not None:
                 sources.setdefault(source_id, _source(source_id, source))
         for actor_id, issue, raw in positions:
@@ -264,12 +265,12 @@ class _Builder:
                 key = f"{actor_id}~{suffix}"
                 suffix += 1
             self.keys.add(key)
-            group = ActorInfo(key, _text(actor.get("name")) or actor_id)
+            group = ActorInfo(key, fields.text(actor.get("name")) or actor_id)
             self.groups.append(group)
         claimed.add(id(group))
         if actor_id not in group.ids:
             group.ids.append(actor_id)
-        for alias in _texts(actor.get("aliases")):
+        for alias in fields.texts(actor.get("aliases")):
             if alias not in group.aliases:
                 group.aliases.append(alias)
         self.by_id.setdefault(keys[0], group)
@@ -294,7 +295,8 @@ class _Builder:
         if missing_issues:
             known = [issue for issue in self.issues if issue in self.held]
             for data in skipped:
-                known += [i for issue in _dicts(data.get("issues")) if (i := _key(issue.get("id"))) is not None]
+                ids = (fields.key(issue.get("id")) for issue in fields.mappings(data.get("issues")))
+                known += [ident for ident in ids if ident is not None]
             known = list(dict.fromkeys(known))
             for issue in missing_issues:
                 suggestions[issue] = difflib.get_close_matches(issue, known, n=3, cutoff=0.6)
@@ -324,10 +326,10 @@ def _holds_any(data: Mapping[str, Any], wanted: set[str]) -> bool:
 def _actor_keys(actor_id: str, actor: Mapping[str, Any]) -> list[str]:
     """Folded id first, then folded name and aliases."""
     keys = [fold(actor_id)]
-    name = _text(actor.get("name"))
+    name = fields.text(actor.get("name"))
     if name:
         keys.append(fold(name))
-    keys += [fold(alias) for alias in _texts(actor.get("aliases"))]
+    keys += [fold(alias) for alias in fields.texts(actor.get("aliases"))]
     return keys
 
 
@@ -335,21 +337,21 @@ def _position(
     actor: str, brief_actor: str, issue: str, brief: int, raw: Mapping[str, Any], sources: dict[str, Source]
 ) -> Position:
     cited = []
-    for source_id in _texts(raw.get("sources")):
+    for source_id in fields.texts(raw.get("sources")):
         cited.append(sources.get(source_id) or Source(source_id))  # an undefined source: its id is all we have
     return Position(
         actor=actor,
         brief_actor=brief_actor,
         issue=issue,
         brief=brief,
-        stance=_key(raw.get("stance")) or "",
-        basis=_text(raw.get("basis")),
-        confidence=_text(raw.get("confidence")),
-        salience=_number(raw.get("salience")),
-        power=_number(raw.get("power")),
-        rationale=tuple(_texts(raw.get("rationale"))),
-        change=_text(raw.get("change")),
-        as_of=_text(raw.get("as_of")),
+        stance=fields.key(raw.get("stance")) or "",
+        basis=fields.text(raw.get("basis")),
+        confidence=fields.text(raw.get("confidence")),
+        salience=fields.number(raw.get("salience")),
+        power=fields.number(raw.get("power")),
+        rationale=tuple(fields.texts(raw.get("rationale"))),
+        change=fields.text(raw.get("change")),
+        as_of=fields.text(raw.get("as_of")),
         sources=tuple(cited),
     )
 
@@ -357,48 +359,28 @@ def _position(
 def _source(source_id: str, raw: Mapping[str, Any]) -> Source:
     return Source(
         source_id,
-        title=_text(raw.get("title")),
-        publisher=_text(raw.get("publisher")),
-        url=_text(raw.get("url")),
-        date=_text(raw.get("date")),
-        reliability=_key(raw.get("reliability")),
+        title=fields.text(raw.get("title")),
+        publisher=fields.text(raw.get("publisher")),
+        url=fields.text(raw.get("url")),
+        date=fields.text(raw.get("date")),
+        reliability=fields.key(raw.get("reliability")),
         credibility=_grade(raw.get("credibility")),
     )
 
 
-# Defensive readers: an invalid brief can hold any type anywhere.
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
 
-
-def _key(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):  # bool included: YAML's `no` shows as False rather than vanishing
-        return str(value)
-    return None
 
 
 def _grade(value: Any) -> int | str | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else _key(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else fields.key(value)
 
 
-def _number(value: Any) -> float | int | None:
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _texts(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [item for item in value if isinstance(item, str) and item]
-    return []
 
 
-def _dicts(value: Any) -> list[Mapping[str, Any]]:
-    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
 # -- views -------------------------------------------------------------------------------------------------------

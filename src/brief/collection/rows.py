@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from brief.base.fields import mappings, number, text, texts
 from brief.base.hashing import blake2b
 from brief.base.text import fold
 from brief.collection.tables import FTS_COLUMNS, LIST_FIELDS, TABLES
@@ -42,20 +43,12 @@ class Rows:
 # --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
-def _strs(value: Any) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
@@ -88,30 +81,30 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         rows.data = (errors, None)
         rows.text = ("",) * len(FTS_COLUMNS)
         return rows
-    body = _text(data.get("body")) or ""
+    body = text(data.get("body")) or ""
     stored = {key: value for key, value in data.items() if key != "body"}
     rows.brief = (
-        path, size, mtime_ns, digest, _text(data.get("id")), _text(data.get("title")), _text(data.get("date")),
-        _text(data.get("updated")), _text(data.get("language")), _text(data.get("original_language")),
-        _text(data.get("summary")), 0 if diagnostics else 1, len(diagnostics),
+        path, size, mtime_ns, digest, text(data.get("id")), text(data.get("title")), text(data.get("date")),
+        text(data.get("updated")), text(data.get("language")), text(data.get("original_language")),
+        text(data.get("summary")), 0 if diagnostics else 1, len(diagnostics),
     )  # fmt: skip
     rows.data = (errors, json.dumps(stored, ensure_ascii=False, default=str))
     for name in LIST_FIELDS:
-        for value in _strs(data.get(name)):
+        for value in texts(data.get(name)):
             rows.values.append((name, value, fold(value)))
     actor_text: list[str] = []
-    for actor in _dicts(data.get("actors")):
-        actor_id = _text(actor.get("id"))
-        actor_name = _text(actor.get("name"))
+    for actor in mappings(data.get("actors")):
+        actor_id = text(actor.get("id"))
+        actor_name = text(actor.get("name"))
         if actor_id is None or actor_name is None:
             continue
-        aliases = _strs(actor.get("aliases"))
+        aliases = texts(actor.get("aliases"))
         rows.actors.append(
             (
                 actor_id,
                 actor_name,
-                _text(actor.get("kind")),
-                _text(actor.get("country")),
+                text(actor.get("kind")),
+                text(actor.get("country")),
                 json.dumps(aliases, ensure_ascii=False),
             )
         )
@@ -120,50 +113,50 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         for label in (actor_name, *aliases):
             rows.actor_labels.append((actor_id, label, fold(label)))
         actor_text += [actor_name, *aliases]
-    other: list[str] = [*_strs(data.get("tags")), *_strs(data.get("authors"))]
-    for issue in _dicts(data.get("issues")):
+    other: list[str] = [*texts(data.get("tags")), *texts(data.get("authors"))]
+    for issue in mappings(data.get("issues")):
         if isinstance(issue.get("id"), str):
-            rows.issues.append((issue["id"], _text(issue.get("statement"))))
-        other += [s for s in (_text(issue.get("statement")), _text(issue.get("description"))) if s]
-    for position in _dicts(data.get("positions")):
+            rows.issues.append((issue["id"], text(issue.get("statement"))))
+        other += [s for s in (text(issue.get("statement")), text(issue.get("description"))) if s]
+    for position in mappings(data.get("positions")):
         if not (isinstance(position.get("actor"), str) and isinstance(position.get("issue"), str)):
             continue
-        rationale = _strs(position.get("rationale"))
+        rationale = texts(position.get("rationale"))
         rows.positions.append((
-            position["actor"], position["issue"], _text(position.get("stance")), _text(position.get("basis")),
-            _text(position.get("confidence")), _number(position.get("salience")), _number(position.get("power")),
-            _text(position.get("as_of")), json.dumps(rationale, ensure_ascii=False),
-            json.dumps(_strs(position.get("sources"))), _text(position.get("change")), _text(data.get("date")),
+            position["actor"], position["issue"], text(position.get("stance")), text(position.get("basis")),
+            text(position.get("confidence")), number(position.get("salience")), number(position.get("power")),
+            text(position.get("as_of")), json.dumps(rationale, ensure_ascii=False),
+            json.dumps(texts(position.get("sources"))), text(position.get("change")), text(data.get("date")),
         ))  # fmt: skip
         other += rationale
         if isinstance(position.get("change"), str):
             other.append(position["change"])
-    for source in _dicts(data.get("sources")):
+    for source in mappings(data.get("sources")):
         if not isinstance(source.get("id"), str):
             continue
         credibility = source.get("credibility")
         rows.sources.append((
-            source["id"], _text(source.get("title")), _text(source.get("publisher")), _text(source.get("url")),
-            _text(source.get("date")), _text(source.get("reliability")),
+            source["id"], text(source.get("title")), text(source.get("publisher")), text(source.get("url")),
+            text(source.get("date")), text(source.get("reliability")),
             credibility if isinstance(credibility, int) and not isinstance(credibility, bool) else None,
         ))  # fmt: skip
-        other += [s for s in (_text(source.get("title")), _text(source.get("publisher"))) if s]
-    for relation in _dicts(data.get("relations")):
-        ends = _strs(relation.get("actors"))
-        factors = _strs(relation.get("factors"))
+        other += [s for s in (text(source.get("title")), text(source.get("publisher"))) if s]
+    for relation in mappings(data.get("relations")):
+        ends = texts(relation.get("actors"))
+        factors = texts(relation.get("factors"))
         rows.relations.append((
-            ends[0] if ends else None, ends[1] if len(ends) > 1 else None, _text(relation.get("kind")),
-            _text(relation.get("trend")), json.dumps(factors, ensure_ascii=False),
+            ends[0] if ends else None, ends[1] if len(ends) > 1 else None, text(relation.get("kind")),
+            text(relation.get("trend")), json.dumps(factors, ensure_ascii=False),
         ))  # fmt: skip
         other += factors
-    for figure in _dicts(data.get("figures")):
+    for figure in mappings(data.get("figures")):
         if isinstance(figure.get("label"), str):
             other.append(figure["label"])
-    judgments = [j["statement"] for j in _dicts(data.get("key_judgments")) if isinstance(j.get("statement"), str)]
+    judgments = [j["statement"] for j in mappings(data.get("key_judgments")) if isinstance(j.get("statement"), str)]
     rows.text = (
-        _text(data.get("title")) or "",
+        text(data.get("title")) or "",
         "\n".join(actor_text),
-        _text(data.get("summary")) or "",
+        text(data.get("summary")) or "",
         "\n".join(judgments),
         body,
         "\n".join(other),
