@@ -12,10 +12,8 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 
 from brief.base.pool import available_cores
+from brief.format.source import EXTENSIONS
 
-# Brief files by extension, in any case: brief.loading.EXTENSIONS maps the same ones to parsers (a test checks),
-# kept apart so that the freshness check does not import the loader.
-EXTENSIONS = (".yaml", ".yml", ".json", ".md")
 _SUFFIXES = tuple(extension.encode() for extension in EXTENSIONS)
 MAX_THREADS = 4  # beyond this the file system's locks, not the cores, are the limit
 
@@ -57,16 +55,13 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     """One stat per brief file under `paths` (files named directly are taken whatever their extension).
     As in `brief validate`, hidden files and folders are skipped and links to folders are not followed (links
     to files are); `exclude` holds fnmatch patterns matched against a path and against a name."""
-    import fnmatch
-
     stat_folder = stat_folder or native_stat_folder() or _stat_folder_python
     implementation = "python" if stat_folder is _stat_folder_python else "native"
     patterns = list(exclude)
     threads = min(MAX_THREADS, available_cores())
 
     def skip(path: str, name: str) -> bool:
-        path = path[2:] if path.startswith("./") else path
-        return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in patterns)
+        return excluded(path, name, patterns)
 
     parts: list[tuple[str, bytes, int, bytes]] = []
     newest = 0
@@ -103,6 +98,14 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
             if not (patterns and skip(prefix + name, name)):
                 stack.append(prefix + name)
     return Scan(parts, newest, implementation)
+
+
+def excluded(path: str, name: str, patterns: list[str]) -> bool:
+    """Whether an `exclude` pattern (fnmatch) matches the path (without a leading ./) or the name."""
+    import fnmatch
+
+    path = path[2:] if path.startswith("./") else path
+    return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
 
 class BackgroundScan:

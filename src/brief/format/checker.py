@@ -10,14 +10,16 @@ import difflib
 import math
 import re
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brief.format import loading, rules
 from brief.format.diagnostics import Diagnostic, FileResult
 from brief.format.loading import Loaded, LoadError
 from brief.format.locate import Locator, PathSegment, json_path
 from brief.format.schema import CompiledSchema, compiled
-from brief.format.source import Kind
+
+if TYPE_CHECKING:
+    from brief.format.source import Kind
 
 _YAML_BOOLEAN_WORDS = re.compile(
     r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$"

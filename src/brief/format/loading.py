@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from brief.format.source import Kind, Source
+from brief.format.source import EXTENSIONS, Source
 
-EXTENSIONS: dict[str, Kind] = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".md": "markdown"}
+if TYPE_CHECKING:
+    from brief.format.source import Kind
+
 
 MAX_BYTES = 4 * 1024 * 1024  # briefs are a few KB; anything this large is not a brief
 MAX_DEPTH = 64  # the format nests 5 levels deep; generous, and far below any recursion limit
