@@ -13,8 +13,8 @@ from brief.cli.common import EXIT_PROBLEMS as EXIT_PROBLEMS
 from brief.cli.common import EXIT_USAGE as EXIT_USAGE
 from brief.cli.common import reader_left
 
-# typing.TYPE_CHECKING without importing typing (type checkers know the name): `brief list` and `brief search`
-# start ~4 ms sooner without it, and tests/test_quick.py keeps it out of their path.
+# typing.TYPE_CHECKING without importing typing (type checkers know the name): the quick path of `brief list`
+# and `brief search` must not import typing, and tests/test_quick.py keeps it out of their path.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any

@@ -25,7 +25,7 @@ CONFIG_CACHE = "config-cache.json"  # parsed configuration files, in the cache f
 
 
 class Collection:
-    """The brief paths (absolute) and settings of one collection (a plain class: see brief.query.Filters)."""
+    """The brief paths (absolute) and settings of one collection (a plain class: see brief.query.filters.Filters)."""
 
     __slots__ = ("cache_dir", "config_file", "exclude", "paths", "schema")
 
@@ -54,7 +54,7 @@ class Collection:
         return "\0".join([*sorted(self.paths), self.schema or ""]).encode()
 
 
-# Paths are plain strings here (os.path): pathlib costs every command a few milliseconds to import.
+# Paths are plain strings here (os.path): every command reads the configuration, and pathlib is a heavy import.
 
 
 def default_cache_dir() -> str:

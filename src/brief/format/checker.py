@@ -1,4 +1,4 @@
-"""Checking briefs: load, normalise, validate against the schema, apply the rules, locate every problem.
+"""Checking briefs: load, turn country names into codes, validate against the schema, apply the rules, locate every problem.
 
 `Checker.check_*` returns a `FileResult`; it never prints. Valid files take the fast path (C YAML loader, Rust
 schema validator, rules); only files with problems are composed again to find line and column numbers.
@@ -26,7 +26,7 @@ _YAML_BOOLEAN_WORDS = re.compile(
 )
 
 
-def normalise(data: dict[str, Any], codes: frozenset[str]) -> None:
+def country_names_to_codes(data: dict[str, Any], codes: frozenset[str]) -> None:
     """Country names typed in English or French become ISO codes, in place; unknown values are left alone."""
     from brief.base.countries import to_code
 
@@ -78,7 +78,7 @@ class Checker:
 
     def _check_loaded(self, loaded: Loaded) -> FileResult:
         data: dict[str, Any] = loaded.data
-        normalise(data, self.schema.country_codes)
+        country_names_to_codes(data, self.schema.country_codes)
         brief_id = data.get("id") if isinstance(data.get("id"), str) else None
         result = FileResult(loaded.source.name, brief_id)
         problems = rules.check(data)

@@ -25,7 +25,7 @@ class QueryError(BriefError):
 
 
 # Plain classes, not dataclasses, here and in the other modules every list or search imports: the dataclasses
-# module imports inspect, several milliseconds of every start (tests/test_quick.py keeps it out).
+# module imports inspect, which every start would pay for (tests/test_quick.py keeps it out).
 class Filters:
     """Metadata filters: OR within a field, AND across fields."""
 
