@@ -200,15 +200,15 @@ class _Builder:
         info = BriefInfo(index, record.id, record.date, record.path, fields.text(data.get("title")))
         self.briefs.append(info)
         held: dict[str, None] = {}
-        for issue in fields.mappings(data.get("issues")):
-            issue_id = fields.key(issue.get("id"))
+        for defined_issue in fields.mappings(data.get("issues")):
+            issue_id = fields.key(defined_issue.get("id"))
             if issue_id is None or (self.wanted and issue_id not in self.issues):
                 continue
             held[issue_id] = None
             issue_info = self.issues.setdefault(issue_id, IssueInfo(issue_id))
-            issue_info.statement = fields.text(issue.get("statement")) or issue_info.statement
+            issue_info.statement = fields.text(defined_issue.get("statement")) or issue_info.statement
 
-        positions = []
+        positions: list[tuple[str, str, dict[str, Any]]] = []
         for raw in fields.mappings(data.get("positions")):
             actor, issue = fields.key(raw.get("actor")), fields.key(raw.get("issue"))
             if actor is None or issue is None or (self.wanted and issue not in self.issues):
@@ -223,23 +223,23 @@ class _Builder:
         # over a whole collection stays proportional to what it shows.
         involved = {actor for actor, _, _ in positions}
         defined: dict[str, Mapping[str, Any]] = {}
-        for actor in fields.mappings(data.get("actors")):
-            actor_id = fields.key(actor.get("id"))
+        for actor_data in fields.mappings(data.get("actors")):
+            actor_id = fields.key(actor_data.get("id"))
             if actor_id is None or actor_id in defined:
                 continue
-            if actor_id in involved or (self.requested and self._answers(actor_id, actor)):
-                defined[actor_id] = actor
+            if actor_id in involved or (self.requested and self._answers(actor_id, actor_data)):
+                defined[actor_id] = actor_data
         for actor_id in involved:
             defined.setdefault(actor_id, {})  # a position naming an undefined actor is still shown
 
         claimed: set[int] = set()
         groups: dict[str, ActorInfo] = {}
-        for actor_id, actor in defined.items():
-            group = self._group(actor_id, actor, claimed)
+        for actor_id, actor_fields in defined.items():
+            group = self._group(actor_id, actor_fields, claimed)
             group.briefs.add(index)
             groups[actor_id] = group
 
-        sources = {}
+        sources: dict[str, Source] = {}
         for source in fields.mappings(data.get("sources")):
             source_id = fields.key(source.get("id"))
             if source_id is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from brief.base.text import fold
@@ -60,12 +61,11 @@ def _lookup() -> dict[str, str]:
 
     import pycountry
 
+    french: Callable[[str], str]
     try:
         french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"]).gettext
     except OSError:  # a pycountry build without locales: English names still work
-
-        def french(name: str) -> str:
-            return name
+        french = str
 
     table: dict[str, str] = {}
     for country in pycountry.countries:

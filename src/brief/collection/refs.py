@@ -28,13 +28,14 @@ class ResolvedBrief:
 
 def _lookup(db: Any, ref: str) -> list[tuple[str, str]]:
     """(id, path) of the briefs whose id is REF, else of those whose id starts with it."""
-    exact = db.execute("SELECT id, path FROM briefs WHERE id = ?", (ref,)).fetchall()
+    exact: list[tuple[str, str]] = db.execute("SELECT id, path FROM briefs WHERE id = ?", (ref,)).fetchall()
     if exact:
         return exact
     escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return db.execute(
+    prefixed: list[tuple[str, str]] = db.execute(
         "SELECT id, path FROM briefs WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 20", (escaped + "%",)
     ).fetchall()
+    return prefixed
 
 
 def resolve_path(ref: str, paths: tuple[str, ...] = ()) -> str:

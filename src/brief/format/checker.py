@@ -1,4 +1,4 @@
-"""Checking briefs: load, turn country names into codes, validate against the schema, apply the rules, locate every problem.
+"""Checking briefs: load, turn country names into codes, validate, apply the rules, locate every problem.
 
 `Checker.check_*` returns a `FileResult`; it never prints. Valid files take the fast path (C YAML loader, Rust
 schema validator, rules); only files with problems are composed again to find line and column numbers.

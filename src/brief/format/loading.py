@@ -169,19 +169,19 @@ def _fast_loader() -> Any:
 
         resolved: dict[str, str] = {}
 
-        class FastLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+        class FastLoader(yaml.CSafeLoader):
             duplicates = False
 
             def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
                 if kind is ScalarNode and implicit[0]:
                     tag = resolved.get(value)
                     if tag is None:
-                        tag = super().resolve(kind, value, implicit)
+                        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
                         if len(resolved) > _RESOLVED_CACHE_LIMIT:
                             resolved.clear()
                         resolved[value] = tag
                     return tag
-                return super().resolve(kind, value, implicit)
+                return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
             def construct_mapping(self, node: Any, deep: bool = False) -> Any:
                 mapping = super().construct_mapping(node, deep)
@@ -292,7 +292,7 @@ def _careful_scan(source: Source) -> None:
                     parent_anchor, parent_count = stack[-1]
                     stack[-1] = (parent_anchor, parent_count + count)
             elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
-                count = sizes.get(event.anchor, 1) if isinstance(event, yaml.AliasEvent) else 1
+                count = sizes.get(event.anchor or "", 1) if isinstance(event, yaml.AliasEvent) else 1
                 if isinstance(event, yaml.ScalarEvent) and event.anchor:
                     sizes[event.anchor] = 1
                 total += count

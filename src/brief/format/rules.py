@@ -74,12 +74,12 @@ def check(data: dict[str, Any]) -> list[Problem]:
 
     for index, actor in _items(data, "actors"):
         for aff_index, affiliation in _items(actor, "affiliations"):
-            path = ("actors", index, "affiliations", aff_index, "actor")
+            link: tuple[PathSegment, ...] = ("actors", index, "affiliations", aff_index, "actor")
             target = affiliation.get("actor")
             if target is not None and target == actor.get("id"):
-                problems.append(Problem(path, "self-reference", f"actor '{target}' is affiliated to itself"))
+                problems.append(Problem(link, "self-reference", f"actor '{target}' is affiliated to itself"))
             else:
-                ref(path, target, "actors", "actor")
+                ref(link, target, "actors", "actor")
 
     seen_pairs: dict[tuple[str, str], int] = {}
     for index, position in _items(data, "positions"):

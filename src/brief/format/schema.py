@@ -72,12 +72,11 @@ class CompiledSchema:
         """The schema node at an absolute schema path (as jsonschema_rs reports it), or None."""
         node: Any = self.schema
         for segment in schema_path:
-            if (isinstance(node, dict) and segment in node) or (
-                isinstance(node, list) and isinstance(segment, int) and segment < len(node)
-            ):
-                node = node[segment]
-            else:
+            in_mapping = isinstance(node, dict) and segment in node
+            in_list = isinstance(node, list) and isinstance(segment, int) and segment < len(node)
+            if not (in_mapping or in_list):
                 return None
+            node = node[segment]
         return node
 
     @cached_property

@@ -7,7 +7,7 @@ from typing import Any
 
 def _type_of(node: dict[str, Any], defs: dict[str, Any]) -> str:
     if "$ref" in node:
-        name = node["$ref"].rsplit("/", 1)[-1]
+        name = str(node["$ref"]).rsplit("/", 1)[-1]
         target = defs.get(name, {})
         if name in ("actor", "issue", "position", "relation", "judgment", "figure", "source"):
             return name
