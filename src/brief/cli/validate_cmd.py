@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
 from brief.base.errors import ConfigError
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from brief.format.diagnostics import FileResult
 from brief.render.reporters import REPORTERS, QuietReporter, Reporter, Summary
-
-if TYPE_CHECKING:
-    from brief.format.checker import Checker
-    from brief.format.source import Kind
 
 
 @click.command()
@@ -56,64 +49,17 @@ def validate(
     Exit codes: 0 all valid; 1 some brief invalid or unreadable;
     2 usage or configuration error (bad option, missing path, unusable schema).
     """
-    from brief.collection.walk import iter_files
-    from brief.format.batch import BriefIds, check_files
-    from brief.format.checker import Checker
+    from brief.collection.validation import validate_paths
 
     reporter: Reporter = QuietReporter() if quiet else REPORTERS[output_format]()
     summary = Summary()
-    ids = BriefIds()
-
-    def emit(result: FileResult) -> None:
-        ids.check(result)
-        summary.add(result)
-        reporter.result(result)
-
     try:
-        from brief.collection.config import collection
-
-        configured = collection(tuple(p for p in paths if p != "-"))
-        schema_path = schema_path or configured.schema
-        exclude = (*exclude, *configured.exclude)
-        checker = Checker(schema_path)
-        targets = list(paths) or [_shown(path) for path in configured.paths]
-        files = list(iter_files([p for p in targets if p != "-"], exclude))
-        if "-" in targets:
-            emit(_check_stdin(checker, stdin_filename))
-        for result in check_files(files, schema_path, jobs):
-            emit(result)
+        stdin = sys.stdin.buffer if "-" in paths else None
+        for result in validate_paths(paths, schema_path, exclude, jobs, stdin, stdin_filename):
+            summary.add(result)
+            reporter.result(result)
     except ConfigError as exc:
         click.echo(f"brief: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     reporter.finish(summary)
     sys.exit(EXIT_PROBLEMS if summary.invalid else EXIT_OK)
-
-
-def _shown(path: str) -> str:
-    """A configured (absolute) path as it reads best: relative to the current folder when inside it."""
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
-
-
-def _check_stdin(checker: Checker, stdin_filename: str | None) -> FileResult:
-    from brief.format import loading
-
-    name = stdin_filename or "<stdin>"
-    raw = sys.stdin.buffer.read(loading.MAX_BYTES + 1)
-    kind = loading.kind_for(name) if stdin_filename else None
-    if kind is None:
-        kind = _sniff(raw)
-    if len(raw) > loading.MAX_BYTES:
-        from brief.format.checker import failed_result
-
-        return failed_result(name, loading.LoadError("too-large", "input is larger than the size bound; not a brief"))
-    return checker.load_bytes(raw, name, kind)[1]
-
-
-def _sniff(raw: bytes) -> Kind:
-    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head in (b"{", b"["):
-        return "json"
-    if raw.lstrip(b"\xef\xbb\xbf").startswith(b"---") and raw.count(b"\n---") >= 1:
-        return "markdown"
-    return "yaml"

@@ -10,7 +10,7 @@ import difflib
 import math
 import re
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from brief.format import loading, rules
 from brief.format.diagnostics import Diagnostic, FileResult
@@ -66,6 +66,16 @@ class Checker:
         except LoadError as exc:
             return None, failed_result(name, exc)
         return self.load_bytes(raw, name, kind)
+
+    def check_stream(self, stream: BinaryIO, name: str | None = None) -> FileResult:
+        """Check a brief read from a stream (standard input). `name` names it in messages and, by its extension,
+        gives its format; otherwise JSON and front matter are recognised by their first characters."""
+        shown = name or "<stdin>"
+        raw = stream.read(loading.MAX_BYTES + 1)
+        if len(raw) > loading.MAX_BYTES:
+            return failed_result(shown, LoadError("too-large", "input is larger than the size bound; not a brief"))
+        kind = (loading.kind_for(name) if name else None) or loading.sniff_kind(raw)
+        return self.load_bytes(raw, shown, kind)[1]
 
     def load_bytes(self, raw: bytes, name: str, kind: Kind) -> tuple[dict[str, Any] | None, FileResult]:
         try:

@@ -51,6 +51,16 @@ def kind_for(name: str) -> Kind | None:
     return EXTENSIONS.get(os.path.splitext(name)[1].lower())
 
 
+def sniff_kind(raw: bytes) -> Kind:
+    """The format of unnamed input (standard input) by its first characters: JSON, front matter, else YAML."""
+    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head in (b"{", b"["):
+        return "json"
+    if raw.lstrip(b"\xef\xbb\xbf").startswith(b"---") and raw.count(b"\n---") >= 1:
+        return "markdown"
+    return "yaml"
+
+
 def read_file(path: str) -> bytes:
     """Read a file within the size bound, without reading more than the bound."""
     try:
