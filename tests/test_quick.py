@@ -39,16 +39,18 @@ def _check_of(param: click.Option) -> Any:
 
 @pytest.mark.parametrize("name", sorted(CLICK_COMMANDS))
 def test_the_quick_path_knows_every_option_click_has(name: str) -> None:
-    expected: dict[str, quick.Option] = {}
+    expected: dict[str, tuple[str, str, Any]] = {}
     for param in CLICK_COMMANDS[name].params:
         if not isinstance(param, click.Option) or isinstance(param.type, TableFormat):
             continue
         kind = "flag" if param.is_flag else "multiple" if param.multiple else "value"
         for option in [*param.opts, *param.secondary_opts]:
             expected[option] = (param.name or "", kind, None if param.is_flag else _check_of(param))
-    assert quick.COMMANDS[name].options == expected
+    known = {flag: (option.dest, option.kind, option.check) for flag, option in quick.FLAGS[name].items()}
+    assert known == expected
     declined = {o for p in CLICK_COMMANDS[name].params if isinstance(p.type, TableFormat) for o in p.opts}
-    assert declined == quick.DECLINED[name]
+    declared = {flag for option in quick.COMMANDS[name].options for flag in option.flags}
+    assert declined == declared - set(quick.FLAGS[name])
     arguments = [p.name for p in CLICK_COMMANDS[name].params if isinstance(p, click.Argument)]
     assert arguments == [*quick.COMMANDS[name].arguments, "paths"]
 
