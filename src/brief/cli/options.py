@@ -1,4 +1,5 @@
-"""Options shared by the reading commands (as sqlite-utils' output_options): collection, filters, output.
+"""Options shared by the reading commands (as sqlite-utils' output_options): collection, filters, output, made
+click options from their declarations (cli/declarations.py), which the quick path (cli/quick.py) parses too.
 
 open_collection, filters_from and handle_errors live in cli/common.py (no click there) and are re-exported."""
 
@@ -6,19 +7,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from brief.cli.common import EXIT_USAGE, is_partial_date, parse_where
-
-# re-exported for the command modules
-from brief.cli.common import filters_from as filters_from
+from brief.cli.common import filters_from as filters_from  # re-exported for the command modules
 from brief.cli.common import handle_errors as handle_errors
 from brief.cli.common import open_collection as open_collection
+from brief.cli.declarations import FILTERS, NO_REFRESH, Command, Option
 
 if TYPE_CHECKING:
     from brief.collection.refs import ResolvedBrief
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class WhereType(click.ParamType):
@@ -59,48 +61,55 @@ class TableFormat(click.ParamType):
         self.fail(f"{value!r} is not one of {', '.join(map(repr, tabulate_formats))}.{hint}", param, ctx)
 
 
-def filter_options(command: Callable[..., Any] | None = None, skip: tuple[str, ...] = ()) -> Any:
+def click_option(option: Option) -> Callable[[F], F]:
+    """The click option of a declaration (cli/declarations.py)."""
+    settings: dict[str, Any] = {"help": option.help}
+    if option.kind != "value":
+        settings["is_flag" if option.kind == "flag" else "multiple"] = True
+    if option.check is not None:
+        settings["type"] = _click_type(option.check)
+    if option.kind == "value" and option.default is not None:
+        settings.update(default=option.default, show_default=True)
+    return click.option(*option.flags, option.dest, **settings)
+
+
+def _click_type(check: str | tuple[str, ...]) -> click.ParamType:
+    if isinstance(check, tuple):
+        return click.Choice(check)
+    if check.startswith("int>="):
+        return click.IntRange(min=int(check[5:]))
+    return {"date": PartialDate, "where": WhereType, "style": TableFormat}[check]()
+
+
+def _apply(target: F, decorators: list[Callable[[F], F]]) -> F:
+    """`target` decorated as if by the decorators written above it, in this order."""
+    for decorator in reversed(decorators):
+        target = decorator(target)
+    return target
+
+
+def filter_options(command: F | None = None, skip: tuple[str, ...] = ()) -> Any:
     """--nation/--region/… filters; OR within a field, AND across fields. `skip` leaves out options a command
     uses otherwise (compare's own --actor and --issue): `@filter_options(skip=("actor", "issue"))`."""
-    options = {
-        "nation": click.option(
-            "--nation", "nations", multiple=True, help="ISO code or English/French name (repeatable)."
-        ),
-        "region": click.option("--region", "regions", multiple=True, help="Region, e.g. sahel (repeatable)."),
-        "domain": click.option(
-            "--domain", "domains", multiple=True, help="Domain, e.g. defence-security (repeatable)."
-        ),
-        "tag": click.option("--tag", "tags", multiple=True, help="Tag (repeatable)."),
-        "actor": click.option(
-            "--actor", "actors", multiple=True, help="Actor id, name or alias; accents and case ignored."
-        ),
-        "issue": click.option("--issue", "issues", multiple=True, help="Issue id (repeatable)."),
-        "lang": click.option("--lang", "langs", multiple=True, help="Language code, e.g. fr (repeatable)."),
-        "author": click.option("--author", "authors", multiple=True, help="Author name or part of it (repeatable)."),
-        "since": click.option("--since", type=PartialDate(), help="Briefs dated on or after DATE (YYYY[-MM[-DD]])."),
-        "until": click.option(
-            "--until", type=PartialDate(), help="Briefs dated on or before DATE (a year includes all of it)."
-        ),
-        "where": click.option(
-            "--where", "where", multiple=True, type=WhereType(), help="Any schema field, e.g. actors.kind=party."
-        ),
-        "invalid": click.option("--invalid", is_flag=True, help="Only briefs with validation errors."),
-    }
 
-    def decorate(target: Callable[..., Any]) -> Callable[..., Any]:
-        for name, option in reversed(options.items()):
-            if name not in skip:
-                target = option(target)
-        return target
+    def decorate(target: F) -> F:
+        return _apply(target, [click_option(option) for option in FILTERS if option.name not in skip])
 
     return decorate(command) if command is not None else decorate
 
 
-def collection_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    command = click.option(
-        "--no-refresh", is_flag=True, help="Use the index as it is, without checking the files (CI, network drives)."
-    )(command)
-    return click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="[PATH]...")(command)
+_PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="[PATH]...")
+
+
+def collection_options(command: F) -> F:
+    """[PATH]... and --no-refresh."""
+    return _apply(command, [_PATHS, click_option(NO_REFRESH)])
+
+
+def declared_options(declared: Command) -> Callable[[F], F]:
+    """The arguments and options of a declared command (cli/declarations.py), as click parameters."""
+    arguments = [click.argument(name) for name in declared.arguments]
+    return lambda command: _apply(command, [*arguments, _PATHS, *map(click_option, declared.options)])
 
 
 def load_ref_or_exit(ref: str) -> ResolvedBrief:

@@ -1,97 +1,34 @@
 """The quick path: `brief list` and `brief search` with everyday options, parsed without importing click.
 
-Importing click costs ~25 ms per process here, a third of a `brief search --no-refresh` on 100,000 briefs, and
-search and list are what scripts and editors run over and over. This parser knows exactly the options of those
-two commands and produces exactly the arguments click would pass (tests/test_quick.py checks both, option by
-option); for anything else — help, an unknown or malformed option, a value click would reject, `--`, another
-command — it declines, and click parses the command line as usual, errors and all."""
+Scripts and editors run search and list over and over, and importing click is a large share of so short a
+process. This parser reads the declarations click's options are made from (cli/declarations.py) and produces
+exactly the arguments click would pass (tests/test_quick.py checks it does); for anything else — help, an
+unknown or malformed option, a value click would reject, `--`, another command — it declines, and click parses
+the command line as usual, errors and all."""
 
 from __future__ import annotations
 
 import os
 
 from brief.cli.common import is_partial_date, parse_where
-from brief.render.records import RECORD_FORMATS
+from brief.cli.declarations import LIST, SEARCH
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
     from typing import Any
 
-# option -> (destination, kind, check); kind: "flag", "value" or "multiple"; check: None (any text),
-# "date", "where", "int>=N", or a tuple of choices. Written out from the click declarations; test_quick.py
-# compares them with click's.
-Option = tuple[str, str, object]
+    from brief.cli.declarations import Check, Command, Option
 
-_COLLECTION: dict[str, Option] = {"--no-refresh": ("no_refresh", "flag", None)}
-_FILTERS: dict[str, Option] = {
-    "--nation": ("nations", "multiple", None),
-    "--region": ("regions", "multiple", None),
-    "--domain": ("domains", "multiple", None),
-    "--tag": ("tags", "multiple", None),
-    "--actor": ("actors", "multiple", None),
-    "--issue": ("issues", "multiple", None),
-    "--lang": ("langs", "multiple", None),
-    "--author": ("authors", "multiple", None),
-    "--since": ("since", "value", "date"),
-    "--until": ("until", "value", "date"),
-    "--where": ("where", "multiple", "where"),
-    "--invalid": ("invalid", "flag", None),
-}
-_FILTER_DEFAULTS: dict[str, Any] = {
-    "no_refresh": False, "nations": (), "regions": (), "domains": (), "tags": (), "actors": (), "issues": (),
-    "langs": (), "authors": (), "since": None, "until": None, "where": (), "invalid": False,
-}  # fmt: skip
+COMMANDS = {command.name: command for command in (SEARCH, LIST)}
 
 
-class Command:
-    def __init__(self, function: str, arguments: tuple[str, ...], options: dict[str, Option], defaults: dict[str, Any]):
-        self.function = function  # in brief.cli.reading
-        self.arguments = arguments  # required positional arguments, before the paths
-        self.options = options
-        self.defaults = defaults
+def _flags(command: Command) -> dict[str, Option]:
+    """Flag -> option, for the options this parser takes: not --tablefmt, whose check (TableFormat) imports
+    tabulate's list of styles and suggests the nearest one in its error."""
+    return {flag: option for option in command.options if option.check != "style" for flag in option.flags}
 
 
-COMMANDS = {
-    "search": Command(
-        "search_briefs",
-        ("query",),
-        {
-            **_COLLECTION,
-            **_FILTERS,
-            "--limit": ("limit", "value", "int>=0"),
-            "--sort": ("sort", "value", ("score", "date", "title", "id")),
-            "-r": ("reverse", "flag", None),
-            "--reverse": ("reverse", "flag", None),
-            "--format": ("fmt", "value", RECORD_FORMATS),
-        },
-        {**_FILTER_DEFAULTS, "limit": 20, "sort": "score", "reverse": False, "fmt": "table", "tablefmt": None},
-    ),
-    "list": Command(
-        "list_briefs",
-        (),
-        {
-            **_COLLECTION,
-            **_FILTERS,
-            "--sort": ("sort", "value", ("date", "title", "id")),
-            "-r": ("reverse", "flag", None),
-            "--reverse": ("reverse", "flag", None),
-            "--limit": ("limit", "value", "int>=1"),
-            "--count": ("count", "flag", None),
-            "--format": ("fmt", "value", RECORD_FORMATS),
-        },
-        {
-            **_FILTER_DEFAULTS,
-            "sort": "date",
-            "reverse": False,
-            "limit": None,
-            "count": False,
-            "fmt": "table",
-            "tablefmt": None,
-        },
-    ),
-}
-# Options click knows that the quick path leaves to it: --tablefmt (checked against tabulate's styles).
-DECLINED = {"search": {"--tablefmt"}, "list": {"--tablefmt"}}
+FLAGS = {name: _flags(command) for name, command in COMMANDS.items()}
 
 
 def run_quick(args: list[str]) -> bool:
@@ -123,7 +60,8 @@ def run_quick(args: list[str]) -> bool:
 
 def parse(command: Command, args: list[str]) -> dict[str, Any] | None:
     """The keyword arguments click would pass to the command (paths not yet checked), or None to decline."""
-    values = dict(command.defaults)
+    flags = FLAGS[command.name]
+    values: dict[str, Any] = {option.dest: option.default for option in command.options}
     positional: list[str] = []
     i = 0
     while i < len(args):
@@ -133,14 +71,13 @@ def parse(command: Command, args: list[str]) -> dict[str, Any] | None:
             positional.append(token)
             continue
         name, equals, inline = token.partition("=") if token.startswith("--") else (token, "", "")
-        option = command.options.get(name)
+        option = flags.get(name)
         if option is None:
             return None  # help, --, -, a short-option cluster, an unknown option: click's to handle
-        destination, kind, check = option
-        if kind == "flag":
+        if option.kind == "flag":
             if equals:
                 return None
-            values[destination] = True
+            values[option.dest] = True
             continue
         if equals:
             value = inline
@@ -149,10 +86,10 @@ def parse(command: Command, args: list[str]) -> dict[str, Any] | None:
             i += 1
         else:
             return None
-        converted = _convert(value, check)
+        converted = _convert(value, option.check)
         if converted is None:
             return None
-        values[destination] = (*values[destination], converted) if kind == "multiple" else converted
+        values[option.dest] = (*values[option.dest], converted) if option.kind == "multiple" else converted
     if len(positional) < len(command.arguments):
         return None
     for name, value in zip(command.arguments, positional, strict=False):
@@ -161,7 +98,7 @@ def parse(command: Command, args: list[str]) -> dict[str, Any] | None:
     return values
 
 
-def _convert(value: str, check: Any) -> Any:
+def _convert(value: str, check: Check) -> Any:
     """The value as click would convert it, or None where click would refuse it."""
     if check is None:
         return value
