@@ -122,3 +122,15 @@ def test_every_full_text_column_has_a_ranking_weight() -> None:
     from brief.query.ranking import WEIGHTS
 
     assert tuple(WEIGHTS) == FTS_COLUMNS
+
+
+def test_the_architecture_document_lists_every_module() -> None:
+    document = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = []
+    for name, path in modules().items():
+        if path.name == "__init__.py" or name in ("brief.__main__",):
+            continue
+        listed = f"── {path.name}" in document or (path.name.endswith("_cmd.py") and "*_cmd.py" in document)
+        if not listed:
+            missing.append(name)
+    assert missing == [], "describe these in docs/architecture.md"

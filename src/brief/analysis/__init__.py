@@ -1,0 +1,1 @@
+"""Analysis over briefs in memory: comparing actors' positions, in one brief or over time."""

@@ -1,0 +1,1 @@
+"""The small base every part may use: domain errors, text helpers, vocabularies, field readers, the pool."""

@@ -1,0 +1,1 @@
+"""Questions to the index: filters, the search language, ranking, search, the overview, positions."""

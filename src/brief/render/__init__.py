@@ -1,0 +1,1 @@
+"""Every view of every command: text, Markdown, JSON, YAML, CSV and tables; validate's reporters."""
