@@ -10,13 +10,12 @@ one actor on one issue in one brief (a `duplicate-position` error) are kept side
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from brief.base import fields
-from brief.base.text import fold
+from brief.base.text import closest, fold
 from brief.base.vocabulary import (
     CHANGE_MARK,
     CONFIDENCE_LETTERS,
@@ -299,11 +298,11 @@ class _Builder:
                 known += [ident for ident in ids if ident is not None]
             known = list(dict.fromkeys(known))
             for issue in missing_issues:
-                suggestions[issue] = difflib.get_close_matches(issue, known, n=3, cutoff=0.6)
+                suggestions[issue] = closest(issue, known, n=3)
         if missing_actors:
             names = {key: group.key for group in self.groups for key in group._keys}
             for name in missing_actors:
-                close = difflib.get_close_matches(fold(name), list(names), n=3, cutoff=0.6)
+                close = closest(fold(name), list(names), n=3)
                 suggestions[name] = list(dict.fromkeys(names[c] for c in close))
         issues = [info for info in self.issues.values() if info.id in self.held]
         return Comparison(self.briefs, issues, shown, self.positions, missing_issues, missing_actors, suggestions)

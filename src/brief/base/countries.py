@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-from brief.base.text import fold
+from brief.base.text import closest, fold
 
 # Short names people type that ISO's lists spell differently.
 _EXTRA_NAMES = {
@@ -110,10 +110,8 @@ def name_of(code: str) -> str:
 
 def suggest(value: str, limit: int = 3) -> list[str]:
     """Nearest known countries for an unknown name, as 'ML (Mali)'."""
-    import difflib
-
     table = _lookup()
-    matches = difflib.get_close_matches(fold(value), list(table), n=limit * 3, cutoff=0.75)
+    matches = closest(fold(value), list(table), n=limit * 3, cutoff=0.75)
     seen: list[str] = []
     for match in matches:
         code = table[match]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from brief.base.text import closest
 from brief.cli.common import EXIT_USAGE, is_partial_date, parse_where
 from brief.cli.common import filters_from as filters_from  # re-exported for the command modules
 from brief.cli.common import handle_errors as handle_errors
@@ -20,10 +21,16 @@ from brief.cli.declarations import FILTERS, NO_REFRESH, Command, Option
 if TYPE_CHECKING:
     from brief.collection.refs import ResolvedBrief
 
+    # click 8.2+ types ParamType by what it converts to; older clicks (which pyproject allows) cannot subscript it
+    WhereBase = click.ParamType[tuple[str, str]]
+    TextBase = click.ParamType[str]
+else:
+    WhereBase = TextBase = click.ParamType
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class WhereType(click.ParamType):
+class WhereType(WhereBase):
     name = "FIELD=VALUE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
@@ -35,7 +42,7 @@ class WhereType(click.ParamType):
         return parsed
 
 
-class PartialDate(click.ParamType):
+class PartialDate(TextBase):
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
@@ -44,19 +51,17 @@ class PartialDate(click.ParamType):
         return str(value)
 
 
-class TableFormat(click.ParamType):
+class TableFormat(TextBase):
     """Any tabulate style, with a "did you mean"; checked lazily so that --help does not import tabulate."""
 
     name = "STYLE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        import difflib
-
         from tabulate import tabulate_formats
 
         if value in tabulate_formats:
             return str(value)
-        close = difflib.get_close_matches(str(value), tabulate_formats, n=1)
+        close = closest(str(value), tabulate_formats)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         self.fail(f"{value!r} is not one of {', '.join(map(repr, tabulate_formats))}.{hint}", param, ctx)
 
@@ -73,7 +78,7 @@ def click_option(option: Option) -> Callable[[F], F]:
     return click.option(*option.flags, option.dest, **settings)
 
 
-def _click_type(check: str | tuple[str, ...]) -> click.ParamType:
+def _click_type(check: str | tuple[str, ...]) -> click.ParamType[Any]:
     if isinstance(check, tuple):
         return click.Choice(check)
     if check.startswith("int>="):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from brief.base.errors import BriefError
+from brief.base.text import closest
 from brief.format.diagnostics import FileResult
 
 
@@ -61,10 +62,8 @@ def resolve_path(ref: str, paths: tuple[str, ...] = ()) -> str:
             if len(matches) > 1 and attempt:
                 ids = [ident for ident, _ in matches]
                 raise RefError(f"'{ref}' matches {len(ids)} briefs; give more of the id", ids)
-        import difflib
-
         known = [ident for (ident,) in index.db.execute("SELECT id FROM briefs WHERE id IS NOT NULL")]
-        close = difflib.get_close_matches(ref, known, n=3, cutoff=0.6)
+        close = closest(ref, known, n=3)
         what = "file" if kind_for(ref) or os.sep in ref else "brief file or id"
         raise RefError(f"no {what} '{ref}'", close)
     finally:

@@ -6,12 +6,12 @@ schema validator, rules); only files with problems are composed again to find li
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from functools import cache
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from brief.base.text import closest, did_you_mean
 from brief.format import loading, rules
 from brief.format.diagnostics import Diagnostic, FileResult
 from brief.format.loading import Loaded, LoadError
@@ -152,7 +152,7 @@ class Checker:
                         column,
                         json_path([*path, key]),
                         rule,
-                        f"unknown field '{key}'{_did_you_mean(str(key), known)}",
+                        f"unknown field '{key}'{did_you_mean(str(key), known)}",
                     )
                 )
             return out
@@ -193,7 +193,7 @@ class Checker:
             if code in self.schema.language_codes:
                 return f"{shown} is not an ISO 639-1 language code; did you mean '{code}'?"
         text = str(value).lower() if isinstance(value, str) else str(value)
-        close = difflib.get_close_matches(text, options, n=1, cutoff=0.5)
+        close = closest(text, options, cutoff=0.5)
         if close:
             return f"{shown} is not allowed; did you mean '{close[0]}'?"
         listed = ", ".join(options) if len(options) <= 12 else ", ".join(options[:12]) + ", …"
@@ -262,11 +262,6 @@ def _french_language_names() -> dict[str, str]:
     except OSError:
         return {}
     return {fold(french(lang.name)): lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
-
-
-def _did_you_mean(value: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _jsonable(data: Any) -> tuple[Any, list[tuple[list[PathSegment], str]]]:

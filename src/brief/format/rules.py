@@ -5,10 +5,10 @@ They run on any data, valid against the schema or not, so every type is checked 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from brief.base.text import did_you_mean
 from brief.format.locate import PathSegment
 
 # rule code -> what it checks (the README's rule table is checked against this)
@@ -36,11 +36,6 @@ def _items(data: dict[str, Any], field: str) -> list[tuple[int, dict[str, Any]]]
     return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
 
 
-def _hint(value: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def check(data: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     defined: dict[str, set[str]] = {"actors": set(), "issues": set(), "sources": set()}
@@ -62,9 +57,8 @@ def check(data: dict[str, Any]) -> list[Problem]:
 
     def ref(path: tuple[PathSegment, ...], value: Any, field: str, what: str) -> None:
         if isinstance(value, str) and value not in defined[field]:
-            problems.append(
-                Problem(path, "unresolved-reference", f"no {what} with id '{value}'{_hint(value, defined[field])}")
-            )
+            hint = did_you_mean(value, sorted(defined[field]))
+            problems.append(Problem(path, "unresolved-reference", f"no {what} with id '{value}'{hint}"))
 
     def cited(base: tuple[PathSegment, ...], item: dict[str, Any]) -> None:
         sources = item.get("sources")
