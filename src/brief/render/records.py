@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 
 from brief.base.text import neutralise
+from brief.render.escape import json_text, md_escape
 from brief.render.terminal import terminal_width
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
@@ -45,14 +46,12 @@ def render_records(
     """Write records in the chosen format. `columns` choose and order table/csv columns; json keeps all public
     keys. `fit` names a column to shorten so a table fits the terminal. `marks` (mark start, mark end,
     replacement start, replacement end) turns highlight marks into colour after untrusted text is neutralised."""
-    import json
-
     public = [{k: v for k, v in record.items() if not k.startswith("_")} for record in records]
     if fmt == "json":
-        stream.write(json.dumps(public, ensure_ascii=False, indent=2) + "\n")
+        stream.write(json_text(public) + "\n")
     elif fmt == "jsonl":
         for record in public:
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            stream.write(json_text(record, indent=None) + "\n")
     elif fmt == "ids":
         for record in public:
             stream.write(f"{neutralise(str(record.get('id') or record.get('path')))}\n")
@@ -67,7 +66,7 @@ def render_records(
         style = "github" if fmt == "markdown" else (tablefmt or "simple")
         rows = [[_cell(record.get(c)) for c in columns] for record in public]
         if fmt == "markdown":
-            rows = [[value.replace("|", "\\|") for value in row] for row in rows]
+            rows = [[md_escape(value) for value in row] for row in rows]
         names = [(headers or {}).get(c, c) for c in columns]
         if fit and fmt == "table" and rows and stream_is_terminal(stream):
             index = list(columns).index(fit)
