@@ -86,9 +86,19 @@ def stream_is_terminal(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
+# Why simple_table rather than tabulate for the default style (issue 9 asked for tabulate back unless a benchmark
+# showed a difference a user notices). Whole-process wall time, medians of interleaved runs, the same code with
+# format_table always calling tabulate (0.10.0) instead, on the shared 2-core machine (load ~3.5):
+#   brief list (examples/, 10 briefs)                  31 ms vs 73 ms (31 rounds; --no-refresh: 28 vs 69 ms)
+#   brief compare --issue mali-wagner-partnership DIR  5,000 briefs, a 5,000-column timeline, piped:
+#                                                      1.88 s vs 2.08 s with --no-refresh (+0.2 s); in-process,
+#                                                      the table alone takes 11 ms vs 221 ms (2,500 columns:
+#                                                      9 ms vs 137 ms)
+# tabulate's import (it loads importlib.metadata) more than doubles a short command, and its column-type
+# detection adds 0.2 s to a wide comparison: both over the bar, so the default style keeps its own layout.
 def format_table(rows: list[list[str]], headers: list[str], style: str) -> str:
-    """A table of text cells in a tabulate style; "simple", the default, without importing tabulate (whose
-    import alone costs a short command a third of its time)."""
+    """A table of text cells in a tabulate style; "simple", the default, without importing tabulate (see the
+    measurements above)."""
     if style == "simple" and not any("\n" in cell for row in [headers, *rows] for cell in row):
         return simple_table(rows, headers)
     from tabulate import tabulate
