@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from brief.format.checker import Checker
 from brief.render.summary import brief_summary
 from conftest import COLLECTION, DATA, ROOT, run, run_process
@@ -198,3 +200,12 @@ def test_brief_summary_grading_and_sides() -> None:
     assert "- A quiet issue: no positions\n" in summary
     assert summary.endswith("Sources: 5 (A2, B2 ×2, C3, ungraded)\n")
     assert brief_summary(minimal()).endswith("Sources: none\n")
+
+
+def test_colour_styles_headings_after_neutralising(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the bold escape must reach the terminal as an escape, not neutralised into the text "\x1b[1m"
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    text = run("summary", str(COLLECTION)).stdout
+    assert text.startswith("\x1b[1m5 briefs, ")
+    assert "\x1b[1mBy month\x1b[0m\n" in text
+    assert "\\x1b" not in text
