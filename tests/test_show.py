@@ -21,17 +21,11 @@ import yaml
 
 from brief.format.checker import Checker
 from brief.render.markdown import render_markdown
-from brief.render.show import (
-    FIELDS,
-    SECTIONS,
-    brief_summary,
-    normalised,
-    render,
-    render_json,
-    render_markdown_document,
-    render_text,
-    render_yaml,
-)
+from brief.render.show import SECTIONS, render
+from brief.render.show.data import FIELDS, normalised, render_json, render_yaml
+from brief.render.show.markdown import render_markdown_document
+from brief.render.show.text import render_text
+from brief.render.summary import brief_summary
 from conftest import DATA, ROOT, run, run_process
 
 SEED = ROOT / "examples" / "2021-09-mali-wagner.md"
@@ -174,68 +168,6 @@ def test_seed_yaml_round_trips() -> None:
     assert yaml.safe_load(result.stdout) == seed_data()
     assert result.stdout.startswith("schema_version: '1.0'\nid: mali-wagner-2021\n")
     assert "body: |" in result.stdout  # prose as a literal block, readable
-
-
-def test_brief_summary_of_the_seed() -> None:
-    assert brief_summary(seed_data()) == (
-        "The Beginning of an Awkward Russo-Malian Military Cooperation for Paris in the\n"
-        "Fight Against Terrorism\n"
-        "mali-wagner-2021 · 2021-09-28\n"
-        "\n"
-        "Mali's transitional government is forging a military partnership with the\n"
-        "Russian private military company Wagner while France redeploys and reduces its\n"
-        "forces in the Sahel. France opposes the initiative and is determined to prevent\n"
-        "it; the Malian authorities and Russia appear implicitly to agree on it. The move\n"
-        "reflects a slow but steady deterioration of Franco-Malian relations, Bamako's\n"
-        "wish to secure the country more autonomously, and its use of Moscow's support as\n"
-        "leverage over its Western partners.\n"
-        "\n"
-        "Key judgments:\n"
-        "- France will keep trying to prevent the Mali–Wagner partnership from\n"
-        "  materialising. (very likely, moderate confidence)\n"
-        "- The Malian transitional authorities will conclude a security partnership with\n"
-        "  Wagner despite French opposition. (likely, moderate confidence)\n"
-        "- Relations between the Malian transitional authorities and France will continue\n"
-        "  their slow but steady deterioration. (likely, moderate confidence)\n"
-        "- Bamako is using the prospect of Russian support partly as leverage to obtain\n"
-        "  stronger engagement from its Western partners. (likely, low confidence)\n"
-        "- Strains similar to those between Mali and France will weigh on France's\n"
-        "  relations with other Sahel states such as Niger. (roughly even chance, low\n"
-        "  confidence)\n"
-        "\n"
-        "Positions:\n"
-        "- A Mali–Wagner security partnership: for Malian transitional government,\n"
-        "  Choguel Maïga, Sadio Camara, Russia, Wagner; against France\n"
-        "- The end of Operation Barkhane and the reduction of French forces in the Sahel:\n"
-        "  for France; against Malian transitional government\n"
-        "- A continued French military presence in the Sahel: for France, Malian\n"
-        "  transitional government (leaning)\n"
-        "\n"
-        "Sources: 2 (B2, C2)\n"
-    )
-
-
-def test_brief_summary_grading_and_sides() -> None:
-    data = minimal(
-        actors=[{"id": "a", "name": "Alpha", "kind": "state"}, {"id": "b", "name": "Beta", "kind": "state"}],
-        issues=[{"id": "i", "statement": "An issue"}, {"id": "j", "statement": "A quiet issue"}],
-        positions=[
-            {"actor": "a", "issue": "i", "stance": "strongly-opposes"},
-            {"actor": "b", "issue": "i", "stance": "unknown"},
-        ],
-        sources=[
-            {"id": "s1", "title": "One", "reliability": "C", "credibility": 3},
-            {"id": "s2", "title": "Two", "reliability": "A", "credibility": 2},
-            {"id": "s3", "title": "Three", "reliability": "B", "credibility": 2},
-            {"id": "s4", "title": "Four", "reliability": "B", "credibility": 2},
-            {"id": "s5", "title": "Five"},
-        ],
-    )
-    summary = brief_summary(data)
-    assert "- An issue: against Alpha (strongly); unknown Beta\n" in summary
-    assert "- A quiet issue: no positions\n" in summary
-    assert summary.endswith("Sources: 5 (A2, B2 ×2, C3, ungraded)\n")
-    assert brief_summary(minimal()).endswith("Sources: none\n")
 
 
 # -- one brief in three formats gives one output -------------------------------------------------------------------

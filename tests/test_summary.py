@@ -1,10 +1,18 @@
-"""`brief summary`: the digest of a collection or a selection of it, grouped, in text, Markdown and JSON."""
+"""`brief summary`: the digest of a collection or a selection of it, grouped, in text, Markdown and JSON; and the
+short summary of one brief (brief.render.summary.brief_summary)."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from conftest import COLLECTION, DATA, run, run_process
+import pytest
+
+from brief.format.checker import Checker
+from brief.render.summary import brief_summary
+from conftest import COLLECTION, DATA, ROOT, run, run_process
+
+SEED = ROOT / "examples" / "2021-09-mali-wagner.md"
 
 
 def digest(*args: str) -> dict:
@@ -109,3 +117,95 @@ def test_piped_into_head_ends_quietly() -> None:
     )
     assert result.stdout.decode().startswith("5 briefs")
     assert result.stderr == b""
+
+
+# -- one brief ----------------------------------------------------------------------------------------------------
+
+
+def seed_data() -> dict[str, Any]:
+    data, result = Checker().load_path(str(SEED))
+    assert data is not None and result.valid
+    return data
+
+
+def minimal(**fields: Any) -> dict[str, Any]:
+    brief = {
+        "schema_version": "1.0",
+        "id": "test-brief",
+        "title": "A test brief",
+        "date": "2024-01-02",
+        "language": "en",
+    }
+    brief.update(fields)
+    return brief
+
+
+def test_brief_summary_of_the_seed() -> None:
+    assert brief_summary(seed_data()) == (
+        "The Beginning of an Awkward Russo-Malian Military Cooperation for Paris in the\n"
+        "Fight Against Terrorism\n"
+        "mali-wagner-2021 · 2021-09-28\n"
+        "\n"
+        "Mali's transitional government is forging a military partnership with the\n"
+        "Russian private military company Wagner while France redeploys and reduces its\n"
+        "forces in the Sahel. France opposes the initiative and is determined to prevent\n"
+        "it; the Malian authorities and Russia appear implicitly to agree on it. The move\n"
+        "reflects a slow but steady deterioration of Franco-Malian relations, Bamako's\n"
+        "wish to secure the country more autonomously, and its use of Moscow's support as\n"
+        "leverage over its Western partners.\n"
+        "\n"
+        "Key judgments:\n"
+        "- France will keep trying to prevent the Mali–Wagner partnership from\n"
+        "  materialising. (very likely, moderate confidence)\n"
+        "- The Malian transitional authorities will conclude a security partnership with\n"
+        "  Wagner despite French opposition. (likely, moderate confidence)\n"
+        "- Relations between the Malian transitional authorities and France will continue\n"
+        "  their slow but steady deterioration. (likely, moderate confidence)\n"
+        "- Bamako is using the prospect of Russian support partly as leverage to obtain\n"
+        "  stronger engagement from its Western partners. (likely, low confidence)\n"
+        "- Strains similar to those between Mali and France will weigh on France's\n"
+        "  relations with other Sahel states such as Niger. (roughly even chance, low\n"
+        "  confidence)\n"
+        "\n"
+        "Positions:\n"
+        "- A Mali–Wagner security partnership: for Malian transitional government,\n"
+        "  Choguel Maïga, Sadio Camara, Russia, Wagner; against France\n"
+        "- The end of Operation Barkhane and the reduction of French forces in the Sahel:\n"
+        "  for France; against Malian transitional government\n"
+        "- A continued French military presence in the Sahel: for France, Malian\n"
+        "  transitional government (leaning)\n"
+        "\n"
+        "Sources: 2 (B2, C2)\n"
+    )
+
+
+def test_brief_summary_grading_and_sides() -> None:
+    data = minimal(
+        actors=[{"id": "a", "name": "Alpha", "kind": "state"}, {"id": "b", "name": "Beta", "kind": "state"}],
+        issues=[{"id": "i", "statement": "An issue"}, {"id": "j", "statement": "A quiet issue"}],
+        positions=[
+            {"actor": "a", "issue": "i", "stance": "strongly-opposes"},
+            {"actor": "b", "issue": "i", "stance": "unknown"},
+        ],
+        sources=[
+            {"id": "s1", "title": "One", "reliability": "C", "credibility": 3},
+            {"id": "s2", "title": "Two", "reliability": "A", "credibility": 2},
+            {"id": "s3", "title": "Three", "reliability": "B", "credibility": 2},
+            {"id": "s4", "title": "Four", "reliability": "B", "credibility": 2},
+            {"id": "s5", "title": "Five"},
+        ],
+    )
+    summary = brief_summary(data)
+    assert "- An issue: against Alpha (strongly); unknown Beta\n" in summary
+    assert "- A quiet issue: no positions\n" in summary
+    assert summary.endswith("Sources: 5 (A2, B2 ×2, C3, ungraded)\n")
+    assert brief_summary(minimal()).endswith("Sources: none\n")
+
+
+def test_colour_styles_headings_after_neutralising(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the bold escape must reach the terminal as an escape, not neutralised into the text "\x1b[1m"
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    text = run("summary", str(COLLECTION)).stdout
+    assert text.startswith("\x1b[1m5 briefs, ")
+    assert "\x1b[1mBy month\x1b[0m\n" in text
+    assert "\\x1b" not in text

@@ -1,21 +1,23 @@
 """`brief compare`: actors' positions on issues, in one brief (actors × issues) or on one issue over time.
 
-The comparison itself is `brief.compare` (pure); this module loads briefs, reports the ones that are invalid
-or unreadable, and renders the result. Heavy modules (tabulate, csv, json, html, the checker) are imported
-inside functions so that `brief --help` stays fast.
+The comparison itself is brief.analysis.positions (pure), its rendering brief.render.compare; this module
+parses the options, loads the briefs (reporting the ones that are invalid or unreadable), and maps problems to
+exit codes. Heavy modules (tabulate, csv, json, the checker, the index) are imported inside functions so that
+`brief compare --help` stays fast.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
 from brief.base.text import neutralise
-from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from brief.base.vocabulary import CHANGE_MARK, CONFIDENCE_LETTERS, CONFLICT_MARK, INFERRED_MARK, STANCE_SCALE
+from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from brief.cli.options import (
     TableFormat,
     filter_options,
@@ -24,37 +26,41 @@ from brief.cli.options import (
     load_ref_or_exit,
     open_collection,
 )
-from brief.render.records import display_path, format_table
+from brief.render.compare import COMPARE_FORMATS
+from brief.render.records import display_path
 
 if TYPE_CHECKING:
-    from brief.analysis.positions import BriefRecord, Comparison, Grid, Position, Sort
+    from brief.analysis.positions import BriefRecord, Comparison, Sort
     from brief.format.diagnostics import FileResult
 
-FORMATS = ("table", "csv", "json", "markdown", "html")
-CSV_FIELDS = (
-    "brief",
-    "date",
-    "actor",
-    "actor_name",
-    "brief_actor",
-    "issue",
-    "stance",
-    "basis",
-    "confidence",
-    "salience",
-    "power",
-    "rationale",
-    "sources",
-    "change",
-    "as_of",
-    "changed",
-    "conflict",
-    "path",
-)
-# Formats where a newline inside a cell would start a new table row: there, lines are joined with "; ".
-_ONE_LINE_FORMATS = frozenset({"pipe", "github", "orgtbl", "jira"})
+F = TypeVar("F", bound=Callable[..., Any])
 
-Escape = Callable[[str], str]
+
+def _help_lines(items: list[str], first: str, width: int = 80) -> str:
+    """Items joined with spaces, as many to a line as fit in `width`, none split across lines."""
+    lines = [first]
+    for item in items:
+        if len(lines[-1]) + 1 + len(item) > width:
+            lines.append(item)
+        else:
+            lines[-1] += " " + item
+    return "\n    ".join(lines)
+
+
+# the symbols of the table, from the vocabulary (as the legend under a table)
+_SYMBOLS_HELP = _help_lines(
+    [f"{stance.symbol} {stance.words}," for stance in STANCE_SCALE]
+    + ["blank no position;", f"{INFERRED_MARK} inferred (else stated);"]
+    + [f"{'/'.join(CONFIDENCE_LETTERS.values())} confidence;", f"{CHANGE_MARK} changed;"]
+    + [f"{CONFLICT_MARK} conflicting positions."],
+    "Symbols:",
+)
+
+
+def _with_symbols(command: F) -> F:
+    """Writes the symbols into the command's help (its docstring's {symbols})."""
+    command.__doc__ = (command.__doc__ or "").replace("{symbols}", _SYMBOLS_HELP)
+    return command
 
 
 @click.command()
@@ -78,7 +84,7 @@ Escape = Callable[[str], str]
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(FORMATS),
+    type=click.Choice(COMPARE_FORMATS),
     default="table",
     show_default=True,
     help="table for people; csv (one row per position) and json for programs; markdown or html to publish.",
@@ -91,6 +97,7 @@ Escape = Callable[[str], str]
 @filter_options(skip=("actor", "issue"))
 @click.option("--no-refresh", is_flag=True, help="Use the collection's index as it is (across briefs).")
 @handle_errors
+@_with_symbols
 def compare(
     refs: tuple[str, ...],
     issues: tuple[str, ...],
@@ -110,9 +117,7 @@ def compare(
     column per brief in date order. Without a path, --issue searches the current folder.
 
     \b
-    Symbols: ++ strongly supports, + supports, (+) leans supports, 0 neutral,
-    (-) leans opposes, - opposes, -- strongly opposes, ? unknown, blank no position;
-    * inferred (else stated); L/M/H confidence; → changed; ! conflicting positions.
+    {symbols}
 
     \b
     Exit codes: 0 compared (invalid briefs are compared as written, with a warning);
@@ -141,12 +146,10 @@ def compare(
     else:
         grids = [timeline_grid(comparison, issue, order) for issue in dict.fromkeys(issues)]
 
-    if output_format == "json":
-        text = _json(comparison, grids)
-    elif output_format == "csv":
-        text = _csv(comparison, grids)
-    else:
-        text = _render(grids, output_format, tablefmt, words, long_view)
+    from brief.render.compare import render_comparison
+
+    width = _table_width() if output_format == "table" else None
+    text = render_comparison(comparison, grids, output_format, tablefmt, words, long_view, width)
     click.echo(text, nl=not text.endswith("\n"))
     sys.exit(EXIT_OK)
 
@@ -233,276 +236,12 @@ def _did_you_mean(candidates: list[str] | None) -> str:
     return f"; did you mean {' or '.join(repr(c) for c in candidates)}?" if candidates else ""
 
 
-# -- json and csv: every field of every position ------------------------------------------------------------------
+def _table_width() -> int | None:
+    """The terminal's width when writing to one, or when COLUMNS says so (80 if COLUMNS is no number); None
+    when piped: no limit."""
+    from brief.render.terminal import terminal_width
 
-
-def _positions(comparison: Comparison, grids: list[Grid]) -> Iterator[tuple[Position, bool, bool, str]]:
-    """Each position shown, in table order, with its changed and conflict flags and its actor's name."""
-    for grid in grids:
-        for row in grid.rows:
-            for cell in row.cells:
-                if cell is not None:
-                    for position in cell.positions:
-                        yield position, cell.changed, cell.conflict, row.actor.name
-
-
-def _position_dict(comparison: Comparison, position: Position, changed: bool, conflict: bool, name: str) -> dict:
-    brief = comparison.briefs[position.brief]
-    return {
-        "actor": position.actor,
-        "actor_name": name,
-        "brief_actor": position.brief_actor,
-        "issue": position.issue,
-        "brief": brief.id,
-        "date": brief.date,
-        "path": brief.path,
-        "stance": position.stance,
-        "basis": position.basis,
-        "confidence": position.confidence,
-        "salience": position.salience,
-        "power": position.power,
-        "rationale": list(position.rationale),
-        "sources": [source.as_dict() for source in position.sources],
-        "change": position.change,
-        "as_of": position.as_of,
-        "changed": changed,
-        "conflict": conflict,
-    }
-
-
-def _json(comparison: Comparison, grids: list[Grid]) -> str:
-    import json
-    import re
-
-    shown = {row.actor.key: row.actor for grid in grids for row in grid.rows}
-    totals = []
-    for grid in grids:
-        for column, total in zip(grid.columns, grid.totals, strict=True):
-            # an issue grid's columns are issues of one brief; a timeline's are briefs of one issue
-            index = grid.brief if grid.kind == "issues" else column.key
-            assert isinstance(index, int)
-            brief = comparison.briefs[index]
-            issue = column.key if grid.kind == "issues" else grid.issue
-            totals.append({"issue": issue, "brief": brief.id, "date": brief.date, **total.as_dict()})
-    document = {
-        "view": grids[0].kind if grids else "issues",
-        "briefs": [{"id": b.id, "date": b.date, "path": b.path, "title": b.title} for b in comparison.briefs],
-        "issues": [{"id": i.id, "statement": i.statement} for i in comparison.issues],
-        "actors": [{"id": a.key, "name": a.name, "ids": a.ids, "aliases": a.aliases} for a in shown.values()],
-        "positions": [_position_dict(comparison, *item) for item in _positions(comparison, grids)],
-        "totals": totals,
-    }
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    # json escapes C0 controls itself; DEL and C1 (which can drive a terminal too) get \u escapes, still exact
-    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
-
-
-def _csv(comparison: Comparison, grids: list[Grid]) -> str:
-    """Tidy: one row per position (actor × issue × brief), so it loads straight into pandas."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for item in _positions(comparison, grids):
-        record = _position_dict(comparison, *item)
-        record["rationale"] = "; ".join(record["rationale"])
-        record["sources"] = "; ".join(source.label for source in item[0].sources)
-        row = {}
-        for key in CSV_FIELDS:
-            value = record[key]
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            row[key] = "" if value is None else neutralise(str(value))
-        writer.writerow(row)
-    return out.getvalue()
-
-
-# -- table, markdown, html --------------------------------------------------------------------------------------
-
-
-def _markdown_escape(text: str) -> str:
-    for char in "\\`*_[]<>|":
-        text = text.replace(char, "\\" + char)
-    return text.replace("\n", "<br>")
-
-
-def _html_escape(text: str) -> str:
-    import html
-
-    return html.escape(text).replace("\n", "<br>")
-
-
-def _pipe_escape(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
-def _plain(text: str) -> str:
-    return text
-
-
-def _number(value: float | int | None) -> str:
-    return "" if value is None else f"{value:g}"
-
-
-def _width() -> int | None:
-    """The terminal's width when writing to one (or when COLUMNS says so); None when piped: no limit."""
-    import shutil
-
-    if os.environ.get("COLUMNS") or sys.stdout.isatty():
-        return shutil.get_terminal_size().columns
-    return None
-
-
-def _render(grids: list[Grid], output_format: str, tablefmt: str | None, words: bool, long: bool) -> str:
-    from tabulate import multiline_formats
-
-    from brief.analysis.positions import legend
-
-    if output_format == "markdown":
-        style, escape, width = "github", _markdown_escape, None
-    elif output_format == "html":
-        style, escape, width = "unsafehtml", _html_escape, None  # escaped here, so <br> can mark line breaks
-    else:
-        style = tablefmt or ("grid" if long else "simple")
-        escape = {"pipe": _pipe_escape, "github": _pipe_escape, "unsafehtml": _html_escape}.get(style, _plain)
-        width = _width()
-    # markdown and html cells break lines with <br>; of tabulate's own styles, some can hold multi-line cells
-    multiline = (style in multiline_formats and style not in _ONE_LINE_FORMATS) or output_format != "table"
-
-    blocks = []
-    for grid in grids:
-        parts = [_paragraphs(output_format, escape, [grid.title])]
-        if not grid.rows:
-            parts.append(_paragraphs(output_format, escape, [_empty_notice(grid)]))
-            blocks.append("\n".join(parts))
-            continue
-        if long:
-            parts.append(_long_table(grid, style, escape, width, multiline) + "\n")
-            after = []
-        else:
-            table, abbreviations = _grid_table(grid, style, escape, width, words)
-            parts.append(table + "\n")
-            after = legend(grid, words)
-            if output_format != "table":  # a paragraph in a document, not lines under a terminal table
-                after = [" ".join(after)]
-            after += abbreviations
-        notes = [note for note in grid.notes if not (long and note.kind == "change")]
-        after += [f"[{note.number}] {note.actor}, {note.column}: {note.text}" for note in notes]
-        if after:
-            parts.append(_paragraphs(output_format, escape, after))
-        blocks.append("\n".join(parts))
-    return "\n".join(blocks)
-
-
-def _paragraphs(output_format: str, escape: Escape, lines: list[str]) -> str:
-    """Text around a table: lines as they are, one <p> each in html, hard line breaks in markdown."""
-    lines = [escape(neutralise(line)) for line in lines]
-    if output_format == "html":
-        return "".join(f"<p>{line}</p>\n" for line in lines)
-    if output_format == "markdown":
-        return "\n".join(line + "\n" for line in lines)
-    return "".join(line + "\n" for line in lines)
-
-
-def _empty_notice(grid: Grid) -> str:
-    if grid.kind == "timeline":
-        return f"No positions: no brief compared records a stance on {grid.issue}."
-    if grid.columns:
-        held = ", ".join(column.label for column in grid.columns)
-        return f"No positions: nobody in this brief has a recorded stance on {held}."
-    return "No positions: this brief records no actors' stances on issues, so there is nothing to compare."
-
-
-def _too_wide(table: str, width: int | None) -> bool:
-    return width is not None and max(map(len, table.splitlines()), default=0) > width
-
-
-def _grid_table(grid: Grid, style: str, escape: Escape, width: int | None, words: bool) -> tuple[str, list[str]]:
-    """The table and, when its column labels had to be abbreviated to fit the terminal, their legend."""
-    from brief.analysis.positions import cell_text, totals_text
-
-    def safe(text: str) -> str:
-        return escape(neutralise(text))
-
-    rows = [[safe(row.actor.name)] + [safe(cell_text(cell, words)) for cell in row.cells] for row in grid.rows]
-    rows.append(["totals"] + [safe(totals_text(total, words)) for total in grid.totals])
-    labels = [column.label for column in grid.columns]
-    table = format_table(rows, ["actor"] + [safe(label) for label in labels], style)
-    if not _too_wide(table, width):
-        return table, []
-    # Long issue ids (or "date brief-id" headers) wrapped into columns would be unreadable: number them.
-    prefix = "I" if grid.kind == "issues" else "B"
-    short = [f"{prefix}{n}" for n in range(1, len(labels) + 1)]
-    table = format_table(rows, ["actor", *short], style)
-    legend = []
-    for abbreviation, column in zip(short, grid.columns, strict=True):
-        described = f"{column.label}: {column.title}" if column.title else column.label
-        legend.append(f"{abbreviation} {described}")
-    return table, legend
-
-
-def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multiline: bool) -> str:
-    """One row per position: stance, basis, confidence, salience, power, rationale, sources (with grading)."""
-    import textwrap
-
-    from brief.analysis.positions import CHANGE_MARK, CONFLICT_MARK
-
-    timeline = grid.kind == "timeline"
-    conflicts = {note.number for note in grid.notes if note.kind == "conflict"}  # changes have their own column
-    joiner = "\n" if multiline else "; "
-    records: list[dict[str, Any]] = []
-    for row in grid.rows:
-        cells = [(column, cell) for column, cell in zip(grid.columns, row.cells, strict=True) if cell is not None]
-        if not cells:
-            records.append({"actor": row.actor.name, "stance": "(no position)"})
-        for column, cell in cells:
-            for position in cell.positions:
-                marks = (f"{CHANGE_MARK} " if cell.changed else "") + (f"{CONFLICT_MARK} " if cell.conflict else "")
-                notes = "".join(f" [{n}]" for n in cell.notes if n in conflicts)
-                records.append(
-                    {
-                        "actor": row.actor.name,
-                        "brief": column.label,
-                        "stance": marks + (position.stance or "(none)") + notes,
-                        "basis": position.basis or "",
-                        "confidence": position.confidence or "",
-                        "salience": _number(position.salience),
-                        "power": _number(position.power),
-                        "rationale": list(position.rationale),
-                        "sources": [source.label for source in position.sources],
-                        "change": position.change or "",
-                    }
-                )
-    headers = ["actor", *(["brief"] if timeline else []), "stance", "basis", "confidence", "salience", "power"]
-    headers += ["rationale", "sources"]
-    if any(record.get("change") for record in records):
-        headers.append("change")
-
-    def build(wrap: int | None) -> str:
-        rows = []
-        for record in records:
-            row = []
-            for header in headers:
-                value = record.get(header, "")
-                if isinstance(value, list):
-                    if multiline and header == "rationale" and len(value) > 1:
-                        # a dash per reason, so that reasons stay apart once wrapped
-                        value = ["\n".join(textwrap.wrap(line, wrap or len(line) + 2, initial_indent="- ",
-                                                          subsequent_indent="  ")) for line in value]  # fmt: skip
-                    elif wrap and header == "rationale":
-                        value = ["\n".join(textwrap.wrap(line, wrap)) for line in value]
-                    value = joiner.join(value)
-                row.append(escape(neutralise(value)))
-            rows.append(row)
-        return format_table(rows, headers, style)
-
-    table = build(None)
-    if multiline and _too_wide(table, width):
-        # wrap the reasons (the widest column) so that the table fits, each reason still starting a line
-        assert width is not None
-        overflow = max(map(len, table.splitlines())) - width
-        longest = max((len(line) for record in records for line in record.get("rationale", [])), default=0)
-        table = build(max(24, longest - overflow))
-    return table
+    width = terminal_width(sys.stdout)
+    if width is None and (os.environ.get("COLUMNS") or sys.stdout.isatty()):
+        return 80  # what shutil.get_terminal_size falls back to
+    return width

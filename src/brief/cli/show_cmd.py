@@ -9,7 +9,7 @@ import sys
 import click
 
 from brief.base.text import neutralise
-from brief.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 # Kept here rather than imported from brief.render.show so that `brief show --help` imports nothing but click;
 # tests/test_show.py checks that both lists agree.
@@ -76,10 +76,9 @@ def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool
         )
 
     from brief.render.show import render
-
-    terminal = sys.stdout.isatty()
     from brief.render.terminal import use_colour
 
+    terminal = sys.stdout.isatty()
     colour = output_format == "text" and use_colour(sys.stdout)
     text = render(resolved.data, output_format, sections or None, _width(), colour)
     if terminal and not no_pager:
@@ -91,10 +90,10 @@ def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool
 
 
 def _width() -> int:
-    """The terminal's width (COLUMNS, or 80 when piped), within bounds that keep prose readable."""
-    import shutil
+    """The terminal's width (COLUMNS first; 80 when piped), within bounds that keep prose readable."""
+    from brief.render.terminal import terminal_width
 
-    return max(40, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns))
+    return max(40, min(MAX_WIDTH, terminal_width(sys.stdout) or 80))
 
 
 def _write(text: str, colour: bool) -> None:

@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 
 from brief.base.text import neutralise
+from brief.render.escape import json_text, md_escape
 from brief.render.terminal import terminal_width
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
@@ -45,14 +46,12 @@ def render_records(
     """Write records in the chosen format. `columns` choose and order table/csv columns; json keeps all public
     keys. `fit` names a column to shorten so a table fits the terminal. `marks` (mark start, mark end,
     replacement start, replacement end) turns highlight marks into colour after untrusted text is neutralised."""
-    import json
-
     public = [{k: v for k, v in record.items() if not k.startswith("_")} for record in records]
     if fmt == "json":
-        stream.write(json.dumps(public, ensure_ascii=False, indent=2) + "\n")
+        stream.write(json_text(public) + "\n")
     elif fmt == "jsonl":
         for record in public:
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            stream.write(json_text(record, indent=None) + "\n")
     elif fmt == "ids":
         for record in public:
             stream.write(f"{neutralise(str(record.get('id') or record.get('path')))}\n")
@@ -67,7 +66,7 @@ def render_records(
         style = "github" if fmt == "markdown" else (tablefmt or "simple")
         rows = [[_cell(record.get(c)) for c in columns] for record in public]
         if fmt == "markdown":
-            rows = [[value.replace("|", "\\|") for value in row] for row in rows]
+            rows = [[md_escape(value) for value in row] for row in rows]
         names = [(headers or {}).get(c, c) for c in columns]
         if fit and fmt == "table" and rows and stream_is_terminal(stream):
             index = list(columns).index(fit)
@@ -87,9 +86,19 @@ def stream_is_terminal(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
+# Why simple_table rather than tabulate for the default style (issue 9 asked for tabulate back unless a benchmark
+# showed a difference a user notices). Whole-process wall time, medians of interleaved runs, the same code with
+# format_table always calling tabulate (0.10.0) instead, on the shared 2-core machine (load ~3.5):
+#   brief list (examples/, 10 briefs)                  31 ms vs 73 ms (31 rounds; --no-refresh: 28 vs 69 ms)
+#   brief compare --issue mali-wagner-partnership DIR  5,000 briefs, a 5,000-column timeline, piped:
+#                                                      1.88 s vs 2.08 s with --no-refresh (+0.2 s); in-process,
+#                                                      the table alone takes 11 ms vs 221 ms (2,500 columns:
+#                                                      9 ms vs 137 ms)
+# tabulate's import (it loads importlib.metadata) more than doubles a short command, and its column-type
+# detection adds 0.2 s to a wide comparison: both over the bar, so the default style keeps its own layout.
 def format_table(rows: list[list[str]], headers: list[str], style: str) -> str:
-    """A table of text cells in a tabulate style; "simple", the default, without importing tabulate (whose
-    import alone costs a short command a third of its time)."""
+    """A table of text cells in a tabulate style; "simple", the default, without importing tabulate (see the
+    measurements above)."""
     if style == "simple" and not any("\n" in cell for row in [headers, *rows] for cell in row):
         return simple_table(rows, headers)
     from tabulate import tabulate

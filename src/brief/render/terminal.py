@@ -1,4 +1,4 @@
-"""Shared helpers for writing to the terminal safely."""
+"""Shared helpers for writing to the terminal safely: whether to colour, how wide, and the styles."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
     from typing import TextIO
+
 
 def use_colour(stream: TextIO | None = None) -> bool:
     stream = stream or sys.stdout
@@ -19,12 +20,43 @@ def use_colour(stream: TextIO | None = None) -> bool:
 
 
 def terminal_width(stream: TextIO) -> int | None:
-    """The terminal's width as shutil.get_terminal_size reads it (COLUMNS first), without importing shutil
-    (which loads the compression modules) on the hot path of list and search."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
+    """The width to lay text out for: COLUMNS when it is a positive number, else the width of the terminal
+    `stream` writes to, else None (piped, or a terminal that reports no width: the caller's default applies).
+
+    As shutil.get_terminal_size reads it, without importing shutil (which loads the compression modules) on the
+    hot path of list and search, and asking the stream written to rather than sys.__stdout__."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
     try:
         return os.get_terminal_size(stream.fileno()).columns or None
     except (AttributeError, OSError, ValueError):
         return None
+
+
+class Style:
+    """ANSI styles when colour is wanted; identity otherwise. Apply them to text already neutralised and laid
+    out (wrapped, cut), never to raw brief text."""
+
+    def __init__(self, colour: bool) -> None:
+        self.colour = colour
+
+    def _sgr(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.colour and text else text
+
+    def bold(self, text: str) -> str:
+        return self._sgr(text, "1")
+
+    def dim(self, text: str) -> str:
+        return self._sgr(text, "2")
+
+    def stance(self, cell: str) -> str:
+        """A grid cell of stance symbols: green when it only supports, red when it only opposes."""
+        if "+" in cell and "-" not in cell:
+            return self._sgr(cell, "32")
+        if "-" in cell and "+" not in cell:
+            return self._sgr(cell, "31")
+        return cell

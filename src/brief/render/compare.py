@@ -1,0 +1,317 @@
+"""Rendering a comparison of positions (brief.analysis.positions): the grid or timeline tables with their
+legends, notes and totals, the long view, and the formats table (any tabulate style), csv, json, markdown, html.
+
+Pure functions to strings; the command (brief/cli/compare_cmd.py) builds the comparison and its grids, and
+chooses the width. Heavy modules (tabulate, csv, json, html) are imported inside functions, so that importing
+this module (for COMPARE_FORMATS) keeps `brief compare --help` fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from brief.base.text import neutralise
+from brief.base.vocabulary import CHANGE_MARK, CONFLICT_MARK
+from brief.render.escape import html_escape, json_text, md_cell, md_escape, pipe_escape
+from brief.render.records import format_table
+
+if TYPE_CHECKING:
+    from brief.analysis.positions import Comparison, Grid, Position
+
+COMPARE_FORMATS = ("table", "csv", "json", "markdown", "html")
+CSV_FIELDS = (
+    "brief",
+    "date",
+    "actor",
+    "actor_name",
+    "brief_actor",
+    "issue",
+    "stance",
+    "basis",
+    "confidence",
+    "salience",
+    "power",
+    "rationale",
+    "sources",
+    "change",
+    "as_of",
+    "changed",
+    "conflict",
+    "path",
+)
+# Formats where a newline inside a cell would start a new table row: there, lines are joined with "; ".
+_ONE_LINE_FORMATS = frozenset({"pipe", "github", "orgtbl", "jira"})
+
+Escape = Callable[[str], str]
+
+
+def render_comparison(
+    comparison: Comparison,
+    grids: list[Grid],
+    output_format: str = "table",
+    tablefmt: str | None = None,
+    words: bool = False,
+    long: bool = False,
+    width: int | None = None,
+) -> str:
+    """The comparison in one of COMPARE_FORMATS. `tablefmt` styles --format table (simple, or grid with `long`);
+    `width` (the terminal's, None for no limit) only applies to it: wider tables get numbered column labels,
+    wider long views wrapped reasons."""
+    if output_format == "json":
+        return render_json(comparison, grids)
+    if output_format == "csv":
+        return render_csv(comparison, grids)
+    if output_format in COMPARE_FORMATS:
+        return _render_tables(grids, output_format, tablefmt, words, long, width)
+    raise ValueError(f"unknown format {output_format!r}; expected one of {', '.join(COMPARE_FORMATS)}")
+
+
+# -- json and csv: every field of every position ------------------------------------------------------------------
+
+
+def _positions(grids: list[Grid]) -> Iterator[tuple[Position, bool, bool, str]]:
+    """Each position shown, in table order, with its changed and conflict flags and its actor's name."""
+    for grid in grids:
+        for row in grid.rows:
+            for cell in row.cells:
+                if cell is not None:
+                    for position in cell.positions:
+                        yield position, cell.changed, cell.conflict, row.actor.name
+
+
+def _position_dict(
+    comparison: Comparison, position: Position, changed: bool, conflict: bool, name: str
+) -> dict[str, Any]:
+    brief = comparison.briefs[position.brief]
+    return {
+        "actor": position.actor,
+        "actor_name": name,
+        "brief_actor": position.brief_actor,
+        "issue": position.issue,
+        "brief": brief.id,
+        "date": brief.date,
+        "path": brief.path,
+        "stance": position.stance,
+        "basis": position.basis,
+        "confidence": position.confidence,
+        "salience": position.salience,
+        "power": position.power,
+        "rationale": list(position.rationale),
+        "sources": [source.as_dict() for source in position.sources],
+        "change": position.change,
+        "as_of": position.as_of,
+        "changed": changed,
+        "conflict": conflict,
+    }
+
+
+def render_json(comparison: Comparison, grids: list[Grid]) -> str:
+    shown = {row.actor.key: row.actor for grid in grids for row in grid.rows}
+    totals = []
+    for grid in grids:
+        for column, total in zip(grid.columns, grid.totals, strict=True):
+            # an issue grid's columns are issues of one brief; a timeline's are briefs of one issue
+            index = grid.brief if grid.kind == "issues" else column.key
+            assert isinstance(index, int)
+            brief = comparison.briefs[index]
+            issue = column.key if grid.kind == "issues" else grid.issue
+            totals.append({"issue": issue, "brief": brief.id, "date": brief.date, **total.as_dict()})
+    document = {
+        "view": grids[0].kind if grids else "issues",
+        "briefs": [{"id": b.id, "date": b.date, "path": b.path, "title": b.title} for b in comparison.briefs],
+        "issues": [{"id": i.id, "statement": i.statement} for i in comparison.issues],
+        "actors": [{"id": a.key, "name": a.name, "ids": a.ids, "aliases": a.aliases} for a in shown.values()],
+        "positions": [_position_dict(comparison, *item) for item in _positions(grids)],
+        "totals": totals,
+    }
+    # json escapes C0 controls itself; DEL and C1 (which can drive a terminal too) get \u escapes, still exact
+    return json_text(document) + "\n"
+
+
+def render_csv(comparison: Comparison, grids: list[Grid]) -> str:
+    """Tidy: one row per position (actor × issue × brief), so it loads straight into pandas."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for item in _positions(grids):
+        record = _position_dict(comparison, *item)
+        record["rationale"] = "; ".join(record["rationale"])
+        record["sources"] = "; ".join(source.label for source in item[0].sources)
+        row = {}
+        for key in CSV_FIELDS:
+            value = record[key]
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            row[key] = "" if value is None else neutralise(str(value))
+        writer.writerow(row)
+    return out.getvalue()
+
+
+# -- table, markdown, html --------------------------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def _number(value: float | int | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _render_tables(
+    grids: list[Grid], output_format: str, tablefmt: str | None, words: bool, long: bool, width: int | None
+) -> str:
+    from tabulate import multiline_formats
+
+    from brief.analysis.positions import legend
+
+    # `cell` escapes table cells (their line breaks included), `text` the paragraphs around the tables
+    cell: Escape
+    text: Escape
+    if output_format == "markdown":
+        style, cell, text, width = "github", md_cell, md_escape, None
+    elif output_format == "html":
+        style, cell, text, width = "unsafehtml", html_escape, html_escape, None  # escaped here: <br> breaks lines
+    else:
+        style = tablefmt or ("grid" if long else "simple")
+        cell = text = {"pipe": pipe_escape, "github": pipe_escape, "unsafehtml": html_escape}.get(style, _plain)
+    # markdown and html cells break lines with <br>; of tabulate's own styles, some can hold multi-line cells
+    multiline = (style in multiline_formats and style not in _ONE_LINE_FORMATS) or output_format != "table"
+
+    blocks = []
+    for grid in grids:
+        parts = [_paragraphs(output_format, text, [grid.title])]
+        if not grid.rows:
+            parts.append(_paragraphs(output_format, text, [_empty_notice(grid)]))
+            blocks.append("\n".join(parts))
+            continue
+        if long:
+            parts.append(_long_table(grid, style, cell, width, multiline) + "\n")
+            after = []
+        else:
+            table, abbreviations = _grid_table(grid, style, cell, width, words)
+            parts.append(table + "\n")
+            after = legend(grid, words)
+            if output_format != "table":  # a paragraph in a document, not lines under a terminal table
+                after = [" ".join(after)]
+            after += abbreviations
+        notes = [note for note in grid.notes if not (long and note.kind == "change")]
+        after += [f"[{note.number}] {note.actor}, {note.column}: {note.text}" for note in notes]
+        if after:
+            parts.append(_paragraphs(output_format, text, after))
+        blocks.append("\n".join(parts))
+    return "\n".join(blocks)
+
+
+def _paragraphs(output_format: str, escape: Escape, lines: list[str]) -> str:
+    """Text around a table: lines as they are, one <p> each in html, hard line breaks in markdown."""
+    lines = [escape(neutralise(line)) for line in lines]
+    if output_format == "html":
+        return "".join(f"<p>{line}</p>\n" for line in lines)
+    if output_format == "markdown":
+        return "\n".join(line + "\n" for line in lines)
+    return "".join(line + "\n" for line in lines)
+
+
+def _empty_notice(grid: Grid) -> str:
+    if grid.kind == "timeline":
+        return f"No positions: no brief compared records a stance on {grid.issue}."
+    if grid.columns:
+        held = ", ".join(column.label for column in grid.columns)
+        return f"No positions: nobody in this brief has a recorded stance on {held}."
+    return "No positions: this brief records no actors' stances on issues, so there is nothing to compare."
+
+
+def _too_wide(table: str, width: int | None) -> bool:
+    return width is not None and max(map(len, table.splitlines()), default=0) > width
+
+
+def _grid_table(grid: Grid, style: str, escape: Escape, width: int | None, words: bool) -> tuple[str, list[str]]:
+    """The table and, when its column labels had to be abbreviated to fit the terminal, their legend."""
+    from brief.analysis.positions import cell_text, totals_text
+
+    def safe(text: str) -> str:
+        return escape(neutralise(text))
+
+    rows = [[safe(row.actor.name)] + [safe(cell_text(cell, words)) for cell in row.cells] for row in grid.rows]
+    rows.append(["totals"] + [safe(totals_text(total, words)) for total in grid.totals])
+    labels = [column.label for column in grid.columns]
+    table = format_table(rows, ["actor"] + [safe(label) for label in labels], style)
+    if not _too_wide(table, width):
+        return table, []
+    # Long issue ids (or "date brief-id" headers) wrapped into columns would be unreadable: number them.
+    prefix = "I" if grid.kind == "issues" else "B"
+    short = [f"{prefix}{n}" for n in range(1, len(labels) + 1)]
+    table = format_table(rows, ["actor", *short], style)
+    legend = []
+    for abbreviation, column in zip(short, grid.columns, strict=True):
+        described = f"{column.label}: {column.title}" if column.title else column.label
+        legend.append(f"{abbreviation} {described}")
+    return table, legend
+
+
+def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multiline: bool) -> str:
+    """One row per position: stance, basis, confidence, salience, power, rationale, sources (with grading)."""
+    import textwrap
+
+    timeline = grid.kind == "timeline"
+    conflicts = {note.number for note in grid.notes if note.kind == "conflict"}  # changes have their own column
+    joiner = "\n" if multiline else "; "
+    records: list[dict[str, Any]] = []
+    for row in grid.rows:
+        cells = [(column, cell) for column, cell in zip(grid.columns, row.cells, strict=True) if cell is not None]
+        if not cells:
+            records.append({"actor": row.actor.name, "stance": "(no position)"})
+        for column, cell in cells:
+            for position in cell.positions:
+                marks = (f"{CHANGE_MARK} " if cell.changed else "") + (f"{CONFLICT_MARK} " if cell.conflict else "")
+                notes = "".join(f" [{n}]" for n in cell.notes if n in conflicts)
+                records.append(
+                    {
+                        "actor": row.actor.name,
+                        "brief": column.label,
+                        "stance": marks + (position.stance or "(none)") + notes,
+                        "basis": position.basis or "",
+                        "confidence": position.confidence or "",
+                        "salience": _number(position.salience),
+                        "power": _number(position.power),
+                        "rationale": list(position.rationale),
+                        "sources": [source.label for source in position.sources],
+                        "change": position.change or "",
+                    }
+                )
+    headers = ["actor", *(["brief"] if timeline else []), "stance", "basis", "confidence", "salience", "power"]
+    headers += ["rationale", "sources"]
+    if any(record.get("change") for record in records):
+        headers.append("change")
+
+    def build(wrap: int | None) -> str:
+        rows = []
+        for record in records:
+            row = []
+            for header in headers:
+                value = record.get(header, "")
+                if isinstance(value, list):
+                    if multiline and header == "rationale" and len(value) > 1:
+                        # a dash per reason, so that reasons stay apart once wrapped
+                        value = ["\n".join(textwrap.wrap(line, wrap or len(line) + 2, initial_indent="- ",
+                                                          subsequent_indent="  ")) for line in value]  # fmt: skip
+                    elif wrap and header == "rationale":
+                        value = ["\n".join(textwrap.wrap(line, wrap)) for line in value]
+                    value = joiner.join(value)
+                row.append(escape(neutralise(value)))
+            rows.append(row)
+        return format_table(rows, headers, style)
+
+    table = build(None)
+    if multiline and _too_wide(table, width):
+        # wrap the reasons (the widest column) so that the table fits, each reason still starting a line
+        assert width is not None
+        overflow = max(map(len, table.splitlines())) - width
+        longest = max((len(line) for record in records for line in record.get("rationale", [])), default=0)
+        table = build(max(24, longest - overflow))
+    return table
