@@ -50,7 +50,7 @@ def test_refresh_reads_only_what_changed(collection_copy: Path) -> None:
     target.write_text(target.read_text(encoding="utf-8").replace("Mali courts Wagner", "Mali courts Russia"))
     stats = index.refresh()
     assert (stats.added, stats.updated, stats.removed) == (0, 1, 0)
-    title = index.db.execute("SELECT title FROM briefs WHERE id = 'mali-wagner-2021'").fetchone()[0]
+    title = index.connection().execute("SELECT title FROM briefs WHERE id = 'mali-wagner-2021'").fetchone()[0]
     assert title == "Mali courts Russia"
 
 
@@ -210,7 +210,7 @@ def test_a_deferred_check_still_happens_before_direct_use(collection_copy: Path)
     open_index(collection([str(collection_copy)])).close()
     (collection_copy / "new.yaml").write_text(NEW, encoding="utf-8")
     index = open_index(collection([str(collection_copy)]), defer=True)
-    assert index.db.execute("SELECT count(*) FROM briefs WHERE id = 'new-brief'").fetchone()[0] == 1
+    assert index.connection().execute("SELECT count(*) FROM briefs WHERE id = 'new-brief'").fetchone()[0] == 1
 
 
 def test_the_ids_table_follows_every_change(collection_copy: Path) -> None:
@@ -218,12 +218,12 @@ def test_the_ids_table_follows_every_change(collection_copy: Path) -> None:
 
     def consistent() -> None:
         index = open_index(collection([str(collection_copy)]))
-        rows = index.db.execute(
+        rows = index.connection().execute(
             "SELECT b.rowid, coalesce(nullif(b.id, ''), b.path), i.label FROM briefs b "
             "LEFT JOIN brief_ids i ON i.rowid = b.rowid"
         ).fetchall()
         assert rows and all(expected == label for _, expected, label in rows)
-        assert index.db.execute("SELECT count(*) FROM brief_ids").fetchone()[0] == len(rows)
+        assert index.connection().execute("SELECT count(*) FROM brief_ids").fetchone()[0] == len(rows)
         index.close()
 
     consistent()

@@ -195,12 +195,12 @@ def _from_index(refs: tuple[str, ...], issues: list[str], no_refresh: bool, opti
     index = open_collection(paths, no_refresh)
     filters = filters_from(options, index.collection.schema)
     filters.ids = ids
-    briefs = briefs_with_issues(index.db, issues, filters)
+    briefs = briefs_with_issues(index.connection(), issues, filters)
     if ids:
-        found = {brief.id for brief in briefs} | existing_ids(index.db, ids)
+        found = {brief.id for brief in briefs} | existing_ids(index.connection(), ids)
         for missing in (ident for ident in ids if ident not in found):
             _fail(f"no brief file or id '{missing}'", EXIT_USAGE)
-    for path, first in unreadable(index.db):
+    for path, first in unreadable(index.connection()):
         where = f" at {first.get('line')}:{first.get('column')}" if first.get("line") else ""
         _warn(f"{display_path(path)}: cannot be read ({first.get('rule')}{where}: {first.get('message')}); skipped")
     records = []

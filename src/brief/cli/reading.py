@@ -64,7 +64,7 @@ def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: i
     else:
         results = index.answer(lambda db: run_search(db, parsed, filters, limit or None, True, order_by, reverse))
     if not results:
-        near = suggestions(index.db, parsed.words)
+        near = suggestions(index.connection(), parsed.words)
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
         say(f"brief: no brief matches {query!r}{hint}")
         sys.exit(EXIT_PROBLEMS)

@@ -51,8 +51,8 @@ def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit
     if query is not None:
         check_search(query, index.collection.schema)
     filters = filters_from(options, index.collection.schema)
-    selection = select(index.db, filters, query)
-    result = overview(index.db, selection, by=by, brief_limit=limit or None, top=top, changes=changes or None,
+    selection = select(index.connection(), filters, query)
+    result = overview(index.connection(), selection, by=by, brief_limit=limit or None, top=top, changes=changes or None,
                     database=str(index.path))  # fmt: skip
     from brief.render import summary as render
 

@@ -41,15 +41,15 @@ class Index:
         self.jobs = jobs
         self.notices: list[str] = []
         self.notify = notify
-        self.pending = False  # a freshness check is owed: done by answer(), or before `db` is first used
+        self.pending = False  # a freshness check is owed: done by answer(), or before connection() is first used
         self._db: sqlite3.Connection | None = None
         self._check: BackgroundScan | None = None  # the owed check, running since `open_index`
 
     # connection ------------------------------------------------------------------------------------------------
 
-    @property
-    def db(self) -> sqlite3.Connection:
-        """The connection to an index as fresh as asked for (`open_index`)."""
+    def connection(self) -> sqlite3.Connection:
+        """The connection to an index as fresh as asked for (`open_index`): the first call may refresh or
+        rebuild the index, so it is a method, not an attribute."""
         if self.pending:
             self.pending = False
             self._refresh_with(self._check.result() if self._check else None)
@@ -127,7 +127,7 @@ class Index:
         when the check finds nothing changed, the common case, that answer stands, else the index is updated and
         asked again."""
         if not (self.pending and self._check and os.path.exists(self.path)):
-            return question(self.db)  # nothing owed, or no index yet: `db` builds it from the check's scan
+            return question(self.connection())  # nothing owed, or no index yet (built from the check's scan)
         self.pending = False
         try:
             answer: T | None = question(self._connection())
@@ -139,7 +139,7 @@ class Index:
         stats = self._refresh_with(found)
         if complete and not stats.changed:
             return answer  # type: ignore[return-value]  # complete: the question was answered
-        return question(self.db)
+        return question(self.connection())
 
     def _refresh(self, existed: bool, found: Scan | None = None) -> RefreshStats:
         started = time.time_ns()
@@ -165,7 +165,8 @@ class Index:
     def counts(self) -> dict[str, int]:
         tables = {"briefs": "briefs", "invalid": "briefs WHERE valid = 0", "actors": "actors", "issues": "issues",
                   "positions": "positions", "sources": "sources"}  # fmt: skip
-        return {name: self.db.execute(f"SELECT count(*) FROM {sql}").fetchone()[0] for name, sql in tables.items()}
+        db = self.connection()
+        return {name: db.execute(f"SELECT count(*) FROM {sql}").fetchone()[0] for name, sql in tables.items()}
 
 
 def _schema_fingerprint(schema_path: str | None) -> str:
@@ -192,5 +193,5 @@ def open_index(
     elif refresh:
         index.refresh()
     else:
-        index.db  # noqa: B018 - opens, building only if there is no usable index at all
+        index.connection()  # opens, building only if there is no usable index at all
     return index

@@ -56,13 +56,13 @@ def resolve_path(ref: str, paths: tuple[str, ...] = ()) -> str:
         for attempt in (0, 1):
             if attempt:
                 index.refresh()
-            matches = _lookup(index.db, ref)
+            matches = _lookup(index.connection(), ref)
             if len(matches) == 1 and os.path.isfile(matches[0][1]) and _declares_id(matches[0][1], matches[0][0]):
                 return matches[0][1]
             if len(matches) > 1 and attempt:
                 ids = [ident for ident, _ in matches]
                 raise RefError(f"'{ref}' matches {len(ids)} briefs; give more of the id", ids)
-        known = [ident for (ident,) in index.db.execute("SELECT id FROM briefs WHERE id IS NOT NULL")]
+        known = [ident for (ident,) in index.connection().execute("SELECT id FROM briefs WHERE id IS NOT NULL")]
         close = closest(ref, known, n=3)
         what = "file" if kind_for(ref) or os.sep in ref else "brief file or id"
         raise RefError(f"no {what} '{ref}'", close)
