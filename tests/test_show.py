@@ -652,6 +652,7 @@ def test_markdown_text_blocks() -> None:
         "• two that is long enough to wrap past\n"
         "  the width we give it here\n"
         "  ◦ nested\n"
+        "\n"
         "1. first\n"
         "\n"
         "│ quoted words\n"

@@ -1,305 +1,246 @@
-"""Markdown to readable terminal text: a small line-based renderer, wrapped to a width.
+"""Markdown to readable terminal text, wrapped to a width: a CommonMark parse (markdown-it-py) walked block by block.
 
-It covers what briefs' bodies use (headings, paragraphs, lists, quotes, code, pipe tables, links, emphasis)
-rather than all of CommonMark, so that `brief show` needs no Markdown library. The text is untrusted: control
-characters are neutralised on the way out, whatever the Markdown said (entities like `&#27;` included).
+The text is untrusted. Control characters are neutralised on the way in and inline text again on the way out
+(the parser decodes entities such as `&#x202e;`); raw HTML is off, so tags are shown as text. A hostile body stays
+bounded in time, memory and recursion: past the budgets below, the rest is shown as written instead of parsed.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import textwrap
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from brief.base.text import neutralise
 
+if TYPE_CHECKING:  # markdown_it is imported when a body is rendered: `brief --help` must not pay for it
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
+
 Style = Callable[[str], str]
-
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_QUOTE = re.compile(r"^ {0,3}> ?(.*)$")
-_ITEM = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$")
-_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$")
-
-# Inline syntax. Placeholders use control characters, which cannot occur in the (neutralised) input.
-# Bodies are untrusted and may be megabytes long: every pattern stops at the next delimiter of its kind
-# (no `.+?` spanning a whole paragraph), so a line of ten thousand unmatched '*' or '[' costs linear time.
-_BACKTICKS = re.compile(r"`+")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_PLACEHOLDER = re.compile("\x02(\\d+)\x03")
-_AUTOLINK = re.compile(r"<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)|(?:[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+))>")
-_URL = r"<?([^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*)>?"
-_TITLE = r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?"
-_IMAGE = re.compile(r"!\[([^\[\]]*)\]\(\s*" + _URL + _TITLE + r"\s*\)")
-_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*" + _URL + _TITLE + r"\s*\)")
-_REF_LINK = re.compile(r"\[([^\[\]]+)\](?:\[([^\[\]]*)\])?")
-_STRONG_STAR = re.compile(r"\*\*(?=[^\s*])((?:[^*]|\*(?!\*))+?)(?<=[^\s*])\*\*")
-_STRONG_UNDERSCORE = re.compile(r"(?<!\w)__(?=[^\s_])((?:[^_]|_(?!_))+?)(?<=[^\s_])__(?!\w)")
-_EM_STAR = re.compile(r"\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*")
-_EM_UNDERSCORE = re.compile(r"(?<!\w)_(?=[^\s_])([^_]+?)(?<=[^\s_])_(?!\w)")
-_STRIKE = re.compile(r"~~(?=[^\s~])((?:[^~]|~(?!~))+?)(?<=[^\s~])~~")
-_EMPHASIS = (_STRONG_STAR, _STRONG_UNDERSCORE, _EM_STAR, _EM_UNDERSCORE, _STRIKE)
-MAX_QUOTE_DEPTH = 8  # deeper '> > > …' is shown as text: no recursion as deep as the input is long
 
 BULLETS = ("•", "◦", "▪")
 QUOTE_BAR = "│ "
+MIN_WIDTH = 20  # of the text inside quotes and list items, however deep
+# markdown-it-py costs ~10 µs and ~0.4 KB a block token: a 4 MiB file of one-character blocks would take a
+# minute and gigabytes. Real briefs have hundreds of tokens; past this many, the rest is one block as written.
+BLOCK_BUDGET = 100_000
+# Inline parsing costs up to ~20 µs for each character that may start markup ('[' and '![' the worst): a body
+# gets this many (about a second; real briefs use hundreds), and a paragraph that would overspend is left as written.
+INLINE_BUDGET = 50_000
+_MARKUP = re.compile(r"[\n!#$%&*+\-:<=>@\[\\\]^_`{}~]")  # where markdown-it's text rule stops to try the others
+_BACKTICKS = re.compile(r"`+")
 
 
-@dataclass
+def parser() -> MarkdownIt:
+    """CommonMark with pipe tables and strikethrough, raw HTML off, hostile input bounded.
+
+    The one set-up for every renderer of a brief's body (terminal text here, HTML reports too).
+    """
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md.block.ruler.before("table", "rest_as_written", _rest_as_written)
+    md.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
+    md.core.ruler.at("inline", _inline_within_budget)
+    return md
+
+
+def _rest_as_written(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """The first block rule: past the token budget or nesting depth, the rest of the container is a code block.
+
+    markdown-it itself drops what is nested past maxNesting; stopping two levels short (a list opens two)
+    keeps it as written, and keeps the parser's recursion bounded.
+    """
+    if len(state.tokens) < BLOCK_BUDGET and state.level < state.md.options["maxNesting"] - 2:
+        return False
+    line = start  # to the container's end: a line indented less than a list item's text ends the item
+    while line < end and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
+        line += 1
+    while state.isEmpty(line - 1):  # but not its trailing blank lines (the start line is never blank)
+        line -= 1
+    token = state.push("code_block", "code", 0)
+    token.content, token.map = state.getLines(start, line, state.blkIndent, True), [start, line]
+    state.line = line
+    return True
+
+
+def _bounded_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule on no more rows than the block budget has room for (3 tokens a cell, 2 a row)."""
+    from markdown_it.rules_block import table
+
+    cells = state.src.count("|", state.bMarks[start], state.eMarks[start]) + 1
+    rows = (BLOCK_BUDGET - len(state.tokens)) // (3 * cells + 2)
+    return rows >= 2 and table(state, start, min(end, start + rows), silent)
+
+
+def _inline_within_budget(state: StateCore) -> None:
+    """markdown-it's core 'inline' rule, within INLINE_BUDGET: a paragraph past it is one text, as written."""
+    from markdown_it.token import Token
+
+    budget = INLINE_BUDGET
+    for token in state.tokens:
+        if token.type == "inline":
+            cost = len(_MARKUP.findall(token.content))
+            if cost <= budget:
+                budget -= cost
+                token.children = state.md.inline.parse(token.content, state.md, state.env, [])
+            else:
+                token.children = [Token("text", "", 0, content=token.content)]
+
+
+def render_markdown(text: str, width: int = 80, heading: Style | None = None) -> str:
+    """Render Markdown as plain text for a terminal, wrapped to `width` columns; `heading` styles headings."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends first: a CR is not shown as \x0d
+    # tabs to 4-column stops, as CommonMark reads them; neutralised here, code is safe (it is never decoded)
+    md = parser()
+    tokens = md.parse(neutralise(text.expandtabs(4)))
+    lines = _Renderer(heading or (lambda s: s), md.normalizeLinkText).blocks(tokens, max(width, MIN_WIDTH))
+    return "\n".join(lines).strip("\n")
+
+
 class _Renderer:
-    width: int
-    heading: Style
-    refs: dict[str, str] = field(default_factory=dict)
-    depth: int = 0  # of block quotes
-    next_text: list[int] = field(default_factory=list)
+    def __init__(self, heading: Style, decode: Callable[[str], str]) -> None:
+        self.heading = heading
+        self.decode = decode  # the parser's percent-encoded link address back to a readable one
 
-    # -- inline --------------------------------------------------------------------------------------------------
-
-    def inline(self, text: str) -> str:
-        """Emphasis markers removed, links as 'text (url)', escapes and entities resolved."""
-        kept: list[str] = []
-
-        def keep(value: str) -> str:
-            kept.append(value)
-            return f"\x02{len(kept) - 1}\x03"
-
-        parts, last = [], 0
-        for start, end, run in code_spans(text):
-            content = text[start + run : end - run]
-            parts += [text[last:start], keep(content.strip(" ") or content)]
-            last = end
-        text = "".join([*parts, text[last:]])
-        text = _ESCAPE.sub(lambda m: keep(m.group(1)), text)
-        text = _AUTOLINK.sub(lambda m: keep(m.group(1)), text)
-        text = _IMAGE.sub(lambda m: keep(_link(f"image: {m.group(1)}" if m.group(1) else "image", m.group(2))), text)
-        text = _LINK.sub(lambda m: keep(_link(self.inline(m.group(1)), m.group(2))), text)
-        text = _REF_LINK.sub(self._reference, text)
-        for pattern in _EMPHASIS:  # strong before em: **a *b* c**
-            text = pattern.sub(lambda m: m.group(1), text)
-        text = html.unescape(text)
-        while _PLACEHOLDER.search(text):  # placeholders may nest (a link's text kept inside a link)
-            text = _PLACEHOLDER.sub(lambda m: kept[int(m.group(1))], text)
-        return neutralise(text)  # again: an entity such as &#27; must not become a live escape
-
-    def _reference(self, match: re.Match[str]) -> str:
-        label = match.group(2) or match.group(1)
-        url = self.refs.get(_label(label))
-        if url is None:
-            return match.group(0)  # [not a link], or a footnote: left as written
-        return _link(self.inline(match.group(1)), url)
-
-    # -- blocks --------------------------------------------------------------------------------------------------
-
-    def render(self, text: str) -> list[str]:
-        lines = text.expandtabs(4).split("\n")
-        lines = [line for line in lines if not self._definition(line)]
-        # index of the next non-blank line from each line on: lists look ahead past blank lines in O(1)
-        self.next_text = [len(lines)] * (len(lines) + 1)
-        for number in range(len(lines) - 1, -1, -1):
-            self.next_text[number] = number if lines[number].strip() else self.next_text[number + 1]
-        blocks: list[list[str]] = []
-        index = 0
-        paragraph: list[str] = []
-
-        def flush() -> None:
-            if paragraph:
-                blocks.append(self.paragraph(paragraph, self.width))
-                paragraph.clear()
-
-        while index < len(lines):
-            line = lines[index]
-            stripped = line.strip()
-            if not stripped:
-                flush()
-                index += 1
-                continue
-            if paragraph and _SETEXT.match(line):
-                level = 1 if stripped.startswith("=") else 2
-                text_lines = list(paragraph)
-                paragraph.clear()
-                blocks.append(self.heading_block(" ".join(s.strip() for s in text_lines), level))
-                index += 1
-                continue
-            fence = _FENCE.match(line)
-            if fence:
-                flush()
-                index, block = self.code_fence(lines, index, fence)
-                blocks.append(block)
-                continue
-            atx = _ATX.match(line)
-            if atx:
-                flush()
-                blocks.append(self.heading_block(_without_closing_hashes(atx.group(2) or ""), len(atx.group(1))))
-                index += 1
-                continue
-            if _BREAK.match(line):
-                flush()
-                blocks.append(["* * *"])
-                index += 1
-                continue
-            if _QUOTE.match(line) and self.depth < MAX_QUOTE_DEPTH:
-                flush()
-                quoted: list[str] = []
-                while index < len(lines) and (match := _QUOTE.match(lines[index])):
-                    quoted.append(match.group(1))
-                    index += 1
-                inner = _Renderer(max(self.width - len(QUOTE_BAR), 20), self.heading, self.refs, self.depth + 1).render(
-                    "\n".join(quoted)
-                )
-                blocks.append([(QUOTE_BAR + row).rstrip() for row in inner])
-                continue
-            item = _ITEM.match(line)
-            if item and not (paragraph and item.group(2)[0].isdigit()):  # "2021. Then…" goes on a paragraph
-                flush()
-                index, block = self.list_block(lines, index)
-                blocks.append(block)
-                continue
-            if not paragraph and line.startswith("    "):
-                index, block = self.indented_code(lines, index)
-                blocks.append(block)
-                continue
-            if (
-                not paragraph
-                and "|" in line
-                and index + 1 < len(lines)
-                and _TABLE_DELIMITER.match(lines[index + 1])
-                and "-" in lines[index + 1]
-            ):
-                index, block = self.table(lines, index)
-                blocks.append(block)
-                continue
-            paragraph.append(line)
-            index += 1
-        flush()
+    def blocks(self, tokens: list[Token], width: int, depth: int = 0, tight: bool = False) -> list[str]:
+        """Blocks one under the other, a blank line between them (none in a tight list item)."""
         out: list[str] = []
-        for block in blocks:
-            if out:
+        for token, inner in _children(tokens):
+            lines = self.block(token, inner, width, depth)
+            if out and lines and not tight:
                 out.append("")
-            out.extend(block)
+            out += lines
         return out
 
-    def _definition(self, line: str) -> bool:
-        match = _DEFINITION.match(line)
-        if match is None or match.group(1).startswith("^"):
-            return False
-        self.refs.setdefault(_label(match.group(1)), match.group(2))
-        return True
+    def block(self, token: Token, inner: list[Token], width: int, depth: int) -> list[str]:
+        kind = token.type
+        if kind in ("paragraph_open", "heading_open"):
+            rows = [row for line in self.inline(inner[0]) for row in wrap(line, width, "", "")]
+            if kind == "paragraph_open":
+                return rows
+            underline = {"h1": "=", "h2": "-"}.get(token.tag, "~")
+            return [self.heading(row) for row in rows] + [underline * min(max(map(len, rows)), width)]
+        if kind == "blockquote_open":
+            rows = self.blocks(inner, max(width - len(QUOTE_BAR), MIN_WIDTH), depth)
+            return [(QUOTE_BAR + row).rstrip() for row in rows]
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            return self.list_block(token, inner, width, depth)
+        if kind in ("fence", "code_block"):  # as is, indented (the input was neutralised; code is never decoded)
+            return [("    " + line).rstrip() for line in token.content.removesuffix("\n").split("\n")]
+        if kind == "hr":
+            return ["* * *"]
+        if kind == "table_open":
+            return self.table(inner)
+        return wrap(neutralise(token.content), width, "", "")  # no other block is enabled: shown as written
 
-    def paragraph(self, lines: list[str], width: int, first: str = "", rest: str = "") -> list[str]:
-        """Join lines into wrapped text, keeping hard breaks (two trailing spaces or a backslash)."""
-        segments: list[list[str]] = [[]]
-        for line in lines:
-            hard = line.endswith("  ") or (line.endswith("\\") and not line.endswith("\\\\"))
-            segments[-1].append(line.rstrip(" \\") if hard else line.strip())
-            if hard:
-                segments.append([])
+    def list_block(self, token: Token, inner: list[Token], width: int, depth: int) -> list[str]:
+        """Items under bullets (by depth) or numbers, wrapped with a hanging indent; loose lists spaced out."""
+        number = int(token.attrs.get("start", 1))  # CommonMark counts on from the first number
+        symbol = BULLETS[min(depth, len(BULLETS) - 1)]
+        # markdown-it hides the paragraphs of a tight list (HTML without <p>): its items are not spaced
+        tight = all(t.hidden for t in inner if t.type == "paragraph_open" and t.level == token.level + 2)
         out: list[str] = []
-        for number, segment in enumerate(s for s in segments if s):
-            text = self.inline(" ".join(part.strip() for part in segment))
-            out.extend(wrap(text, width, first if number == 0 else rest, rest))
-        return out or [first.rstrip()]
+        for index, (_, content) in enumerate(_children(inner)):
+            bullet = f"{number + index}." if token.type == "ordered_list_open" else symbol
+            first, hanging = bullet + " ", " " * (len(bullet) + 1)
+            rows = self.blocks(content, max(width - len(first), MIN_WIDTH), depth + 1, tight) or [""]
+            if out and not tight:
+                out.append("")
+            out += [(first + rows[0]).rstrip()] + [(hanging + row).rstrip() for row in rows[1:]]
+        return out
 
-    def heading_block(self, text: str, level: int) -> list[str]:
-        text = self.inline(text.strip())
-        underline = "=" if level == 1 else "-" if level == 2 else "~"
-        wrapped = wrap(text, self.width, "", "")
-        rule = underline * min(max(len(row) for row in wrapped), self.width)
-        return [self.heading(row) for row in wrapped] + [rule]
-
-    def code_fence(self, lines: list[str], index: int, fence: re.Match[str]) -> tuple[int, list[str]]:
-        indent, marker = len(fence.group(1)), fence.group(2)
-        closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
-        block: list[str] = []
-        index += 1
-        while index < len(lines) and not closing.match(lines[index]):
-            line = lines[index]
-            block.append("    " + (line[indent:] if line[:indent].strip() == "" else line.lstrip()))
-            index += 1
-        return index + 1, [row.rstrip() for row in block] or [""]
-
-    def indented_code(self, lines: list[str], index: int) -> tuple[int, list[str]]:
-        block: list[str] = []
-        while index < len(lines) and (lines[index].startswith("    ") or not lines[index].strip()):
-            block.append(lines[index].rstrip())
-            index += 1
-        while block and not block[-1]:
-            block.pop()
-            index -= 1
-        return index, block
-
-    def list_block(self, lines: list[str], index: int) -> tuple[int, list[str]]:
-        """A list, nested by indentation, each item wrapped with a hanging indent under its bullet."""
-        out: list[str] = []
-        indents: list[int] = []  # source indentation of each open nesting level
-        item: list[str] = []
-        first = hanging = ""  # indentation of an item's first line (with its bullet) and of the others
-
-        def flush_item() -> None:
-            nonlocal first
-            if item:
-                out.extend(self.paragraph(item, self.width, first, hanging))
-                item.clear()
-                first = hanging  # a later paragraph of the same item has no bullet
-
-        while index < len(lines):
-            line = lines[index]
-            match = _ITEM.match(line)
-            if match:
-                flush_item()
-                indent = len(match.group(1))
-                while indents and indent < indents[-1]:
-                    indents.pop()
-                if not indents or indent > indents[-1]:
-                    indents.append(indent)
-                depth = len(indents) - 1
-                marker = match.group(2)
-                bullet = BULLETS[min(depth, len(BULLETS) - 1)] if marker in "-*+" else marker.rstrip(".)") + "."
-                first = "  " * depth + bullet + " "
-                hanging = " " * len(first)
-                item.append(match.group(3) or "")
-                index += 1
-                continue
-            if not line.strip():
-                # a blank line ends the list unless an item or an indented continuation follows
-                ahead = self.next_text[index]
-                following = lines[ahead] if ahead < len(lines) else None
-                if following is None or not (_ITEM.match(following) or following.startswith("  ")):
-                    break
-                flush_item()
-                index += 1
-                continue
-            if _ATX.match(line) or _FENCE.match(line) or _QUOTE.match(line) or _BREAK.match(line):
-                break
-            item.append(line)  # continuation, indented or lazy
-            index += 1
-        flush_item()
-        return index, out
-
-    def table(self, lines: list[str], index: int) -> tuple[int, list[str]]:
+    def table(self, inner: list[Token]) -> list[str]:
         """A pipe table, re-aligned (cells rendered inline); no wrapping: tables keep their shape."""
         rows: list[list[str]] = []
-        delimiter = index + 1
-        while index < len(lines) and "|" in lines[index] and lines[index].strip():
-            if index != delimiter:
-                rows.append([self.inline(cell.strip()) for cell in _cells(lines[index])])
-            index += 1
-        columns = max(len(row) for row in rows)
-        rows = [row + [""] * (columns - len(row)) for row in rows]
-        widths = [max(len(row[c]) for row in rows) for c in range(columns)]
-        out = ["  ".join(cell.ljust(widths[c]) for c, cell in enumerate(row)).rstrip() for row in rows]
-        out.insert(1, "  ".join("-" * w for w in widths))
-        return index, out
+        for token in inner:
+            if token.type == "tr_open":
+                rows.append([])
+            elif token.type == "inline":  # markdown-it gives every row the header's number of cells
+                rows[-1].append(" ".join(self.inline(token)))
+        widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+        out = ["  ".join(cell.ljust(size) for cell, size in zip(row, widths, strict=True)).rstrip() for row in rows]
+        out.insert(1, "  ".join("-" * size for size in widths))
+        return out
+
+    def inline(self, token: Token) -> list[str]:
+        """An inline token's text, one string per line (lines end at hard breaks only)."""
+        return neutralise(self.text(token.children or [])).split("\n")
+
+    def text(self, children: list[Token]) -> str:
+        """Emphasis and strikethrough markers dropped, links as 'text (url)', images as 'image: alt (url)'."""
+        parts: list[str] = []
+        links: list[tuple[int, Token]] = []  # each open link, with where its text starts in parts
+        for child in children:
+            kind = child.type
+            if kind == "softbreak":
+                parts.append(" ")
+            elif kind == "hardbreak":
+                parts.append("\n")
+            elif kind == "link_open":
+                links.append((len(parts), child))
+            elif kind == "link_close":
+                start, link = links.pop()
+                label, url = "".join(parts[start:]), self.url(link.attrs.get("href", ""))
+                if link.markup == "autolink":  # <address>: its text is the address, decoded by the parser
+                    parts[start:] = [label if url == "mailto:" + label else url]
+                else:
+                    parts[start:] = [_link(label, url)]
+            elif kind == "image":
+                alt = self.text(child.children or []).replace("\n", " ")
+                parts.append(_link(f"image: {alt}" if alt else "image", self.url(child.attrs.get("src", ""))))
+            else:  # text, text_special (escapes, entities), code_inline; open/close markers have no content
+                parts.append(child.content.replace("\n", " "))  # a decoded &#10; is not a line break
+        return "".join(parts)
+
+    def url(self, address: str | float) -> str:
+        """An address as written ('Côte', not 'C%C3%B4te'), still encoded if decoding gives spaces or controls."""
+        shown = self.decode(str(address))
+        return shown if shown.isprintable() and " " not in shown else str(address)
+
+
+def _children(tokens: list[Token]) -> Iterator[tuple[Token, list[Token]]]:
+    """The blocks at the top of a token stream: each opening (or self-contained) token with the tokens inside it."""
+    index = 0
+    while index < len(tokens):
+        token, end = tokens[index], index + 1
+        if token.nesting == 1:
+            depth = 1
+            while depth:
+                depth += tokens[end].nesting
+                end += 1
+        yield token, tokens[index + 1 : end - 1]
+        index = end
+
+
+def _link(text: str, url: str) -> str:
+    """'text (url)', or the url alone when the text only repeats it."""
+    if not url or text in (url, url.removeprefix("mailto:")) or text == re.sub(r"^[a-z]+://", "", url):
+        return url or text
+    return f"{text} ({url})"
+
+
+def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    # long words (URLs) are never broken; a line with one may overflow the width instead
+    wrapper = textwrap.TextWrapper(
+        width=width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return wrapper.wrap(text) or [first.rstrip()]
 
 
 def code_spans(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, backtick count) of each code span: a run of backticks closed by the next run as long.
+    """(start, end, backtick count) of each code span in one line: a run of backticks closed by the next as long.
 
-    Linear, unlike a regex with a lazy `.+?` between backreferences, which is quadratic on unclosed runs.
+    For show.py's Markdown output, which escapes '<' outside code spans line by line. Linear, unlike a regex
+    with a lazy `.+?` between backreferences, which is quadratic on unclosed runs.
     """
     runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
     following: list[int | None] = [None] * len(runs)
@@ -318,52 +259,3 @@ def code_spans(text: str) -> list[tuple[int, int, int]]:
         spans.append((runs[index][0], runs[closer][1], runs[index][1] - runs[index][0]))
         index = closer + 1
     return spans
-
-
-def _without_closing_hashes(text: str) -> str:
-    """'Title ##' -> 'Title' (an ATX heading's optional closing sequence), without a backtracking regex."""
-    stripped = text.rstrip(" \t")
-    bare = stripped.rstrip("#")
-    if bare != stripped and (not bare or bare[-1] in " \t"):
-        return bare.rstrip(" \t")
-    return stripped
-
-
-def _cells(line: str) -> list[str]:
-    line = line.strip()
-    if line.startswith("|"):
-        line = line[1:]
-    if line.endswith("|") and not line.endswith("\\|"):
-        line = line[:-1]
-    return [cell.replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", line)]
-
-
-def _label(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _link(text: str, url: str) -> str:
-    if not url or text in (url, url.removeprefix("mailto:")) or text == re.sub(r"^[a-z]+://", "", url):
-        return url or text
-    return f"{text} ({url})"
-
-
-def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
-    # long words (URLs) are never broken; a line with one may overflow the width instead
-    wrapper = textwrap.TextWrapper(
-        width=width,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-    return wrapper.wrap(text) or [first.rstrip()]
-
-
-def render_markdown(text: str, width: int = 80, heading: Style | None = None) -> str:
-    """Render Markdown as plain text for a terminal, wrapped to `width` columns; `heading` styles headings."""
-    width = max(width, 20)
-    # input neutralised here, inline text again after entities are decoded: every output line is safe
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends first: a CR is not shown as \x0d
-    lines = _Renderer(width, heading or (lambda s: s)).render(neutralise(text))
-    return "\n".join(lines).strip("\n")
