@@ -10,7 +10,7 @@ import pytest
 
 from brief.cli.commands import COMMANDS  # the registry only: nothing heavy, not even click
 
-HEAVY = ("jsonschema", "jsonschema_rs", "yaml", "tabulate", "sqlite3", "pycountry", "multiprocessing")
+HEAVY = ("jsonschema", "jsonschema_rs", "yaml", "tabulate", "sqlite3", "pycountry", "multiprocessing", "markdown_it")
 
 PROBE = """
 import sys
