@@ -22,6 +22,7 @@ from brief.base.vocabulary import (
     CONFLICT_MARK,
     INFERRED_MARK,
     OPPOSING,
+    STANCE_SCALE,
     STANCES,
     SUPPORTING,
     SYMBOLS,
@@ -629,10 +630,12 @@ def legend(grid: Grid, words: bool = False) -> list[str]:
             "Blank: no position. Totals count actors on each side, at any level.",
         ]
     else:
-        lines = [
-            "++ strongly supports, + supports, (+) leans supports, 0 neutral, (-) leans opposes,",
-            "- opposes, -- strongly opposes, ? unknown, blank: no position; * inferred (else stated);",
-            "L/M/H low/moderate/high confidence; totals: N+ support, N- oppose, N? unknown (any level).",
+        symbols = [f"{stance.symbol} {stance.words}" for stance in STANCE_SCALE]
+        letters, levels = "/".join(CONFIDENCE_LETTERS.values()), "/".join(CONFIDENCE_LETTERS)
+        lines = [  # the scale over two lines, as it reads best in 90 columns
+            ", ".join(symbols[:5]) + ",",
+            ", ".join(symbols[5:]) + f", blank: no position; {INFERRED_MARK} inferred (else stated);",
+            f"{letters} {levels} confidence; totals: N+ support, N- oppose, N? unknown (any level).",
         ]
     if marks:
         lines.append("; ".join(marks) + ".")

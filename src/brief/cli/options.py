@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
 
@@ -93,7 +93,11 @@ def _apply(target: F, decorators: list[Callable[[F], F]]) -> F:
     return target
 
 
-def filter_options(command: F | None = None, skip: tuple[str, ...] = ()) -> Any:
+@overload
+def filter_options(command: F, skip: tuple[str, ...] = ()) -> F: ...
+@overload
+def filter_options(command: None = None, skip: tuple[str, ...] = ()) -> Callable[[F], F]: ...
+def filter_options(command: F | None = None, skip: tuple[str, ...] = ()) -> F | Callable[[F], F]:
     """--nation/--region/… filters; OR within a field, AND across fields. `skip` leaves out options a command
     uses otherwise (compare's own --actor and --issue): `@filter_options(skip=("actor", "issue"))`."""
 
