@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 
 from brief.base.text import neutralise
@@ -33,7 +34,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(neutralise(str(v)) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return neutralise(str(value))
@@ -80,6 +81,55 @@ def render_records(
         if marks:
             text = text.replace(marks[0], marks[2]).replace(marks[1], marks[3])
         stream.write(text + "\n")
+
+
+LIST_COLUMNS = ["id", "date", "title", "nations", "status"]
+SEARCH_COLUMNS = ["id", "date", "score", "field", "snippet"]
+
+
+def write_list(records: list[dict[str, Any]], fmt: str, stream: TextIO, tablefmt: str | None = None) -> None:
+    """`brief list`: the briefs, with a status column marking invalid ones (not in json, which has the figures)."""
+    prefix = current_prefix()
+    for record in records:
+        record["path"] = display_path(record["path"], prefix)
+        errors = record["errors"]
+        record["status"] = "" if record["valid"] else f"✗ {errors} error{'s' if errors != 1 else ''}"
+        if fmt in ("json", "jsonl"):
+            record.pop("status")
+    columns = LIST_COLUMNS if fmt != "csv" else [*LIST_COLUMNS, "path"]
+    render_records(records, columns, fmt, stream, tablefmt, fit="title")
+
+
+def write_search(results: list[dict[str, Any]], fmt: str, stream: TextIO, tablefmt: str | None = None,
+                 colour: bool = False) -> None:  # fmt: skip
+    """`brief search`: hits with their score, the fields that matched and a snippet whose matched words are
+    coloured in a table on a terminal, and listed apart (`highlights`) for programs."""
+    from brief.query.ranking import HIGHLIGHT_END, HIGHLIGHT_START
+
+    prefix = current_prefix()
+    for record in results:
+        record["path"] = display_path(record["path"], prefix)
+        snippet = neutralise(record.pop("snippet", "") or "")
+        if fmt == "table":
+            record["snippet"] = snippet  # marks become colour (or nothing) once the table is laid out
+        else:
+            record["snippet"] = snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
+            record["highlights"] = re.findall(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_END}", snippet)
+        record["field"] = ", ".join(record.get("fields") or [])
+        if fmt in ("table", "markdown") and record["score"] is not None:
+            record["score"] = f"{record['score']:.2f}"  # for reading; json, jsonl and csv keep the figure
+    columns = list(SEARCH_COLUMNS)
+    if fmt == "csv":
+        columns[4:4] = ["title", "path"]
+    colours = ("\x1b[1;33m", "\x1b[0m") if colour and fmt == "table" else ("", "")
+    render_records(results, columns, fmt, stream, tablefmt, fit="snippet",
+                   marks=(HIGHLIGHT_START, HIGHLIGHT_END, *colours))  # fmt: skip
+
+
+def write_ids(ids: list[str], stream: TextIO) -> None:
+    """`--format ids` straight from the query: one id per line."""
+    if ids:
+        stream.write(neutralise("\n".join(ids)) + "\n")
 
 
 def stream_is_terminal(stream: TextIO) -> bool:
