@@ -20,6 +20,7 @@ same bytes.
 from __future__ import annotations
 
 import argparse
+import bisect
 import hashlib
 import json
 import os
@@ -652,6 +653,578 @@ def make_brief(i: int, seed: int, wagner: bool, fmt: str) -> tuple[dict, str]:
 
 
 # ---------------------------------------------------------------------------
+# The rich corpus: briefs shaped like examples/, about actors and issues that recur with a Zipf-like frequency
+# ---------------------------------------------------------------------------
+
+RICH_PATH = DATA_DIR / "rich.json"
+SHAPE_PATH = DATA_DIR / "shape.json"  # measured from examples/ by bench/shape.py --write-profile
+CORPORA = ("rich", "small")
+
+# Zipf ranking, kind -> (exponent s, number of ranked items N): the item of rank r is drawn with probability
+# proportional to 1 / r**s. Actors and issues: a curated head (bench/data/rich.json, rank 1 first) and a tail
+# made up once per seed; the other kinds are the ranked lists of rich.json (N: their length).
+ZIPF = {
+    "actors": (1.0, 20_000),
+    "issues": (1.3, 3_000),
+    "tags": (1.0, None),
+    "nations": (1.2, None),
+    "regions": (2.0, None),
+    "domains": (1.3, None),
+    "publishers": (1.0, None),
+}
+RICH_START, RICH_END = date(2006, 1, 1), date(2025, 12, 31)  # twenty years, uniformly
+RICH_FRENCH = 0.10  # share of briefs written in French (examples/ has none; its original_language says 1 in 10)
+WAGNER_CONTEXT = 0.5  # a brief without Wagner among its actors names it in its body with this probability
+WAGNER_TAG = (0.85, 0.5)  # probability of the tag `wagner`: Wagner among the actors, Wagner only in the body
+
+
+def slug(text: str) -> str:
+    """'Fada N’Gourma' -> 'fada-ngourma': an id or tag (the schema's pattern)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.replace("'", "")).strip("-")
+
+
+def _lc(text: str) -> str:
+    """An issue statement inside a sentence: first letter lower-cased unless it starts an acronym or a name."""
+    lower = len(text) > 1 and text[0].isupper() and (text[1].islower() or text[1] == " ")
+    return text[0].lower() + text[1:] if lower else text
+
+
+class _Zipf:
+    """Items in rank order, drawn with weight 1/rank**s (bisect on cumulative weights)."""
+
+    def __init__(self, items: list, s: float) -> None:
+        self.items = items
+        total, cum = 0.0, []
+        for rank in range(1, len(items) + 1):
+            total += rank**-s
+            cum.append(total)
+        self.cum, self.total = cum, total
+
+    def draw(self, rng: Random):
+        return self.items[min(bisect.bisect(self.cum, rng.random() * self.total), len(self.items) - 1)]
+
+    def distinct(self, rng: Random, k: int, exclude=()) -> list:
+        k = min(k, len(self.items) - len(set(exclude)))
+        out, seen = [], set(exclude)
+        while len(out) < k:
+            item = self.draw(rng)
+            key = item["id"] if isinstance(item, dict) else item if isinstance(item, str) else item[0]
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+        return out
+
+
+@dataclass
+class Universe:
+    """Everything a rich corpus of one seed draws from; an actor id has one name, alias list and description."""
+
+    actors: list  # in rank order
+    by_id: dict
+    rank: dict  # actor id -> rank (0: the most frequent)
+    issues: list
+    zipf: dict
+    places: list
+    profiles: list
+    ranges: dict
+    field_rates: dict
+    list_lengths: dict
+    pools: dict
+
+
+def _rich_data() -> tuple[dict, dict]:
+    return (
+        json.loads(RICH_PATH.read_text(encoding="utf-8")),
+        json.loads(SHAPE_PATH.read_text(encoding="utf-8")),
+    )
+
+
+def _tail_actors(rng: Random, data: dict, places: list, n: int, taken: set) -> list:
+    """People, armed groups, companies, local authorities… each with a fixed name, aliases, description."""
+    kinds = data["tail_kinds"]
+    weights = [w for _, w, _ in kinds]
+    first, last = data["first_names"], data["surnames"]
+    words = data["party_words"]
+    out: list = []
+    orgs: list = []  # non-person actors so far, for affiliations
+    while len(out) < n:
+        kind, _, template = rng.choices(kinds, weights)[0]
+        place, country = rng.choice(places)
+        if kind == "person":
+            given = rng.choice(first) if rng.random() < 0.6 else f"{rng.choice(first)} {rng.choice(first)}"
+            name = template.format(first=given, last=rng.choice(last))
+        else:
+            w, v = rng.sample(words, 2)
+            name = template.format(p=place, s=rng.choice(last), w=w, v=v)
+        aid = slug(name)
+        if aid in taken:
+            continue
+        taken.add(aid)
+        actor = {"id": aid, "name": name, "kind": kind, "affiliations": []}
+        if kind not in ("international-organisation", "coalition"):
+            actor["country"] = country
+        if rng.random() < data["alias_rate"]:
+            folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+            if kind == "person":
+                alias = folded if folded != name else f"{rng.choice(data['person_titles'])} {name.split()[-1]}"
+            else:
+                alias = "".join(w[0] for w in folded.replace("’", " ").split() if w[0].isupper())
+                alias = alias if len(alias) >= 2 else folded.upper()
+            if alias != name:
+                actor["aliases"] = [alias]
+        role = rng.choice(data["roles"])
+        org = rng.choice(orgs) if orgs and kind == "person" else None
+        descr = rng.choice(data["tail_descriptions"][kind])
+        actor["description"] = descr.format(
+            p=place, role=role, role_lc=role.lower(), org=org["name"] if org else f"authorities of {place}"
+        )
+        if org is not None and rng.random() < 0.7:
+            actor["affiliations"] = [(org["id"], role, rng.choice(("confirmed", "confirmed", "alleged", "former")))]
+        if kind != "person":
+            orgs.append(actor)
+        out.append(actor)
+    return out
+
+
+def _tail_issues(rng: Random, data: dict, places: list, n: int, taken: set) -> list:
+    out: list = []
+    templates = data["tail_issues"]
+    while len(out) < n:
+        key, en, fr = rng.choice(templates)
+        (p, _), (q, _) = rng.sample(places, 2)
+        iid = slug(key.format(p=p, q=q))
+        if iid in taken or len(iid) > 60:
+            continue
+        taken.add(iid)
+        out.append({"id": iid, "statement": [en.format(p=p, q=q), fr.format(p=p, q=q)], "stakeholders": []})
+    return out
+
+
+_UNIVERSES: dict = {}
+
+
+def universe(seed: int) -> Universe:
+    """The actors, issues and ranked lists of the rich corpus of ``seed`` (made once per process and seed)."""
+    if seed in _UNIVERSES:
+        return _UNIVERSES[seed]
+    data, shape = _rich_data()
+    rng = Random(f"universe:{seed}")
+    places = [tuple(p) for p in data["places"]]
+    data["alias_rate"] = shape["field_rates"]["actors.aliases"]
+    head = []
+    for a in data["actors"]:
+        actor = dict(a)
+        actor["affiliations"] = [(f["actor"], f.get("role"), f.get("status")) for f in a.get("affiliations", ())]
+        head.append(actor)
+    taken = {a["id"] for a in head} | {x["id"] for x in data["issues"]}
+    n_actors, n_issues = ZIPF["actors"][1], ZIPF["issues"][1]
+    actors = head + _tail_actors(rng, data, places, n_actors - len(head), taken)
+    issues = [dict(x) for x in data["issues"]]
+    issues += _tail_issues(rng, data, places, n_issues - len(issues), taken)
+    by_id = {a["id"]: a for a in actors}
+    rank = {a["id"]: r for r, a in enumerate(actors)}
+    zipf = {"actors": _Zipf(actors, ZIPF["actors"][0]), "issues": _Zipf(issues, ZIPF["issues"][0])}
+    # a local issue's stakeholders: two or three actors, the same in every brief that takes it up
+    for issue in issues:
+        if not issue["stakeholders"]:
+            issue["stakeholders"] = [a["id"] for a in zipf["actors"].distinct(rng, rng.randint(2, 3))]
+    publishers = [tuple(p) for p in PUBLISHERS + data["more_publishers"]]
+    tags = data["tags"] + [slug(p) for p, _ in places]
+    for kind, items in (
+        ("tags", tags),
+        ("nations", data["nations"]),
+        ("regions", data["regions"]),
+        ("domains", data["domains"]),
+        ("publishers", publishers),
+    ):
+        zipf[kind] = _Zipf(items, ZIPF[kind][0])
+    profiles = shape["briefs"]
+    ranges = {k: (min(p[k] for p in profiles), max(p[k] for p in profiles)) for k in profiles[0] if k != "file"}
+    pools = {
+        k: data[k]
+        for k in (
+            "titles",
+            "summary_sentences",
+            "body_sentences",
+            "body_bullets",
+            "body_headings",
+            "rationales",
+            "factors",
+            "key_judgments",
+            "changes",
+            "figures",
+            "source_titles",
+            "issue_descriptions",
+            "wagner_sentences",
+        )
+    }
+    pools["body_sentences"] = pools["body_sentences"] + SENTENCES
+    pools["source_titles"] = pools["source_titles"] + SOURCE_TITLES
+    _check_universe(actors, issues, data)
+    u = Universe(
+        actors=actors,
+        by_id=by_id,
+        rank=rank,
+        issues=issues,
+        zipf=zipf,
+        places=places,
+        profiles=profiles,
+        ranges=ranges,
+        field_rates=shape["field_rates"],
+        list_lengths=shape["list_lengths"],
+        pools=pools,
+    )
+    _UNIVERSES[seed] = u
+    return u
+
+
+def _check_universe(actors: list, issues: list, data: dict) -> None:
+    """The data file against brief's schema: ids, countries, kinds, enums; references between actors resolve."""
+    defs = load_schema()["$defs"]
+    countries = set(defs["country"]["enum"])
+    kinds = set(_vocabulary.ACTOR_KINDS)
+    ids = {a["id"] for a in actors}
+    id_re = re.compile(defs["id"]["pattern"])
+    for a in actors:
+        bad = (
+            not id_re.match(a["id"])
+            or a["kind"] not in kinds
+            or a.get("country", "ML") not in countries
+            or any(t not in ids or t == a["id"] for t, _, _ in a["affiliations"])
+        )
+        if bad:
+            raise ValueError(f"{RICH_PATH}: actor {a['id']!r} does not fit the schema or names an unknown actor")
+    for x in issues:
+        if not id_re.match(x["id"]) or any(s not in ids for s in x["stakeholders"]):
+            raise ValueError(f"{RICH_PATH}: issue {x['id']!r} has a bad id or an unknown stakeholder")
+    schema = load_schema()["properties"]
+    for key, enum in (("regions", schema["regions"]), ("domains", schema["domains"])):
+        if not set(data[key]) <= set(enum["items"]["enum"]):
+            raise ValueError(f"{RICH_PATH}: {key} outside the schema's list")
+    if not set(data["nations"]) <= countries or any(c not in countries for _, c in data["places"]):
+        raise ValueError(f"{RICH_PATH}: a nation or a place's country is not an ISO code of the schema")
+
+
+def _count(u: Universe, rng: Random, prof: dict, key: str, spread: int = 1) -> int:
+    """A count of the measured brief ``prof``, moved by up to ``spread`` and kept in the measured range."""
+    lo, hi = u.ranges[key]
+    return max(lo, min(hi, prof[key] + rng.randint(-spread, spread)))
+
+
+def _build_rich(i: int, seed: int) -> dict:
+    u = universe(seed)
+    rng = Random(f"rich:{seed}:{i}")
+    rate, lengths, pools = u.field_rates, u.list_lengths, u.pools
+    prof = rng.choice(u.profiles)  # one measured brief: its counts go together
+    lang = "fr" if rng.random() < RICH_FRENCH else "en"
+    li = 1 if lang == "fr" else 0
+    months = MONTHS_FR if li else MONTHS_EN
+    d = RICH_START + timedelta(days=rng.randrange((RICH_END - RICH_START).days + 1))
+    month = f"{months[d.month - 1]} {d.year}"
+
+    def has(field: str) -> bool:
+        return rng.random() < rate[field]
+
+    def length(field: str, cap: int) -> int:
+        return min(cap, rng.choice(lengths[field]))
+
+    # Issues, then actors: each issue brings some of its stakeholders, Zipf draws fill up, affiliations pull
+    # in the organisation a person belongs to.
+    issues = u.zipf["issues"].distinct(rng, _count(u, rng, prof, "issues"))
+    n_actors = _count(u, rng, prof, "actors")
+    ids: list = []
+    stake: dict = {}
+    for issue in issues:
+        # the stakeholders most present in the whole collection are the likeliest to come along (same Zipf law)
+        pool = sorted((a for a in issue["stakeholders"] if a not in ids), key=u.rank.__getitem__)
+        take = _Zipf(pool, ZIPF["actors"][0]).distinct(rng, min(rng.randint(2, 4), max(n_actors - len(ids) - 2, 0)))
+        ids += take
+        stake[issue["id"]] = take
+    while len(ids) < n_actors:
+        actor = u.zipf["actors"].draw(rng)
+        if actor["id"] in ids:
+            continue
+        ids.append(actor["id"])
+        for target, _, _ in actor["affiliations"]:
+            if target not in ids and len(ids) < n_actors and rng.random() < 0.6:
+                ids.append(target)
+    present = set(ids)
+    actors = []
+    for aid in ids:
+        src = u.by_id[aid]
+        act = {"id": aid, "name": src["name"], "kind": src["kind"]}
+        if "country" in src:
+            act["country"] = src["country"]
+        if src.get("aliases"):
+            act["aliases"] = list(src["aliases"])
+        # brief does not search actor descriptions: one may name Wagner only beside Wagner itself (see generate)
+        if (
+            src.get("description")
+            and has("actors.description")
+            and ("wagner" in present or not _WAGNER_RE.search(_fold(src["description"])))
+        ):
+            act["description"] = src["description"]
+        affs = [{"actor": t, "role": r, "status": s} for t, r, s in src["affiliations"] if t in present]
+        if affs:
+            act["affiliations"] = [{k: v for k, v in a.items() if v} for a in affs]
+        actors.append(act)
+    names = {a["id"]: a["name"] for a in actors}
+    statements = [x["statement"][li] for x in issues]
+
+    def ctx(prefer: list | None = None, swap: bool = True) -> dict:
+        pair = [names[x] for x in (prefer or []) if x in names][:2]
+        others = [n for n in names.values() if n not in pair]
+        pair += rng.sample(others, 2 - len(pair))
+        a, b = pair if not swap or rng.random() < 0.7 else pair[::-1]
+        statement = rng.choice(statements)
+        day = d - timedelta(days=rng.randrange(0, 40))
+        return {
+            "a": a,
+            "b": b,
+            "p": rng.choice(u.places)[0],
+            "place": rng.choice(u.places)[0],
+            "issue": statement,
+            "issue_lc": _lc(statement),
+            "month": month,
+            "month_name": months[day.month - 1],
+            "day": day.day,
+            "year": d.year - rng.randrange(0, 3),
+            "n": rng.randint(3, 240),
+            "pub": u.zipf["publishers"].draw(rng)[0],
+        }
+
+    def fill(template: str, prefer: list | None = None, swap: bool = True) -> str:
+        return template.format(**ctx(prefer, swap))
+
+    # Sources: Zipf-ranked publishers, ids as in examples/ (publisher-date)
+    sources = []
+    for pub, host, usual in u.zipf["publishers"].distinct(rng, _count(u, rng, prof, "sources")):
+        sd = d - timedelta(days=rng.randrange(0, 45))
+        sid = f"{slug(pub)}-{sd.isoformat()}"
+        src = {"id": sid, "title": fill(rng.choice(pools["source_titles"])[li]), "publisher": pub}
+        if host and has("sources.url"):
+            src["url"] = f"https://{host}/{'fr' if li else 'en'}/{sd.year}/{sd.month:02d}/{slug(src['title'])[:60]}"
+        src["date"] = sd
+        src["reliability"] = usual if rng.random() < 0.8 else rng.choice(RELIABILITY)
+        src["credibility"] = rng.choice(CREDIBILITY)
+        sources.append(src)
+    sids = [s["id"] for s in sources]
+
+    def cite(field: str) -> list:
+        return sorted(rng.sample(sids, length(field, len(sids))))
+
+    # Positions: a stakeholder on its issue first, then any actor on any issue; one per (actor, issue)
+    pairs = [(a, iid) for iid, take in stake.items() for a in take]
+    rng.shuffle(pairs)
+    rest = [(a, x["id"]) for a in ids for x in issues if (a, x["id"]) not in set(pairs)]
+    rng.shuffle(rest)
+    positions = []
+    for aid, iid in (pairs + rest)[: _count(u, rng, prof, "positions", 2)]:
+        pos = {"actor": aid, "issue": iid, "stance": rng.choice(STANCES)}
+        if has("positions.basis"):
+            pos["basis"] = rng.choice(BASES)
+        if has("positions.confidence"):
+            pos["confidence"] = rng.choice(CONFIDENCE)
+        if has("positions.salience"):
+            pos["salience"] = rng.randrange(10, 101, 5)
+            pos["power"] = rng.randrange(5, 101, 5)
+        if has("positions.rationale"):
+            k = length("positions.rationale", 4)
+            pos["rationale"] = [fill(r[li], [aid], swap=False) for r in rng.sample(pools["rationales"], k)]
+        if has("positions.change"):
+            pos["change"] = fill(rng.choice(pools["changes"])[li])
+        if has("positions.sources"):
+            pos["sources"] = cite("positions.sources")
+        if has("positions.as_of"):
+            pos["as_of"] = d - timedelta(days=rng.randrange(0, 20))
+        positions.append(pos)
+
+    # Relations: distinct unordered pairs of actors
+    relations = []
+    seen = set()
+    n_relations = _count(u, rng, prof, "relations")
+    while len(relations) < n_relations:
+        x, y = rng.sample(ids[: max(4, len(ids) * 2 // 3)], 2) if rng.random() < 0.7 else rng.sample(ids, 2)
+        if frozenset((x, y)) in seen:
+            continue
+        seen.add(frozenset((x, y)))
+        rel = {"actors": [x, y], "kind": rng.choice(RELATION_KINDS)}
+        if has("relations.trend"):
+            rel["trend"] = rng.choice(TRENDS)
+        if has("relations.factors"):
+            k = length("relations.factors", 4)
+            rel["factors"] = [fill(f[li], [x, y]) for f in rng.sample(pools["factors"], k)]
+        if has("relations.sources"):
+            rel["sources"] = cite("relations.sources")
+        if has("relations.as_of"):
+            rel["as_of"] = d
+        relations.append(rel)
+
+    kjs = []
+    for tpl in rng.sample(pools["key_judgments"], _count(u, rng, prof, "key_judgments")):
+        kj = {
+            "statement": fill(tpl[li], ids[:3]),
+            "likelihood": rng.choice(LIKELIHOODS),
+            "confidence": rng.choice(CONFIDENCE),
+        }
+        if has("key_judgments.sources"):
+            kj["sources"] = cite("key_judgments.sources")
+        kjs.append(kj)
+
+    figures = []
+    for en, fr, lo, hi, unit, status in rng.sample(pools["figures"], _count(u, rng, prof, "figures")):
+        value = round(rng.uniform(lo, hi), 1) if isinstance(lo, float) else rng.randint(lo, hi)
+        fig = {"label": fill((en, fr)[li]), "value": value, "unit": unit}
+        r = rng.random()
+        fig["date"] = f"{d.year}" if r < 0.3 else f"{d.year}-{d.month:02d}" if r < 0.6 else d.isoformat()
+        fig["status"] = status
+        if has("figures.sources"):
+            fig["sources"] = cite("figures.sources")
+        figures.append(fig)
+
+    # Text: title, a summary and a body of the measured lengths (words)
+    lead = ids[:2]
+    title = fill(rng.choice(pools["titles"])[li], lead)
+    summary_words = _count(u, rng, prof, "summary_words", 8)
+    sentences: list = []
+    words = 0
+    for template in rng.sample(pools["summary_sentences"], len(pools["summary_sentences"])):
+        sentence = fill(template[li], lead)
+        n = len(sentence.split())
+        if sentences and abs(words + n - summary_words) >= abs(words - summary_words):
+            break  # the sentence would take the summary further from its length
+        sentences.append(sentence)
+        words += n
+    lo, hi = u.ranges["body_words"]
+    body_words = max(lo, min(hi, round(prof["body_words"] * rng.uniform(0.8, 1.2))))
+    headings = rng.random() < 0.3
+    heading_pool = rng.sample(pools["body_headings"], len(pools["body_headings"]))
+    blocks: list = []
+    words = 0
+    bullets_at = rng.randrange(1, 4) if rng.random() < 0.6 else -1
+    while words < body_words:
+        if headings and heading_pool and len(blocks) % 2 == 0:
+            blocks.append("## " + fill(heading_pool.pop()[li]))
+        if len(blocks) == bullets_at:
+            items = ["- " + fill(x[li], lead) for x in rng.sample(pools["body_bullets"], rng.randint(2, 4))]
+        else:
+            items = [fill(x[li], lead) for x in rng.sample(pools["body_sentences"], rng.randint(2, 4))]
+        kept: list = []
+        for item in items:  # stop at the sentence that comes closest to the length
+            n = len(item.split())
+            if (kept or blocks) and abs(words + n - body_words) >= abs(words - body_words):
+                break
+            kept.append(item)
+            words += n
+        if not kept:
+            break
+        blocks.append(("\n" if kept[0].startswith("- ") else " ").join(kept))
+    if blocks and blocks[-1].startswith("## "):
+        blocks.pop()
+    context = "wagner" not in present and rng.random() < WAGNER_CONTEXT
+    if context:
+        prose = [k for k, block in enumerate(blocks) if not block.startswith(("## ", "- "))]
+        k = rng.choice(prose)
+        blocks[k] += " " + fill(rng.choice(pools["wagner_sentences"])[li], lead)
+
+    # Tags, nations, regions, domains
+    tag_wagner = WAGNER_TAG[0] if "wagner" in present else WAGNER_TAG[1] if context else 0.0
+    tags = ["wagner"] if rng.random() < tag_wagner else []
+    tags += u.zipf["tags"].distinct(rng, _count(u, rng, prof, "tags") - len(tags), tags)
+    nations = []
+    for a in actors:
+        if a.get("country") and a["kind"] in ("state", "government") and a["country"] not in nations:
+            nations.append(a["country"])
+    n_nations = _count(u, rng, prof, "nations")
+    nations = nations[:n_nations]
+    nations += u.zipf["nations"].distinct(rng, n_nations - len(nations), nations)
+
+    brief = {
+        "schema_version": "1.0",
+        "id": f"{issues[0]['id']}-{d.year}-{d.month:02d}-{i:06d}",
+        "title": title,
+        "date": d,
+    }
+    if has("updated"):
+        brief["updated"] = d + timedelta(days=rng.randrange(1, 120))
+    brief["language"] = lang
+    if lang == "en" and has("original_language"):
+        brief["original_language"] = "fr"
+    brief["domains"] = u.zipf["domains"].distinct(rng, _count(u, rng, prof, "domains"))
+    brief["regions"] = u.zipf["regions"].distinct(rng, _count(u, rng, prof, "regions"))
+    brief["nations"] = nations
+    brief["tags"] = tags
+    brief["summary"] = " ".join(sentences)
+    brief["actors"] = actors
+    brief["issues"] = []
+    for x in issues:
+        issue = {"id": x["id"], "statement": x["statement"][li]}
+        if has("issues.description"):
+            issue["description"] = x.get("description") if x.get("description") and not li else None
+            issue["description"] = issue["description"] or fill(rng.choice(pools["issue_descriptions"])[li])
+        brief["issues"].append(issue)
+    brief["positions"] = positions
+    brief["relations"] = relations
+    brief["key_judgments"] = kjs
+    brief["figures"] = figures
+    brief["sources"] = sources
+    brief["body"] = "\n\n".join(blocks) + "\n"
+
+    def more() -> None:  # one more paragraph, for a brief that comes out below the measured sizes
+        blocks.append(" ".join(fill(x[li], lead) for x in rng.sample(pools["body_sentences"], 3)))
+        brief["body"] = "\n\n".join(blocks) + "\n"
+
+    brief["_more"] = more
+    return brief
+
+
+def searchable_text(b: dict) -> str:
+    """The fields `brief search` looks in (brief/collection/rows.py): not ids, urls or dates."""
+    parts = [b.get("title", ""), b.get("summary", ""), b.get("body", ""), *b.get("tags", ()), *b.get("authors", ())]
+    for a in b.get("actors", ()):
+        parts += [a["name"], *a.get("aliases", ())]
+    for x in b.get("issues", ()):
+        parts += [x["statement"], x.get("description") or ""]
+    for p in b.get("positions", ()):
+        parts += [*p.get("rationale", ()), p.get("change") or ""]
+    for s in b.get("sources", ()):
+        parts += [s["title"], s.get("publisher") or ""]
+    for r in b.get("relations", ()):
+        parts += r.get("factors", [])
+    parts += [f["label"] for f in b.get("figures", ())]
+    parts += [k["statement"] for k in b.get("key_judgments", ())]
+    return "\n".join(parts)
+
+
+def render_rich_json(b: dict) -> str:
+    """JSON laid out like examples/: one actor, issue, position… a line."""
+
+    def one(value) -> str:
+        return json.dumps(_jsonable(value), ensure_ascii=False)
+
+    parts = []
+    for key, value in _public(b).items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            inner = ",\n".join(f"    {one(x)}" for x in value)
+            parts.append(f'  "{key}": [\n{inner}\n  ]')
+        else:
+            parts.append(f'  "{key}": {one(value)}')
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def make_rich_brief(i: int, seed: int, fmt: str) -> tuple[dict, str]:
+    """Build rich brief number ``i`` of the corpus of ``seed`` and render it in ``fmt``."""
+    b = _build_rich(i, seed)
+    text = render_rich_json(b) if fmt == "json" else render(b, fmt)
+    floor = universe(seed).ranges["bytes"][0]  # the smallest brief of examples/
+    while len(text.encode()) < floor:
+        b["_more"]()
+        text = render_rich_json(b) if fmt == "json" else render(b, fmt)
+    return b, text
+
+
+# ---------------------------------------------------------------------------
 # Corpus
 # ---------------------------------------------------------------------------
 
@@ -726,12 +1299,18 @@ class CorpusStats:
         )
 
 
-def generate(out_dir, count: int, seed: int = 1, formats="yaml,json,md", *, force: bool = False) -> CorpusStats:
+def generate(
+    out_dir, count: int, seed: int = 1, formats="yaml,json,md", *, force: bool = False, corpus: str = "rich"
+) -> CorpusStats:
     """Write ``count`` briefs into ``out_dir`` (flat) and return statistics.
 
-    ``formats`` is a spec string (see :func:`parse_formats`) or a {format: weight} dict.
-    ``out_dir`` must be empty or absent; with ``force``, existing .yaml/.json/.md files are removed first.
+    ``corpus`` is ``"rich"`` (briefs shaped like examples/, recurring actors and issues) or ``"small"`` (2–5 KB
+    briefs, exactly 20 % mentioning Wagner). ``formats`` is a spec string (see :func:`parse_formats`) or a
+    {format: weight} dict. ``out_dir`` must be empty or absent; with ``force``, existing .yaml/.json/.md files
+    are removed first.
     """
+    if corpus not in CORPORA:
+        raise ValueError(f"unknown corpus {corpus!r} (expected one of {', '.join(CORPORA)})")
     out = Path(out_dir)
     weights = parse_formats(formats) if isinstance(formats, str) else dict(formats)
     out.mkdir(parents=True, exist_ok=True)
@@ -744,13 +1323,19 @@ def generate(out_dir, count: int, seed: int = 1, formats="yaml,json,md", *, forc
                 p.unlink()
     fmts, wagner = _plan(count, seed, weights)
     stats = CorpusStats(out_dir=out, min_bytes=sys.maxsize)
+    rich = corpus == "rich"
     for i in range(count):
-        b, text = make_brief(i, seed, wagner[i], fmts[i])
+        b, text = make_rich_brief(i, seed, fmts[i]) if rich else make_brief(i, seed, wagner[i], fmts[i])
         data = text.encode()
         folded = _fold(text)
         has_exact = "Wagner" in text
         has_folded = "wagner" in folded
-        if has_folded != wagner[i] or has_exact != wagner[i]:
+        if rich:
+            # every file rg -i finds "wagner" in must be a hit of `brief search wagner` (the search benchmark
+            # checks it), so the word is never only in an id or a url, and is always capitalised somewhere
+            if has_folded and not (has_exact and "wagner" in _fold(searchable_text(b))):
+                raise AssertionError(f"brief {i}: “wagner” only in fields brief does not search")
+        elif has_folded != wagner[i] or has_exact != wagner[i]:
             raise AssertionError(f"brief {i}: Wagner mention {has_exact}/{has_folded}, planned {wagner[i]}")
         path = out / f"{b['id']}{EXTENSIONS[fmts[i]]}"
         with open(path, "wb") as fh:
@@ -870,6 +1455,13 @@ def main(argv=None) -> int:
     ap.add_argument("--count", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument(
+        "--corpus",
+        choices=CORPORA,
+        default="rich",
+        help="rich: briefs shaped like examples/ (7–13 KB, recurring actors and issues); "
+        "small: 2–5 KB briefs, exactly 20 %% mention Wagner [%(default)s]",
+    )
+    ap.add_argument(
         "--formats",
         default="yaml,json,md",
         help="comma-separated formats, optionally weighted: yaml=70,json=15,md=15 (default weights 70/15/15)",
@@ -884,7 +1476,7 @@ def main(argv=None) -> int:
     )
     args = ap.parse_args(argv)
     try:
-        stats = generate(args.out_dir, args.count, args.seed, args.formats, force=args.force)
+        stats = generate(args.out_dir, args.count, args.seed, args.formats, force=args.force, corpus=args.corpus)
     except (ValueError, FileExistsError) as exc:
         print(f"corpus.py: {exc}", file=sys.stderr)
         return 2
