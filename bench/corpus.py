@@ -830,7 +830,7 @@ def universe(seed: int) -> Universe:
         if not issue["stakeholders"]:
             issue["stakeholders"] = [a["id"] for a in zipf["actors"].distinct(rng, rng.randint(2, 3))]
     publishers = [tuple(p) for p in PUBLISHERS + data["more_publishers"]]
-    tags = data["tags"] + [slug(p) for p, _ in places]
+    tags = data["tags"] + [t for t in dict.fromkeys(slug(p) for p, _ in places) if t not in data["tags"]]
     for kind, items in (
         ("tags", tags),
         ("nations", data["nations"]),

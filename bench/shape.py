@@ -102,6 +102,7 @@ class Shape:
         self.names: dict[str, set] = {}  # actor id -> the distinct (name, aliases) it is given
         self.wagner = 0
         self.count = 0
+        self.dates: Counter = Counter()  # brief date -> briefs
         self.briefs: list[dict] = []  # per brief: file, bytes and the counts of PROFILE_COUNTS
         self.fields: dict[str, list[int]] = {}  # "section.field" -> [items with it, items]
         self.list_lengths: dict[str, list[int]] = {}  # "section.field" -> lengths of the lists present
@@ -113,6 +114,7 @@ class Shape:
             self.wagner += b"wagner" in raw.lower()
             for label, fn in METRICS:
                 self.values[label].append(fn(data, raw))
+            self.dates[str(data.get("date"))] += 1
             self.present["actor"].update({a["id"] for a in data.get("actors", ())})
             self.present["issue"].update({x["id"] for x in data.get("issues", ())})
             self.present["tag"].update(set(data.get("tags", ())))
@@ -162,6 +164,13 @@ class Shape:
         n = max(self.count, 1)
         return [f"`{key}` {100 * c / n:.0f} %" for key, c in self.present[kind].most_common(k)]
 
+    def date_cell(self) -> str:
+        if not self.dates:
+            return "–"
+        days = sorted(self.dates)
+        per_day = statistics.mean(self.dates.values())
+        return f"{days[0]} to {days[-1]}, {per_day:.1f} briefs per day with any, up to {max(self.dates.values())}"
+
     def inconsistent_actors(self) -> int:
         """Actor ids given more than one name or alias list (a curated collection keeps them the same)."""
         return sum(len(v) > 1 for v in self.names.values())
@@ -183,6 +192,7 @@ def table(shapes: list[Shape], top: int) -> str:
     for kind in ("actor", "issue", "tag", "nation"):
         lines.append(f"| distinct {kind}s | " + " | ".join(str(len(s.present[kind])) for s in shapes) + " |")
         lines.append(f"| top {kind}s | " + " | ".join(", ".join(s.top(kind, top)) for s in shapes) + " |")
+    lines.append("| dates | " + " | ".join(s.date_cell() for s in shapes) + " |")
     lines.append(
         "| actor ids with differing name/aliases | " + " | ".join(str(s.inconsistent_actors()) for s in shapes) + " |"
     )
