@@ -4,15 +4,22 @@
 Every brief follows ``schemas/brief.schema.json`` plus the cross-reference rules
 ``brief validate`` checks (references resolve, local ids unique, one position per
 (actor, issue), ``updated`` >= ``date``, brief ids unique across the corpus).
-Themes are Sahel / West Africa security topics. Exactly ``round(count * 0.2)``
-briefs (chosen deterministically) mention "Wagner"; no other brief mentions it in
-any case or accented form.
+Themes are Sahel / West Africa security topics. Two corpora:
+
+- ``rich`` (default): briefs shaped like examples/ (sizes and counts drawn from
+  bench/data/shape.json, measured by bench/shape.py), about actors, issues, tags and
+  nations ranked by a Zipf law (bench/data/rich.json), one name per actor id; dates
+  over twenty years; "Wagner" in about 80 % of the files.
+- ``small``: 2–5 KB briefs; exactly ``round(count * 0.2)`` briefs (chosen
+  deterministically) mention "Wagner", no other brief in any case or accented form.
+
+Word lists are in bench/data/; scales come from brief.base.vocabulary and the schema.
 
 Usage::
 
-    python bench/corpus.py OUT_DIR --count 10000 --seed 1 [--formats yaml,json,md] [--verify 200]
+    python bench/corpus.py OUT_DIR --count 10000 --seed 1 [--corpus rich|small] [--formats yaml,json,md] [--verify 200]
 
-Importable: ``generate(out_dir, count, seed, formats)`` returns a :class:`CorpusStats`.
+Importable: ``generate(out_dir, count, seed, formats, corpus=...)`` returns a :class:`CorpusStats`.
 Nothing here reads the clock or the network: the same arguments always give the
 same bytes.
 """
