@@ -4,15 +4,22 @@
 Every brief follows ``schemas/brief.schema.json`` plus the cross-reference rules
 ``brief validate`` checks (references resolve, local ids unique, one position per
 (actor, issue), ``updated`` >= ``date``, brief ids unique across the corpus).
-Themes are Sahel / West Africa security topics. Exactly ``round(count * 0.2)``
-briefs (chosen deterministically) mention "Wagner"; no other brief mentions it in
-any case or accented form.
+Themes are Sahel / West Africa security topics. Two corpora:
+
+- ``rich`` (default): briefs shaped like examples/ (sizes and counts drawn from
+  bench/data/shape.json, measured by bench/shape.py), about actors, issues, tags and
+  nations ranked by a Zipf law (bench/data/rich.json), one name per actor id; dates
+  over twenty years; "Wagner" in about 80 % of the files.
+- ``small``: 2–5 KB briefs; exactly ``round(count * 0.2)`` briefs (chosen
+  deterministically) mention "Wagner", no other brief in any case or accented form.
+
+Word lists are in bench/data/; scales come from brief.base.vocabulary and the schema.
 
 Usage::
 
-    python bench/corpus.py OUT_DIR --count 10000 --seed 1 [--formats yaml,json,md] [--verify 200]
+    python bench/corpus.py OUT_DIR --count 10000 --seed 1 [--corpus rich|small] [--formats yaml,json,md] [--verify 200]
 
-Importable: ``generate(out_dir, count, seed, formats)`` returns a :class:`CorpusStats`.
+Importable: ``generate(out_dir, count, seed, formats, corpus=...)`` returns a :class:`CorpusStats`.
 Nothing here reads the clock or the network: the same arguments always give the
 same bytes.
 """
@@ -20,6 +27,7 @@ same bytes.
 from __future__ import annotations
 
 import argparse
+import bisect
 import hashlib
 import json
 import os
@@ -31,6 +39,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from random import Random
 
+from brief.base import vocabulary as _vocabulary
+from brief.format.schema import load_schema
+
 # Bump when the output changes, so cached corpora are regenerated (bench/run.py).
 GENERATOR_VERSION = 1
 
@@ -40,1618 +51,93 @@ EXTENSIONS = {"yaml": ".yaml", "json": ".json", "md": ".md"}
 MIN_BYTES, MAX_BYTES = 2000, 5000
 
 # ---------------------------------------------------------------------------
-# Actors: id, name, kind, country, aliases, description, affiliations
-# (affiliations: (actor id, role, status); kept only if the target is in the brief)
+# Word lists: bench/data/vocabulary.json (actors, themes, prose pools in English and French).
+# Scales: brief's own vocabulary (brief.base.vocabulary) and schema, never a copy.
 # ---------------------------------------------------------------------------
 
-A = {}
+DATA_DIR = Path(__file__).resolve().parent / "data"
+VOCABULARY_PATH = DATA_DIR / "vocabulary.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "brief.schema.json"
 
 
-def _actor(aid, name, kind, country=None, aliases=(), desc=None, aff=()):
-    A[aid] = {
-        "id": aid,
-        "name": name,
-        "kind": kind,
-        "country": country,
-        "aliases": list(aliases),
-        "description": desc,
-        "aff": list(aff),
-    }
+def _schema_enum(*where: str) -> tuple:
+    """An enum of brief's schema that brief.base.vocabulary does not declare (relation kinds, position basis)."""
+    node = load_schema()["$defs"]
+    for key in where:
+        node = node[key]
+    return tuple(node["enum"])
 
 
-# States
-_actor("mali", "Mali", "state", "ML", ["Republic of Mali", "République du Mali"])
-_actor("burkina-faso", "Burkina Faso", "state", "BF", ["Burkina"])
-_actor("niger", "Niger", "state", "NE", ["Republic of Niger", "République du Niger"])
-_actor("chad", "Chad", "state", "TD", ["Tchad"])
-_actor("mauritania", "Mauritania", "state", "MR", ["Mauritanie"])
-_actor("senegal", "Senegal", "state", "SN", ["Sénégal"])
-_actor("cote-divoire", "Côte d’Ivoire", "state", "CI", ["Ivory Coast"])
-_actor("nigeria", "Nigeria", "state", "NG", ["Federal Republic of Nigeria"])
-_actor("benin", "Benin", "state", "BJ", ["Bénin"])
-_actor("togo", "Togo", "state", "TG")
-_actor("ghana", "Ghana", "state", "GH")
-_actor("cameroon", "Cameroon", "state", "CM", ["Cameroun"])
-_actor("algeria", "Algeria", "state", "DZ", ["Algérie"])
-_actor("morocco", "Morocco", "state", "MA", ["Maroc"])
-_actor("france", "France", "state", "FR", ["French Republic"])
-_actor("russia", "Russia", "state", "RU", ["Russian Federation", "Russie"])
-_actor("united-states", "United States", "state", "US", ["USA", "États-Unis"])
-_actor("china", "China", "state", "CN", ["People’s Republic of China", "Chine"])
-_actor("turkey", "Türkiye", "state", "TR", ["Turkey", "Turquie"])
-_actor("ukraine", "Ukraine", "state", "UA")
-# Governments
-_actor(
-    "gov-mali",
-    "Transitional government of Mali",
-    "government",
-    "ML",
-    ["Malian transitional authorities", "Bamako"],
-    "Military-led transitional authorities in power since the August 2020 and May 2021 coups.",
-)
-_actor(
-    "gov-bf",
-    "Transitional government of Burkina Faso",
-    "government",
-    "BF",
-    ["Ouagadougou authorities"],
-    "Military-led authorities in power since the September 2022 coup.",
-)
-_actor(
-    "gov-niger",
-    "Conseil national pour la sauvegarde de la patrie",
-    "government",
-    "NE",
-    ["CNSP", "Niger junta", "Niamey authorities"],
-    "Military council that seized power in Niamey on 26 July 2023.",
-)
-_actor("gov-france", "French government", "government", "FR", ["Paris"])
-_actor("gov-nigeria", "Federal Government of Nigeria", "government", "NG", ["Abuja"])
-# Armed forces
-_actor("fama", "Malian Armed Forces", "armed-forces", "ML", ["FAMa", "Forces armées maliennes"])
-_actor(
-    "fds-bf", "Burkinabè Defence and Security Forces", "armed-forces", "BF", ["FDS", "Forces de défense et de sécurité"]
-)
-_actor(
-    "vdp",
-    "Volontaires pour la défense de la patrie",
-    "armed-forces",
-    "BF",
-    ["VDP", "Volunteers for the Defence of the Homeland"],
-    "Civilian auxiliaries armed and trained by the Burkinabè army.",
-)
-_actor("fan", "Niger Armed Forces", "armed-forces", "NE", ["FAN", "Forces armées nigériennes"])
-_actor(
-    "barkhane",
-    "Operation Barkhane",
-    "armed-forces",
-    "FR",
-    ["Opération Barkhane", "Barkhane"],
-    "French counter-terrorism operation in the Sahel, 2014–2022.",
-)
-_actor("nigerian-army", "Nigerian Army", "armed-forces", "NG")
-# Persons
-_actor(
-    "goita",
-    "Assimi Goïta",
-    "person",
-    "ML",
-    ["Colonel Goïta", "General Goïta"],
-    aff=[("gov-mali", "President of the Transition", "confirmed"), ("fama", "Officer", "confirmed")],
-)
-_actor(
-    "maiga", "Choguel Kokalla Maïga", "person", "ML", ["Choguel Maïga"], aff=[("gov-mali", "Prime Minister", "former")]
-)
-_actor("camara", "Sadio Camara", "person", "ML", [], aff=[("gov-mali", "Minister of Defence", "confirmed")])
-_actor("diop", "Abdoulaye Diop", "person", "ML", [], aff=[("gov-mali", "Minister of Foreign Affairs", "confirmed")])
-_actor(
-    "traore",
-    "Ibrahim Traoré",
-    "person",
-    "BF",
-    ["Captain Traoré", "IB"],
-    aff=[("gov-bf", "President of the Transition", "confirmed")],
-)
-_actor(
-    "kyelem",
-    "Apollinaire Joachim Kyélem de Tambèla",
-    "person",
-    "BF",
-    ["Kyélem de Tambèla"],
-    aff=[("gov-bf", "Prime Minister", "former")],
-)
-_actor(
-    "ouedraogo",
-    "Jean-Emmanuel Ouédraogo",
-    "person",
-    "BF",
-    [],
-    aff=[("gov-bf", "Minister of Communication", "confirmed")],
-)
-_actor(
-    "tchiani",
-    "Abdourahamane Tchiani",
-    "person",
-    "NE",
-    ["Abdourahamane Tiani", "General Tiani"],
-    aff=[("gov-niger", "President of the CNSP", "confirmed")],
-)
-_actor(
-    "bazoum",
-    "Mohamed Bazoum",
-    "person",
-    "NE",
-    ["President Bazoum"],
-    "Elected president of Niger, detained since the July 2023 coup.",
-    aff=[("pnds", "Chairman", "former")],
-)
-_actor(
-    "zeine",
-    "Ali Mahaman Lamine Zeine",
-    "person",
-    "NE",
-    ["Lamine Zeine"],
-    aff=[("gov-niger", "Prime Minister", "confirmed")],
-)
-_actor(
-    "sangare",
-    "Bakary Yaou Sangaré",
-    "person",
-    "NE",
-    [],
-    aff=[("gov-niger", "Minister of Foreign Affairs", "confirmed")],
-)
-_actor(
-    "tinubu",
-    "Bola Ahmed Tinubu",
-    "person",
-    "NG",
-    ["Bola Tinubu"],
-    aff=[("gov-nigeria", "President", "confirmed"), ("ecowas", "Chair of the Authority", "former")],
-)
-_actor("touray", "Omar Alieu Touray", "person", "GM", [], aff=[("ecowas", "President of the Commission", "confirmed")])
-_actor("deby", "Mahamat Idriss Déby Itno", "person", "TD", ["Mahamat Déby"])
-_actor("macron", "Emmanuel Macron", "person", "FR", [], aff=[("gov-france", "President", "confirmed")])
-_actor("wane", "El-Ghassim Wane", "person", "MR", [], aff=[("minusma", "Special Representative", "former")])
-_actor(
-    "yevkurov",
-    "Yunus-Bek Yevkurov",
-    "person",
-    "RU",
-    [],
-    "Russian deputy defence minister who led delegations to the Sahel capitals.",
-)
-_actor("ag-ghaly", "Iyad Ag Ghaly", "person", "ML", ["Abou Fadl"], aff=[("jnim", "Emir", "confirmed")])
-_actor(
-    "koufa",
-    "Amadou Koufa",
-    "person",
-    "ML",
-    ["Amadou Diallo"],
-    aff=[("katiba-macina", "Leader", "confirmed"), ("jnim", "Deputy", "alleged")],
-)
-_actor(
-    "sahraoui",
-    "Adnan Abou Walid al-Sahraoui",
-    "person",
-    "EH",
-    [],
-    "Founder of the Islamic State in the Greater Sahara, killed in 2021.",
-    aff=[("isgs", "Founder", "former")],
-)
-_actor("ag-bibi", "Ahmada Ag Bibi", "person", "ML", [], aff=[("csp", "Negotiator", "alleged")])
-# PMCs (the Wagner ones are below, used only in Wagner briefs)
-_actor(
-    "africa-corps",
-    "Africa Corps",
-    "private-military-company",
-    "RU",
-    ["Afrikansky Korpus", "Russian Expeditionary Corps"],
-    "Expeditionary formation placed under the Russian Ministry of Defence.",
-    aff=[("russia", "Proxy", "alleged")],
-)
-_actor(
-    "sadat",
-    "SADAT International Defence Consultancy",
-    "private-military-company",
-    "TR",
-    ["SADAT"],
-    aff=[("turkey", "Contractor", "alleged")],
-)
-_actor("bancroft", "Bancroft Global Development", "private-military-company", "US", ["Bancroft"])
-# Armed groups
-_actor(
-    "jnim",
-    "JNIM",
-    "armed-group",
-    "ML",
-    ["Jama’at Nusrat al-Islam wal-Muslimin", "GSIM", "Groupe de soutien à l’islam et aux musulmans"],
-    "Al-Qaeda’s Sahel affiliate, formed in 2017 from a merger of four groups.",
-)
-_actor(
-    "isgs",
-    "Islamic State Sahel Province",
-    "armed-group",
-    "NE",
-    ["ISGS", "EIGS", "État islamique au Grand Sahara", "IS Sahel"],
-    "Islamic State branch active in the Liptako-Gourma tri-border area.",
-)
-_actor(
-    "katiba-macina",
-    "Katiba Macina",
-    "armed-group",
-    "ML",
-    ["Front de libération du Macina"],
-    aff=[("jnim", "Component", "confirmed")],
-)
-_actor("ansarul", "Ansarul Islam", "armed-group", "BF", [], aff=[("jnim", "Ally", "alleged")])
-_actor(
-    "csp",
-    "Cadre stratégique permanent",
-    "armed-group",
-    "ML",
-    ["CSP-PSD", "CSP-DPA"],
-    "Coalition of northern armed movements, signatories of the 2015 Algiers Accord.",
-)
-_actor("fla", "Front de libération de l’Azawad", "armed-group", "ML", ["FLA", "Azawad Liberation Front"])
-_actor("iswap", "Islamic State West Africa Province", "armed-group", "NG", ["ISWAP"])
-_actor("boko-haram", "Boko Haram", "armed-group", "NG", ["JAS", "Jama’atu Ahlis Sunna Lidda’awati wal-Jihad"])
-_actor("dan-na", "Dan Na Ambassagou", "armed-group", "ML", [], "Dogon self-defence militia in central Mali.")
-_actor("lakurawa", "Lakurawa", "armed-group", "NG", [], "Armed group active along the Niger–Nigeria border.")
-# Organisations, coalitions, parties, other
-_actor("ecowas", "ECOWAS", "international-organisation", None, ["CEDEAO", "Economic Community of West African States"])
-_actor(
-    "minusma",
-    "MINUSMA",
-    "international-organisation",
-    None,
-    ["United Nations Multidimensional Integrated Stabilization Mission in Mali"],
-    "UN peacekeeping mission in Mali, 2013–2023.",
-)
-_actor("au", "African Union", "international-organisation", None, ["AU", "Union africaine"])
-_actor("unsc", "UN Security Council", "international-organisation", None, ["Security Council"])
-_actor("ohchr", "UN Human Rights Office", "international-organisation", None, ["OHCHR"])
-_actor("eu", "European Union", "international-organisation", None, ["EU", "UE"])
-_actor("eutm", "EUTM Mali", "international-organisation", None, ["European Union Training Mission in Mali"])
-_actor(
-    "aes",
-    "Alliance of Sahel States",
-    "coalition",
-    None,
-    ["AES", "Alliance des États du Sahel", "Confédération des États du Sahel"],
-    "Mutual-defence pact signed by Mali, Burkina Faso and Niger on 16 September 2023.",
-)
-_actor("mnjtf", "Multinational Joint Task Force", "coalition", None, ["MNJTF"])
-_actor("takuba", "Task Force Takuba", "coalition", None, ["Takuba"])
-_actor("accra", "Accra Initiative", "coalition", None, [])
-_actor("pnds", "PNDS-Tarayya", "party", "NE", ["Parti nigérien pour la démocratie et le socialisme"])
-_actor("m5", "M5-RFP", "party", "ML", ["Mouvement du 5 juin"])
-_actor("orano", "Orano", "other", "FR", ["Areva"], "French state-owned nuclear fuel company.")
-_actor("barrick", "Barrick Gold", "other", "CA", ["Barrick Mining"])
-_actor("cnpc", "China National Petroleum Corporation", "other", "CN", ["CNPC"])
+STANCES = list(_vocabulary.STANCES)
+CONFIDENCE = list(_vocabulary.CONFIDENCE_LEVELS)
+LIKELIHOODS = list(_vocabulary.LIKELIHOOD)
+TRENDS = list(_vocabulary.TRENDS)
+RELIABILITY = "".join(_vocabulary.RELIABILITY)
+CREDIBILITY = list(_vocabulary.CREDIBILITY)
+RELATION_KINDS = list(_schema_enum("relation", "properties", "kind"))
+BASES = list(_schema_enum("position", "properties", "basis"))
 
-# Wagner-only actors (never used outside the Wagner share)
-_actor(
-    "wagner",
-    "Wagner Group",
-    "private-military-company",
-    "RU",
-    ["PMC Wagner", "groupe Wagner", "ЧВК Вагнер"],
-    "Russian private military company deployed in Mali from late 2021.",
-    aff=[("russia", "Proxy", "alleged")],
-)
-_actor(
-    "prigozhin",
-    "Yevgeny Prigozhin",
-    "person",
-    "RU",
-    ["Evgueni Prigojine"],
-    "Founder of the Wagner Group, killed in August 2023.",
-    aff=[("wagner", "Founder", "former")],
-)
-_actor("utkin", "Dmitry Utkin", "person", "RU", [], aff=[("wagner", "Commander", "former")])
-
-WAGNER_ONLY = {"wagner", "prigozhin", "utkin"}
-
-# ---------------------------------------------------------------------------
-# Themes
-# ---------------------------------------------------------------------------
+_V = json.loads(VOCABULARY_PATH.read_text(encoding="utf-8"))
 
 
 @dataclass
 class Theme:
     key: str
+    dates: tuple  # (first, last) plausible publication date
     regions: list
     nations: list
     domains: list
     core: list
     optional: list
-    issues: list  # (id, en, fr)
-    titles: list  # (en, fr) templates
-    context: list  # (en, fr) sentences
-    figures: list  # (label en, label fr, lo, hi, unit, status)
+    issues: list  # [id, en, fr]
+    titles: list  # [en, fr] templates
+    context: list  # [en, fr] sentences
+    figures: list  # [label en, label fr, lo, hi, unit, status]
     tags: list
     wagner: bool = False
 
 
-THEMES = [
-    Theme(
-        "niger-coup",
-        ["sahel", "west-africa"],
-        ["NE", "NG", "FR", "US"],
-        ["politics-governance", "diplomacy", "defence-security"],
-        ["niger", "gov-niger", "tchiani", "bazoum", "ecowas"],
-        [
-            "tinubu",
-            "france",
-            "united-states",
-            "zeine",
-            "nigeria",
-            "benin",
-            "au",
-            "sangare",
-            "pnds",
-            "fan",
-            "mali",
-            "burkina-faso",
-            "touray",
-            "aes",
-        ],
-        [
-            (
-                "restore-bazoum",
-                "Release and reinstatement of Mohamed Bazoum",
-                "Libération et rétablissement de Mohamed Bazoum dans ses fonctions",
-            ),
-            (
-                "ecowas-force",
-                "ECOWAS military intervention in Niger to restore constitutional order",
-                "Intervention militaire de la CEDEAO au Niger pour rétablir l’ordre constitutionnel",
-            ),
-            (
-                "ecowas-sanctions",
-                "Maintaining ECOWAS economic sanctions on Niger",
-                "Maintien des sanctions économiques de la CEDEAO contre le Niger",
-            ),
-            (
-                "transition-3y",
-                "A transition of up to three years before elections in Niger",
-                "Une transition de trois ans au plus avant des élections au Niger",
-            ),
-            ("fr-exit-ne", "Withdrawal of French forces from Niger", "Retrait des forces françaises du Niger"),
-        ],
-        [
-            (
-                "Niger: the CNSP digs in as ECOWAS weighs its options",
-                "Niger : le CNSP s’installe, la CEDEAO pèse ses options",
-            ),
-            (
-                "After the coup in Niamey: sanctions, mediation and the question of force",
-                "Après le coup d’État à Niamey : sanctions, médiation et usage de la force",
-            ),
-            (
-                "Niger’s transition timetable and the regional response",
-                "Le calendrier de la transition nigérienne et la réponse régionale",
-            ),
-            ("{month}: Tchiani’s junta tests ECOWAS resolve", "{month} : la junte de Tchiani teste la CEDEAO"),
-        ],
-        [
-            (
-                "The CNSP has framed the July 2023 takeover as a response to the “continuing deterioration of the "
-                "security situation”, a claim Bazoum’s allies reject.",
-                "Le CNSP présente la prise du pouvoir de juillet 2023 comme une réponse à « la dégradation continue "
-                "de la situation sécuritaire », ce que contestent les proches de Bazoum.",
-            ),
-            (
-                "Border closures with Benin and Nigeria have pushed up food prices in Niamey and Zinder.",
-                "La fermeture des frontières avec le Bénin et le Nigeria a fait grimper les prix à Niamey et Zinder.",
-            ),
-            (
-                "General Tchiani’s address of 19 August proposed a transition « n’excédant pas trois ans ».",
-                "Le discours du général Tchiani du 19 août évoquait une transition « n’excédant pas trois ans ».",
-            ),
-            (
-                "Mohamed Bazoum remains held in the presidential residence with his wife and son.",
-                "Mohamed Bazoum reste détenu à la résidence présidentielle avec son épouse et son fils.",
-            ),
-        ],
-        [
-            (
-                "French troops deployed in Niger",
-                "Militaires français déployés au Niger",
-                1000,
-                1500,
-                "troops",
-                "reported",
-            ),
-            (
-                "Share of Niger’s electricity imported from Nigeria",
-                "Part de l’électricité nigérienne importée du Nigeria",
-                60,
-                75,
-                "%",
-                "estimated",
-            ),
-            (
-                "Trucks stranded at the Malanville crossing",
-                "Camions bloqués au poste de Malanville",
-                300,
-                1200,
-                "trucks",
-                "claimed",
-            ),
-        ],
-        ["coup", "sanctions", "mediation", "constitutional-order", "niamey"],
-    ),
-    Theme(
-        "minusma-exit",
-        ["sahel", "west-africa"],
-        ["ML"],
-        ["defence-security", "diplomacy", "humanitarian"],
-        ["mali", "gov-mali", "minusma", "unsc"],
-        ["wane", "diop", "fama", "csp", "france", "goita", "ag-bibi", "algeria", "jnim", "camara"],
-        [
-            (
-                "minusma-exit",
-                "Withdrawal of MINUSMA from Mali by 31 December 2023",
-                "Retrait de la MINUSMA du Mali avant le 31 décembre 2023",
-            ),
-            (
-                "camp-handover",
-                "Handover of MINUSMA camps in the north to the Malian Armed Forces",
-                "Rétrocession des camps de la MINUSMA du Nord aux Forces armées maliennes",
-            ),
-            (
-                "algiers-accord",
-                "Continued implementation of the 2015 Algiers Accord",
-                "Poursuite de la mise en œuvre de l’Accord d’Alger de 2015",
-            ),
-            (
-                "un-monitoring",
-                "A residual UN human-rights monitoring presence in Mali",
-                "Une présence résiduelle de l’ONU pour le suivi des droits humains au Mali",
-            ),
-        ],
-        [
-            (
-                "MINUSMA’s exit and the scramble for the northern camps",
-                "Le départ de la MINUSMA et la course aux camps du Nord",
-            ),
-            ("Mali after MINUSMA: who fills the gap?", "Le Mali après la MINUSMA : qui comble le vide ?"),
-            ("Mali: the {month} handover of UN bases", "Mali : la rétrocession des bases de l’ONU en {month}"),
-        ],
-        [
-            (
-                "Foreign minister Abdoulaye Diop told the Security Council the mission had “failed” and asked for "
-                "its withdrawal « sans délai ».",
-                "Le ministre Abdoulaye Diop a déclaré au Conseil de sécurité que la mission avait « échoué » et a "
-                "demandé son retrait « sans délai ».",
-            ),
-            (
-                "Resolution 2690 ended the mandate on 30 June 2023 and set a six-month drawdown.",
-                "La résolution 2690 a mis fin au mandat le 30 juin 2023 et fixé un retrait en six mois.",
-            ),
-            (
-                "The handover of Ber, Tessalit and Aguelhok triggered clashes between the army and the CSP.",
-                "La rétrocession de Ber, Tessalit et Aguelhok a provoqué des combats entre l’armée et le CSP.",
-            ),
-        ],
-        [
-            (
-                "MINUSMA uniformed personnel",
-                "Personnel en uniforme de la MINUSMA",
-                11000,
-                13300,
-                "personnel",
-                "reported",
-            ),
-            (
-                "Camps handed over to Malian authorities",
-                "Camps remis aux autorités maliennes",
-                8,
-                13,
-                "camps",
-                "reported",
-            ),
-            ("Peacekeepers killed since 2013", "Casques bleus tués depuis 2013", 300, 311, "personnel", "reported"),
-        ],
-        ["peacekeeping", "drawdown", "un", "northern-mali"],
-    ),
-    Theme(
-        "aes-ecowas",
-        ["sahel", "west-africa"],
-        ["ML", "BF", "NE"],
-        ["diplomacy", "politics-governance", "economy-trade"],
-        ["aes", "ecowas", "mali", "burkina-faso", "niger"],
-        ["togo", "senegal", "touray", "goita", "traore", "tchiani", "au", "nigeria", "ghana", "diop"],
-        [
-            (
-                "aes-exit",
-                "Withdrawal of Mali, Burkina Faso and Niger from ECOWAS",
-                "Retrait du Mali, du Burkina Faso et du Niger de la CEDEAO",
-            ),
-            (
-                "aes-confed",
-                "A confederation of Sahel states with joint institutions",
-                "Une confédération des États du Sahel dotée d’institutions communes",
-            ),
-            (
-                "free-movement",
-                "Preserving free movement of people and goods between AES and ECOWAS states",
-                "Maintien de la libre circulation des personnes et des biens entre l’AES et la CEDEAO",
-            ),
-            ("aes-force", "A joint AES force of 5,000 troops", "Une force unifiée de l’AES de 5 000 hommes"),
-            (
-                "aes-currency",
-                "A common AES currency replacing the CFA franc",
-                "Une monnaie commune de l’AES remplaçant le franc CFA",
-            ),
-        ],
-        [
-            (
-                "The Sahel’s break with ECOWAS: what changes on the ground",
-                "La rupture du Sahel avec la CEDEAO : ce qui change sur le terrain",
-            ),
-            (
-                "AES confederation: institutions, money and a joint force",
-                "Confédération de l’AES : institutions, monnaie et force unifiée",
-            ),
-            ("ECOWAS and the AES in {month}: managing the divorce", "CEDEAO et AES en {month} : gérer le divorce"),
-        ],
-        [
-            (
-                "The three juntas announced on 28 January 2024 their « retrait sans délai » from ECOWAS.",
-                "Les trois juntes ont annoncé le 28 janvier 2024 leur « retrait sans délai » de la CEDEAO.",
-            ),
-            (
-                "The Niamey summit of July 2024 turned the Liptako-Gourma Charter into a confederation.",
-                "Le sommet de Niamey de juillet 2024 a transformé la charte du Liptako-Gourma en confédération.",
-            ),
-            (
-                "Togo’s foreign minister has said Lomé would “consider” joining the AES.",
-                "Le ministre togolais des Affaires étrangères a dit que Lomé « envisagerait » de rejoindre l’AES.",
-            ),
-        ],
-        [
-            (
-                "Combined population of the AES states",
-                "Population cumulée des États de l’AES",
-                70,
-                74,
-                "million people",
-                "estimated",
-            ),
-            (
-                "Share of Sahel trade transiting coastal ECOWAS ports",
-                "Part du commerce sahélien transitant par les ports côtiers",
-                55,
-                80,
-                "%",
-                "estimated",
-            ),
-            (
-                "Planned strength of the AES joint force",
-                "Effectif prévu de la force unifiée de l’AES",
-                5000,
-                5000,
-                "troops",
-                "projected",
-            ),
-        ],
-        ["regional-integration", "aes", "sovereignty", "trade"],
-    ),
-    Theme(
-        "jnim-pressure",
-        ["sahel", "west-africa"],
-        ["ML"],
-        ["terrorism-extremism", "defence-security", "humanitarian"],
-        ["jnim", "fama", "gov-mali", "mali"],
-        ["ag-ghaly", "koufa", "katiba-macina", "dan-na", "isgs", "goita", "camara", "m5", "algeria", "africa-corps"],
-        [
-            (
-                "jnim-talks",
-                "Negotiations between the Malian authorities and JNIM",
-                "Négociations entre les autorités maliennes et le JNIM",
-            ),
-            (
-                "fuel-blockade",
-                "JNIM’s blockade of fuel supply routes to Bamako",
-                "Le blocus du JNIM sur les routes d’approvisionnement en carburant de Bamako",
-            ),
-            (
-                "dozo-militias",
-                "Use of community militias in counter-insurgency operations",
-                "Recours aux milices communautaires dans la contre-insurrection",
-            ),
-            (
-                "local-truces",
-                "Local truces between communities and jihadist groups",
-                "Trêves locales entre communautés et groupes djihadistes",
-            ),
-        ],
-        [
-            ("JNIM tightens the noose around central Mali", "Le JNIM resserre l’étau sur le centre du Mali"),
-            ("Mali: convoys, blockades and the economics of siege", "Mali : convois, blocus et économie du siège"),
-            (
-                "Talking to JNIM? Bamako’s options in {month}",
-                "Négocier avec le JNIM ? Les options de Bamako en {month}",
-            ),
-        ],
-        [
-            (
-                "JNIM fighters torched fuel tankers on the Kayes and Sikasso axes, according to local sources.",
-                "Des combattants du JNIM ont incendié des camions-citernes sur les axes de Kayes et Sikasso, selon "
-                "des sources locales.",
-            ),
-            (
-                "Iyad Ag Ghaly’s messages insist on “jihad until the departure of the occupiers”.",
-                "Les messages d’Iyad Ag Ghaly insistent sur « le djihad jusqu’au départ des occupants ».",
-            ),
-            (
-                "Katiba Macina remains the group’s most active unit in the Ségou and Mopti regions.",
-                "La katiba Macina reste l’unité la plus active du groupe dans les régions de Ségou et Mopti.",
-            ),
-        ],
-        [
-            ("Attacks attributed to JNIM", "Attaques attribuées au JNIM", 80, 260, "events", "reported"),
-            ("Fuel tankers destroyed", "Camions-citernes détruits", 40, 150, "vehicles", "claimed"),
-            (
-                "Civilians displaced in central Mali",
-                "Civils déplacés dans le centre du Mali",
-                90000,
-                380000,
-                "people",
-                "estimated",
-            ),
-        ],
-        ["jihadism", "blockade", "central-mali", "counter-insurgency"],
-    ),
-    Theme(
-        "burkina-mobilisation",
-        ["sahel", "west-africa"],
-        ["BF"],
-        ["defence-security", "human-rights", "information-influence"],
-        ["burkina-faso", "gov-bf", "traore", "vdp"],
-        ["fds-bf", "ansarul", "jnim", "kyelem", "ouedraogo", "isgs", "russia", "cote-divoire", "africa-corps"],
-        [
-            (
-                "general-mobilisation",
-                "General mobilisation decree for national defence",
-                "Décret de mobilisation générale pour la défense nationale",
-            ),
-            (
-                "vdp-recruit",
-                "Recruitment of 50,000 additional VDP auxiliaries",
-                "Recrutement de 50 000 VDP supplémentaires",
-            ),
-            ("media-suspension", "Suspension of foreign media outlets", "Suspension des médias étrangers"),
-            ("djibo-siege", "Lifting of the blockade of Djibo", "Levée du blocus de Djibo"),
-        ],
-        [
-            (
-                "Burkina Faso: mobilisation, VDP and the cost of total war",
-                "Burkina Faso : mobilisation, VDP et coût de la guerre totale",
-            ),
-            ("Ouagadougou’s war effort in {month}", "L’effort de guerre de Ouagadougou en {month}"),
-            ("Captain Traoré’s gamble on the VDP", "Le pari du capitaine Traoré sur les VDP"),
-        ],
-        [
-            (
-                "The government claims control of « plus de 70 % » of the territory; independent estimates are far "
-                "lower.",
-                "Le gouvernement revendique le contrôle de « plus de 70 % » du territoire ; les estimations "
-                "indépendantes sont bien inférieures.",
-            ),
-            (
-                "Conscription notices have reportedly targeted journalists and magistrates critical of the junta.",
-                "Des ordres de réquisition auraient visé des journalistes et des magistrats critiques de la junte.",
-            ),
-            (
-                "The massacre at Barsalogho in August 2024 exposed the risks of arming civilians to dig trenches.",
-                "Le massacre de Barsalogho en août 2024 a montré les risques de l’enrôlement de civils.",
-            ),
-        ],
-        [
-            ("VDP auxiliaries recruited", "VDP recrutés", 50000, 90000, "people", "claimed"),
-            ("Internally displaced people", "Personnes déplacées internes", 1.8, 2.1, "million people", "reported"),
-            (
-                "Schools closed by insecurity",
-                "Écoles fermées pour cause d’insécurité",
-                5000,
-                6200,
-                "schools",
-                "reported",
-            ),
-        ],
-        ["mobilisation", "auxiliaries", "press-freedom", "displacement"],
-    ),
-    Theme(
-        "northern-mali",
-        ["sahel", "north-africa"],
-        ["ML", "DZ"],
-        ["defence-security", "politics-governance", "diplomacy"],
-        ["csp", "fama", "gov-mali", "mali"],
-        ["fla", "algeria", "minusma", "ag-bibi", "goita", "camara", "jnim", "africa-corps", "mauritania"],
-        [
-            ("kidal-recapture", "Military recapture of Kidal", "Reprise militaire de Kidal"),
-            (
-                "algiers-accord",
-                "Continued implementation of the 2015 Algiers Accord",
-                "Poursuite de la mise en œuvre de l’Accord d’Alger de 2015",
-            ),
-            ("azawad-autonomy", "Autonomy for the northern regions of Mali", "Autonomie des régions du Nord du Mali"),
-            (
-                "drone-strikes",
-                "Use of armed drones against northern armed movements",
-                "Recours aux drones armés contre les mouvements armés du Nord",
-            ),
-        ],
-        [
-            ("Kidal and after: the northern front in {month}", "Kidal et après : le front nord en {month}"),
-            ("Mali’s north: the end of the Algiers Accord", "Le Nord du Mali : la fin de l’Accord d’Alger"),
-            ("The CSP, the FLA and Bamako’s drone war", "Le CSP, le FLA et la guerre des drones de Bamako"),
-        ],
-        [
-            (
-                "The army entered Kidal on 14 November 2023 for the first time since 2014.",
-                "L’armée est entrée à Kidal le 14 novembre 2023 pour la première fois depuis 2014.",
-            ),
-            (
-                "Bamako declared the Algiers Accord void in January 2024, citing Algeria’s « actes inamicaux ».",
-                "Bamako a déclaré caduc l’Accord d’Alger en janvier 2024, invoquant des « actes inamicaux » d’Alger.",
-            ),
-            (
-                "Turkish-made drones have changed the balance along the Anéfis–Tessalit axis.",
-                "Les drones turcs ont modifié le rapport de force sur l’axe Anéfis–Tessalit.",
-            ),
-        ],
-        [
-            (
-                "Drone strikes recorded in the Kidal region",
-                "Frappes de drones recensées dans la région de Kidal",
-                20,
-                90,
-                "strikes",
-                "reported",
-            ),
-            (
-                "Civilians killed in drone strikes",
-                "Civils tués par des frappes de drones",
-                15,
-                120,
-                "people",
-                "estimated",
-            ),
-        ],
-        ["azawad", "kidal", "drones", "peace-process"],
-    ),
-    Theme(
-        "russia-partnership",
-        ["sahel", "eastern-europe"],
-        ["ML", "BF", "NE", "RU"],
-        ["defence-security", "diplomacy", "information-influence"],
-        ["russia", "africa-corps", "mali", "burkina-faso"],
-        [
-            "yevkurov",
-            "niger",
-            "france",
-            "united-states",
-            "ukraine",
-            "goita",
-            "traore",
-            "tchiani",
-            "camara",
-            "china",
-            "turkey",
-        ],
-        [
-            (
-                "russian-security",
-                "Russian state security assistance to the AES states",
-                "Assistance sécuritaire de l’État russe aux États de l’AES",
-            ),
-            (
-                "africa-corps-bf",
-                "Deployment of the Africa Corps to Burkina Faso",
-                "Déploiement de l’Africa Corps au Burkina Faso",
-            ),
-            (
-                "mali-ukraine",
-                "Severance of diplomatic relations between Mali and Ukraine",
-                "Rupture des relations diplomatiques entre le Mali et l’Ukraine",
-            ),
-            (
-                "nuclear-coop",
-                "Civil nuclear cooperation between Russia and the Sahel states",
-                "Coopération nucléaire civile entre la Russie et les États du Sahel",
-            ),
-        ],
-        [
-            (
-                "Moscow’s Sahel bet: from instructors to the Africa Corps",
-                "Le pari sahélien de Moscou : des instructeurs à l’Africa Corps",
-            ),
-            (
-                "Russia in the Sahel, {month}: arms, grain and information",
-                "La Russie au Sahel, {month} : armes, céréales et information",
-            ),
-            ("Yevkurov’s tour and the new Russian offer", "La tournée de Yevkurov et la nouvelle offre russe"),
-        ],
-        [
-            (
-                "Deputy defence minister Yevkurov visited Bamako, Ouagadougou and Niamey in quick succession.",
-                "Le vice-ministre de la Défense Yevkurov s’est rendu coup sur coup à Bamako, Ouagadougou et Niamey.",
-            ),
-            (
-                "A Russian Il-76 delivered air-defence equipment to Niamey in April 2024.",
-                "Un Il-76 russe a livré du matériel de défense aérienne à Niamey en avril 2024.",
-            ),
-            (
-                "Pro-Russian networks amplify the « souveraineté » narrative across francophone social media.",
-                "Les réseaux prorusses amplifient le récit de la « souveraineté » sur les réseaux sociaux "
-                "francophones.",
-            ),
-        ],
-        [
-            (
-                "Russian military personnel in the AES states",
-                "Militaires russes dans les États de l’AES",
-                1500,
-                2500,
-                "personnel",
-                "estimated",
-            ),
-            ("Grain donated by Russia", "Céréales données par la Russie", 25000, 50000, "tonnes", "reported"),
-        ],
-        ["russia", "security-assistance", "disinformation", "great-power-competition"],
-    ),
-    Theme(
-        "lake-chad",
-        ["lake-chad-basin", "central-africa", "west-africa"],
-        ["TD", "NG", "NE", "CM"],
-        ["terrorism-extremism", "defence-security", "humanitarian"],
-        ["chad", "nigeria", "iswap", "boko-haram"],
-        ["deby", "niger", "cameroon", "mnjtf", "nigerian-army", "tinubu", "lakurawa", "france", "au"],
-        [
-            (
-                "mnjtf-chad",
-                "Chad’s continued participation in the MNJTF",
-                "Maintien de la participation du Tchad à la FMM",
-            ),
-            (
-                "defector-amnesty",
-                "Amnesty and reintegration programme for Boko Haram defectors",
-                "Programme d’amnistie et de réinsertion pour les repentis de Boko Haram",
-            ),
-            ("fr-exit-td", "Withdrawal of French forces from Chad", "Retrait des forces françaises du Tchad"),
-        ],
-        [
-            (
-                "Lake Chad: ISWAP’s resilience and a fraying coalition",
-                "Lac Tchad : la résilience de l’ISWAP et une coalition qui s’effiloche",
-            ),
-            ("Déby’s threat to leave the MNJTF, {month}", "La menace de Déby de quitter la FMM, {month}"),
-        ],
-        [
-            (
-                "After the Barkaram attack, Mahamat Déby threatened to pull Chad out of the MNJTF.",
-                "Après l’attaque de Barkaram, Mahamat Déby a menacé de retirer le Tchad de la FMM.",
-            ),
-            (
-                "ISWAP taxes fishing and farming on the islands of the lake.",
-                "L’ISWAP prélève des taxes sur la pêche et l’agriculture dans les îles du lac.",
-            ),
-        ],
-        [
-            (
-                "Chadian soldiers killed at Barkaram",
-                "Soldats tchadiens tués à Barkaram",
-                40,
-                40,
-                "soldiers",
-                "reported",
-            ),
-            (
-                "Boko Haram defectors registered",
-                "Repentis de Boko Haram enregistrés",
-                100000,
-                160000,
-                "people",
-                "claimed",
-            ),
-        ],
-        ["lake-chad", "iswap", "defectors", "coalition"],
-    ),
-    Theme(
-        "coastal-spillover",
-        ["gulf-of-guinea", "west-africa", "sahel"],
-        ["BJ", "TG", "GH", "CI"],
-        ["terrorism-extremism", "defence-security", "organised-crime"],
-        ["benin", "togo", "jnim"],
-        ["ghana", "cote-divoire", "isgs", "ecowas", "accra", "niger", "burkina-faso", "france", "united-states"],
-        [
-            (
-                "accra-ops",
-                "Joint operations under the Accra Initiative",
-                "Opérations conjointes dans le cadre de l’Initiative d’Accra",
-            ),
-            ("border-reopen", "Reopening of the Benin–Niger border", "Réouverture de la frontière Bénin–Niger"),
-            ("pipeline-ops", "Operation of the Niger–Benin oil pipeline", "Exploitation de l’oléoduc Niger–Bénin"),
-            (
-                "w-park",
-                "A joint security plan for the W–Arly–Pendjari park complex",
-                "Un plan de sécurité commun pour le complexe W–Arly–Pendjari",
-            ),
-        ],
-        [
-            ("JNIM’s push towards the Gulf of Guinea", "La poussée du JNIM vers le golfe de Guinée"),
-            ("Northern Benin and Togo: the spillover in {month}", "Nord du Bénin et du Togo : la contagion en {month}"),
-            (
-                "Parks, pipelines and borders: coastal states under pressure",
-                "Parcs, oléoduc et frontières : les États côtiers sous pression",
-            ),
-        ],
-        [
-            (
-                "Attacks in Benin’s Alibori and Atacora departments have risen every year since 2021.",
-                "Les attaques dans l’Alibori et l’Atacora béninois augmentent chaque année depuis 2021.",
-            ),
-            (
-                "Togo has extended its state of emergency in the Savanes region.",
-                "Le Togo a prolongé l’état d’urgence dans la région des Savanes.",
-            ),
-            (
-                "Niamey accuses Cotonou of hosting « bases » used to destabilise Niger, which Benin denies.",
-                "Niamey accuse Cotonou d’abriter des « bases » destinées à déstabiliser le Niger, ce que dément le "
-                "Bénin.",
-            ),
-        ],
-        [
-            ("Soldiers killed in northern Benin", "Soldats tués dans le nord du Bénin", 20, 80, "soldiers", "reported"),
-            (
-                "Capacity of the Niger–Benin pipeline",
-                "Capacité de l’oléoduc Niger–Bénin",
-                90000,
-                90000,
-                "barrels per day",
-                "reported",
-            ),
-        ],
-        ["spillover", "coastal-states", "pipeline", "border"],
-    ),
-    Theme(
-        "resources",
-        ["sahel", "west-africa"],
-        ["ML", "NE", "FR", "CN"],
-        ["energy-resources", "economy-trade", "politics-governance"],
-        ["gov-mali", "gov-niger", "barrick", "orano"],
-        ["mali", "niger", "china", "cnpc", "russia", "france", "goita", "tchiani", "burkina-faso", "gov-bf"],
-        [
-            (
-                "mining-code",
-                "Application of Mali’s 2023 mining code to existing permits",
-                "Application du code minier malien de 2023 aux permis existants",
-            ),
-            (
-                "imouraren",
-                "Revocation of Orano’s Imouraren uranium licence",
-                "Retrait du permis d’uranium d’Orano à Imouraren",
-            ),
-            (
-                "gold-nationalisation",
-                "Nationalisation of industrial gold mines",
-                "Nationalisation des mines d’or industrielles",
-            ),
-            (
-                "chinese-oil",
-                "Expansion of Chinese oil investment in Niger",
-                "Extension des investissements pétroliers chinois au Niger",
-            ),
-        ],
-        [
-            (
-                "Gold, uranium and sovereignty: the Sahel’s resource nationalism",
-                "Or, uranium et souveraineté : le nationalisme des ressources au Sahel",
-            ),
-            ("Barrick, Orano and the juntas, {month}", "Barrick, Orano et les juntes, {month}"),
-            ("Mali’s mining code: revenue first", "Le code minier malien : les recettes d’abord"),
-        ],
-        [
-            (
-                "Bamako detained four Barrick employees in late 2024 in a tax dispute.",
-                "Bamako a détenu quatre employés de Barrick fin 2024 dans un litige fiscal.",
-            ),
-            (
-                "Niamey withdrew Orano’s operating permit for Imouraren in June 2024.",
-                "Niamey a retiré à Orano son permis d’exploitation d’Imouraren en juin 2024.",
-            ),
-            (
-                "The new code raises the state’s stake in mines to as much as 35 %.",
-                "Le nouveau code porte la participation de l’État dans les mines jusqu’à 35 %.",
-            ),
-        ],
-        [
-            ("Gold exports of Mali", "Exportations d’or du Mali", 60, 72, "tonnes", "reported"),
-            (
-                "Tax arrears claimed from Barrick",
-                "Arriérés fiscaux réclamés à Barrick",
-                500,
-                512,
-                "million USD",
-                "claimed",
-            ),
-            ("Uranium reserves at Imouraren", "Réserves d’uranium d’Imouraren", 200000, 200000, "tonnes", "estimated"),
-        ],
-        ["mining", "gold", "uranium", "resource-nationalism"],
-    ),
-    Theme(
-        "france-exit",
-        ["sahel", "europe"],
-        ["FR", "ML", "BF", "NE", "TD", "SN"],
-        ["defence-security", "diplomacy", "information-influence"],
-        ["france", "gov-france", "gov-mali", "barkhane"],
-        ["macron", "takuba", "eu", "eutm", "gov-bf", "gov-niger", "chad", "senegal", "cote-divoire", "goita", "maiga"],
-        [
-            ("fr-presence", "French military presence in the Sahel", "Présence militaire française au Sahel"),
-            (
-                "media-ban",
-                "Suspension of RFI and France 24 broadcasts",
-                "Suspension de la diffusion de RFI et France 24",
-            ),
-            (
-                "eutm-mali",
-                "Continuation of the EU training mission in Mali",
-                "Poursuite de la mission de formation de l’UE au Mali",
-            ),
-            (
-                "fr-bases-west",
-                "Retention of French bases in coastal West Africa",
-                "Maintien de bases françaises en Afrique de l’Ouest côtière",
-            ),
-        ],
-        [
-            (
-                "The end of Barkhane and France’s shrinking footprint",
-                "La fin de Barkhane et le recul de l’empreinte française",
-            ),
-            ("Paris and the Sahel juntas, {month}", "Paris et les juntes sahéliennes, {month}"),
-            (
-                "After Barkhane: what remains of French influence?",
-                "Après Barkhane : que reste-t-il de l’influence française ?",
-            ),
-        ],
-        [
-            (
-                "Choguel Maïga accused France of « abandon en plein vol » at the UN General Assembly in 2021.",
-                "Choguel Maïga a accusé la France d’un « abandon en plein vol » à l’Assemblée générale de l’ONU en "
-                "2021.",
-            ),
-            (
-                "The last Barkhane soldiers left Gao on 15 August 2022.",
-                "Les derniers soldats de Barkhane ont quitté Gao le 15 août 2022.",
-            ),
-            (
-                "Emmanuel Macron has spoken of a “new partnership” built on fewer, smaller bases.",
-                "Emmanuel Macron a évoqué un « nouveau partenariat » fondé sur des bases moins nombreuses.",
-            ),
-        ],
-        [
-            (
-                "French troops in the Sahel at peak",
-                "Militaires français au Sahel au plus fort",
-                5100,
-                5500,
-                "troops",
-                "reported",
-            ),
-            (
-                "French soldiers killed in the Sahel since 2013",
-                "Soldats français tués au Sahel depuis 2013",
-                58,
-                58,
-                "soldiers",
-                "reported",
-            ),
-        ],
-        ["france", "withdrawal", "media", "influence"],
-    ),
-]
+def _theme(t: dict, wagner: bool) -> Theme:
+    t = dict(t)
+    t["dates"] = tuple(date.fromisoformat(x) for x in t["dates"])
+    return Theme(**t, wagner=wagner)
 
-WAGNER_THEMES = [
-    Theme(
-        "moura",
-        ["sahel", "west-africa"],
-        ["ML", "RU"],
-        ["human-rights", "defence-security"],
-        ["fama", "wagner", "gov-mali", "ohchr"],
-        ["mali", "jnim", "katiba-macina", "unsc", "eu", "russia", "camara", "diop", "minusma"],
-        [
-            (
-                "moura-inquiry",
-                "An independent international inquiry into the Moura killings",
-                "Une enquête internationale indépendante sur les tueries de Moura",
-            ),
-            (
-                "wagner-partnership",
-                "A Mali–Wagner security partnership",
-                "Un partenariat sécuritaire entre le Mali et Wagner",
-            ),
-            (
-                "eu-sanctions",
-                "EU sanctions on individuals linked to the Moura operation",
-                "Sanctions de l’UE contre des personnes liées à l’opération de Moura",
-            ),
-        ],
-        [
-            ("Moura, March 2022: the evidence and the denials", "Moura, mars 2022 : les preuves et les démentis"),
-            (
-                "Wagner and the FAMa at Moura: accountability in {month}",
-                "Wagner et les FAMa à Moura : la question des responsabilités en {month}",
-            ),
-        ],
-        [
-            (
-                "The UN Human Rights Office found that at least 500 people were killed at Moura between 27 and 31 "
-                "March 2022.",
-                "Le Haut-Commissariat aux droits de l’homme a établi qu’au moins 500 personnes avaient été tuées à "
-                "Moura du 27 au 31 mars 2022.",
-            ),
-            (
-                "Witnesses describe “white soldiers speaking a foreign language” alongside Malian troops.",
-                "Des témoins décrivent des « soldats blancs parlant une langue étrangère » aux côtés des troupes "
-                "maliennes.",
-            ),
-            (
-                "Bamako maintains that the operation « neutralised » 203 terrorists.",
-                "Bamako maintient que l’opération a « neutralisé » 203 terroristes.",
-            ),
-        ],
-        [
-            ("People killed at Moura", "Personnes tuées à Moura", 500, 500, "people", "reported"),
-            (
-                "Fighters the army says were killed",
-                "Combattants que l’armée dit avoir tués",
-                203,
-                203,
-                "people",
-                "claimed",
-            ),
-        ],
-        ["wagner", "moura", "accountability", "mass-atrocity"],
-        wagner=True,
-    ),
-    Theme(
-        "tinzaouaten",
-        ["sahel", "west-africa"],
-        ["ML", "RU", "UA"],
-        ["defence-security", "information-influence"],
-        ["wagner", "fama", "csp", "gov-mali"],
-        ["jnim", "ukraine", "mali", "russia", "fla", "algeria", "camara", "africa-corps"],
-        [
-            (
-                "wagner-north",
-                "Continued deployment of Wagner personnel in northern Mali",
-                "Maintien du déploiement de Wagner dans le Nord du Mali",
-            ),
-            (
-                "mali-ukraine",
-                "Severance of diplomatic relations between Mali and Ukraine",
-                "Rupture des relations diplomatiques entre le Mali et l’Ukraine",
-            ),
-            ("kidal-recapture", "Military recapture of Kidal", "Reprise militaire de Kidal"),
-        ],
-        [
-            ("Tinzaouaten: Wagner’s worst defeat in Africa", "Tinzaouaten : la pire défaite de Wagner en Afrique"),
-            (
-                "After Tinzaouaten, {month}: Wagner, the CSP and Kyiv",
-                "Après Tinzaouaten, {month} : Wagner, le CSP et Kyiv",
-            ),
-        ],
-        [
-            (
-                "Wagner-affiliated Telegram channels acknowledged heavy losses near the Algerian border in July 2024.",
-                "Des chaînes Telegram proches de Wagner ont reconnu de lourdes pertes près de la frontière "
-                "algérienne en juillet 2024.",
-            ),
-            (
-                "Remarks by a Ukrainian intelligence spokesman led Bamako to cut ties with Kyiv.",
-                "Les propos d’un porte-parole du renseignement ukrainien ont conduit Bamako à rompre avec Kyiv.",
-            ),
-            (
-                "The CSP claimed to have captured several fighters and vehicles.",
-                "Le CSP a affirmé avoir capturé plusieurs combattants et véhicules.",
-            ),
-        ],
-        [
-            (
-                "Wagner personnel killed at Tinzaouaten",
-                "Personnels de Wagner tués à Tinzaouaten",
-                20,
-                80,
-                "people",
-                "claimed",
-            ),
-            (
-                "Malian soldiers killed at Tinzaouaten",
-                "Soldats maliens tués à Tinzaouaten",
-                10,
-                47,
-                "soldiers",
-                "estimated",
-            ),
-        ],
-        ["wagner", "tinzaouaten", "northern-mali", "ukraine"],
-        wagner=True,
-    ),
-    Theme(
-        "wagner-succession",
-        ["sahel", "eastern-europe", "central-africa"],
-        ["RU", "ML", "CF"],
-        ["defence-security", "politics-governance"],
-        ["wagner", "africa-corps", "russia", "prigozhin"],
-        ["utkin", "yevkurov", "mali", "burkina-faso", "niger", "gov-mali", "fama", "united-states"],
-        [
-            (
-                "wagner-transfer",
-                "Transfer of Wagner’s Sahel operations to the Russian Ministry of Defence",
-                "Transfert des opérations sahéliennes de Wagner au ministère russe de la Défense",
-            ),
-            (
-                "wagner-partnership",
-                "A Mali–Wagner security partnership",
-                "Un partenariat sécuritaire entre le Mali et Wagner",
-            ),
-            (
-                "russian-security",
-                "Russian state security assistance to the AES states",
-                "Assistance sécuritaire de l’État russe aux États de l’AES",
-            ),
-        ],
-        [
-            (
-                "After Prigozhin: who runs Wagner’s African business?",
-                "Après Prigojine : qui dirige les affaires africaines de Wagner ?",
-            ),
-            ("From Wagner to the Africa Corps, {month}", "De Wagner à l’Africa Corps, {month}"),
-        ],
-        [
-            (
-                "Yevgeny Prigozhin and Dmitry Utkin died in a plane crash north of Moscow on 23 August 2023.",
-                "Evgueni Prigojine et Dmitri Outkine sont morts dans un accident d’avion au nord de Moscou le 23 "
-                "août 2023.",
-            ),
-            (
-                "Wagner-linked Telegram channels present the Africa Corps as a « continuité ».",
-                "Les chaînes Telegram liées à Wagner présentent l’Africa Corps comme une « continuité ».",
-            ),
-            (
-                "Many Africa Corps recruits are former Wagner contractors.",
-                "Beaucoup de recrues de l’Africa Corps sont d’anciens contractuels de Wagner.",
-            ),
-        ],
-        [
-            ("Wagner personnel in Mali", "Personnels de Wagner au Mali", 1500, 2000, "personnel", "estimated"),
-            (
-                "Monthly fee reportedly paid by Bamako",
-                "Montant mensuel qui serait versé par Bamako",
-                10,
-                10.8,
-                "million USD",
-                "claimed",
-            ),
-        ],
-        ["wagner", "russia", "pmc", "succession"],
-        wagner=True,
-    ),
-]
 
-# Injected into an ordinary theme to make a Wagner brief.
-WAGNER_ISSUE = (
-    "wagner-partnership",
-    "A Mali–Wagner security partnership",
-    "Un partenariat sécuritaire entre le Mali et Wagner",
-)
-WAGNER_SENTENCES = [
-    (
-        "Wagner Group instructors have accompanied FAMa units on operations around {place}.",
-        "Des instructeurs du groupe Wagner accompagnent les unités des FAMa dans leurs opérations autour de {place}.",
-    ),
-    (
-        "Officials in Bamako still call the Wagner contractors « instructeurs russes ».",
-        "À Bamako, les responsables qualifient toujours les hommes de Wagner d’« instructeurs russes ».",
-    ),
-    (
-        "The role of Wagner in {place} remains disputed: Moscow speaks only of “state-to-state” cooperation.",
-        "Le rôle de Wagner à {place} reste contesté : Moscou ne parle que de coopération « d’État à État ».",
-    ),
-    (
-        "Reports of abuses by Wagner personnel have strained {a}’s relations with its partners.",
-        "Les exactions attribuées aux hommes de Wagner tendent les relations de {a} avec ses partenaires.",
-    ),
-]
-WAGNER_TITLE_SUFFIX = (" — the Wagner factor", " — le facteur Wagner")
-
-# ---------------------------------------------------------------------------
-# Prose pools (English, French): {a} {b} actor names, {place}, {n}, {month}, {pub}
-# ---------------------------------------------------------------------------
-
-PLACES = [
-    "Ménaka",
-    "Gao",
-    "Timbuktu",
-    "Kidal",
-    "Mopti",
-    "Ségou",
-    "Djibo",
-    "Dori",
-    "Fada N’Gourma",
-    "Tillabéri",
-    "Niamey",
-    "Agadez",
-    "Diffa",
-    "Ouagadougou",
-    "Bamako",
-    "Tessalit",
-    "Anéfis",
-    "Boulkessi",
-    "Léré",
-    "Nampala",
-    "Arbinda",
-    "Kaya",
-    "Téra",
-    "Ayorou",
-    "Ansongo",
-    "Kayes",
-    "Sikasso",
-    "Nioro du Sahel",
-    "Tahoua",
-    "Malanville",
-    "Kandi",
-    "Dapaong",
-    "Bawku",
-    "Maiduguri",
-    "Bol",
-]
-
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-MONTHS_FR = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-SENTENCES = [
-    (
-        "The line taken by {a} has hardened since {month}; officials call the question « non négociable ».",
-        "{a} a durci sa position depuis {month} ; ses responsables jugent la question « non négociable ».",
-    ),
-    (
-        "According to {pub}, at least {n} incidents were recorded around {place} over the period.",
-        "Selon {pub}, au moins {n} incidents ont été recensés autour de {place} sur la période.",
-    ),
-    (
-        "“We will not be dictated to,” a senior official close to {a} said, a line {b} has quietly contested.",
-        "« On ne nous dictera rien », a déclaré un haut responsable proche de {a}, ce que {b} conteste discrètement.",
-    ),
-    (
-        "{b}’s room for manoeuvre is narrower than its rhetoric suggests.",
-        "La marge de manœuvre de {b} est plus étroite que ne le laisse croire son discours.",
-    ),
-    (
-        "Local sources in {place} report that traders now avoid the main road after dark.",
-        "À {place}, des sources locales rapportent que les commerçants évitent désormais la route principale la nuit.",
-    ),
-    (
-        "The communiqué issued in {month} speaks of a “shared responsibility” but sets no deadline.",
-        "Le communiqué publié en {month} évoque une « responsabilité partagée » mais ne fixe aucune échéance.",
-    ),
-    (
-        "{a} and {b} have exchanged delegations twice since {month}, without a public agreement.",
-        "{a} et {b} ont échangé des délégations à deux reprises depuis {month}, sans accord public.",
-    ),
-    (
-        "Humanitarian access around {place} has shrunk: aid convoys need an escort and a {n}-day notice.",
-        "L’accès humanitaire autour de {place} s’est réduit : les convois doivent être escortés et annoncés {n} "
-        "jours à l’avance.",
-    ),
-    (
-        "We assess that {a}’s priority is regime security rather than territorial control.",
-        "Nous estimons que la priorité de {a} est la survie du régime plutôt que le contrôle du territoire.",
-    ),
-    (
-        "Diplomats in Dakar and Abuja say {b} is “waiting for the dust to settle”.",
-        "À Dakar et Abuja, des diplomates disent que {b} « attend que la poussière retombe ».",
-    ),
-    (
-        "State television has described critics of {a} as « apatrides », a term that chills debate.",
-        "La télévision d’État qualifie les critiques de {a} d’« apatrides », un terme qui refroidit le débat.",
-    ),
-    (
-        "The figures published by {pub} are partial and probably understate the toll.",
-        "Les chiffres publiés par {pub} sont partiels et sous-estiment probablement le bilan.",
-    ),
-    (
-        "Fighting near {place} displaced about {n} families in a single week.",
-        "Les combats près de {place} ont déplacé environ {n} familles en une seule semaine.",
-    ),
-    (
-        "{a}’s spokesperson called the allegations “baseless” and promised an internal review.",
-        "Le porte-parole de {a} a qualifié les accusations de « sans fondement » et promis une enquête interne.",
-    ),
-]
-
-KEY_JUDGMENTS = [
-    (
-        "{a} will maintain its current position over the next six months.",
-        "{a} maintiendra sa position actuelle au cours des six prochains mois.",
-    ),
-    (
-        "{b} will seek a negotiated arrangement rather than escalate.",
-        "{b} cherchera un arrangement négocié plutôt que l’escalade.",
-    ),
-    (
-        "Violence around {place} will increase before the rainy season.",
-        "Les violences autour de {place} augmenteront avant la saison des pluies.",
-    ),
-    (
-        "Regional mediation will not produce a binding agreement this year.",
-        "La médiation régionale ne débouchera pas sur un accord contraignant cette année.",
-    ),
-    (
-        "{a} will face growing internal pressure from within the security forces.",
-        "{a} fera face à une pression interne croissante au sein des forces de sécurité.",
-    ),
-    (
-        "External partners will condition support on a credible transition timetable.",
-        "Les partenaires extérieurs conditionneront leur soutien à un calendrier de transition crédible.",
-    ),
-]
-
-RATIONALES = [
-    ("Regime security", "Sécurité du régime"),
-    ("Domestic legitimacy and popular support", "Légitimité intérieure et soutien populaire"),
-    ("Access to revenue from mining and customs", "Accès aux recettes minières et douanières"),
-    ("Fear of regional contagion", "Crainte d’une contagion régionale"),
-    (
-        "Pressure from partners in Paris, Washington and Brussels",
-        "Pressions des partenaires à Paris, Washington et Bruxelles",
-    ),
-    (
-        "Sovereignty narrative: « la souveraineté n’est pas négociable »",
-        "Récit souverainiste : « la souveraineté n’est pas négociable »",
-    ),
-    ("Military setbacks on the ground", "Revers militaires sur le terrain"),
-    ("Humanitarian cost of the status quo", "Coût humanitaire du statu quo"),
-]
-
-FACTORS = [
-    ("Competing claims over border areas", "Revendications concurrentes sur les zones frontalières"),
-    ("Intelligence sharing", "Partage de renseignement"),
-    ("Public accusations of interference", "Accusations publiques d’ingérence"),
-    ("Arms deliveries", "Livraisons d’armes"),
-    ("Shared hostility to jihadist groups", "Hostilité commune envers les groupes djihadistes"),
-    ("Trade and transit dependence", "Dépendance commerciale et de transit"),
-    ("Personal ties between leaders", "Liens personnels entre dirigeants"),
-    ("Disputed control of smuggling routes", "Contrôle disputé des routes de contrebande"),
-]
-
-CHANGES = [
-    ("Hardened after the {month} attacks.", "Durcissement après les attaques de {month}."),
-    ("Softened following mediation by Lomé.", "Assouplissement après la médiation de Lomé."),
-    (
-        "Public statements now contradict earlier private assurances.",
-        "Les déclarations publiques contredisent désormais les assurances données en privé.",
-    ),
-]
-
-PUBLISHERS = [
-    ("ACLED", "acleddata.com", "B"),
-    ("Reuters", "www.reuters.com", "A"),
-    ("RFI", "www.rfi.fr", "B"),
-    ("Jeune Afrique", "www.jeuneafrique.com", "B"),
-    ("AFP", "www.afp.com", "A"),
-    ("UN OCHA", "www.unocha.org", "A"),
-    ("International Crisis Group", "www.crisisgroup.org", "B"),
-    ("Le Monde", "www.lemonde.fr", "B"),
-    ("Studio Tamani", "www.studiotamani.org", "C"),
-    ("Human Rights Watch", "www.hrw.org", "B"),
-    ("Amnesty International", "www.amnesty.org", "B"),
-    ("Telegram channel", "t.me", "E"),
-    ("Local informant", None, "F"),
-    ("Wamaps", "www.wamaps.news", "C"),
-    ("The Sahel Observer", "sahel-observer.example.org", "D"),
-    ("ECOWAS Commission", "ecowas.int", "B"),
-    ("Agence d’information du Burkina", "www.aib.media", "D"),
-    ("ORTM", "www.ortm.ml", "D"),
-]
-
-SOURCE_TITLES = [
-    ("Sahel weekly: {place} and surrounding areas", "Hebdomadaire Sahel : {place} et ses environs"),
-    ("Situation update, {month}", "Point de situation, {month}"),
-    ("Interview with a security official in {place}", "Entretien avec un responsable sécuritaire à {place}"),
-    ("Communiqué on the situation in the Sahel", "Communiqué sur la situation au Sahel"),
-    ("« Nous irons jusqu’au bout » — statement of {month}", "« Nous irons jusqu’au bout » — déclaration de {month}"),
-    ("Field report: displacement around {place}", "Rapport de terrain : déplacements autour de {place}"),
-]
-
-AUTHORS = [
-    "Aminata Traoré-Diallo",
-    "Moussa Ag Acharatoumane",
-    "Hélène Lavoix",
-    "Seydou Ouédraogo",
-    "Fatoumata Maïga",
-    "Ousmane Diarra",
-    "Clémence Thiébaut",
-    "Ibrahim Yahaya Ibrahim",
-    "Nadia Benzaïd",
-    "Jean-Hervé Jézéquel",
-    "Aïssata Coulibaly",
-    "Daniel Eizenga",
-    "Mariam Sow",
-    "Rinaldo Depagne",
-    "Sahel desk",
-    "Cellule Sahel",
-]
-
-BODY_HEADINGS = [
-    ("Background", "Contexte"),
-    ("Assessment", "Analyse"),
-    ("Outlook", "Perspectives"),
-    ("What to watch", "À surveiller"),
-    ("Implications", "Conséquences"),
-]
-
-STANCES = [
-    "strongly-supports",
-    "supports",
-    "leans-supports",
-    "neutral",
-    "leans-opposes",
-    "opposes",
-    "strongly-opposes",
-    "unknown",
-]
-RELATION_KINDS = [
-    "alliance",
-    "partnership",
-    "cooperation",
-    "neutral",
-    "competition",
-    "tension",
-    "hostility",
-    "armed-conflict",
-]
-LIKELIHOODS = [
-    "almost-no-chance",
-    "very-unlikely",
-    "unlikely",
-    "roughly-even-chance",
-    "likely",
-    "very-likely",
-    "almost-certain",
-]
+# Actors: id, name, kind, country, aliases, description, affiliations
+# (affiliations: [actor id, role, status]; kept only if the target is in the brief)
+A = {
+    a["id"]: {
+        "id": a["id"],
+        "name": a["name"],
+        "kind": a["kind"],
+        "country": a.get("country"),
+        "aliases": list(a.get("aliases", ())),
+        "description": a.get("description"),
+        "aff": [tuple(x) for x in a.get("affiliations", ())],
+    }
+    for a in _V["actors"]
+}
+WAGNER_ONLY = set(_V["wagner_only"])  # actors used only in Wagner briefs
+THEMES = [_theme(t, False) for t in _V["themes"]]
+WAGNER_THEMES = [_theme(t, True) for t in _V["wagner_themes"]]
+WAGNER_ISSUE = tuple(_V["wagner_issue"])  # injected into an ordinary theme to make a Wagner brief
+WAGNER_SENTENCES = _V["wagner_sentences"]
+WAGNER_TITLE_SUFFIX = tuple(_V["wagner_title_suffix"])
+# Prose pools ([English, French]): {a} {b} actor names, {place}, {n}, {month}, {pub}
+PLACES = _V["places"]
+MONTHS_EN = [en for en, _ in _V["months"]]
+MONTHS_FR = [fr for _, fr in _V["months"]]
+SENTENCES = _V["sentences"]
+KEY_JUDGMENTS = _V["key_judgments"]
+RATIONALES = _V["rationales"]
+FACTORS = _V["factors"]
+CHANGES = _V["changes"]
+PUBLISHERS = _V["publishers"]  # [name, host or null, usual reliability]
+SOURCE_TITLES = _V["source_titles"]
+AUTHORS = _V["authors"]
+BODY_HEADINGS = _V["body_headings"]
+QUOTES = _V["quotes"]
+DESKS = _V["desks"]
 
 _WAGNER_RE = re.compile("wagner")
 
@@ -1661,12 +147,17 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode("ascii")
 
 
-# Sanity: the non-Wagner pools never mention Wagner.
 def _pool_text(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=lambda o: [v for k, v in vars(o).items() if k != "wagner"])
+    def default(o):
+        if isinstance(o, date):
+            return o.isoformat()
+        return [v for k, v in vars(o).items() if k != "wagner"]
+
+    return json.dumps(obj, ensure_ascii=False, default=default)
 
 
-assert not _WAGNER_RE.search(
+# Sanity: the non-Wagner pools never mention Wagner (an edit of the data file must not break the Wagner share).
+if _WAGNER_RE.search(
     _fold(
         _pool_text(
             [
@@ -1680,33 +171,21 @@ assert not _WAGNER_RE.search(
                 SOURCE_TITLES,
                 AUTHORS,
                 PLACES,
+                BODY_HEADINGS,
+                QUOTES,
+                DESKS,
+                _V["months"],
                 [a for k, a in A.items() if k not in WAGNER_ONLY],
             ]
         )
     )
-)
+):
+    raise ValueError(f"{VOCABULARY_PATH}: a list outside the Wagner-only ones mentions Wagner")
+
 
 # ---------------------------------------------------------------------------
 # Brief construction
 # ---------------------------------------------------------------------------
-
-_END = date(2025, 9, 30)
-THEME_WINDOWS = {  # plausible publication dates for each theme
-    "niger-coup": (date(2023, 7, 27), date(2024, 12, 31)),
-    "minusma-exit": (date(2023, 6, 1), date(2024, 3, 31)),
-    "aes-ecowas": (date(2024, 7, 7), _END),
-    "jnim-pressure": (date(2022, 1, 1), _END),
-    "burkina-mobilisation": (date(2024, 8, 26), _END),
-    "northern-mali": (date(2024, 1, 26), _END),
-    "russia-partnership": (date(2024, 4, 15), _END),
-    "lake-chad": (date(2024, 10, 28), _END),
-    "coastal-spillover": (date(2024, 5, 1), _END),
-    "resources": (date(2024, 12, 1), _END),
-    "france-exit": (date(2022, 8, 15), date(2025, 2, 28)),
-    "moura": (date(2023, 5, 12), date(2024, 12, 31)),
-    "tinzaouaten": (date(2024, 7, 28), date(2025, 6, 30)),
-    "wagner-succession": (date(2023, 8, 24), _END),
-}
 
 
 def _fmt(template: str, ctx: dict) -> str:
@@ -1726,7 +205,7 @@ def _build(i: int, seed: int, wagner: bool) -> dict:
         theme = rng.choice(THEMES)
         inject = wagner
 
-    lo, hi = THEME_WINDOWS[theme.key]
+    lo, hi = theme.dates
     d = lo + timedelta(days=rng.randrange((hi - lo).days + 1))
     month = f"{months[d.month - 1]} {d.year}"
 
@@ -1775,8 +254,8 @@ def _build(i: int, seed: int, wagner: bool) -> dict:
             slug = f"{sd.year}{sd.month:02d}{sd.day:02d}-{theme.key}-{rng.randrange(1000, 99999)}"
             src["url"] = f"https://{host}/{'fr' if li else 'en'}/{slug}"
         src["date"] = sd
-        src["reliability"] = rel if rng.random() < 0.8 else rng.choice("ABCDEF")
-        src["credibility"] = rng.randint(1, 6)
+        src["reliability"] = rel if rng.random() < 0.8 else rng.choice(RELIABILITY)
+        src["credibility"] = rng.choice(CREDIBILITY)
         sources.append(src)
     sids = [s["id"] for s in sources]
 
@@ -1812,8 +291,8 @@ def _build(i: int, seed: int, wagner: bool) -> dict:
     for aid, iid in pairs[: rng.randint(2, 5)]:
         pos = {"actor": aid, "issue": iid, "stance": rng.choice(STANCES)}
         if rng.random() < 0.8:
-            pos["basis"] = rng.choice(["stated", "inferred"])
-        pos["confidence"] = rng.choice(["low", "moderate", "high"])
+            pos["basis"] = rng.choice(BASES)
+        pos["confidence"] = rng.choice(CONFIDENCE)
         if rng.random() < 0.7:
             pos["salience"] = rng.randrange(10, 101, 5)
             pos["power"] = rng.randrange(5, 101, 5)
@@ -1838,7 +317,7 @@ def _build(i: int, seed: int, wagner: bool) -> dict:
         seen.add(frozenset((x, y)))
         rel = {"actors": [x, y], "kind": rng.choice(RELATION_KINDS)}
         if rng.random() < 0.8:
-            rel["trend"] = rng.choice(["improving", "stable", "deteriorating"])
+            rel["trend"] = rng.choice(TRENDS)
         if rng.random() < 0.6:
             rel["factors"] = [f[li] for f in rng.sample(FACTORS, rng.randint(1, 2))]
         if rng.random() < 0.5:
@@ -1856,7 +335,7 @@ def _build(i: int, seed: int, wagner: bool) -> dict:
         kj = {
             "statement": _fmt(tpl[li], ctx()),
             "likelihood": rng.choice(LIKELIHOODS),
-            "confidence": rng.choice(["low", "moderate", "high"]),
+            "confidence": rng.choice(CONFIDENCE),
         }
         if rng.random() < 0.5:
             kj["sources"] = pick_sources()
@@ -1897,13 +376,7 @@ def _build(i: int, seed: int, wagner: bool) -> dict:
     bullets = [f"- {_fmt(s[li], ctx())}" for s in rng.sample(SENTENCES, rng.randint(2, 3))]
     paragraphs.append("\n".join(bullets))
     if rng.random() < 0.4:
-        q = rng.choice(
-            [
-                "« La patrie ou la mort, nous vaincrons. »",
-                "“The transition will last as long as necessary.”",
-                "« Nous ne sommes pas des apatrides. »",
-            ]
-        )
+        q = rng.choice(QUOTES)
         paragraphs.insert(1, f"> {q}")
 
     nations = list(theme.nations)
@@ -1940,7 +413,7 @@ def _build(i: int, seed: int, wagner: bool) -> dict:
     brief["figures"] = figures
     brief["sources"] = sources
     if rng.random() < 0.1:
-        brief["x-desk"] = rng.choice(["sahel", "west-africa", "russia-watch"])
+        brief["x-desk"] = rng.choice(DESKS)
     brief["body"] = "\n\n".join(paragraphs) + "\n"
     brief["_sections"] = paragraphs
     brief["_target"] = int(rng.triangular(MIN_BYTES + 150, MAX_BYTES - 100, 3300))
@@ -2187,13 +660,589 @@ def make_brief(i: int, seed: int, wagner: bool, fmt: str) -> tuple[dict, str]:
 
 
 # ---------------------------------------------------------------------------
+# The rich corpus: briefs shaped like examples/, about actors and issues that recur with a Zipf-like frequency
+# ---------------------------------------------------------------------------
+
+RICH_PATH = DATA_DIR / "rich.json"
+SHAPE_PATH = DATA_DIR / "shape.json"  # measured from examples/ by bench/shape.py --write-profile
+CORPORA = ("rich", "small")
+
+# Zipf ranking, kind -> (exponent s, number of ranked items N): the item of rank r is drawn with probability
+# proportional to 1 / r**s. Actors and issues: a curated head (bench/data/rich.json, rank 1 first) and a tail
+# made up once per seed; the other kinds are the ranked lists of rich.json (N: their length).
+ZIPF = {
+    "actors": (1.0, 20_000),
+    "issues": (1.3, 3_000),
+    "tags": (1.0, None),
+    "nations": (1.2, None),
+    "regions": (2.0, None),
+    "domains": (1.3, None),
+    "publishers": (1.0, None),
+}
+RICH_START, RICH_END = date(2006, 1, 1), date(2025, 12, 31)  # twenty years, uniformly
+RICH_FRENCH = 0.10  # share of briefs written in French (examples/ has none; its original_language says 1 in 10)
+WAGNER_CONTEXT = 0.5  # a brief without Wagner among its actors names it in its body with this probability
+WAGNER_TAG = (0.85, 0.5)  # probability of the tag `wagner`: Wagner among the actors, Wagner only in the body
+
+
+def slug(text: str) -> str:
+    """'Fada N’Gourma' -> 'fada-ngourma': an id or tag (the schema's pattern)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.replace("'", "")).strip("-")
+
+
+def _lc(text: str) -> str:
+    """An issue statement inside a sentence: first letter lower-cased unless it starts an acronym or a name."""
+    lower = len(text) > 1 and text[0].isupper() and (text[1].islower() or text[1] == " ")
+    return text[0].lower() + text[1:] if lower else text
+
+
+class _Zipf:
+    """Items in rank order, drawn with weight 1/rank**s (bisect on cumulative weights)."""
+
+    def __init__(self, items: list, s: float) -> None:
+        self.items = items
+        total, cum = 0.0, []
+        for rank in range(1, len(items) + 1):
+            total += rank**-s
+            cum.append(total)
+        self.cum, self.total = cum, total
+
+    def draw(self, rng: Random):
+        return self.items[min(bisect.bisect(self.cum, rng.random() * self.total), len(self.items) - 1)]
+
+    def distinct(self, rng: Random, k: int, exclude=()) -> list:
+        k = min(k, len(self.items) - len(set(exclude)))
+        out, seen = [], set(exclude)
+        while len(out) < k:
+            item = self.draw(rng)
+            key = item["id"] if isinstance(item, dict) else item if isinstance(item, str) else item[0]
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+        return out
+
+
+@dataclass
+class Universe:
+    """Everything a rich corpus of one seed draws from; an actor id has one name, alias list and description."""
+
+    actors: list  # in rank order
+    by_id: dict
+    rank: dict  # actor id -> rank (0: the most frequent)
+    issues: list
+    zipf: dict
+    places: list
+    profiles: list
+    ranges: dict
+    field_rates: dict
+    list_lengths: dict
+    pools: dict
+
+
+def _rich_data() -> tuple[dict, dict]:
+    return (
+        json.loads(RICH_PATH.read_text(encoding="utf-8")),
+        json.loads(SHAPE_PATH.read_text(encoding="utf-8")),
+    )
+
+
+def _tail_actors(rng: Random, data: dict, places: list, n: int, taken: set) -> list:
+    """People, armed groups, companies, local authorities… each with a fixed name, aliases, description."""
+    kinds = data["tail_kinds"]
+    weights = [w for _, w, _ in kinds]
+    first, last = data["first_names"], data["surnames"]
+    words = data["party_words"]
+    out: list = []
+    orgs: list = []  # non-person actors so far, for affiliations
+    while len(out) < n:
+        kind, _, template = rng.choices(kinds, weights)[0]
+        place, country = rng.choice(places)
+        if kind == "person":
+            given = rng.choice(first) if rng.random() < 0.6 else f"{rng.choice(first)} {rng.choice(first)}"
+            name = template.format(first=given, last=rng.choice(last))
+        else:
+            w, v = rng.sample(words, 2)
+            name = template.format(p=place, s=rng.choice(last), w=w, v=v)
+        aid = slug(name)
+        if aid in taken:
+            continue
+        taken.add(aid)
+        actor = {"id": aid, "name": name, "kind": kind, "affiliations": []}
+        if kind not in ("international-organisation", "coalition"):
+            actor["country"] = country
+        if rng.random() < data["alias_rate"]:
+            folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+            if kind == "person":
+                alias = folded if folded != name else f"{rng.choice(data['person_titles'])} {name.split()[-1]}"
+            else:
+                alias = "".join(w[0] for w in folded.replace("’", " ").split() if w[0].isupper())
+                alias = alias if len(alias) >= 2 else folded.upper()
+            if alias != name:
+                actor["aliases"] = [alias]
+        role = rng.choice(data["roles"])
+        org = rng.choice(orgs) if orgs and kind == "person" else None
+        descr = rng.choice(data["tail_descriptions"][kind])
+        actor["description"] = descr.format(
+            p=place, role=role, role_lc=role.lower(), org=org["name"] if org else f"authorities of {place}"
+        )
+        if org is not None and rng.random() < 0.7:
+            actor["affiliations"] = [(org["id"], role, rng.choice(("confirmed", "confirmed", "alleged", "former")))]
+        if kind != "person":
+            orgs.append(actor)
+        out.append(actor)
+    return out
+
+
+def _tail_issues(rng: Random, data: dict, places: list, n: int, taken: set) -> list:
+    out: list = []
+    templates = data["tail_issues"]
+    while len(out) < n:
+        key, en, fr = rng.choice(templates)
+        (p, _), (q, _) = rng.sample(places, 2)
+        iid = slug(key.format(p=p, q=q))
+        if iid in taken or len(iid) > 60:
+            continue
+        taken.add(iid)
+        out.append({"id": iid, "statement": [en.format(p=p, q=q), fr.format(p=p, q=q)], "stakeholders": []})
+    return out
+
+
+_UNIVERSES: dict = {}
+
+
+def universe(seed: int) -> Universe:
+    """The actors, issues and ranked lists of the rich corpus of ``seed`` (made once per process and seed)."""
+    if seed in _UNIVERSES:
+        return _UNIVERSES[seed]
+    data, shape = _rich_data()
+    rng = Random(f"universe:{seed}")
+    places = [tuple(p) for p in data["places"]]
+    data["alias_rate"] = shape["field_rates"]["actors.aliases"]
+    head = []
+    for a in data["actors"]:
+        actor = dict(a)
+        actor["affiliations"] = [(f["actor"], f.get("role"), f.get("status")) for f in a.get("affiliations", ())]
+        head.append(actor)
+    taken = {a["id"] for a in head} | {x["id"] for x in data["issues"]}
+    n_actors, n_issues = ZIPF["actors"][1], ZIPF["issues"][1]
+    actors = head + _tail_actors(rng, data, places, n_actors - len(head), taken)
+    issues = [dict(x) for x in data["issues"]]
+    issues += _tail_issues(rng, data, places, n_issues - len(issues), taken)
+    by_id = {a["id"]: a for a in actors}
+    rank = {a["id"]: r for r, a in enumerate(actors)}
+    zipf = {"actors": _Zipf(actors, ZIPF["actors"][0]), "issues": _Zipf(issues, ZIPF["issues"][0])}
+    # a local issue's stakeholders: two or three actors, the same in every brief that takes it up
+    for issue in issues:
+        if not issue["stakeholders"]:
+            issue["stakeholders"] = [a["id"] for a in zipf["actors"].distinct(rng, rng.randint(2, 3))]
+    publishers = [tuple(p) for p in PUBLISHERS + data["more_publishers"]]
+    tags = data["tags"] + [t for t in dict.fromkeys(slug(p) for p, _ in places) if t not in data["tags"]]
+    for kind, items in (
+        ("tags", tags),
+        ("nations", data["nations"]),
+        ("regions", data["regions"]),
+        ("domains", data["domains"]),
+        ("publishers", publishers),
+    ):
+        zipf[kind] = _Zipf(items, ZIPF[kind][0])
+    profiles = shape["briefs"]
+    ranges = {k: (min(p[k] for p in profiles), max(p[k] for p in profiles)) for k in profiles[0] if k != "file"}
+    pools = {
+        k: data[k]
+        for k in (
+            "titles",
+            "summary_sentences",
+            "body_sentences",
+            "body_bullets",
+            "body_headings",
+            "rationales",
+            "factors",
+            "key_judgments",
+            "changes",
+            "figures",
+            "source_titles",
+            "issue_descriptions",
+            "wagner_sentences",
+        )
+    }
+    pools["body_sentences"] = pools["body_sentences"] + SENTENCES
+    pools["source_titles"] = pools["source_titles"] + SOURCE_TITLES
+    _check_universe(actors, issues, data)
+    u = Universe(
+        actors=actors,
+        by_id=by_id,
+        rank=rank,
+        issues=issues,
+        zipf=zipf,
+        places=places,
+        profiles=profiles,
+        ranges=ranges,
+        field_rates=shape["field_rates"],
+        list_lengths=shape["list_lengths"],
+        pools=pools,
+    )
+    _UNIVERSES[seed] = u
+    return u
+
+
+def _check_universe(actors: list, issues: list, data: dict) -> None:
+    """The data file against brief's schema: ids, countries, kinds, enums; references between actors resolve."""
+    defs = load_schema()["$defs"]
+    countries = set(defs["country"]["enum"])
+    kinds = set(_vocabulary.ACTOR_KINDS)
+    ids = {a["id"] for a in actors}
+    id_re = re.compile(defs["id"]["pattern"])
+    for a in actors:
+        bad = (
+            not id_re.match(a["id"])
+            or a["kind"] not in kinds
+            or a.get("country", "ML") not in countries
+            or any(t not in ids or t == a["id"] for t, _, _ in a["affiliations"])
+        )
+        if bad:
+            raise ValueError(f"{RICH_PATH}: actor {a['id']!r} does not fit the schema or names an unknown actor")
+    for x in issues:
+        if not id_re.match(x["id"]) or any(s not in ids for s in x["stakeholders"]):
+            raise ValueError(f"{RICH_PATH}: issue {x['id']!r} has a bad id or an unknown stakeholder")
+    schema = load_schema()["properties"]
+    for key, enum in (("regions", schema["regions"]), ("domains", schema["domains"])):
+        if not set(data[key]) <= set(enum["items"]["enum"]):
+            raise ValueError(f"{RICH_PATH}: {key} outside the schema's list")
+    if not set(data["nations"]) <= countries or any(c not in countries for _, c in data["places"]):
+        raise ValueError(f"{RICH_PATH}: a nation or a place's country is not an ISO code of the schema")
+
+
+def _count(u: Universe, rng: Random, prof: dict, key: str, spread: int = 1) -> int:
+    """A count of the measured brief ``prof``, moved by up to ``spread`` and kept in the measured range."""
+    lo, hi = u.ranges[key]
+    return max(lo, min(hi, prof[key] + rng.randint(-spread, spread)))
+
+
+def _build_rich(i: int, seed: int) -> dict:
+    u = universe(seed)
+    rng = Random(f"rich:{seed}:{i}")
+    rate, lengths, pools = u.field_rates, u.list_lengths, u.pools
+    prof = rng.choice(u.profiles)  # one measured brief: its counts go together
+    lang = "fr" if rng.random() < RICH_FRENCH else "en"
+    li = 1 if lang == "fr" else 0
+    months = MONTHS_FR if li else MONTHS_EN
+    d = RICH_START + timedelta(days=rng.randrange((RICH_END - RICH_START).days + 1))
+    month = f"{months[d.month - 1]} {d.year}"
+
+    def has(field: str) -> bool:
+        return rng.random() < rate[field]
+
+    def length(field: str, cap: int) -> int:
+        return min(cap, rng.choice(lengths[field]))
+
+    # Issues, then actors: each issue brings some of its stakeholders, Zipf draws fill up, affiliations pull
+    # in the organisation a person belongs to.
+    issues = u.zipf["issues"].distinct(rng, _count(u, rng, prof, "issues"))
+    n_actors = _count(u, rng, prof, "actors")
+    ids: list = []
+    stake: dict = {}
+    for issue in issues:
+        # the stakeholders most present in the whole collection are the likeliest to come along (same Zipf law)
+        pool = sorted((a for a in issue["stakeholders"] if a not in ids), key=u.rank.__getitem__)
+        take = _Zipf(pool, ZIPF["actors"][0]).distinct(rng, min(rng.randint(2, 4), max(n_actors - len(ids) - 2, 0)))
+        ids += take
+        stake[issue["id"]] = take
+    while len(ids) < n_actors:
+        actor = u.zipf["actors"].draw(rng)
+        if actor["id"] in ids:
+            continue
+        ids.append(actor["id"])
+        for target, _, _ in actor["affiliations"]:
+            if target not in ids and len(ids) < n_actors and rng.random() < 0.6:
+                ids.append(target)
+    present = set(ids)
+    actors = []
+    for aid in ids:
+        src = u.by_id[aid]
+        act = {"id": aid, "name": src["name"], "kind": src["kind"]}
+        if "country" in src:
+            act["country"] = src["country"]
+        if src.get("aliases"):
+            act["aliases"] = list(src["aliases"])
+        # brief does not search actor descriptions: one may name Wagner only beside Wagner itself (see generate)
+        if (
+            src.get("description")
+            and has("actors.description")
+            and ("wagner" in present or not _WAGNER_RE.search(_fold(src["description"])))
+        ):
+            act["description"] = src["description"]
+        affs = [{"actor": t, "role": r, "status": s} for t, r, s in src["affiliations"] if t in present]
+        if affs:
+            act["affiliations"] = [{k: v for k, v in a.items() if v} for a in affs]
+        actors.append(act)
+    names = {a["id"]: a["name"] for a in actors}
+    statements = [x["statement"][li] for x in issues]
+
+    def ctx(prefer: list | None = None, swap: bool = True) -> dict:
+        pair = [names[x] for x in (prefer or []) if x in names][:2]
+        others = [n for n in names.values() if n not in pair]
+        pair += rng.sample(others, 2 - len(pair))
+        a, b = pair if not swap or rng.random() < 0.7 else pair[::-1]
+        statement = rng.choice(statements)
+        day = d - timedelta(days=rng.randrange(0, 40))
+        return {
+            "a": a,
+            "b": b,
+            "p": rng.choice(u.places)[0],
+            "place": rng.choice(u.places)[0],
+            "issue": statement,
+            "issue_lc": _lc(statement),
+            "month": month,
+            "month_name": months[day.month - 1],
+            "day": day.day,
+            "year": d.year - rng.randrange(0, 3),
+            "n": rng.randint(3, 240),
+            "pub": u.zipf["publishers"].draw(rng)[0],
+        }
+
+    def fill(template: str, prefer: list | None = None, swap: bool = True) -> str:
+        return template.format(**ctx(prefer, swap))
+
+    # Sources: Zipf-ranked publishers, ids as in examples/ (publisher-date)
+    sources = []
+    for pub, host, usual in u.zipf["publishers"].distinct(rng, _count(u, rng, prof, "sources")):
+        sd = d - timedelta(days=rng.randrange(0, 45))
+        sid = f"{slug(pub)}-{sd.isoformat()}"
+        src = {"id": sid, "title": fill(rng.choice(pools["source_titles"])[li]), "publisher": pub}
+        if host and has("sources.url"):
+            src["url"] = f"https://{host}/{'fr' if li else 'en'}/{sd.year}/{sd.month:02d}/{slug(src['title'])[:60]}"
+        src["date"] = sd
+        src["reliability"] = usual if rng.random() < 0.8 else rng.choice(RELIABILITY)
+        src["credibility"] = rng.choice(CREDIBILITY)
+        sources.append(src)
+    sids = [s["id"] for s in sources]
+
+    def cite(field: str) -> list:
+        return sorted(rng.sample(sids, length(field, len(sids))))
+
+    # Positions: a stakeholder on its issue first, then any actor on any issue; one per (actor, issue)
+    pairs = [(a, iid) for iid, take in stake.items() for a in take]
+    rng.shuffle(pairs)
+    rest = [(a, x["id"]) for a in ids for x in issues if (a, x["id"]) not in set(pairs)]
+    rng.shuffle(rest)
+    positions = []
+    for aid, iid in (pairs + rest)[: _count(u, rng, prof, "positions", 2)]:
+        pos = {"actor": aid, "issue": iid, "stance": rng.choice(STANCES)}
+        if has("positions.basis"):
+            pos["basis"] = rng.choice(BASES)
+        if has("positions.confidence"):
+            pos["confidence"] = rng.choice(CONFIDENCE)
+        if has("positions.salience"):
+            pos["salience"] = rng.randrange(10, 101, 5)
+            pos["power"] = rng.randrange(5, 101, 5)
+        if has("positions.rationale"):
+            k = length("positions.rationale", 4)
+            pos["rationale"] = [fill(r[li], [aid], swap=False) for r in rng.sample(pools["rationales"], k)]
+        if has("positions.change"):
+            pos["change"] = fill(rng.choice(pools["changes"])[li])
+        if has("positions.sources"):
+            pos["sources"] = cite("positions.sources")
+        if has("positions.as_of"):
+            pos["as_of"] = d - timedelta(days=rng.randrange(0, 20))
+        positions.append(pos)
+
+    # Relations: distinct unordered pairs of actors
+    relations = []
+    seen = set()
+    n_relations = _count(u, rng, prof, "relations")
+    while len(relations) < n_relations:
+        x, y = rng.sample(ids[: max(4, len(ids) * 2 // 3)], 2) if rng.random() < 0.7 else rng.sample(ids, 2)
+        if frozenset((x, y)) in seen:
+            continue
+        seen.add(frozenset((x, y)))
+        rel = {"actors": [x, y], "kind": rng.choice(RELATION_KINDS)}
+        if has("relations.trend"):
+            rel["trend"] = rng.choice(TRENDS)
+        if has("relations.factors"):
+            k = length("relations.factors", 4)
+            rel["factors"] = [fill(f[li], [x, y]) for f in rng.sample(pools["factors"], k)]
+        if has("relations.sources"):
+            rel["sources"] = cite("relations.sources")
+        if has("relations.as_of"):
+            rel["as_of"] = d
+        relations.append(rel)
+
+    kjs = []
+    for tpl in rng.sample(pools["key_judgments"], _count(u, rng, prof, "key_judgments")):
+        kj = {
+            "statement": fill(tpl[li], ids[:3]),
+            "likelihood": rng.choice(LIKELIHOODS),
+            "confidence": rng.choice(CONFIDENCE),
+        }
+        if has("key_judgments.sources"):
+            kj["sources"] = cite("key_judgments.sources")
+        kjs.append(kj)
+
+    figures = []
+    for en, fr, lo, hi, unit, status in rng.sample(pools["figures"], _count(u, rng, prof, "figures")):
+        value = round(rng.uniform(lo, hi), 1) if isinstance(lo, float) else rng.randint(lo, hi)
+        fig = {"label": fill((en, fr)[li]), "value": value, "unit": unit}
+        r = rng.random()
+        fig["date"] = f"{d.year}" if r < 0.3 else f"{d.year}-{d.month:02d}" if r < 0.6 else d.isoformat()
+        fig["status"] = status
+        if has("figures.sources"):
+            fig["sources"] = cite("figures.sources")
+        figures.append(fig)
+
+    # Text: title, a summary and a body of the measured lengths (words)
+    lead = ids[:2]
+    title = fill(rng.choice(pools["titles"])[li], lead)
+    summary_words = _count(u, rng, prof, "summary_words", 8)
+    sentences: list = []
+    words = 0
+    for template in rng.sample(pools["summary_sentences"], len(pools["summary_sentences"])):
+        sentence = fill(template[li], lead)
+        n = len(sentence.split())
+        if sentences and abs(words + n - summary_words) >= abs(words - summary_words):
+            break  # the sentence would take the summary further from its length
+        sentences.append(sentence)
+        words += n
+    lo, hi = u.ranges["body_words"]
+    body_words = max(lo, min(hi, round(prof["body_words"] * rng.uniform(0.8, 1.2))))
+    headings = rng.random() < 0.3
+    heading_pool = rng.sample(pools["body_headings"], len(pools["body_headings"]))
+    blocks: list = []
+    words = 0
+    bullets_at = rng.randrange(1, 4) if rng.random() < 0.6 else -1
+    while words < body_words:
+        if headings and heading_pool and len(blocks) % 2 == 0:
+            blocks.append("## " + fill(heading_pool.pop()[li]))
+        if len(blocks) == bullets_at:
+            items = ["- " + fill(x[li], lead) for x in rng.sample(pools["body_bullets"], rng.randint(2, 4))]
+        else:
+            items = [fill(x[li], lead) for x in rng.sample(pools["body_sentences"], rng.randint(2, 4))]
+        kept: list = []
+        for item in items:  # stop at the sentence that comes closest to the length
+            n = len(item.split())
+            if (kept or blocks) and abs(words + n - body_words) >= abs(words - body_words):
+                break
+            kept.append(item)
+            words += n
+        if not kept:
+            break
+        blocks.append(("\n" if kept[0].startswith("- ") else " ").join(kept))
+    if blocks and blocks[-1].startswith("## "):
+        blocks.pop()
+    context = "wagner" not in present and rng.random() < WAGNER_CONTEXT
+    if context:
+        prose = [k for k, block in enumerate(blocks) if not block.startswith(("## ", "- "))]
+        k = rng.choice(prose)
+        blocks[k] += " " + fill(rng.choice(pools["wagner_sentences"])[li], lead)
+
+    # Tags, nations, regions, domains
+    tag_wagner = WAGNER_TAG[0] if "wagner" in present else WAGNER_TAG[1] if context else 0.0
+    tags = ["wagner"] if rng.random() < tag_wagner else []
+    tags += u.zipf["tags"].distinct(rng, _count(u, rng, prof, "tags") - len(tags), tags)
+    nations = []
+    for a in actors:
+        if a.get("country") and a["kind"] in ("state", "government") and a["country"] not in nations:
+            nations.append(a["country"])
+    n_nations = _count(u, rng, prof, "nations")
+    nations = nations[:n_nations]
+    nations += u.zipf["nations"].distinct(rng, n_nations - len(nations), nations)
+
+    brief = {
+        "schema_version": "1.0",
+        "id": f"{issues[0]['id']}-{d.year}-{d.month:02d}-{i:06d}",
+        "title": title,
+        "date": d,
+    }
+    if has("updated"):
+        brief["updated"] = d + timedelta(days=rng.randrange(1, 120))
+    brief["language"] = lang
+    if lang == "en" and has("original_language"):
+        brief["original_language"] = "fr"
+    brief["domains"] = u.zipf["domains"].distinct(rng, _count(u, rng, prof, "domains"))
+    brief["regions"] = u.zipf["regions"].distinct(rng, _count(u, rng, prof, "regions"))
+    brief["nations"] = nations
+    brief["tags"] = tags
+    brief["summary"] = " ".join(sentences)
+    brief["actors"] = actors
+    brief["issues"] = []
+    for x in issues:
+        issue = {"id": x["id"], "statement": x["statement"][li]}
+        if has("issues.description"):
+            issue["description"] = x.get("description") if x.get("description") and not li else None
+            issue["description"] = issue["description"] or fill(rng.choice(pools["issue_descriptions"])[li])
+        brief["issues"].append(issue)
+    brief["positions"] = positions
+    brief["relations"] = relations
+    brief["key_judgments"] = kjs
+    brief["figures"] = figures
+    brief["sources"] = sources
+    brief["body"] = "\n\n".join(blocks) + "\n"
+
+    def more() -> None:  # one more paragraph, for a brief that comes out below the measured sizes
+        blocks.append(" ".join(fill(x[li], lead) for x in rng.sample(pools["body_sentences"], 3)))
+        brief["body"] = "\n\n".join(blocks) + "\n"
+
+    brief["_more"] = more
+    return brief
+
+
+def searchable_text(b: dict) -> str:
+    """The fields `brief search` looks in (brief/collection/rows.py): not ids, urls or dates."""
+    parts = [b.get("title", ""), b.get("summary", ""), b.get("body", ""), *b.get("tags", ()), *b.get("authors", ())]
+    for a in b.get("actors", ()):
+        parts += [a["name"], *a.get("aliases", ())]
+    for x in b.get("issues", ()):
+        parts += [x["statement"], x.get("description") or ""]
+    for p in b.get("positions", ()):
+        parts += [*p.get("rationale", ()), p.get("change") or ""]
+    for s in b.get("sources", ()):
+        parts += [s["title"], s.get("publisher") or ""]
+    for r in b.get("relations", ()):
+        parts += r.get("factors", [])
+    parts += [f["label"] for f in b.get("figures", ())]
+    parts += [k["statement"] for k in b.get("key_judgments", ())]
+    return "\n".join(parts)
+
+
+def render_rich_json(b: dict) -> str:
+    """JSON laid out like examples/: one actor, issue, position… a line."""
+
+    def one(value) -> str:
+        return json.dumps(_jsonable(value), ensure_ascii=False)
+
+    parts = []
+    for key, value in _public(b).items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            inner = ",\n".join(f"    {one(x)}" for x in value)
+            parts.append(f'  "{key}": [\n{inner}\n  ]')
+        else:
+            parts.append(f'  "{key}": {one(value)}')
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def make_rich_brief(i: int, seed: int, fmt: str) -> tuple[dict, str]:
+    """Build rich brief number ``i`` of the corpus of ``seed`` and render it in ``fmt``."""
+    b = _build_rich(i, seed)
+    text = render_rich_json(b) if fmt == "json" else render(b, fmt)
+    floor = universe(seed).ranges["bytes"][0]  # the smallest brief of examples/
+    while len(text.encode()) < floor:
+        b["_more"]()
+        text = render_rich_json(b) if fmt == "json" else render(b, fmt)
+    return b, text
+
+
+# ---------------------------------------------------------------------------
 # Corpus
 # ---------------------------------------------------------------------------
 
 
 def source_digest() -> str:
-    """Digest of this file, so caches of generated corpora notice any change to the generator."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    """Digest of the generator, its data files and the brief vocabulary it reads, so that caches of generated
+    corpora notice any change to them."""
+    digest = hashlib.sha256()
+    for path in [Path(__file__), *sorted(DATA_DIR.glob("*.json")), Path(_vocabulary.__file__)]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def parse_formats(spec: str) -> dict:
@@ -2257,12 +1306,18 @@ class CorpusStats:
         )
 
 
-def generate(out_dir, count: int, seed: int = 1, formats="yaml,json,md", *, force: bool = False) -> CorpusStats:
+def generate(
+    out_dir, count: int, seed: int = 1, formats="yaml,json,md", *, force: bool = False, corpus: str = "rich"
+) -> CorpusStats:
     """Write ``count`` briefs into ``out_dir`` (flat) and return statistics.
 
-    ``formats`` is a spec string (see :func:`parse_formats`) or a {format: weight} dict.
-    ``out_dir`` must be empty or absent; with ``force``, existing .yaml/.json/.md files are removed first.
+    ``corpus`` is ``"rich"`` (briefs shaped like examples/, recurring actors and issues) or ``"small"`` (2–5 KB
+    briefs, exactly 20 % mentioning Wagner). ``formats`` is a spec string (see :func:`parse_formats`) or a
+    {format: weight} dict. ``out_dir`` must be empty or absent; with ``force``, existing .yaml/.json/.md files
+    are removed first.
     """
+    if corpus not in CORPORA:
+        raise ValueError(f"unknown corpus {corpus!r} (expected one of {', '.join(CORPORA)})")
     out = Path(out_dir)
     weights = parse_formats(formats) if isinstance(formats, str) else dict(formats)
     out.mkdir(parents=True, exist_ok=True)
@@ -2275,13 +1330,19 @@ def generate(out_dir, count: int, seed: int = 1, formats="yaml,json,md", *, forc
                 p.unlink()
     fmts, wagner = _plan(count, seed, weights)
     stats = CorpusStats(out_dir=out, min_bytes=sys.maxsize)
+    rich = corpus == "rich"
     for i in range(count):
-        b, text = make_brief(i, seed, wagner[i], fmts[i])
+        b, text = make_rich_brief(i, seed, fmts[i]) if rich else make_brief(i, seed, wagner[i], fmts[i])
         data = text.encode()
         folded = _fold(text)
         has_exact = "Wagner" in text
         has_folded = "wagner" in folded
-        if has_folded != wagner[i] or has_exact != wagner[i]:
+        if rich:
+            # every file rg -i finds "wagner" in must be a hit of `brief search wagner` (the search benchmark
+            # checks it), so the word is never only in an id or a url, and is always capitalised somewhere
+            if has_folded and not (has_exact and "wagner" in _fold(searchable_text(b))):
+                raise AssertionError(f"brief {i}: “wagner” only in fields brief does not search")
+        elif has_folded != wagner[i] or has_exact != wagner[i]:
             raise AssertionError(f"brief {i}: Wagner mention {has_exact}/{has_folded}, planned {wagner[i]}")
         path = out / f"{b['id']}{EXTENSIONS[fmts[i]]}"
         with open(path, "wb") as fh:
@@ -2302,8 +1363,6 @@ def generate(out_dir, count: int, seed: int = 1, formats="yaml,json,md", *, forc
 # ---------------------------------------------------------------------------
 # Scratch verification (independent of brief): schema + cross-reference rules
 # ---------------------------------------------------------------------------
-
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "brief.schema.json"
 
 
 def _loader():
@@ -2403,6 +1462,13 @@ def main(argv=None) -> int:
     ap.add_argument("--count", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument(
+        "--corpus",
+        choices=CORPORA,
+        default="rich",
+        help="rich: briefs shaped like examples/ (7–13 KB, recurring actors and issues); "
+        "small: 2–5 KB briefs, exactly 20 %% mention Wagner [%(default)s]",
+    )
+    ap.add_argument(
         "--formats",
         default="yaml,json,md",
         help="comma-separated formats, optionally weighted: yaml=70,json=15,md=15 (default weights 70/15/15)",
@@ -2417,7 +1483,7 @@ def main(argv=None) -> int:
     )
     args = ap.parse_args(argv)
     try:
-        stats = generate(args.out_dir, args.count, args.seed, args.formats, force=args.force)
+        stats = generate(args.out_dir, args.count, args.seed, args.formats, force=args.force, corpus=args.corpus)
     except (ValueError, FileExistsError) as exc:
         print(f"corpus.py: {exc}", file=sys.stderr)
         return 2
