@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -153,3 +154,12 @@ def test_reader_leaving_early_is_not_an_error(tmp_path) -> None:
         shell=True, executable="/bin/bash", capture_output=True, check=False,
     )  # fmt: skip
     assert (result.returncode, result.stderr) == (0, b"")
+
+
+def test_actor_descriptions_are_searched(collection_copy: Path) -> None:
+    brief = collection_copy / "mali-2021.yaml"
+    text = brief.read_text(encoding="utf-8")
+    described = "  - {id: france, name: France, kind: state, country: FR, description: Barkhanesque partner}"
+    brief.write_text(text.replace("  - {id: france, name: France, kind: state, country: FR}", described), "utf-8")
+    result = run("search", "barkhanesque", str(collection_copy), "--format", "ids")
+    assert result.stdout.split() == ["mali-wagner-2021"]

@@ -93,6 +93,7 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         for value in texts(data.get(name)):
             rows.values.append((name, value, fold(value)))
     actor_text: list[str] = []
+    descriptions: list[str] = []
     for actor in mappings(data.get("actors")):
         actor_id = text(actor.get("id"))
         actor_name = text(actor.get("name"))
@@ -113,7 +114,11 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         for label in (actor_name, *aliases):
             rows.actor_labels.append((actor_id, label, fold(label)))
         actor_text += [actor_name, *aliases]
-    other: list[str] = [*texts(data.get("tags")), *texts(data.get("authors"))]
+        description = text(actor.get("description"))
+        if description:
+            descriptions.append(description)
+    # an actor's description ("seen as Wagner's successor") can be all a brief says of a subject
+    other: list[str] = [*texts(data.get("tags")), *texts(data.get("authors")), *descriptions]
     for issue in mappings(data.get("issues")):
         if isinstance(issue.get("id"), str):
             rows.issues.append((issue["id"], text(issue.get("statement"))))
