@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 
 from brief.base.pool import PARALLEL_THRESHOLD, available_cores, process_pool
+from brief.collection import aggregates
 from brief.collection.config import Collection
 from brief.collection.freshness import RefreshStats, Scan, Task, scan, stamp
 from brief.collection.rows import Rows, create_database, file_rows, insert_rows
@@ -63,6 +64,7 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
         db.executemany("INSERT INTO meta VALUES (?, ?)", stamp(found, started).items())
         db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
         db.executescript(INDEXES)
+        aggregates.create(db)
         db.execute("PRAGMA analysis_limit = 1000")  # sampled statistics: enough for the planner, and quick
         db.execute("ANALYZE")
         db.close()
@@ -98,18 +100,27 @@ def update(db: sqlite3.Connection, found: Scan, started_ns: int, tasks: list[Tas
     rows = list(_parse(tasks, schema_path, jobs))  # before taking the write lock
     db.execute("BEGIN IMMEDIATE")
     try:
-        for path in removed:
+        changed = [*removed, *(row.path for row in rows if not row.touch_only)]
+        keys = aggregates.touched(db, _rowids(db, changed))  # what the old versions counted in
+        for path in changed:
             _delete(db, path)
-        for row in rows:
-            if not row.touch_only:
-                _delete(db, row.path)
         insert_rows(db, rows, sync_fts=True)
+        aggregates.recompute(db, aggregates.touched(db, _rowids(db, changed), keys))
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp(found, started_ns).items())
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
     return sum(1 for row in rows if row.touch_only)
+
+
+def _rowids(db: sqlite3.Connection, paths: list[str]) -> list[int]:
+    rowids = []
+    for path in paths:
+        found = db.execute("SELECT rowid FROM briefs WHERE path = ?", (path,)).fetchone()
+        if found is not None:
+            rowids.append(found[0])
+    return rowids
 
 
 def _parse(tasks: list[Task], schema_path: str | None, jobs: int | None) -> Iterator[Rows]:

@@ -5,7 +5,7 @@ The full-text columns are ranked by query/ranking.py, which gives each its weigh
 
 from __future__ import annotations
 
-INDEX_FORMAT = "8"  # bump when the tables below change: older indexes are rebuilt
+INDEX_FORMAT = "9"  # bump when the tables below change: older indexes are rebuilt
 # case- and accent-insensitive, as base.text.fold is (tests/test_architecture.py checks they agree)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
@@ -72,6 +72,31 @@ CREATE INDEX positions_issue ON positions(issue_id);
 CREATE INDEX positions_time ON positions(actor_id, issue_id, date, stance);
 CREATE INDEX sources_brief ON sources(brief);
 CREATE INDEX relations_brief ON relations(brief);
+CREATE INDEX briefs_recent ON briefs(date DESC, id);
+CREATE INDEX briefs_valid ON briefs(valid);
+CREATE INDEX briefs_language ON briefs(language);
+"""
+# What `brief summary` reads when nothing is filtered out: counts and stance histories kept per key, so that a
+# summary of 100,000 briefs reads a few thousand rows instead of scanning a million. Derived data only:
+# collection/aggregates.py computes them after a build and recomputes the keys a refresh touches, in the same
+# transaction (tests/test_aggregates.py compares them with a rebuild after random edits).
+AGGREGATES = """
+CREATE TABLE agg_values(field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (field, value)) WITHOUT ROWID;
+CREATE TABLE agg_months(month TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE agg_kinds(kind TEXT PRIMARY KEY, actors INTEGER NOT NULL, briefs INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE agg_actors(actor_id TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (actor_id, name)) WITHOUT ROWID;
+-- each actor's latest stance on each issue
+CREATE TABLE agg_latest(actor_id TEXT NOT NULL, issue_id TEXT NOT NULL, stance TEXT, date TEXT,
+  PRIMARY KEY (actor_id, issue_id)) WITHOUT ROWID;
+CREATE INDEX agg_latest_issue ON agg_latest(issue_id, stance);
+-- every stance change: `position` differs in stance from `previous`, the same actor's position on the same
+-- issue in the brief before (by date); ordered by date, then the brief's path
+CREATE TABLE agg_changes(actor_id TEXT NOT NULL, issue_id TEXT NOT NULL, date TEXT NOT NULL, path TEXT NOT NULL,
+  position INTEGER NOT NULL, previous INTEGER NOT NULL);
+CREATE INDEX agg_changes_pair ON agg_changes(actor_id, issue_id);
+CREATE INDEX agg_changes_recent ON agg_changes(date DESC, path DESC, actor_id DESC, issue_id DESC);
 """
 CHILD_TABLES = (
     "brief_data",

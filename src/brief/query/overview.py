@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from brief.base.vocabulary import STANCE_GROUPS
+from brief.collection.aggregates import COUNTED_FIELDS
 from brief.query.filters import Filters, combined_where, register_functions
 from brief.query.language import SearchQuery
 from brief.query.search import search_rowids
@@ -94,6 +95,13 @@ def overview(
 
 
 def _head(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
+    if selection.everything:
+        total, invalid, first, last = db.execute(
+            "SELECT (SELECT count(*) FROM briefs), (SELECT count(*) FROM briefs WHERE valid = 0), "
+            "(SELECT min(date) FROM briefs), (SELECT max(date) FROM briefs)"
+        ).fetchone()
+        months = _counts(db, "SELECT month, n FROM agg_months ORDER BY month")
+        return {"briefs": total, "invalid": invalid, "date_range": {"first": first, "last": last}, "months": months}
     on_brief = selection.join("b.rowid")
     total, invalid, first, last = db.execute(
         f"SELECT count(*), sum(b.valid = 0), min(b.date), max(b.date) FROM briefs b {on_brief}"
@@ -108,7 +116,22 @@ def _head(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
 
 def _all_counts(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
     counts: dict[str, Any] = {}
-    for field in ("domains", "regions", "nations"):
+    if selection.everything:
+        for field in COUNTED_FIELDS:
+            counts[field] = _counts(
+                db, "SELECT value, n FROM agg_values WHERE field = ? ORDER BY n DESC, value", (field,)
+            )
+        counts["actor_kinds"] = [
+            {"value": kind, "actors": actors, "briefs": briefs}
+            for kind, actors, briefs in db.execute(
+                "SELECT kind, actors, briefs FROM agg_kinds ORDER BY actors DESC, kind"
+            )
+        ]
+        counts["languages"] = _counts(
+            db, "SELECT language, count(*) AS n FROM briefs GROUP BY language ORDER BY n DESC, 1"
+        )
+        return counts
+    for field in COUNTED_FIELDS:
         counts[field] = _counts(
             db,
             f"SELECT v.value, count(*) AS n FROM brief_values v {selection.join('v.brief')} "
@@ -135,7 +158,7 @@ def _names(db: sqlite3.Connection, actor_ids: set[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     for actor_id in sorted(actor_ids):
         row = db.execute(
-            "SELECT name FROM actors WHERE actor_id = ? GROUP BY name ORDER BY count(*) DESC, name LIMIT 1", (actor_id,)
+            "SELECT name FROM agg_actors WHERE actor_id = ? ORDER BY n DESC, name LIMIT 1", (actor_id,)
         ).fetchone()
         names[actor_id] = row[0] if row else actor_id
     return names
@@ -143,21 +166,23 @@ def _names(db: sqlite3.Connection, actor_ids: set[str]) -> dict[str, str]:
 
 def _top_actors(db: sqlite3.Connection, selection: Selection, top: int) -> list[dict[str, Any]]:
     join = selection.join("a.brief")
+    counted = "agg_actors" if selection.everything else f"(SELECT a.actor_id, 1 AS n FROM actors a {join})"
     rows = db.execute(
-        f"SELECT a.actor_id, count(*) AS n FROM actors a {join} "
-        "GROUP BY a.actor_id ORDER BY n DESC, a.actor_id LIMIT ?",
+        f"SELECT actor_id, sum(n) AS total FROM {counted} GROUP BY actor_id ORDER BY total DESC, actor_id LIMIT ?",
         (top,),
     ).fetchall()
     names = _names(db, {actor_id for actor_id, _ in rows})
     actors = []
     for actor_id, count in rows:
         kind = db.execute("SELECT kind FROM actors WHERE actor_id = ? LIMIT 1", (actor_id,)).fetchone()[0]
+        # newest first, from the date index: a common actor's sample is found without sorting all its briefs
+        holds = f"b.rowid IN (SELECT a.brief FROM actors a {join} WHERE a.actor_id = ?)"
+        if selection.everything:
+            holds = "EXISTS (SELECT 1 FROM actors a WHERE a.brief = b.rowid AND a.actor_id = ?)"
         briefs = [
             ident
             for (ident,) in db.execute(
-                f"SELECT b.id FROM briefs b WHERE b.rowid IN (SELECT a.brief FROM actors a {join} "
-                "WHERE a.actor_id = ?) ORDER BY b.date DESC, b.id LIMIT ?",
-                (actor_id, SAMPLE),
+                f"SELECT b.id FROM briefs b WHERE {holds} ORDER BY b.date DESC, b.id LIMIT ?", (actor_id, SAMPLE)
             )
         ]
         actors.append({"id": actor_id, "name": names[actor_id], "kind": kind, "brief_count": count, "briefs": briefs})
@@ -169,11 +194,15 @@ def _contested(db: sqlite3.Connection, selection: Selection, top: int) -> list[d
     (each actor by its latest stance in the selection)."""
     support, oppose = set(STANCE_GROUPS["support"]), set(STANCE_GROUPS["oppose"])
     sides: dict[str, dict[str, list[str]]] = {}
-    # SQLite takes the bare column `stance` from the row holding max(date): each actor's latest stance
-    for actor, issue, stance, _ in db.execute(
-        f"SELECT p.actor_id, p.issue_id, p.stance, max(p.date) FROM positions p {selection.join('p.brief')} "
-        "GROUP BY p.actor_id, p.issue_id"
-    ):
+    if selection.everything:
+        latest = _contested_latest(db, top)
+    else:
+        # SQLite takes the bare column `stance` from the row holding max(date): each actor's latest stance
+        latest = db.execute(
+            f"SELECT p.actor_id, p.issue_id, p.stance, max(p.date) FROM positions p {selection.join('p.brief')} "
+            "GROUP BY p.actor_id, p.issue_id"
+        )
+    for actor, issue, stance, _ in latest:
         side = "support" if stance in support else "oppose" if stance in oppose else None
         if side:
             sides.setdefault(issue, {"support": [], "oppose": []})[side].append(actor)
@@ -197,12 +226,34 @@ def _contested(db: sqlite3.Connection, selection: Selection, top: int) -> list[d
     return result
 
 
+def _contested_latest(db: sqlite3.Connection, top: int) -> list[tuple[str, str, str, str]]:
+    """The latest stances on the `top` most evenly contested issues, from the aggregates (a few thousand rows
+    rather than every position)."""
+    support, oppose = STANCE_GROUPS["support"], STANCE_GROUPS["oppose"]
+    marks_s, marks_o = ", ".join("?" * len(support)), ", ".join("?" * len(oppose))
+    issues = [issue for issue, _, _ in db.execute(
+        f"SELECT issue_id, sum(stance IN ({marks_s})) AS s, sum(stance IN ({marks_o})) AS o FROM agg_latest "
+        "GROUP BY issue_id HAVING s > 0 AND o > 0 ORDER BY min(s, o) DESC, issue_id LIMIT ?",
+        (*support, *oppose, top),
+    )]  # fmt: skip
+    rows: list[tuple[str, str, str, str]] = []
+    for issue in issues:
+        rows += db.execute("SELECT actor_id, issue_id, stance, date FROM agg_latest WHERE issue_id = ?", (issue,))
+    return rows
+
+
 def _changes(db: sqlite3.Connection, selection: Selection, limit: int | None) -> tuple[int, list[dict[str, Any]]]:
     """Each time an actor's stance on an issue differs from its stance in the previous brief (by date):
     how many, and the latest `limit` of them (all with None).
 
     One pass over the positions in (actor, issue, date) order, straight from a covering index; faster than
     SQLite's window functions, which sort again."""
+    if selection.everything:
+        total = int(db.execute("SELECT count(*) FROM agg_changes").fetchone()[0])
+        sql = "SELECT position, previous FROM agg_changes ORDER BY date DESC, path DESC, actor_id DESC, issue_id DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return total, _change_rows(db, db.execute(sql).fetchall())
     import heapq
 
     total = 0
@@ -223,8 +274,13 @@ def _changes(db: sqlite3.Connection, selection: Selection, limit: int | None) ->
                 heapq.heappushpop(latest, item)
         previous = (actor, issue, stance, position)
     latest.sort(reverse=True)
+    return total, _change_rows(db, [(position, before) for _, position, before in latest])
+
+
+def _change_rows(db: sqlite3.Connection, changes: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """The changes (position, previous position) with their actors, stances, dates, briefs, explanations."""
     rows = []
-    for _, position, before in latest:
+    for position, before in changes:
         rows.append(
             db.execute(
                 "SELECT p.actor_id, p.issue_id, p.stance, p.date, b.id, p.change, q.stance, q.date, qb.id "
@@ -234,7 +290,7 @@ def _changes(db: sqlite3.Connection, selection: Selection, limit: int | None) ->
             ).fetchone()
         )
     names = _names(db, {row[0] for row in rows})
-    return total, [
+    return [
         {
             "actor": actor,
             "name": names[actor],

@@ -1,0 +1,136 @@
+"""The summary's aggregates (collection/tables.py: AGGREGATES): computed in full after a build, and after a
+refresh recomputed for exactly the keys the changed briefs touch (a field value, a month, an actor kind, an
+actor, an actor–issue pair), from the base tables, in the refresh's transaction. Recomputing a key from the
+base tables, rather than adding and subtracting, keeps them exact by construction."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+from brief.collection.tables import AGGREGATES
+
+COUNTED_FIELDS = ("domains", "regions", "nations")  # the list fields the summary counts
+
+
+class Keys:
+    """The aggregate keys some briefs touch."""
+
+    __slots__ = ("actors", "kinds", "months", "pairs", "values")
+
+    def __init__(self) -> None:
+        self.values: set[tuple[str, str]] = set()
+        self.months: set[str] = set()
+        self.kinds: set[str] = set()
+        self.actors: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+
+
+def create(db: sqlite3.Connection) -> None:
+    """Create and fill every aggregate from the base tables (after a full build)."""
+    db.executescript(AGGREGATES)
+    marks = ", ".join("?" * len(COUNTED_FIELDS))
+    db.execute(
+        f"INSERT INTO agg_values SELECT field, value, count(*) FROM brief_values WHERE field IN ({marks}) "
+        "GROUP BY field, value",
+        COUNTED_FIELDS,
+    )
+    db.execute(
+        "INSERT INTO agg_months SELECT substr(date, 1, 7), count(*) FROM briefs WHERE date IS NOT NULL "
+        "GROUP BY substr(date, 1, 7)"
+    )
+    db.execute(
+        "INSERT INTO agg_kinds SELECT kind, count(*), count(DISTINCT brief) FROM actors WHERE kind IS NOT NULL "
+        "GROUP BY kind"
+    )
+    db.execute("INSERT INTO agg_actors SELECT actor_id, name, count(*) FROM actors GROUP BY actor_id, name")
+    # SQLite takes the bare column `stance` from the row holding max(date): each actor's latest stance
+    db.execute(
+        "INSERT INTO agg_latest SELECT actor_id, issue_id, stance, max(date) FROM positions "
+        "GROUP BY actor_id, issue_id"
+    )
+    rows = db.execute(
+        "SELECT p.actor_id, p.issue_id, p.date, b.path, p.stance, p.rowid FROM positions p "
+        "JOIN briefs b ON b.rowid = p.brief ORDER BY p.actor_id, p.issue_id, p.date, p.stance, b.path"
+    )
+    db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?, ?, ?, ?)", _changes(rows))
+
+
+def touched(db: sqlite3.Connection, rowids: Iterable[int], keys: Keys | None = None) -> Keys:
+    """Add to `keys` (a new Keys by default) the aggregate keys the briefs `rowids` hold now."""
+    keys = keys or Keys()
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS touched(rowid INTEGER PRIMARY KEY)")
+    db.execute("DELETE FROM touched")
+    db.executemany("INSERT OR IGNORE INTO touched VALUES (?)", ((rowid,) for rowid in rowids))
+    marks = ", ".join("?" * len(COUNTED_FIELDS))
+    in_fields = f"field IN ({marks})"
+    keys.values.update(
+        db.execute(f"SELECT field, value FROM brief_values WHERE brief IN touched AND {in_fields}", COUNTED_FIELDS)
+    )
+    keys.months.update(m for (m,) in db.execute(
+        "SELECT substr(date, 1, 7) FROM briefs WHERE rowid IN touched AND date IS NOT NULL"))  # fmt: skip
+    for actor_id, kind in db.execute("SELECT actor_id, kind FROM actors WHERE brief IN touched"):
+        keys.actors.add(actor_id)
+        if kind is not None:
+            keys.kinds.add(kind)
+    keys.pairs.update(db.execute("SELECT actor_id, issue_id FROM positions WHERE brief IN touched"))
+    db.execute("DELETE FROM touched")
+    return keys
+
+
+def recompute(db: sqlite3.Connection, keys: Keys) -> None:
+    """Recompute the aggregates of `keys` from the base tables (inside the caller's transaction)."""
+    for field, value in keys.values:
+        db.execute("DELETE FROM agg_values WHERE field = ? AND value = ?", (field, value))
+        db.execute(
+            "INSERT INTO agg_values SELECT field, value, count(*) FROM brief_values WHERE field = ? AND value = ? "
+            "GROUP BY field, value",
+            (field, value),
+        )
+    for month in keys.months:
+        db.execute("DELETE FROM agg_months WHERE month = ?", (month,))
+        db.execute(
+            "INSERT INTO agg_months SELECT ?, count(*) FROM briefs WHERE date >= ? AND date < ? || char(1114111) "
+            "AND substr(date, 1, 7) = ? HAVING count(*) > 0",
+            (month, month, month, month),
+        )
+    for kind in keys.kinds:
+        db.execute("DELETE FROM agg_kinds WHERE kind = ?", (kind,))
+        db.execute(
+            "INSERT INTO agg_kinds SELECT kind, count(*), count(DISTINCT brief) FROM actors WHERE kind = ? "
+            "GROUP BY kind",
+            (kind,),
+        )
+    for actor_id in keys.actors:
+        db.execute("DELETE FROM agg_actors WHERE actor_id = ?", (actor_id,))
+        db.execute(
+            "INSERT INTO agg_actors SELECT actor_id, name, count(*) FROM actors WHERE actor_id = ? "
+            "GROUP BY actor_id, name",
+            (actor_id,),
+        )
+    for actor_id, issue_id in keys.pairs:
+        db.execute("DELETE FROM agg_latest WHERE actor_id = ? AND issue_id = ?", (actor_id, issue_id))
+        db.execute(
+            "INSERT INTO agg_latest SELECT actor_id, issue_id, stance, max(date) FROM positions "
+            "WHERE actor_id = ? AND issue_id = ? GROUP BY actor_id, issue_id",
+            (actor_id, issue_id),
+        )
+        db.execute("DELETE FROM agg_changes WHERE actor_id = ? AND issue_id = ?", (actor_id, issue_id))
+        rows = db.execute(
+            "SELECT p.actor_id, p.issue_id, p.date, b.path, p.stance, p.rowid FROM positions p "
+            "JOIN briefs b ON b.rowid = p.brief WHERE p.actor_id = ? AND p.issue_id = ? "
+            "ORDER BY p.actor_id, p.issue_id, p.date, p.stance, b.path",
+            (actor_id, issue_id),
+        ).fetchall()
+        db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?, ?, ?, ?)", _changes(rows))
+
+
+def _changes(rows: Iterable[tuple[str, str, str | None, str, str | None, int]]) -> Iterator[tuple[object, ...]]:
+    """Stance changes from positions in (actor, issue, date, stance, path) order: a position whose stance differs
+    from the one before it for the same actor and issue (the path orders briefs of one day whatever rows the
+    index gave them, so that a refresh and a rebuild agree)."""
+    previous: tuple[str, str, str | None, int] | None = None
+    for actor, issue, date, path, stance, position in rows:
+        if previous is not None and previous[0] == actor and previous[1] == issue and previous[2] != stance:
+            yield actor, issue, date or "", path, position, previous[3]
+        previous = (actor, issue, stance, position)

@@ -1,0 +1,109 @@
+"""The summary's aggregates stay exact under incremental refresh: after random edits, additions and deletions,
+they equal what a rebuild computes, and so does every figure `brief summary` prints."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from brief.base.vocabulary import STANCES
+from brief.collection.config import collection
+from brief.collection.index import open_index
+from conftest import ROOT, run
+
+# the aggregates, without the index's row numbers (a rebuild numbers rows afresh)
+SNAPSHOT = {
+    "agg_values": "SELECT field, value, n FROM agg_values ORDER BY 1, 2",
+    "agg_months": "SELECT month, n FROM agg_months ORDER BY 1",
+    "agg_kinds": "SELECT kind, actors, briefs FROM agg_kinds ORDER BY 1",
+    "agg_actors": "SELECT actor_id, name, n FROM agg_actors ORDER BY 1, 2",
+    "agg_latest": "SELECT actor_id, issue_id, stance, date FROM agg_latest ORDER BY 1, 2",
+    "agg_changes": (
+        "SELECT c.actor_id, c.issue_id, c.date, c.path, p.stance, q.stance FROM agg_changes c "
+        "JOIN positions p ON p.rowid = c.position JOIN positions q ON q.rowid = c.previous ORDER BY 1, 2, 3, 4"
+    ),
+}
+
+
+def snapshot(path: str) -> dict[str, list[tuple[object, ...]]]:
+    db = sqlite3.connect(path)
+    try:
+        return {name: db.execute(sql).fetchall() for name, sql in SNAPSHOT.items()}
+    finally:
+        db.close()
+
+
+def edit(folder: Path, rng: random.Random) -> None:
+    """One random edit of a YAML brief: a stance, a nation, a date, a brief removed or copied under a new id."""
+    files = sorted(folder.glob("*.yaml"))
+    target = rng.choice(files)
+    text = target.read_text(encoding="utf-8")
+    action = rng.choice(["stance", "stance", "nation", "date", "remove", "copy"])
+    if action == "stance":
+        current = [s for s in STANCES if f"stance: {s}\n" in text or f"stance: {s}," in text]
+        if current:
+            old = rng.choice(current)
+            text = text.replace(f"stance: {old}", f"stance: {rng.choice(STANCES)}", 1)
+    elif action == "nation":
+        text = text.replace("nations: [", f"nations: [{rng.choice(['ML', 'NE', 'BF', 'TD'])}, ", 1)
+    elif action == "date":
+        text = text.replace("\ndate: 20", f"\ndate: {rng.choice(['2019', '2020', '2022', '2025'])}", 1)
+        text = text.replace("\ndate: '20", f"\ndate: '{rng.choice(['2019', '2020', '2022', '2025'])}", 1)
+    elif action == "remove" and len(files) > 3:
+        target.unlink()
+        return
+    elif action == "copy":
+        copy = folder / f"copy-{rng.randrange(10**6)}.yaml"
+        copy.write_text(text.replace("\nid: ", "\nid: copy-", 1), encoding="utf-8")
+        return
+    target.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_aggregates_equal_a_rebuild_after_random_edits(tmp_path: Path, seed: int) -> None:
+    import shutil
+
+    folder = tmp_path / "briefs"
+    shutil.copytree(ROOT / "examples", folder)
+    for extra in sorted(folder.glob("*.yaml")):  # more YAML briefs to edit: copies under new ids
+        shutil.copy(extra, folder / f"twin-{extra.name}")
+        twin = folder / f"twin-{extra.name}"
+        twin.write_text(twin.read_text(encoding="utf-8").replace("\nid: ", "\nid: twin-", 1), encoding="utf-8")
+    chosen = collection([str(folder)])
+    index = open_index(chosen)
+    index.close()
+    rng = random.Random(seed)
+    for _ in range(6):
+        for _ in range(rng.randint(1, 3)):
+            edit(folder, rng)
+        index = open_index(chosen)  # an incremental refresh
+        index.close()
+    incremental = snapshot(chosen.index_path())
+    summary = run("summary", str(folder), "--format", "json", "--no-refresh")
+    assert summary.exit_code == 0, summary.output
+
+    index = open_index(chosen, refresh=False)
+    index.rebuild()
+    index.close()
+    assert snapshot(chosen.index_path()) == incremental
+    rebuilt = run("summary", str(folder), "--format", "json", "--no-refresh")
+    assert json.loads(rebuilt.stdout) == json.loads(summary.stdout)
+
+
+def test_a_refresh_changes_the_aggregates(tmp_path: Path) -> None:
+    """The comparison above must be able to fail: an edit shows in the aggregates."""
+    import shutil
+
+    folder = tmp_path / "briefs"
+    shutil.copytree(ROOT / "examples", folder)
+    chosen = collection([str(folder)])
+    open_index(chosen).close()
+    before = snapshot(chosen.index_path())
+    (folder / "2022-02-france-withdrawal-mali.yaml").unlink()
+    open_index(chosen).close()
+    after = snapshot(chosen.index_path())
+    assert after["agg_values"] != before["agg_values"] and after["agg_latest"] != before["agg_latest"]
