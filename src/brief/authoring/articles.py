@@ -72,7 +72,7 @@ _COOKIE_CONTEXT = re.compile(
     r"|parametres|manage|gerer|policy|politique)\b"
 )
 _LINE_START_ESCAPES = re.compile(r"^(#|>|=+\s*$|-{3,}\s*$|_{3,}\s*$|\*{3,}\s*$|`{3,}|~{3,}|\+\s)")
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_TAG_START = re.compile(r"(?<!\\)<(?=[A-Za-z/!?])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _MONTHS = {
     name: number

@@ -84,6 +84,8 @@ def block(key: str, value: Any, indent: str = "") -> list[str]:
         return lines
     if value is None:
         return [f"{indent}{key}: null"]
+    if key in ("date", "updated", "as_of") and isinstance(value, str):
+        return [f"{indent}{key}: {date(value)}"]  # unquoted, as the examples write dates
     return [f"{indent}{key}: {scalar(value)}"]
 
 

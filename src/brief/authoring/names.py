@@ -54,6 +54,7 @@ saturday sunday lundi mardi mercredi jeudi vendredi samedi dimanche
 GENERIC = word_set("""
 state etat government gouvernement republic republique ministry ministere army armee assembly assemblee
 council conseil agency agence parliament parlement presidency presidence court cour senate senat union
+affaires
 """)
 # adjectives of place, capitalised in English without being names
 PLACE_ADJECTIVES = word_set(

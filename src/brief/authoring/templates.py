@@ -172,5 +172,9 @@ def guidance_object() -> dict[str, str]:
         "relations": f"Between two actors: actors [a, b], kind ({', '.join(RELATION_KINDS)}), trend "
         f"({', '.join(TRENDS)}).",
         "key_judgments": f"statement, likelihood in ICD 203 words ({likelihood}), confidence.",
-        "sources": "id, title, publisher, url, date, reliability (Admiralty A to F), credibility (1 to 6).",
+        "sources": "id, title, publisher, url, date; Admiralty grades: reliability ("
+        + ", ".join(f"{grade} {words}" for grade, words in RELIABILITY.items())
+        + "), credibility ("
+        + ", ".join(f"{grade} {words}" for grade, words in CREDIBILITY.items())
+        + ").",
     }
