@@ -379,6 +379,12 @@ def test_usage_errors(desk: Path, args: list[str], message: str) -> None:
     assert sorted(p.name for p in desk.iterdir()) == ["seed.txt"]
 
 
+def test_a_collection_that_does_not_exist_is_a_usage_error(desk: Path) -> None:
+    result = run("-C", str(desk), "import", "seed.txt", "--collection", "nowhere")
+    assert result.exit_code == 2 and "'nowhere' does not exist" in result.stderr
+    assert sorted(p.name for p in desk.iterdir()) == ["seed.txt"]
+
+
 def test_standard_input_to_standard_output(desk: Path) -> None:
     code, out, err = brief_import(desk, "-", "-o", "-", "--date", "2021-09-28", input=SEED.read_bytes())
     assert code == 0

@@ -266,6 +266,16 @@ def test_a_team_template_replaces_the_built_in_one(team: Path) -> None:
     assert new(team, "--title", "T", "--format", "json")[0] == 2  # the team's template is YAML
 
 
+def test_a_scaffold_a_stricter_team_schema_rejects_is_written_and_reported(team: Path) -> None:
+    schema = json.loads((ROOT / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
+    schema["required"] = [*schema["required"], "summary"]
+    (team / "team.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    (team / "brief.toml").write_text('paths = ["briefs/"]\nschema = "team.schema.json"\n', encoding="utf-8")
+    code, out, err = new(team, "--title", "Strict", "--date", "2024-01-01")
+    assert (code, out) == (1, "briefs/strict-2024.md\n")
+    assert err == "briefs/strict-2024.md:2:1: $: missing required field 'summary' [schema-required]\n"
+
+
 def test_a_template_with_an_unknown_placeholder_is_a_configuration_error(team: Path) -> None:
     (team / "t.md").write_text("---\nid: $id\ntitle: $titel\n---\n", encoding="utf-8")
     (team / "brief.toml").write_text('paths = ["briefs/"]\ntemplate = "t.md"\n', encoding="utf-8")
@@ -306,6 +316,40 @@ def test_edit_reports_errors_with_line_and_column(team: Path, monkeypatch: pytes
     assert all(part.isdigit() for part in line_col)  # file:line:col
     assert lines[-1].startswith("brief: briefs/broken-2024.yaml is kept with these errors")
     assert "Reopen" not in err  # not a terminal: no question
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_edit_on_a_terminal_offers_to_reopen_until_valid(team: Path) -> None:
+    import pty
+
+    count = team / "count"
+    script = editor(
+        team,
+        "twice.sh",
+        f"""n=$(cat "{count}" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "{count}"
+if [ $n -eq 1 ]; then printf "positions:\\n  - {{actor: nobody}}\\n" >> "$1"; else sed -i '/^positions:/,$d' "$1"; fi
+""",
+    )
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "EDITOR": script}
+    env.pop("VISUAL", None)
+    args = [str(BRIEF_EXE), "new", "--title", "Twice", "--format", "yaml", "--date", "2024-01-01", "--edit",
+            "--domain", "diplomacy", "--region", "sahel", "--nation", "ML"]  # fmt: skip
+    process = subprocess.Popen(args, cwd=team, stdin=secondary, stdout=secondary, stderr=subprocess.PIPE, env=env)
+    os.close(secondary)
+    os.write(primary, b"y\n")
+    try:
+        while os.read(primary, 65536):
+            pass
+    except OSError:
+        pass
+    os.close(primary)
+    assert process.wait(timeout=60) == 0
+    assert process.stderr is not None
+    said = process.stderr.read().decode()
+    assert said.count("Reopen it in the editor? [Y/n]") == 1 and "[schema-required]" in said
+    assert count.read_text(encoding="utf-8") == "2\n"
+    assert "positions" not in load(team / "briefs" / "twice-2024.yaml")
 
 
 def test_edit_with_an_editor_that_fails(team: Path, monkeypatch: pytest.MonkeyPatch) -> None:

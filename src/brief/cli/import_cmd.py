@@ -23,7 +23,7 @@ KINDS = ("text", "markdown", "html")
               "[default: the collection's first folder].")  # fmt: skip
 @click.option("--from", "kind", type=click.Choice(KINDS), help="Read every FILE as this [default: by extension].")
 @click.option("--link/--no-link", default=True, show_default=True, help="Link the actors the collection knows.")
-@click.option("--collection", "collection_paths", multiple=True, metavar="PATH",
+@click.option("--collection", "collection_paths", multiple=True, metavar="PATH", type=click.Path(exists=True),
               help="Link against these briefs (repeatable) [default: the configured collection].")  # fmt: skip
 @click.option("--date", help="The date of every draft, YYYY-MM-DD [default: the article's, else today].")
 @click.option("--lang", "language", metavar="CODE", help="Their language [default: the article's, else guessed].")
