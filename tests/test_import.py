@@ -235,6 +235,40 @@ def test_bullets_wrapped_over_lines_stay_one_item() -> None:
     assert article.blocks == ["- one continued\n- two\n- three"]
 
 
+# --- linking ----------------------------------------------------------------------------------------------------
+
+LABELS = [
+    ("maiga", "Choguel Maïga"),
+    ("wagner", "Wagner"),
+    ("wagner", "Wagner Group"),
+    ("us", "United States"),
+    ("us", "US"),
+    ("cote-divoire", "Côte d’Ivoire"),
+    ("aes", "AES"),
+    ("aes", "Alliance des États du Sahel"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("CHOGUEL MAIGA and choguel maïga", [("CHOGUEL MAIGA", "choguel maiga"), ("choguel maïga", "choguel maiga")]),
+        ("The Wagner Group, or Wagner.", [("Wagner Group", "wagner group"), ("Wagner", "wagner")]),
+        ("Wagnerian music, a Choguel", []),  # whole words only
+        ("Let us see what the US says", [("US", "us")]),  # a name written in capitals matches only in capitals
+        ("the united states", [("united states", "united states")]),
+        ("en Côte d'Ivoire", [("Côte d'Ivoire", "cote d ivoire")]),
+        ("l’Alliance des Etats du Sahel (AES), aes", [("Alliance des Etats du Sahel", "alliance des etats du sahel"),
+                                                     ("AES", "aes")]),
+    ],
+)  # fmt: skip
+def test_names_match_as_whole_words_whatever_the_case_and_accents(text: str, found: list[tuple[str, str]]) -> None:
+    from brief.authoring.linking import Directory
+
+    directory = Directory(LABELS)
+    assert [(text[start:end], key) for start, end, key in directory.scan(text)] == found
+
+
 # --- Markdown and web pages -----------------------------------------------------------------------------------
 
 

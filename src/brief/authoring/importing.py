@@ -128,7 +128,7 @@ class Importer:
             paragraphs,
             known=self.linker.directory.scan if self.linker else lambda _: [],
             country=self._country,
-            other_terms=lambda words: bool(terms.regions(words).values and not terms.regions(words).unmapped),
+            other_terms=terms.is_region,
         )
         report.candidates = names.candidates
         nations = _list(front.get("nations"))
@@ -149,10 +149,8 @@ class Importer:
         return existing if isinstance(existing, str) and existing else None
 
     def _country(self, words: str) -> str | None:
-        from brief.base.countries import to_code
-
-        code = to_code(words)
-        return code if code in self.country_codes and not (len(words) <= 3) else None
+        code = terms.nation(words)
+        return code if code in self.country_codes else None
 
     def _map_fields(self, article: Article, front: dict[str, Any], comments: dict[str, list[str]],
                     report: Report) -> None:  # fmt: skip

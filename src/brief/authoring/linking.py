@@ -1,7 +1,8 @@
 """Actors linked from the collection: which known actors an article names, and which capitalised names it uses
 that the collection does not know (candidates for the analyst to confirm).
 
-A name matches as whole words, whatever the case and accents: both the article and every name and alias of the
+A name matches as whole words, whatever the case and accents (but a short name the collection only writes in
+capitals, such as "US", only in capitals): both the article and every name and alias of the
 collection are folded (base.text.fold) and cut into words, and the article's words are looked up in a
 dictionary of the labels' word sequences, longest first, starting only at words that begin some label. The
 labels are loaded once per run (a few thousand distinct ones even at 100,000 briefs), so linking an article
@@ -39,6 +40,10 @@ class Directory:
     def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
         self.keys: dict[str, list[str]] = {}  # folded words joined by spaces -> actor ids
         self.spellings: dict[str, str] = {}  # folded words -> the label as the collection writes it
+        # short labels only ever written in capitals ("US", "AES"): matched only in capitals, or "us" and
+        # "aes" in running text would be taken for them
+        self.acronyms: set[str] = set()
+        lower_case: set[str] = set()
         starts: dict[str, set[int]] = {}
         for actor_id, label in entries:
             if not _ACTOR_ID.match(actor_id):
@@ -51,7 +56,12 @@ class Directory:
             if actor_id not in ids:
                 ids.append(actor_id)
             self.spellings.setdefault(key, label)
+            if len(key) <= 4 and label.isupper():
+                self.acronyms.add(key)
+            else:
+                lower_case.add(key)
             starts.setdefault(words[0], set()).add(len(words))
+        self.acronyms -= lower_case
         # first word -> the lengths of the labels it starts, longest first
         self.starts = {word: sorted(lengths, reverse=True) for word, lengths in starts.items()}
 
@@ -68,8 +78,9 @@ class Directory:
             for length in self.starts.get(folded[index], ()):
                 if index + length <= total:
                     key = " ".join(folded[index : index + length])
-                    if key in self.keys:
-                        found.append((spans[index][0], spans[index + length - 1][1], key))
+                    start, end = spans[index][0], spans[index + length - 1][1]
+                    if key in self.keys and (key not in self.acronyms or text[start:end].isupper()):
+                        found.append((start, end, key))
                         index += length
                         break
             else:

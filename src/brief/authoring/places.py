@@ -11,6 +11,16 @@ from brief.format.source import EXTENSIONS
 from brief.query.actors import id_taken, sample_ids
 
 
+def shown(path: str) -> str:
+    """A path for messages: relative to the current folder when it is under it, and neutralised."""
+    from brief.base.text import neutralise
+
+    if os.path.isabs(path):
+        relative = os.path.relpath(path)
+        path = path if relative.startswith("..") else relative
+    return neutralise(path)
+
+
 def first_folder(paths: list[str]) -> str:
     """The collection's first folder (the folder of its first file, if it names files); one that does not exist
     yet is created when the first brief is written there."""

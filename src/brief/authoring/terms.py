@@ -73,7 +73,8 @@ def _vocabulary_lookup(name: str) -> Callable[[str], str | None]:
     return lookup
 
 
-def _nation_lookup(words: str) -> str | None:
+def nation(words: str) -> str | None:
+    """The ISO code of a country named by these words (a name in English or French, or a code in capitals)."""
     from brief.base.countries import to_code
 
     stripped = words.strip()
@@ -135,7 +136,7 @@ def regions(text: str) -> Mapping:
 
 def nations(text: str) -> Mapping:
     """ISO codes of the countries named (codes, English or French names) in a line."""
-    return _map(text, _nation_lookup)
+    return _map(text, nation)
 
 
 def tags(text: str) -> Mapping:
@@ -174,6 +175,12 @@ MAPPERS: dict[str, Callable[[str], Mapping]] = {
     "nations": nations,
     "tags": tags,
 }
+
+
+def is_region(words: str) -> bool:
+    """Whether these words are, all of them, a region's name ("Sahel", "Afrique de l'Ouest")."""
+    mapping = regions(words)
+    return bool(mapping.values) and not mapping.unmapped
 
 
 def suggestions(name: str, value: str) -> list[str]:

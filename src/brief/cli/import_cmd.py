@@ -111,9 +111,9 @@ def _import_one(
     """Import one article; say what happened; False if it could not be imported."""
     from brief.authoring.articles import ArticleError, read_article, read_path
     from brief.authoring.importing import report_lines
+    from brief.authoring.places import shown
     from brief.authoring.writing import FileExists, write_new
     from brief.base.text import neutralise
-    from brief.cli.new_cmd import shown
     from brief.format.checker import Checker
     from brief.render.reporters import TextReporter
 

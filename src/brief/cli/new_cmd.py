@@ -57,7 +57,7 @@ def new(
     invalid (a team template, or errors left after --edit); 2 usage error.
     """
     from brief.authoring import scaffold
-    from brief.authoring.places import first_folder
+    from brief.authoring.places import first_folder, shown
     from brief.authoring.writing import FileExists, write_new
     from brief.base.errors import BriefError
     from brief.collection.config import collection
@@ -175,18 +175,9 @@ def _new_id(coll: Collection, brief: NewBrief, folder: str | None) -> str:
         index.close()
 
 
-def shown(path: str) -> str:
-    """A path for messages: relative to the current folder when it is under it, and neutralised."""
-    from brief.base.text import neutralise
-
-    if os.path.isabs(path):
-        relative = os.path.relpath(path)
-        path = path if relative.startswith("..") else relative
-    return neutralise(path)
-
-
 def _report(path: str, schema: str | None) -> bool:
     """Check the file; print its problems (file:line:col) on stderr; True when it is valid."""
+    from brief.authoring.places import shown
     from brief.format.checker import Checker
     from brief.render.reporters import TextReporter
 
@@ -200,6 +191,8 @@ def _report(path: str, schema: str | None) -> bool:
 def _edit_until_valid(editor: list[str], path: str, schema: str | None, interactive: bool) -> bool:
     """Open the editor; when it closes, check the file; on a terminal, offer to reopen it while it is invalid."""
     import subprocess
+
+    from brief.authoring.places import shown
 
     while True:
         try:
