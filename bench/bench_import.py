@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -133,13 +134,17 @@ def environment(cache: Path) -> dict[str, str]:
 
 def run(
     argv: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)
-) -> tuple[float, subprocess.CompletedProcess[str]]:
+) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Run a whole process; (wall seconds, CPU seconds of the process, the process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in ok:
         sys.exit(f"bench_import: `{' '.join(argv[:6])} …` exited {proc.returncode}:\n{proc.stderr[-3000:]}")
-    return elapsed, proc
+    return elapsed, cpu, proc
 
 
 def main() -> None:
@@ -161,7 +166,7 @@ def main() -> None:
     rel_collection = str(collection.relative_to(ROOT))
     # untimed: the collection's index, built once (40-150 s at 100,000 briefs) and only refreshed afterwards
     print(f"index: {rel_collection}, built or refreshed (untimed) ...", flush=True)
-    indexed, counted = run([str(brief), "list", "--count", rel_collection], env)
+    indexed, _, counted = run([str(brief), "list", "--count", rel_collection], env)
     print(f"  {counted.stdout.strip()} briefs, {indexed:.1f} s", flush=True)
     out = CORPUS_ROOT / "import-out"
     command = [str(brief), "import", *files, "--collection", rel_collection, "-o", str(out), "-q"]
@@ -169,12 +174,12 @@ def main() -> None:
 
     # untimed: the report, and checks of the drafts
     shutil.rmtree(out, ignore_errors=True)
-    _, checked = run(rows["brief import, linking on"][:-1], env)
+    _, _, checked = run(rows["brief import, linking on"][:-1], env)
     drafts = sorted(out.glob("*.md"))
     linked = [int(line.split("linked: ")[1].split(" ")[0]) for line in checked.stderr.splitlines()
               if line.strip().startswith("linked: ") and "none" not in line]  # fmt: skip
     candidates = sum(1 for line in checked.stderr.splitlines() if "candidate name" in line)
-    _, validated = run([str(brief), "validate", "-q", str(out)], env, ok=(0, 1))
+    _, _, validated = run([str(brief), "validate", "-q", str(out)], env, ok=(0, 1))
     checks = {
         "articles": len(files),
         "drafts written": len(drafts),
@@ -185,29 +190,34 @@ def main() -> None:
     }
 
     times: dict[str, list[float]] = {name: [] for name in rows}
+    cpus: dict[str, list[float]] = {name: [] for name in rows}
     for round_number in range(args.repeat):
         order = list(rows) if round_number % 2 == 0 else list(reversed(rows))
         for name in order:
             shutil.rmtree(out, ignore_errors=True)
-            elapsed, _ = run(rows[name], env)
+            elapsed, cpu, _ = run(rows[name], env)
             times[name].append(elapsed)
+            cpus[name].append(cpu)
     shutil.rmtree(out, ignore_errors=True)
+    load = os.getloadavg()[0]
 
     lines = [
         f"# `brief import`: {args.articles:,} articles, linking against {args.briefs:,} briefs",
         "",
-        "| row | median | min–max | ratio to the 10 s target |",
-        "|---|--:|--:|--:|",
+        "| row | wall, median | min–max | CPU (user+sys), median | wall ÷ the 10 s target |",
+        "|---|--:|--:|--:|--:|",
     ]
     for name, walls in times.items():
         median = statistics.median(walls)
         lines.append(
-            f"| {name} | {median:.2f} s | {min(walls):.2f}–{max(walls):.2f} s | {median / TARGET_SECONDS:.2f} |"
+            f"| {name} | {median:.2f} s | {min(walls):.2f}–{max(walls):.2f} s | {statistics.median(cpus[name]):.2f} s "
+            f"| {median / TARGET_SECONDS:.2f} |"
         )
     median = statistics.median(times["brief import, linking on"])
     verdict = "met" if median < TARGET_SECONDS else "NOT met"
     lines += ["", f"Target: under {TARGET_SECONDS:.0f} s with linking: {verdict} ({median:.2f} s, median of "
-              f"{args.repeat} runs).", "", "Checks (untimed run):", ""]  # fmt: skip
+              f"{args.repeat} runs); load average {load:.1f} on {os.cpu_count()} cores at the end.", "",
+              "Checks (untimed run):", ""]  # fmt: skip
     lines += [f"- {name}: {value}" for name, value in checks.items()]
     report = "\n".join(lines) + "\n"
     print(report)

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from brief.authoring.terms import fold_word
 from brief.base.text import fold
 from brief.query.actors import ActorProfile, labels, profile
 
@@ -71,7 +72,7 @@ class Directory:
     def scan(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, folded words) of every label `text` holds as whole words, leftmost-longest."""
         spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-        folded = [fold(text[start:end]) for start, end in spans]
+        folded = [fold_word(text[start:end]) for start, end in spans]
         found: list[tuple[int, int, str]] = []
         index, total = 0, len(folded)
         while index < total:

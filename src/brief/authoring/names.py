@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from brief.authoring.terms import word_set
+from brief.authoring.terms import fold_word, word_set
 from brief.base.text import fold
 
 # a word: letters, with inner apostrophes or hyphens ("d’Ivoire", "Russo-Malian", "Jama'at")
@@ -150,7 +150,7 @@ def _split_at_and(name: list[Word]) -> list[list[Word]]:
     """The names a run joins with "and" or "et"."""
     parts: list[list[Word]] = [[]]
     for entry in name:
-        if fold(entry[0]) in ("and", "et"):
+        if fold_word(entry[0]) in ("and", "et"):
             parts.append([])
         else:
             parts[-1].append(entry)
@@ -194,7 +194,7 @@ def _runs(paragraph: str) -> list[tuple[list[Word], bool]]:
             if len(word) != len(match.group()):  # "Benin’s Alibori": a possessive ends the name
                 runs.append((current, initial))
                 current = []
-        elif joined and fold(word) in CONNECTORS and len(pending) < 2:
+        elif joined and fold_word(word) in CONNECTORS and len(pending) < 2:
             pending.append(entry)
         else:
             if current:
@@ -210,16 +210,16 @@ def _trim(run: list[Word], initial: bool) -> list[Word]:
     Maïga" → Choguel Maïga), its connectors at either end and an elision ("d’Imouraren" → Imouraren); a lone
     capitalised word that starts a sentence is left out (it may be any word)."""
     words = list(run)
-    if words and fold(words[0][0]) in FUNCTION_WORDS:
+    if words and fold_word(words[0][0]) in FUNCTION_WORDS:
         initial = False
-    while words and fold(words[0][0]) in FUNCTION_WORDS:
+    while words and fold_word(words[0][0]) in FUNCTION_WORDS:
         words.pop(0)
-    while len(words) > 1 and fold(words[0][0]) in TITLES:
+    while len(words) > 1 and fold_word(words[0][0]) in TITLES:
         words.pop(0)
         initial = False
-    while words and fold(words[-1][0]) in CONNECTORS:
+    while words and fold_word(words[-1][0]) in CONNECTORS:
         words.pop()
-    while words and fold(words[0][0]) in CONNECTORS:
+    while words and fold_word(words[0][0]) in CONNECTORS:
         words.pop(0)
     if words:
         word, start, end = words[0]

@@ -12,10 +12,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from brief.base.text import fold
 from brief.base.vocabulary import DOMAINS, REGIONS
+
+_FOLDED: dict[str, str] = {}
+
+
+def fold_word(word: str) -> str:
+    """base.text.fold for one word, remembered: articles repeat their words, and linking folds every one."""
+    folded = _FOLDED.get(word)
+    if folded is None:
+        folded = word.lower() if word.isascii() else fold(word)
+        if len(_FOLDED) >= 200_000:
+            _FOLDED.clear()
+        _FOLDED[word] = folded
+    return folded
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -73,8 +86,10 @@ def _vocabulary_lookup(name: str) -> Callable[[str], str | None]:
     return lookup
 
 
+@lru_cache(maxsize=65536)
 def nation(words: str) -> str | None:
-    """The ISO code of a country named by these words (a name in English or French, or a code in capitals)."""
+    """The ISO code of a country named by these words (a name in English or French, or a code in capitals);
+    remembered, as an article's capitalised names are all asked about."""
     from brief.base.countries import to_code
 
     stripped = words.strip()
