@@ -290,6 +290,31 @@ def test_markdown_front_matter_is_kept_and_completed(desk: Path) -> None:
     assert data["body"].startswith("Les FAMa et Wagner")
 
 
+def test_an_id_from_front_matter_never_names_a_file_outside_the_folder(desk: Path) -> None:
+    (desk / "sneaky.md").write_text("---\nid: ../../escaped\ntitle: Sneaky\n---\nText.\n", encoding="utf-8")
+    code, out, err = brief_import(desk, "sneaky.md", "-o", "drafts", "--date", "2024-01-01")
+    assert (code, out) == (0, "drafts/sneaky-2024.md\n")
+    assert "  note: id '../../escaped' (from the front matter) is not a brief id; one is made from the title\n" in err
+    assert sorted(p.name for p in desk.iterdir()) == ["drafts", "seed.txt", "sneaky.md"]
+
+
+def test_a_brief_file_is_not_an_article(desk: Path) -> None:
+    shutil.copy(EXAMPLES / "2023-08-niger-coup.yaml", desk / "niger.yaml")
+    code, out, err = brief_import(desk, "niger.yaml", "-o", "drafts")
+    assert (code, out) == (1, "")
+    assert err == (
+        "brief: cannot import niger.yaml: a YAML or JSON file is a brief already, not an article "
+        "(brief validate checks it)\n"
+    )
+
+
+def test_a_full_brief_in_markdown_goes_through_unchanged(desk: Path) -> None:
+    code, out, _ = brief_import(desk, str(SEED_EXAMPLE), "-o", "same.md")
+    assert (code, out) == (0, "same.md\n")
+    original, _ = Checker().load_path(str(SEED_EXAMPLE))
+    assert load(desk / "same.md") == original
+
+
 def test_markdown_without_front_matter_takes_its_heading_as_title(desk: Path) -> None:
     (desk / "plain.md").write_text(
         "# Niger : le coup d’État\n\nLe général Tiani a pris le pouvoir.\n", encoding="utf-8"

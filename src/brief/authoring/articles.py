@@ -166,6 +166,8 @@ def decode(raw: bytes) -> str:
 
 def read_article(name: str, raw: bytes, kind: Kind | None = None) -> Article:
     """The article in `raw`, named `name` in messages; `kind` as given, else guessed."""
+    if kind is None and os.path.splitext(name)[1].lower() in (".yaml", ".yml", ".json"):
+        raise ArticleError("a YAML or JSON file is a brief already, not an article (brief validate checks it)")
     kind = kind or kind_of(name, raw)
     if kind == "html":
         return _from_html(name, raw)

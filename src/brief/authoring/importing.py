@@ -30,6 +30,8 @@ SCHEMA_ORDER = (
     "sources",
 )  # fmt: skip
 _LIST_FIELDS = ("domains", "regions", "nations", "tags")
+# the schema's pattern for brief ids; a draft's file is named after its id, so nothing else may pass
+_BRIEF_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _ENGLISH = word_set("the and of to in is that for with as on by are was this from")
 _FRENCH = word_set("le la les des et est une du que dans pour sur par au aux qui pas")
@@ -114,10 +116,14 @@ class Importer:
             report.notes.append(f"language {language}, guessed from the text")
         front["language"] = language
         front.setdefault("schema_version", "1.0")
-        if not isinstance(front.get("id"), str) or not front["id"]:
+        given = front.get("id")
+        if isinstance(given, str) and given and not _BRIEF_ID.match(given):
+            report.notes.append(f"id {given!r} (from the front matter) is not a brief id; one is made from the title")
+            given = None
+        if not isinstance(given, str) or not given:
             front["id"] = ids.unique(ids.make_id(title, date, self.style), self._is_taken)
-        elif self._is_taken(front["id"]):
-            report.notes.append(f"id {front['id']} (from the front matter) is already used in the collection")
+        elif self._is_taken(given):
+            report.notes.append(f"id {given} (from the front matter) is already used in the collection")
         self.reserved.add(front["id"])
 
         self._map_fields(article, front, comments, report)

@@ -19,8 +19,8 @@ KINDS = ("text", "markdown", "html")
 
 @click.command(name="import")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option("-o", "--output", metavar="FILE|DIR", help="A .md file (one article), a folder, or - for stdout "
-              "[default: the collection's first folder].")  # fmt: skip
+@click.option("-o", "--output", metavar="FILE.md|DIR", help="A .md file (one article), a folder (created if "
+              "need be), or - for stdout [default: the collection's first folder].")  # fmt: skip
 @click.option("--from", "kind", type=click.Choice(KINDS), help="Read every FILE as this [default: by extension].")
 @click.option("--link/--no-link", default=True, show_default=True, help="Link the actors the collection knows.")
 @click.option("--collection", "collection_paths", multiple=True, metavar="PATH", type=click.Path(exists=True),
@@ -84,7 +84,8 @@ def import_(
 def _destination(
     output: str | None, files: tuple[str, ...], default_folder: str
 ) -> tuple[bool, str | None, str | None]:
-    """(to standard output, the folder drafts go into, the one file a single draft goes to)."""
+    """(to standard output, the folder drafts go into, the one file a single draft goes to). `-o NAME.md` is a
+    file (one article only); a folder, or a name without an extension, is a folder (created when needed)."""
     from brief.base.errors import BriefError
 
     if output == "-":
@@ -93,15 +94,18 @@ def _destination(
         return True, None, None
     if output is None:
         return False, default_folder, None
-    if len(files) > 1 and not os.path.isdir(output) and output.lower().endswith(".md"):
-        raise BriefError(f"{output}: several articles go into a folder, not into one .md file")
-    if os.path.isdir(output) or output.endswith((os.sep, "/")) or len(files) > 1:
-        if os.path.exists(output) and not os.path.isdir(output):
-            raise BriefError(f"{output}: not a folder; several articles go into a folder")
+    if os.path.isdir(output) or output.endswith((os.sep, "/")):
         return False, output, None
-    if not output.lower().endswith(".md"):
+    extension = os.path.splitext(output)[1].lower()
+    if extension == ".md":
+        if len(files) > 1:
+            raise BriefError(f"{output}: several articles go into a folder, not into one .md file")
+        return False, None, output
+    if extension:
         raise BriefError(f"{output}: a draft is Markdown; name it .md (or name a folder)")
-    return False, None, output
+    if os.path.exists(output):
+        raise BriefError(f"{output}: not a folder")
+    return False, output, None
 
 
 def _import_one(
@@ -127,7 +131,7 @@ def _import_one(
         return False
     result = Checker(schema).load_bytes(draft.text.encode("utf-8"), label, "markdown")[1]
     if to_stdout:
-        sys.stdout.write(draft.text)
+        sys.stdout.write(neutralise(draft.text) if sys.stdout.isatty() else draft.text)
         sys.stdout.flush()
         target = "standard output"
     else:
