@@ -17,6 +17,7 @@ import datetime
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from brief.base.text import fold
@@ -445,6 +446,15 @@ def _markdown_blocks(lines: list[str]) -> list[str]:
 # --- web pages ------------------------------------------------------------------------------------------------
 
 
+@cache
+def _quiet_libraries() -> None:
+    """The extraction libraries' log warnings are not the user's business (Python would print them)."""
+    import logging
+
+    for library in ("trafilatura", "htmldate", "courlan", "justext"):
+        logging.getLogger(library).addHandler(logging.NullHandler())
+
+
 def _from_html(name: str, raw: bytes) -> Article:
     """A saved web page: its main text, title, date, address and site name, as trafilatura extracts them."""
     try:
@@ -453,6 +463,7 @@ def _from_html(name: str, raw: bytes) -> Article:
     except ImportError as exc:  # installed with brief; a broken environment says so in one line
         raise ArticleError(f"reading web pages needs trafilatura, which cannot be imported ({exc})") from None
 
+    _quiet_libraries()
     tree = load_html(raw)
     if tree is None:
         raise ArticleError("not a web page that can be read")
