@@ -103,6 +103,71 @@ ACTOR_KINDS: dict[str, str] = {  # kind -> the heading `show` groups actors unde
     "other": "Other actors",
 }
 
+RELATION_KINDS: tuple[str, ...] = (
+    "alliance", "partnership", "cooperation", "neutral", "competition", "tension", "hostility", "armed-conflict",
+)  # fmt: skip
+
+# Domains and regions with the words analysts write for them, in English and in French: value -> (English label,
+# French label, other names). `brief new` and `brief import` read "Défense Sécurité" or "Afrique de l'Ouest" with
+# these (brief.authoring.terms: accents, case, word order and little words such as "and", "de" do not count).
+DOMAINS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "defence-security": ("Defence and security", "Défense et sécurité",
+                         ("Defense and security", "Defence", "Defense", "Security", "Sécurité", "Military")),
+    "terrorism-extremism": ("Terrorism and extremism", "Terrorisme et extrémisme",
+                            ("Terrorism", "Terrorisme", "Extremism", "Extrémisme", "Counter-terrorism",
+                             "Contre-terrorisme", "Violent extremism", "Extrémisme violent")),
+    "diplomacy": ("Diplomacy", "Diplomatie",
+                  ("International relations", "Relations internationales", "Foreign policy", "Politique étrangère")),
+    "politics-governance": ("Politics and governance", "Politique et gouvernance",
+                            ("Politics", "Politique", "Governance", "Gouvernance", "Politique intérieure")),
+    "economy-trade": ("Economy and trade", "Économie et commerce",
+                      ("Economy", "Économie", "Trade", "Commerce", "Economics", "Finance")),
+    "energy-resources": ("Energy and resources", "Énergie et ressources",
+                         ("Energy", "Énergie", "Resources", "Ressources", "Natural resources", "Ressources naturelles",
+                          "Mining", "Mines")),
+    "humanitarian": ("Humanitarian", "Humanitaire", ("Humanitarian affairs", "Action humanitaire")),
+    "human-rights": ("Human rights", "Droits de l'homme", ("Droits humains", "Droits de la personne")),
+    "migration": ("Migration", "Migrations", ("Migrations", "Refugees", "Réfugiés", "Displacement")),
+    "organised-crime": ("Organised crime", "Criminalité organisée",
+                        ("Organized crime", "Crime organisé", "Trafficking", "Trafics")),
+    "cyber": ("Cyber", "Cyber", ("Cybersecurity", "Cybersécurité", "Cyber security", "Cyberdéfense")),
+    "information-influence": ("Information and influence", "Information et influence",
+                              ("Disinformation", "Désinformation", "Influence", "Information warfare",
+                               "Guerre de l'information", "Propaganda", "Propagande")),
+    "environment-climate": ("Environment and climate", "Environnement et climat",
+                            ("Environment", "Environnement", "Climate", "Climat", "Climate change",
+                             "Changement climatique")),
+    "health": ("Health", "Santé", ("Public health", "Santé publique")),
+    "technology": ("Technology", "Technologie", ("Technologies", "Tech")),
+}  # fmt: skip
+REGIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "africa": ("Africa", "Afrique", ()),
+    "west-africa": ("West Africa", "Afrique de l'Ouest", ("Western Africa", "Afrique occidentale")),
+    "sahel": ("Sahel", "Sahel", ("The Sahel", "Bande sahélienne")),
+    "lake-chad-basin": ("Lake Chad Basin", "Bassin du lac Tchad", ("Lake Chad", "Lac Tchad")),
+    "gulf-of-guinea": ("Gulf of Guinea", "Golfe de Guinée", ()),
+    "central-africa": ("Central Africa", "Afrique centrale", ()),
+    "east-africa": ("East Africa", "Afrique de l'Est", ("Eastern Africa", "Afrique orientale")),
+    "horn-of-africa": ("Horn of Africa", "Corne de l'Afrique", ()),
+    "north-africa": ("North Africa", "Afrique du Nord", ("Northern Africa", "Maghreb")),
+    "southern-africa": ("Southern Africa", "Afrique australe", ()),
+    "middle-east": ("Middle East", "Moyen-Orient", ("Near East", "Proche-Orient")),
+    "gulf": ("Gulf", "Golfe", ("Persian Gulf", "Golfe persique", "Arabian Gulf", "Golfe arabo-persique")),
+    "europe": ("Europe", "Europe", ()),
+    "eastern-europe": ("Eastern Europe", "Europe de l'Est", ("Europe orientale",)),
+    "central-asia": ("Central Asia", "Asie centrale", ()),
+    "south-asia": ("South Asia", "Asie du Sud", ("Southern Asia",)),
+    "east-asia": ("East Asia", "Asie de l'Est", ("Eastern Asia", "Asie orientale", "Far East", "Extrême-Orient")),
+    "southeast-asia": ("Southeast Asia", "Asie du Sud-Est", ("South-East Asia", "South East Asia")),
+    "oceania": ("Oceania", "Océanie", ("Pacific", "Pacifique")),
+    "north-america": ("North America", "Amérique du Nord", ()),
+    "latin-america": ("Latin America", "Amérique latine",
+                      ("South America", "Amérique du Sud", "Central America", "Amérique centrale")),
+    "caribbean": ("Caribbean", "Caraïbes", ("Caribbean Sea", "Antilles")),
+    "arctic": ("Arctic", "Arctique", ()),
+    "global": ("Global", "Monde", ("World", "Worldwide", "International", "Mondial")),
+}  # fmt: skip
+
 # schema location -> the values declared here, for the test that keeps both in step
 SCHEMA_ENUMS: dict[str, tuple[object, ...]] = {
     "$defs/position/properties/stance": STANCES,
@@ -112,6 +177,9 @@ SCHEMA_ENUMS: dict[str, tuple[object, ...]] = {
     "$defs/source/properties/credibility": tuple(CREDIBILITY),
     "$defs/relation/properties/trend": tuple(TRENDS),
     "$defs/actor/properties/kind": tuple(ACTOR_KINDS),
+    "$defs/relation/properties/kind": RELATION_KINDS,
+    "properties/domains/items": tuple(DOMAINS),
+    "properties/regions/items": tuple(REGIONS),
 }
 
 

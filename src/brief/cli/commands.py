@@ -14,4 +14,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "summary": ("brief.cli.summary_cmd", "summary", "Summarise the collection, a filtered part of it, or one brief."),
     "show": ("brief.cli.show_cmd", "show", "Show one brief, readably or as JSON, YAML or Markdown."),
     "compare": ("brief.cli.compare_cmd", "compare", "Compare actors' positions on issues, in one brief or over time."),
+    "new": ("brief.cli.new_cmd", "new", "Scaffold a new brief, with guidance for what to fill in next."),
+    "import": ("brief.cli.import_cmd", "import_", "Turn articles (text, Markdown, web pages) into draft briefs."),
 }

@@ -236,6 +236,11 @@ def _type_message(value: Any, raw: str | None, shown: str, types: list[str]) -> 
     return message
 
 
+def language_code(name: str) -> str | None:
+    """The ISO 639-1 code of a language typed by its English or French name ('English', 'français')."""
+    return _language_code(name)
+
+
 def _language_code(name: str) -> str | None:
     """The ISO 639-1 code of a language typed by its English or French name ('English', 'français')."""
     import pycountry
