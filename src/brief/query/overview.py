@@ -201,7 +201,7 @@ def _contested(db: sqlite3.Connection, selection: Selection, top: int) -> list[d
         latest = db.execute(
             f"SELECT p.actor_id, p.issue_id, p.stance, max(p.date) FROM positions p {selection.join('p.brief')} "
             "GROUP BY p.actor_id, p.issue_id"
-        )
+        ).fetchall()
     for actor, issue, stance, _ in latest:
         side = "support" if stance in support else "oppose" if stance in oppose else None
         if side:
