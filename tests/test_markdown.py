@@ -230,12 +230,13 @@ print(round(time.perf_counter() - start, 2), {last!r} in out[-10_000:], len(out)
 
 
 @pytest.mark.parametrize(("expression", "last"), HOSTILE.values(), ids=HOSTILE.keys())
-def test_hostile_bodies_render_quickly_and_keep_their_text(expression: str, last: str) -> None:
+def test_hostile_bodies_render_in_bounded_time_and_keep_their_text(expression: str, last: str) -> None:
     child = CHILD.format(expression=expression, last=last)
     result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0 and result.stderr == "", result.stderr[-2000:]
     seconds, kept, _ = result.stdout.split()
-    assert float(seconds) < 5  # about a second on a shared two-core machine: generous for slow CI
+    # a bound against hangs and blow-ups (about a second here), not a speed test: speed is benchmarked in bench/
+    assert float(seconds) < 30
     assert kept == "True"  # the end of the body is shown, rendered or as written, never dropped
 
 

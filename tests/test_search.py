@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COLLECTION, run, run_process
+from conftest import COLLECTION, ROOT, run, run_process
 
 
 def hits(query: str, *args: str) -> list[str]:
@@ -119,7 +119,7 @@ def test_json_carries_score_snippet_and_matched_fields() -> None:
 def test_table_output_without_colour_when_piped() -> None:
     result = run_process("search", "tiani", str(COLLECTION))
     lines = result.stdout.decode().splitlines()
-    assert lines[0].split() == ["id", "date", "score", "field", "snippet"]
+    assert lines[0].split() == ["id", "date", "score", "title", "snippet"]
     assert lines[2].startswith("niger-coup-2023  2023-08-02")
     assert "\x1b" not in result.stdout.decode()
 
@@ -163,3 +163,26 @@ def test_actor_descriptions_are_searched(collection_copy: Path) -> None:
     brief.write_text(text.replace("  - {id: france, name: France, kind: state, country: FR}", described), "utf-8")
     result = run("search", "barkhanesque", str(collection_copy), "--format", "ids")
     assert result.stdout.split() == ["mali-wagner-2021"]
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_the_table_fits_the_terminal_with_title_and_snippet(columns: int) -> None:
+    result = run_process("search", "wagner", str(ROOT / "examples"), env={"COLUMNS": str(columns)})
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 10 and all(len(line) <= columns for line in lines)
+    assert lines[0].split()[-2:] == ["title", "snippet"]
+    assert any("…" in line for line in lines[2:])  # shortened to fit
+    if columns >= 100:
+        assert "date" in lines[0]
+
+
+def test_scores_are_relative_and_snippets_come_from_prose() -> None:
+    result = run("search", "wagner", str(ROOT / "examples"), "--format", "json", "--limit", "0")
+    records = json.loads(result.stdout)
+    scores = [record["score"] for record in records]
+    assert scores[0] == 100 and scores == sorted(scores, reverse=True) and all(0 < s <= 100 for s in scores)
+    assert all(record["bm25"] > 0 for record in records)
+    for record in records:  # a brief that says "Wagner" in its prose is quoted from its prose, not its actor list
+        prose = [field for field in ("summary", "judgments", "body") if field in record["fields"]]
+        if prose:
+            assert "Wagner Group PMC Wagner" not in record["snippet"]

@@ -63,12 +63,25 @@ def fts_expression(db: sqlite3.Connection, query: SearchQuery) -> tuple[str | No
     return (" AND ".join(positive) or None), (negative or None)
 
 
+# where a snippet reads best: prose first (the title is shown beside it anyway), the lists of actor names,
+# tags and sources last
+SNIPPET_ORDER = ("summary", "judgments", "body", "title", "actors", "other")
+
+
+def relevance(scores: list[float]) -> list[int]:
+    """Scores for reading: 100 for the best hit, the others in proportion. BM25 gives a word that most briefs
+    hold almost no weight, so raw scores of a common word all round to 0.00, though their order holds."""
+    best = max(scores, default=0.0)
+    return [round(100 * score / best) if best > 0 else 0 for score in scores]
+
+
 def snippet(db: sqlite3.Connection, expression: str, rowid: int) -> tuple[list[str], str]:
-    """The fields that matched, and a snippet from the most important one."""
+    """The fields that matched (in the index's column order), and a snippet from the one that reads best."""
     calls = ", ".join(
         f"snippet(fts, {i}, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 14)" for i in range(len(FTS_COLUMNS))
     )
     row = db.execute(f"SELECT {calls} FROM fts WHERE fts MATCH ? AND rowid = ?", (expression, rowid)).fetchone()
     fields = [name for name, text in zip(FTS_COLUMNS, row or (), strict=False) if text and HIGHLIGHT_START in text]
-    best = row[FTS_COLUMNS.index(fields[0])] if fields else ""
+    chosen = min(fields, key=SNIPPET_ORDER.index, default=None)
+    best = row[FTS_COLUMNS.index(chosen)] if chosen else ""
     return fields, " ".join(best.split())

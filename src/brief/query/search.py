@@ -8,7 +8,7 @@ import sqlite3
 from brief.base.text import closest, fold
 from brief.query.filters import Filters, QueryError, combined_where, merge_filters, register_functions
 from brief.query.language import SearchQuery
-from brief.query.ranking import bm25, fts_expression, snippet
+from brief.query.ranking import bm25, fts_expression, relevance, snippet
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
@@ -61,9 +61,12 @@ def search(
     """Briefs matching the query and the filters, best first (BM25 with field weights)."""
     sql, params, positive = _search_sql(db, query, filters, limit, sort, reverse, LIST_COLUMNS)
     results = []
-    for row in _run(db, sql, params):
+    rows = _run(db, sql, params)
+    for row, score in zip(rows, relevance([-float(row[10]) for row in rows]), strict=True):
         record = _record(row)
-        record["score"] = float(f"{-float(row[10]):.3g}") if positive else None
+        # `score`: relative, 100 for the best hit; `bm25`: the figure it comes from (higher is better)
+        record["score"] = score if positive else None
+        record["bm25"] = float(f"{-float(row[10]):.3g}") if positive else None
         if snippets and positive:
             record["fields"], record["snippet"] = snippet(db, positive, record["_rowid"])
         results.append(record)

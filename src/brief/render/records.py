@@ -42,7 +42,7 @@ def _cell(value: Any) -> str:
 
 def render_records(
     records: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, stream: TextIO, tablefmt: str | None = None,
-    headers: dict[str, str] | None = None, fit: str | None = None, marks: tuple[str, str, str, str] | None = None,
+    headers: dict[str, str] | None = None, fit: tuple[str, ...] = (), marks: tuple[str, str, str, str] | None = None,
 ) -> None:  # fmt: skip
     """Write records in the chosen format. `columns` choose and order table/csv columns; json keeps all public
     keys. `fit` names a column to shorten so a table fits the terminal. `marks` (mark start, mark end,
@@ -69,22 +69,16 @@ def render_records(
         if fmt == "markdown":
             rows = [[md_escape(value) for value in row] for row in rows]
         names = [(headers or {}).get(c, c) for c in columns]
-        if fit and fmt == "table" and rows and stream_is_terminal(stream):
-            index = list(columns).index(fit)
-            width = terminal_width(stream) or 100
-            others = sum(max(len(names[i]), *(len(r[i]) for r in rows)) + 2 for i in range(len(columns)) if i != index)
-            room = max(20, width - others - 2)
-            for row in rows:
-                if len(row[index]) > room:
-                    row[index] = row[index][: room - 1] + "…"
-        text = format_table(rows, names, style)
-        if marks:
-            text = text.replace(marks[0], marks[2]).replace(marks[1], marks[3])
-        stream.write(text + "\n")
+        width = _table_width(stream)
+        if fit and fmt == "table" and rows and width:
+            _fit(rows, names, [list(columns).index(name) for name in fit], width, marks)
+        if marks:  # highlights become colour (or nothing) before the layout, which measures what is visible
+            rows = [[cell.replace(marks[0], marks[2]).replace(marks[1], marks[3]) for cell in row] for row in rows]
+        stream.write(format_table(rows, names, style) + "\n")
 
 
 LIST_COLUMNS = ["id", "date", "title", "nations", "status"]
-SEARCH_COLUMNS = ["id", "date", "score", "field", "snippet"]
+SEARCH_COLUMNS = ["id", "date", "score", "title", "snippet"]
 
 
 def write_list(records: list[dict[str, Any]], fmt: str, stream: TextIO, tablefmt: str | None = None) -> None:
@@ -97,7 +91,7 @@ def write_list(records: list[dict[str, Any]], fmt: str, stream: TextIO, tablefmt
         if fmt in ("json", "jsonl"):
             record.pop("status")
     columns = LIST_COLUMNS if fmt != "csv" else [*LIST_COLUMNS, "path"]
-    render_records(records, columns, fmt, stream, tablefmt, fit="title")
+    render_records(records, columns, fmt, stream, tablefmt, fit=("title",))
 
 
 def write_search(results: list[dict[str, Any]], fmt: str, stream: TextIO, tablefmt: str | None = None,
@@ -116,13 +110,14 @@ def write_search(results: list[dict[str, Any]], fmt: str, stream: TextIO, tablef
             record["snippet"] = snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
             record["highlights"] = re.findall(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_END}", snippet)
         record["field"] = ", ".join(record.get("fields") or [])
-        if fmt in ("table", "markdown") and record["score"] is not None:
-            record["score"] = f"{record['score']:.2f}"  # for reading; json, jsonl and csv keep the figure
     columns = list(SEARCH_COLUMNS)
+    width = _table_width(stream)
+    if fmt == "table" and width is not None and width < 100:
+        columns.remove("date")  # on a narrow terminal the title and snippet need the room more (json has it)
     if fmt == "csv":
-        columns[4:4] = ["title", "path"]
+        columns = ["id", "date", "score", "field", "title", "path", "snippet"]
     colours = ("\x1b[1;33m", "\x1b[0m") if colour and fmt == "table" else ("", "")
-    render_records(results, columns, fmt, stream, tablefmt, fit="snippet",
+    render_records(results, columns, fmt, stream, tablefmt, fit=("title", "snippet"),
                    marks=(HIGHLIGHT_START, HIGHLIGHT_END, *colours))  # fmt: skip
 
 
@@ -130,6 +125,56 @@ def write_ids(ids: list[str], stream: TextIO) -> None:
     """`--format ids` straight from the query: one id per line."""
     if ids:
         stream.write(neutralise("\n".join(ids)) + "\n")
+
+
+def _table_width(stream: TextIO) -> int | None:
+    """The width a table must fit: the terminal's, or COLUMNS when set; None (whole lines) for a pipe or file."""
+    if stream_is_terminal(stream):
+        return terminal_width(stream) or 100
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
+
+
+def _fit(rows: list[list[str]], names: list[str], fitted: list[int], width: int,
+         marks: tuple[str, str, str, str] | None) -> None:  # fmt: skip
+    """Shorten the `fitted` columns (with "…") so that the table fits `width`; the last of them gets the room
+    the others leave (a snippet after a title). Highlight marks are zero-width on screen and stay paired."""
+    hidden = (marks[0], marks[1]) if marks else ()
+
+    def shown(text: str) -> int:
+        return len(text) - sum(text.count(mark) for mark in hidden)
+
+    # as simple_table lays them out: a column is at least its header and two spaces wide
+    widths = [max(shown(name) + 2, *(shown(row[i]) for row in rows)) for i, name in enumerate(names)]
+    room = width - sum(w for i, w in enumerate(widths) if i not in fitted) - 2 * (len(names) - 1)
+    if sum(widths[i] for i in fitted) <= room:
+        return
+    limits = {}
+    for index in fitted[:-1]:  # the first columns get a share; the last one what is left
+        limits[index] = min(widths[index], max(12, room * 2 // (3 * len(fitted))))
+        room -= limits[index]
+    limits[fitted[-1]] = max(12, room)
+    for row in rows:
+        for index, limit in limits.items():
+            if shown(row[index]) > limit:
+                row[index] = _shorten(row[index], limit, hidden)
+
+
+def _shorten(text: str, limit: int, hidden: tuple[str, ...]) -> str:
+    """`text` cut to `limit` visible characters with "…", closing a highlight the cut leaves open."""
+    out, visible, open_mark = [], 0, False
+    for char in text:
+        if char in hidden:
+            open_mark = char == hidden[0]
+            out.append(char)
+            continue
+        if visible == limit - 1:
+            break
+        out.append(char)
+        visible += 1
+    if open_mark:
+        out.append(hidden[1])
+    return "".join(out) + "…"
 
 
 def stream_is_terminal(stream: TextIO) -> bool:
@@ -164,8 +209,20 @@ def simple_table(rows: list[list[str]], headers: list[str]) -> str:
     widths = [len(header) + 2 for header in headers]  # tabulate's minimum padding around headers
     for row in rows:
         for index, cell in enumerate(row):
-            widths[index] = max(widths[index], len(cell))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+            widths[index] = max(widths[index], _visible(cell))
+
+    def pad(cell: str, width: int) -> str:
+        return cell + " " * (width - _visible(cell))
+
+    lines = ["  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines += ["  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     return "\n".join(lines)
+
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _visible(cell: str) -> int:
+    """A cell's width on screen: the colour codes brief adds take none (as tabulate counts them)."""
+    return len(_SGR.sub("", cell)) if "\x1b" in cell else len(cell)
