@@ -48,13 +48,14 @@ class Build:
                 shutil.copy2(ROOT / name, self.source / name)
         command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(self.dist), str(self.source)]
         clean = {k: v for k, v in os.environ.items() if k != "BRIEF_NO_EXTENSION"}
-        self.process = subprocess.Popen(
-            command, env={**clean, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
+        self.log = folder / "build.log"  # a file, not a pipe, which could fill while the other build is read
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(command, env={**clean, **env}, stdout=log, stderr=subprocess.STDOUT)
 
     def result(self) -> tuple[Path, str]:
         """The wheel, and everything the build printed."""
-        output, _ = self.process.communicate(timeout=600)
+        self.process.wait(timeout=600)
+        output = self.log.read_text(errors="replace")
         assert self.process.returncode == 0, output
         (wheel,) = self.dist.glob("brief-*.whl")
         return wheel, output
@@ -62,7 +63,7 @@ class Build:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Build]]:
-    """Both builds run side by side: each spends most of its time waiting for pip and the compiler."""
+    """Both builds, started together: side by side they take about as long as one."""
     folder = tmp_path_factory.mktemp("builds")
     started = {"missing": Build(folder / "missing", {"CC": str(folder / "no-such-cc")})}
     if compiler_found():
@@ -77,7 +78,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Build
 @pytest.mark.parametrize("compiler", ["found", "missing"])
 def test_a_wheel_from_the_checkout(tmp_path: Path, builds: dict[str, Build], compiler: str) -> None:
     if compiler not in builds:
-        pytest.skip("no C compiler here, or the extension is switched off")
+        pytest.skip("no C compiler here")
     wheel, output = builds[compiler].result()
     names = zipfile.ZipFile(wheel).namelist()
     assert {"brief/schemas/brief.schema.json", "brief/data/names.json", "brief/cli/main.py"} <= set(names)
