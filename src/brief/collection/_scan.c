@@ -132,7 +132,9 @@ static int list_folder(DIR *dir, const Suffixes *suffixes, Listing *out) {
         unsigned char type = entry->d_type;
         if (type == DT_UNKNOWN) { /* the file system did not say: look, without following a link */
             if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue; /* vanished: skip */
-            type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+            if (S_ISDIR(st.st_mode)) type = DT_DIR;
+            else if (S_ISREG(st.st_mode)) type = DT_REG;
+            else if (S_ISLNK(st.st_mode)) type = DT_LNK;
         }
         if (type == DT_DIR) { /* links to folders are not followed (they are DT_LNK): as os.walk */
             char *slot = reserve(&out->folders, len + 1);
@@ -141,7 +143,8 @@ static int list_folder(DIR *dir, const Suffixes *suffixes, Listing *out) {
             out->folders.used += len + 1;
             continue;
         }
-        if ((type != DT_REG && type != DT_LNK) || !has_suffix(name, len, suffixes)) continue; /* fifos: never briefs */
+        if (type != DT_REG && type != DT_LNK) continue; /* fifos, sockets, devices: never briefs */
+        if (!has_suffix(name, len, suffixes)) continue;
         /* a file, or a link: followed, so that a link to a file counts with its target's size and time */
         if (fstatat(fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
         long long size = st.st_size < 0 ? 0 : (long long)st.st_size;
