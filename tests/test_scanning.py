@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_extensions_are_the_loaders() -> None:
 
 
 def test_python_listing(tmp_path: Path) -> None:
-    folders, records, newest, count, digest = _stat_folder_python(str(_tree(tmp_path)), _SUFFIXES, 1)
+    folders, records, newest, count, digest = _stat_folder_python(str(_tree(tmp_path)), _SUFFIXES)
     names = os.fsdecode(records).split("\0")[:-1:3]
     expected = ["a.yaml", "b.yml", "c.json", "d.md", "E.YAML", "f.Md", "new\nline.yaml"]
     if sys.platform != "win32":
@@ -56,40 +57,55 @@ def test_python_listing(tmp_path: Path) -> None:
 
 
 @needs_native
-@pytest.mark.parametrize("threads", [1, 2, 4])
-def test_native_equals_python(tmp_path: Path, threads: int) -> None:
+def test_native_equals_python(tmp_path: Path) -> None:
     root = str(_tree(tmp_path))
     assert NATIVE is not None
-    native = NATIVE(root, _SUFFIXES, threads)
-    assert native[:4] == _stat_folder_python(root, _SUFFIXES, threads)[:4]  # digests differ by design
-    assert len(native[4]) == 16 and native == NATIVE(root, _SUFFIXES, 1)
+    native = NATIVE(root, _SUFFIXES)
+    assert native[:4] == _stat_folder_python(root, _SUFFIXES)[:4]  # digests differ by design
+    assert len(native[4]) == 16 and native == NATIVE(root, _SUFFIXES)
 
 
 @needs_native
 def test_native_equals_python_on_a_large_folder(tmp_path: Path) -> None:
-    """Enough files for the C scanner to split the stats between threads."""
+    """Enough files for the C scanner's buffers to grow many times over."""
     for i in range(5000):
         (tmp_path / f"brief-{i:05}.{('yaml', 'json', 'md', 'txt')[i % 4]}").write_text("x" * (i % 97))
+    (tmp_path / "sub").mkdir()
     assert NATIVE is not None
-    native = NATIVE(str(tmp_path), _SUFFIXES, 4)
-    assert native[:4] == _stat_folder_python(str(tmp_path), _SUFFIXES, 1)[:4]
-    assert native[3] == 3750 and native == NATIVE(str(tmp_path), _SUFFIXES, 1)
+    native = NATIVE(str(tmp_path), _SUFFIXES)
+    assert native[:4] == _stat_folder_python(str(tmp_path), _SUFFIXES)[:4]
+    assert native[3] == 3750 and native[0] == [b"sub"] and native == NATIVE(str(tmp_path), _SUFFIXES)
+
+
+@needs_native
+def test_native_on_an_empty_folder(tmp_path: Path) -> None:
+    assert NATIVE is not None
+    assert NATIVE(str(tmp_path), _SUFFIXES)[:4] == ([], b"", 0, 0) == _stat_folder_python(str(tmp_path), _SUFFIXES)[:4]
 
 
 @needs_native
 def test_native_errors(tmp_path: Path) -> None:
     assert NATIVE is not None
     with pytest.raises(FileNotFoundError):
-        NATIVE(str(tmp_path / "nowhere"), _SUFFIXES, 2)
+        NATIVE(str(tmp_path / "nowhere"), _SUFFIXES)
     with pytest.raises(NotADirectoryError):
-        NATIVE(str(_tree(tmp_path) / "a.yaml"), _SUFFIXES, 2)
+        NATIVE(str(_tree(tmp_path) / "a.yaml"), _SUFFIXES)
     with pytest.raises(TypeError):
-        NATIVE(str(tmp_path), (".yaml",), 2)
+        NATIVE(str(tmp_path), (".yaml",))
+    with pytest.raises(TypeError):
+        NATIVE(str(tmp_path), tuple(b".%d" % i for i in range(17)))  # more suffixes than it holds
+
+
+def compiler_found() -> bool:
+    """Whether setup.py can build the C module here: a POSIX system, and the compiler setuptools runs (CC, else
+    the one Python was built with) on the PATH."""
+    compiler = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()
+    return sys.platform in ("linux", "darwin") and shutil.which(compiler[0]) is not None
 
 
 def test_native_is_built_where_it_can_be() -> None:
     """CI installs with a C compiler: there, the fast path must really be in use."""
-    if os.environ.get("BRIEF_NO_EXTENSION") or sys.platform not in ("linux", "darwin") or not shutil.which("cc"):
+    if os.environ.get("BRIEF_NO_EXTENSION") or not compiler_found():
         pytest.skip("no C compiler here, or the extension is switched off")
     assert NATIVE is not None
 

@@ -36,8 +36,27 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def print_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    """`--version`, naming the freshness check in use: pip does not show the build's warning when the C one
+    could not be compiled. Only asked here, so start-up pays nothing for it."""
+    if not value or ctx.resilient_parsing:
+        return
+    from brief.collection.freshness import native_stat_folder
+
+    click.echo(f"brief {__version__} (freshness check: {'Python' if native_stat_folder() is None else 'C'})")
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="brief", message="%(prog)s %(version)s")
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=print_version,
+    help="Show the version and the freshness check in use (C or Python), and exit.",
+)
 @click.option(
     "-C",
     "directory",

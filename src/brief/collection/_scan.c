@@ -1,10 +1,15 @@
-/* brief._scan: the freshness check's hot loop in C.
+/* brief.collection._scan: the freshness check's hot loop in C.
 
    Every `brief` command that reads the index first checks the size and modification time of every brief file.
-   In Python that is about 3.5 us per file on a 2-core VM (a DirEntry and a stat_result built per file); here it
-   is the bare system calls, spread over a few threads with the GIL released, and the result comes back as one
-   bytes object rather than 100,000 Python objects. brief/scanning.py holds the pure-Python equivalent, which
-   gives byte-for-byte the same result (tests/test_scanning.py checks it) and is used when this is not built. */
+   In Python that is about 3.5 us per file (a DirEntry and a stat_result built per file); here it is the bare
+   system calls, made with the GIL released, and the result comes back as one bytes object rather than 100,000
+   Python objects. brief/collection/freshness.py holds the pure-Python equivalent, which gives the same folders,
+   records, newest time and count (tests/test_scanning.py checks it) and is used when this is not built.
+
+   One thread, one pass: each entry is stat-ed as it is listed and its record appended to a growing buffer.
+   Helper threads (which only started past 1,024 entries in one folder) and per-folder arenas bought nothing
+   on collections laid out about 100 briefs to a folder: without them scan() is about 8% faster there (the
+   measurements are in the commit that removed them). */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -12,12 +17,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <stdint.h>
 #include <unistd.h>
 
 #ifdef __APPLE__
@@ -28,57 +31,38 @@
 #define MTIME_NSEC(st) ((st).st_mtim.tv_nsec)
 #endif
 
-#define MAX_THREADS 8
 #define MAX_SUFFIXES 16
-#define MIN_PER_THREAD 1024 /* entries listed before a helper thread is worth starting */
-#define BATCH 256           /* entries handed to a thread at a time */
-#define CHUNK_BITS 12       /* entries live in chunks that never move while threads read them */
-#define CHUNK (1u << CHUNK_BITS)
-#define MAX_CHUNKS (1u << 16) /* 268 million entries in one folder */
-#define ARENA_BLOCK (1u << 20)
+#define NUMBER_MAX 20 /* the 19 digits of the largest long long, and a NUL */
 
-enum { K_DIR = 1, K_FILE = 2, K_LINK = 3, K_UNKNOWN = 4 }; /* what readdir said */
-enum { R_SKIP = 0, R_DIR = 1, R_FILE = 2 };                /* what the entry turned out to be */
-
+/* Bytes appended at the end, grown by doubling; one malloc for a folder of 100 briefs. */
 typedef struct {
-    const char *name;
-    unsigned char kind, result, wanted;
-    long long size, mtime;
-    uint64_t hash; /* of name, size and time: the listing's digest is made of these, in listing order */
-} Item;
+    char *data;
+    size_t used, size;
+} Buffer;
 
-/* One folder's listing, stat-ed while it is still being read: the calling thread lists, helper threads take
-   batches of the entries listed so far, and the lister joins them when the listing is done. */
-typedef struct {
-    int dirfd;
-    Item **chunks;
-    size_t count;            /* entries listed (written under the lock once their batch is complete) */
-    size_t next;             /* first entry not yet handed out */
-    int done;                /* the listing is complete */
-    pthread_mutex_t lock;
-    pthread_cond_t more;
-} Work;
-
-static Item *item_at(Work *work, size_t i) { return &work->chunks[i >> CHUNK_BITS][i & (CHUNK - 1)]; }
-
-/* decimal digits of a non-negative number, without snprintf (three calls per file were a fifth of the time) */
-static size_t digits(long long value) {
-    size_t n = 1;
-    while (value >= 10) {
-        value /= 10;
-        n++;
+static char *reserve(Buffer *buffer, size_t n) {
+    if (buffer->used + n > buffer->size) {
+        size_t size = buffer->size ? buffer->size : 8192;
+        while (size < buffer->used + n) size *= 2;
+        char *grown = realloc(buffer->data, size);
+        if (grown == NULL) return NULL;
+        buffer->data = grown;
+        buffer->size = size;
     }
-    return n;
+    return buffer->data + buffer->used;
 }
 
-static char *put_number(char *out, long long value) {
-    size_t n = digits(value);
-    for (size_t i = n; i > 0; i--) {
-        out[i - 1] = (char)('0' + value % 10);
+/* decimal digits and a NUL, without snprintf (three calls per file were a fifth of the time) */
+static size_t put_number(char *out, long long value) {
+    char digits[NUMBER_MAX];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + value % 10);
         value /= 10;
-    }
+    } while (value > 0);
+    for (size_t i = 0; i < n; i++) out[i] = digits[n - 1 - i];
     out[n] = '\0';
-    return out + n + 1;
+    return n + 1;
 }
 
 typedef struct {
@@ -115,8 +99,7 @@ static uint64_t mix64(uint64_t h) {
 
 /* Not a cryptographic hash: it tells whether a file's name, size or time changed since the last listing,
    where an accidental collision (one chance in 2^64 per changed file) is the only risk. */
-static uint64_t record_hash(const char *name, long long size, long long mtime) {
-    size_t len = strlen(name);
+static uint64_t record_hash(const char *name, size_t len, long long size, long long mtime) {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len;
     for (size_t i = 0; i < len; i += 8) {
         uint64_t word = 0;
@@ -128,60 +111,63 @@ static uint64_t record_hash(const char *name, long long size, long long mtime) {
     return mix64(h ^ (uint64_t)mtime);
 }
 
-/* Links to files are followed (their target's size and time count), links to folders are not: as os.walk,
-   and so `brief validate`, git and ripgrep do. Entries whose type readdir did not give are looked at first. */
-static void stat_item(int dirfd, Item *item) {
-    struct stat st;
-    unsigned char kind = item->kind;
-    if (kind == K_UNKNOWN) {
-        if (fstatat(dirfd, item->name, &st, AT_SYMLINK_NOFOLLOW) != 0) return; /* vanished: skip */
-        if (S_ISDIR(st.st_mode)) kind = K_DIR;
-        else if (S_ISLNK(st.st_mode)) kind = K_LINK;
-        else if (S_ISREG(st.st_mode)) kind = K_FILE;
-        else return;
-    }
-    if (kind == K_DIR) {
-        item->result = R_DIR;
-        return;
-    }
-    if (!item->wanted) return;
-    if (fstatat(dirfd, item->name, &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
-    item->result = R_FILE;
-    item->size = st.st_size < 0 ? 0 : (long long)st.st_size;
-    item->mtime = (long long)MTIME_SEC(st) * 1000000000LL + (long long)MTIME_NSEC(st);
-    if (item->mtime < 0) item->mtime = 0; /* before 1970: kept simple, the size and name still tell */
-    item->hash = record_hash(item->name, item->size, item->mtime);
-}
+typedef struct {
+    Buffer records, folders;
+    long long newest;
+    size_t files;
+    uint64_t lanes[2]; /* two lanes: a 128-bit digest */
+} Listing;
 
-static void *stat_worker(void *arg) {
-    Work *work = arg;
+/* Lists the folder open as `dir`, with the GIL released: 0, or an errno value. */
+static int list_folder(DIR *dir, const Suffixes *suffixes, Listing *out) {
+    int fd = dirfd(dir);
     for (;;) {
-        pthread_mutex_lock(&work->lock);
-        while (work->next >= work->count && !work->done) pthread_cond_wait(&work->more, &work->lock);
-        if (work->next >= work->count) { /* and done */
-            pthread_mutex_unlock(&work->lock);
-            return NULL;
+        errno = 0;
+        struct dirent *entry = readdir(dir);
+        if (entry == NULL) return errno;
+        const char *name = entry->d_name;
+        if (name[0] == '.') continue; /* hidden files and folders, and . and .. */
+        size_t len = strlen(name);
+        struct stat st;
+        unsigned char type = entry->d_type;
+        if (type == DT_UNKNOWN) { /* the file system did not say: look, without following a link */
+            if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue; /* vanished: skip */
+            if (S_ISDIR(st.st_mode)) type = DT_DIR;
+            else if (S_ISREG(st.st_mode)) type = DT_REG;
+            else if (S_ISLNK(st.st_mode)) type = DT_LNK;
         }
-        size_t begin = work->next, end = work->count < begin + BATCH ? work->count : begin + BATCH;
-        work->next = end;
-        pthread_mutex_unlock(&work->lock);
-        for (size_t i = begin; i < end; i++) stat_item(work->dirfd, item_at(work, i));
+        if (type == DT_DIR) { /* links to folders are not followed (they are DT_LNK): as os.walk */
+            char *slot = reserve(&out->folders, len + 1);
+            if (slot == NULL) return ENOMEM;
+            memcpy(slot, name, len + 1);
+            out->folders.used += len + 1;
+            continue;
+        }
+        if (type != DT_REG && type != DT_LNK) continue; /* fifos, sockets, devices: never briefs */
+        if (!has_suffix(name, len, suffixes)) continue;
+        /* a file, or a link: followed, so that a link to a file counts with its target's size and time */
+        if (fstatat(fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
+        long long size = st.st_size < 0 ? 0 : (long long)st.st_size;
+        long long mtime = (long long)MTIME_SEC(st) * 1000000000LL + (long long)MTIME_NSEC(st);
+        if (mtime < 0) mtime = 0; /* before 1970: kept simple, the size and name still tell */
+        char *record = reserve(&out->records, len + 1 + 2 * NUMBER_MAX);
+        if (record == NULL) return ENOMEM;
+        memcpy(record, name, len + 1);
+        size_t n = len + 1;
+        n += put_number(record + n, size);
+        n += put_number(record + n, mtime);
+        out->records.used += n;
+        if (mtime > out->newest) out->newest = mtime;
+        uint64_t hash = record_hash(name, len, size, mtime);
+        out->lanes[0] = mix64(out->lanes[0] ^ hash); /* order matters: a reordered listing is a change */
+        out->lanes[1] = mix64(out->lanes[1] + hash * 0x9e3779b97f4a7c15ULL + out->files);
+        out->files++;
     }
-}
-
-static void publish(Work *work, size_t count, int done, int abandon) {
-    pthread_mutex_lock(&work->lock);
-    work->count = abandon ? work->next : count; /* abandoned: hand out nothing more */
-    work->done = done;
-    pthread_cond_broadcast(&work->more);
-    pthread_mutex_unlock(&work->lock);
 }
 
 static PyObject *stat_folder(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *path_obj = NULL, *suffix_tuple;
-    int threads;
-    if (!PyArg_ParseTuple(args, "O&O!i", PyUnicode_FSConverter, &path_obj, &PyTuple_Type, &suffix_tuple, &threads))
-        return NULL;
+    if (!PyArg_ParseTuple(args, "O&O!", PyUnicode_FSConverter, &path_obj, &PyTuple_Type, &suffix_tuple)) return NULL;
     Suffixes suffixes = {.count = 0};
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(suffix_tuple); i++) {
         PyObject *suffix = PyTuple_GET_ITEM(suffix_tuple, i);
@@ -193,171 +179,62 @@ static PyObject *stat_folder(PyObject *Py_UNUSED(self), PyObject *args) {
         suffixes.text[suffixes.count] = PyBytes_AS_STRING(suffix); /* kept alive by the argument tuple */
         suffixes.len[suffixes.count++] = (size_t)PyBytes_GET_SIZE(suffix);
     }
-    if (threads < 1) threads = 1;
-    if (threads > MAX_THREADS) threads = MAX_THREADS;
 
-    int dirfd = open(PyBytes_AS_STRING(path_obj), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) {
-        PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_obj);
-        Py_DECREF(path_obj);
-        return NULL;
+    Listing listing = {.lanes = {0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL}};
+    int error;
+    Py_BEGIN_ALLOW_THREADS
+    int fd = open(PyBytes_AS_STRING(path_obj), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *dir = fd < 0 ? NULL : fdopendir(fd); /* which then owns the descriptor */
+    if (dir == NULL) {
+        error = errno;
+        if (fd >= 0) close(fd);
+    } else {
+        error = list_folder(dir, &suffixes, &listing);
+        closedir(dir);
     }
-    int listfd = dup(dirfd); /* fdopendir takes ownership of its descriptor; stats use the other */
-    DIR *dir = listfd < 0 ? NULL : fdopendir(listfd);
-    Item **chunks = calloc(MAX_CHUNKS, sizeof(Item *));
-    char **blocks = NULL; /* the names, in blocks that never move */
-    if (dir == NULL || chunks == NULL) {
-        int error = errno;
-        if (dir != NULL) closedir(dir);
-        else if (listfd >= 0) close(listfd);
-        close(dirfd);
-        free(chunks);
+    Py_END_ALLOW_THREADS
+
+    PyObject *result = NULL, *folders = NULL;
+    if (error != 0) {
         if (error == ENOMEM) PyErr_NoMemory();
         else {
             errno = error;
             PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_obj);
         }
-        Py_DECREF(path_obj);
-        return NULL;
-    }
-
-    Work work = {.dirfd = dirfd, .chunks = chunks};
-    pthread_mutex_init(&work.lock, NULL);
-    pthread_cond_init(&work.more, NULL);
-    pthread_t helpers[MAX_THREADS];
-    int started = 0;
-    size_t count = 0, block_count = 0, block_used = ARENA_BLOCK;
-    int failed = 0, list_errno = 0;
-
-    Py_BEGIN_ALLOW_THREADS
-    for (;;) {
-        errno = 0;
-        struct dirent *entry = readdir(dir);
-        if (entry == NULL) {
-            list_errno = errno;
-            break;
-        }
-        const char *name = entry->d_name;
-        if (name[0] == '.') continue; /* hidden files and folders, and . and .. */
-        size_t len = strlen(name);
-        unsigned char kind;
-#ifdef DT_DIR
-        if (entry->d_type == DT_DIR) kind = K_DIR;
-        else if (entry->d_type == DT_REG) kind = K_FILE;
-        else if (entry->d_type == DT_LNK) kind = K_LINK;
-        else if (entry->d_type == DT_UNKNOWN) kind = K_UNKNOWN;
-        else continue; /* fifos, sockets, devices: never briefs */
-#else
-        kind = K_UNKNOWN;
-#endif
-        int wanted = has_suffix(name, len, &suffixes);
-        if ((kind == K_FILE || kind == K_LINK) && !wanted) continue;
-        if ((count >> CHUNK_BITS) >= MAX_CHUNKS) { failed = 1; break; }
-        if ((count & (CHUNK - 1)) == 0 && chunks[count >> CHUNK_BITS] == NULL) {
-            chunks[count >> CHUNK_BITS] = malloc(CHUNK * sizeof(Item));
-            if (chunks[count >> CHUNK_BITS] == NULL) { failed = 1; break; }
-        }
-        if (block_used + len + 1 > ARENA_BLOCK) {
-            char **grown = realloc(blocks, (block_count + 1) * sizeof(char *)); /* only this thread reads it */
-            if (grown == NULL) { failed = 1; break; }
-            blocks = grown;
-            blocks[block_count] = malloc(len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK);
-            if (blocks[block_count] == NULL) { failed = 1; break; }
-            block_count++;
-            block_used = 0;
-        }
-        char *copy = blocks[block_count - 1] + block_used;
-        memcpy(copy, name, len + 1);
-        block_used += len + 1;
-        Item *item = &chunks[count >> CHUNK_BITS][count & (CHUNK - 1)];
-        item->name = copy;
-        item->kind = kind;
-        item->wanted = (unsigned char)wanted;
-        item->result = R_SKIP;
-        item->size = item->mtime = 0;
-        count++;
-        if ((count & (BATCH - 1)) == 0) {
-            if (started) publish(&work, count, 0, 0);
-            else if (threads > 1 && count >= MIN_PER_THREAD) { /* enough to share: start the helpers */
-                publish(&work, count, 0, 0);
-                for (int t = 0; t < threads - 1; t++)
-                    if (pthread_create(&helpers[started], NULL, stat_worker, &work) == 0) started++;
-            }
-        }
-    }
-    closedir(dir);
-    publish(&work, count, 1, failed || list_errno);
-    if (!failed && !list_errno) stat_worker(&work); /* the lister joins in for the rest */
-    for (int t = 0; t < started; t++) pthread_join(helpers[t], NULL);
-    close(dirfd);
-    Py_END_ALLOW_THREADS
-    pthread_mutex_destroy(&work.lock);
-    pthread_cond_destroy(&work.more);
-
-    PyObject *result = NULL, *records = NULL, *folders = NULL;
-    if (failed || list_errno) {
-        if (failed) PyErr_NoMemory();
-        else {
-            errno = list_errno;
-            PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_obj);
-        }
         goto done;
     }
-
-    /* one record per brief file, in listing order: name NUL size NUL mtime_ns NUL */
-    size_t total = 0, files = 0;
-    long long newest = 0;
-    uint64_t lanes[2] = {0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL}; /* two lanes: a 128-bit digest */
-    for (size_t i = 0; i < count; i++) {
-        Item *item = item_at(&work, i);
-        if (item->result == R_FILE)
-            total += strlen(item->name) + 1 + digits(item->size) + 1 + digits(item->mtime) + 1;
-    }
-    records = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total);
     folders = PyList_New(0);
-    if (records == NULL || folders == NULL) goto done;
-    char *out = PyBytes_AS_STRING(records);
-    for (size_t i = 0; i < count; i++) {
-        Item *item = item_at(&work, i);
-        if (item->result == R_DIR) {
-            PyObject *folder = PyBytes_FromString(item->name);
-            if (folder == NULL || PyList_Append(folders, folder) < 0) {
-                Py_XDECREF(folder);
-                goto done;
-            }
-            Py_DECREF(folder);
-        } else if (item->result == R_FILE) {
-            size_t len = strlen(item->name) + 1;
-            memcpy(out, item->name, len);
-            out += len;
-            out = put_number(out, item->size);
-            out = put_number(out, item->mtime);
-            if (item->mtime > newest) newest = item->mtime;
-            lanes[0] = mix64(lanes[0] ^ item->hash); /* order matters: a reordered listing is a change */
-            lanes[1] = mix64(lanes[1] + item->hash * 0x9e3779b97f4a7c15ULL + files);
-            files++;
+    if (folders == NULL) goto done;
+    for (size_t at = 0; at < listing.folders.used;) {
+        size_t len = strlen(listing.folders.data + at);
+        PyObject *folder = PyBytes_FromStringAndSize(listing.folders.data + at, (Py_ssize_t)len);
+        if (folder == NULL || PyList_Append(folders, folder) < 0) {
+            Py_XDECREF(folder);
+            goto done;
         }
+        Py_DECREF(folder);
+        at += len + 1;
     }
     unsigned char digest[16];
     for (int lane = 0; lane < 2; lane++)
-        for (int byte = 0; byte < 8; byte++) digest[lane * 8 + byte] = (unsigned char)(lanes[lane] >> (8 * byte));
-    result = Py_BuildValue("(OOLny#)", folders, records, newest, (Py_ssize_t)files, (const char *)digest,
-                           (Py_ssize_t)16);
+        for (int byte = 0; byte < 8; byte++)
+            digest[lane * 8 + byte] = (unsigned char)(listing.lanes[lane] >> (8 * byte));
+    /* y# with a NULL buffer of length 0 is not allowed: an empty folder gives "" */
+    result = Py_BuildValue("(Oy#Lny#)", folders, listing.records.data ? listing.records.data : "",
+                           (Py_ssize_t)listing.records.used, listing.newest, (Py_ssize_t)listing.files,
+                           (const char *)digest, (Py_ssize_t)16);
 
 done:
-    Py_XDECREF(records);
     Py_XDECREF(folders);
     Py_DECREF(path_obj);
-    for (size_t c = 0; c < MAX_CHUNKS && chunks[c] != NULL; c++) free(chunks[c]);
-    free(chunks);
-    for (size_t b = 0; b < block_count; b++) free(blocks[b]);
-    free(blocks);
+    free(listing.records.data);
+    free(listing.folders.data);
     return result;
 }
 
 static PyMethodDef methods[] = {
     {"stat_folder", stat_folder, METH_VARARGS,
-     "stat_folder(path, suffixes, threads) -> (folders, records, newest_mtime_ns, count, digest)\n\n"
+     "stat_folder(path, suffixes) -> (folders, records, newest_mtime_ns, count, digest)\n\n"
      "The sub-folders (names as bytes; links to folders are not followed) and brief files of one folder, in\n"
      "listing order, hidden names skipped.\n"
      "records holds name NUL size NUL mtime_ns NUL for every regular file (or link to one) whose name ends,\n"

@@ -2,8 +2,8 @@
 the whole listing, for one `stat` per file and nothing read.
 
 Every reading command pays for this before it answers, so it is the hot loop of the tool: a folder is listed
-and its files stat-ed by the C module `brief._scan` when it is built (system calls spread over threads, one
-bytes object back), else by `_stat_folder_python`, which returns the very same bytes."""
+and its files stat-ed by the C module `brief.collection._scan` when it is built (bare system calls, the GIL
+released, one bytes object back), else by `_stat_folder_python`, which returns the very same bytes."""
 
 from __future__ import annotations
 
@@ -11,15 +11,13 @@ import os
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
-from brief.base.pool import available_cores
 from brief.format.source import EXTENSIONS
 
 _SUFFIXES = tuple(extension.encode() for extension in EXTENSIONS)
-MAX_THREADS = 4  # beyond this the file system's locks, not the cores, are the limit
 
 # (folders, records, newest mtime_ns, number of records, 16-byte digest of the records)
 Listing = tuple[list[bytes], bytes, int, int, bytes]
-StatFolder = Callable[[str, tuple[bytes, ...], int], Listing]
+StatFolder = Callable[[str, tuple[bytes, ...]], Listing]
 
 
 class Scan:
@@ -58,7 +56,6 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     stat_folder = stat_folder or native_stat_folder() or _stat_folder_python
     implementation = "python" if stat_folder is _stat_folder_python else "native"
     patterns = list(exclude)
-    threads = min(MAX_THREADS, available_cores())
 
     def skip(path: str, name: str) -> bool:
         return excluded(path, name, patterns)
@@ -85,7 +82,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
             if (st.st_dev, st.st_ino) in seen:
                 continue
             seen.add((st.st_dev, st.st_ino))
-            folders, records, folder_newest, count, digest = stat_folder(folder, _SUFFIXES, threads)
+            folders, records, folder_newest, count, digest = stat_folder(folder, _SUFFIXES)
         except OSError:
             continue  # unreadable or vanished: as if empty
         prefix = os.path.join(folder, "")
@@ -146,9 +143,9 @@ def native_stat_folder() -> StatFolder | None:
     return stat_folder  # type: ignore[no-any-return]
 
 
-def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...], threads: int) -> Listing:
-    """brief.collection._scan.stat_folder in Python: the same folders, records, newest time and count, one thread; its
-    digest is BLAKE2b's."""
+def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...]) -> Listing:
+    """brief.collection._scan.stat_folder in Python: the same folders, records, newest time and count; its digest
+    is BLAKE2b's."""
     folders: list[bytes] = []
     records: list[str] = []
     newest = 0
