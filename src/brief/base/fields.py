@@ -60,3 +60,18 @@ def display(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{display(k)}: {display(item)}" for k, item in value.items())
     return str(value)
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list field as a list, whatever an invalid brief put there (a lone value is a list of one)."""
+    if isinstance(value, list):
+        return value
+    return [] if value is None else [value]
+
+
+def displays(value: Any) -> list[str]:
+    """The items of a list field as readable text (numbers too: `tags: [2021]` shows 2021), empty ones left
+    out; a lone value is a list of one. For renderers, where `texts` would drop what is not a string."""
+    if isinstance(value, list):
+        return [display(item) for item in value if display(item)]
+    return [display(value)] if display(value) else []

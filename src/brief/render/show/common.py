@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from brief.base.fields import display, mappings, number, text
+from brief.base.fields import as_list, display, displays, mappings, number, text
 from brief.base.text import neutralise
 from brief.base.vocabulary import ACTOR_KINDS, INFERRED_MARK, LIKELIHOOD, STANCE_SCALE, SYMBOLS
 
@@ -81,20 +81,6 @@ def clean(value: Any) -> Any:
 # brief.base.fields reads the values (display: any value as text; mappings: the records of a list). The two
 # readers below keep what the views have always shown where base.fields would drop a value: a list field
 # holding one bare value, and list items that are not strings (a year typed as a number in `tags`).
-
-
-def as_list(value: Any) -> list[Any]:
-    """A list field as a list, whatever an invalid brief put there."""
-    if isinstance(value, list):
-        return value
-    return [] if value is None else [value]
-
-
-def displays(value: Any) -> list[str]:
-    """The items of a list field as text, empty ones left out; a lone value is a list of one."""
-    if isinstance(value, list):
-        return [display(item) for item in value if display(item)]
-    return [display(value)] if display(value) else []
 
 
 def figure_number(value: Any) -> str:

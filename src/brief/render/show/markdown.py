@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from brief.base.fields import display, mappings
+from brief.base.fields import as_list, display, displays, mappings
 from brief.base.vocabulary import LIKELIHOOD, TRENDS
 from brief.render.escape import md_escape, md_paragraph, md_table, md_url
 from brief.render.markdown import code_spans
@@ -21,10 +21,8 @@ from brief.render.show.common import (
     actor_facts,
     actor_groups,
     affiliations,
-    as_list,
     chosen,
     clean,
-    displays,
     figure_number,
     grade,
     kind_heading,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from brief.base.fields import display, mappings
+from brief.base.fields import as_list, display, displays, mappings
 from brief.base.vocabulary import TRENDS
 from brief.render.markdown import render_markdown, wrap
 from brief.render.show.common import (
@@ -16,10 +16,8 @@ from brief.render.show.common import (
     actor_facts,
     actor_groups,
     affiliations,
-    as_list,
     chosen,
     clean,
-    displays,
     estimate,
     figure_number,
     grade,
