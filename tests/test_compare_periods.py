@@ -394,8 +394,9 @@ def test_by_overrides_the_choice(ten_months: Path, monkeypatch: pytest.MonkeyPat
 STANCES = ("supports", "opposes", "neutral", "leans-supports", "strongly-opposes")
 
 
-def _random_collection(folder: Path, rng: random.Random) -> list[BriefRecord]:
-    """Briefs on issue x around year and quarter ends, several a day, some actors named alike across ids."""
+def _random_collection(folder: Path, rng: random.Random, invalid: bool = False) -> list[BriefRecord]:
+    """Briefs on issue x around year and quarter ends, several a day, some actors named alike across ids; with
+    `invalid`, some without a date, with two positions of one actor, or a stance the format does not know."""
     days = ["2020-12-31", "2021-01-01", "2021-03-31", "2021-04-01", "2021-06-30", "2021-07-01", "2021-09-30",
             "2021-10-01", "2021-12-31", "2022-01-01", "2022-02-28", "2024-02-29"]  # fmt: skip
     actors = {"france": "France", "fr": "FRANCE", "mali": "Mali", "russia": "Russia", "wagner": "Wagner"}
@@ -419,8 +420,14 @@ def _random_collection(folder: Path, rng: random.Random) -> list[BriefRecord]:
             "language": "en", "actors": [{"id": a, "name": actors[a], "kind": "state"} for a in chosen],
             "issues": [{"id": "x", "statement": "X"}], "positions": positions,
         }  # fmt: skip
+        if invalid and rng.random() < 0.15:
+            del data["date"]
+        if invalid and rng.random() < 0.15:
+            positions.append({**positions[0], "stance": rng.choice(STANCES)})  # duplicate-position
+        if invalid and rng.random() < 0.1:
+            positions[-1]["stance"] = rng.choice(["opose", "suports"])
         (folder / f"b{n:02d}.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-        records.append(BriefRecord(data["id"], data["date"], f"b{n:02d}.yaml", data))
+        records.append(BriefRecord(data["id"], data.get("date", ""), f"b{n:02d}.yaml", data))
     return records
 
 
@@ -435,15 +442,15 @@ def _view(grid: Grid) -> tuple[Any, ...]:
     )
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_the_index_folds_as_parsed_briefs_do(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "invalid"), [*((seed, False) for seed in range(12)), *((s, True) for s in range(8))])
+def test_the_index_folds_as_parsed_briefs_do(tmp_path: Path, seed: int, invalid: bool) -> None:
     from brief.cli.common import open_collection
     from brief.query.filters import Filters
     from brief.query.positions import IssueTimeline
 
     folder = tmp_path / "briefs"
     folder.mkdir()
-    records = _random_collection(folder, random.Random(seed))
+    records = _random_collection(folder, random.Random(seed), invalid)
     comparison = compare(records, issues=["x"])
     db = open_collection((str(folder),), False).connection()
     for by in PERIODS[1:]:

@@ -473,18 +473,47 @@ class Period:
 # -- tracks: one actor's positions on one issue, folded into periods ---------------------------------------------
 
 
-class Track(NamedTuple):
+class Track:
     """The positions of one actor on one issue, oldest first (the briefs of one day in any order), as parallel
-    lists rather than a Position each: what a timeline reads from an index of tens of thousands of briefs."""
+    sequences rather than a Position each: what a timeline reads from an index of tens of thousands of briefs.
+    Folding reads every date and stance, but a brief only where a period's last day holds several: `briefs` may
+    come as one comma-separated string, split when first read."""
 
-    actor: str  # the actor's id in the briefs
-    dates: list[str]  # the date of the brief holding each position ('' when it has none)
-    briefs: list[str]  # which brief holds each position: a key the caller ranks and describes
-    stances: list[str]  # '' when not given, as basis and confidence
-    bases: list[str]
-    confidences: list[str]
-    actors: list[str] | None = None  # each position's actor id, when the track merges several ids of one actor
+    __slots__ = ("_briefs", "actor", "actors", "bases", "confidences", "dates", "order", "stances")
 
+    def __init__(
+        self, actor: str, dates: list[str], briefs: list[str] | str, stances: Sequence[str],
+        bases: Sequence[str] = "", confidences: Sequence[str] = "", actors: list[str] | None = None,
+        order: list[int] | None = None,
+    ) -> None:  # fmt: skip
+        self.actor = actor  # the actor's id in the briefs
+        self.dates = dates  # the date of the brief holding each position ('' when it has none)
+        self._briefs = briefs  # which brief holds each position: a key the caller ranks and describes
+        self.stances = stances  # each position's stance ('' if none), or a string of one-letter codes of stances
+        self.bases = bases  # the same of basis and confidence (empty when not read: the caller has the positions)
+        self.confidences = confidences
+        self.actors = actors  # each position's actor id, when the track merges several ids of one actor
+        self.order = order  # each position's place in its brief, when two of one brief may not come in order
+
+    @property
+    def briefs(self) -> list[str]:
+        if isinstance(self._briefs, str):
+            self._briefs = self._briefs.split(",")
+        return self._briefs
+
+    def first_brief(self) -> str:
+        """The brief of the first position, without splitting a string of them."""
+        if isinstance(self._briefs, str):
+            comma = self._briefs.find(",")
+            return self._briefs if comma < 0 else self._briefs[:comma]
+        return self._briefs[0]
+
+    def actor_at(self, k: int) -> str:
+        return self.actors[k] if self.actors is not None else self.actor
+
+
+# a stance's one-letter code, as an index may hand a track's stances over (brief.query.positions._STANCE_CODES)
+_STANCE_OF = {chr(97 + n): stance for n, stance in enumerate(STANCES)}
 
 NoteKind = Literal["change", "conflict"]
 Run = tuple[str, int, int]  # a track's positions in one period: (period, start, end)
@@ -500,7 +529,7 @@ class PendingNote(NamedTuple):
     date: str | None = None
 
 
-Defined = tuple[str | None, list[str], int]  # an actor as a brief defines it: name, aliases, place among actors
+Defined = tuple[str | None, int]  # an actor as a brief defines it: its name, and its place among the actors
 
 
 class Folded(NamedTuple):
@@ -521,31 +550,31 @@ def _dated_first(track: Track, bad_dates: frozenset[str]) -> tuple[Track, int, l
     dated = [k for k, date in enumerate(track.dates) if date not in bad_dates]
     order = dated + [k for k, date in enumerate(track.dates) if date in bad_dates]
 
-    def pick(values: list[str]) -> list[str]:
-        return [values[k] for k in order]
+    def pick(values: Sequence[str]) -> Sequence[str]:
+        if not values:
+            return values
+        picked = [values[k] for k in order]
+        return "".join(picked) if isinstance(values, str) else picked
 
-    actors = pick(track.actors) if track.actors is not None else None
-    moved = Track(track.actor, pick(track.dates), pick(track.briefs), pick(track.stances), pick(track.bases),
-                  pick(track.confidences), actors)  # fmt: skip
+    actors = [track.actors[k] for k in order] if track.actors is not None else None
+    places = [track.order[k] for k in order] if track.order is not None else None
+    moved = Track(track.actor, [track.dates[k] for k in order], [track.briefs[k] for k in order],
+                  pick(track.stances), pick(track.bases), pick(track.confidences), actors, places)  # fmt: skip
     return moved, len(dated), order
 
 
 def spans(track: Track, by: By, dated: int) -> list[tuple[str, int, int]]:
     """The runs of a track's positions in each period, oldest first: (period, start, end). Positions
     [0, dated) bear calendar dates in order; the rest, if any, make the undated period."""
-    found = []
     dates = track.dates
     key = _PERIOD_KEY[by]
-    bounds: dict[str, str] = {}
+    if dated == len(dates) == 1:  # most actors of a large collection: one position
+        return [(key(dates[0]), 0, 1)]
+    found = []
     start = 0
     while start < dated:
         period = key(dates[start])
-        bound = bounds.get(period)
-        if bound is None:
-            limits = period_bounds(period, by)
-            assert limits is not None
-            bound = bounds[period] = limits[1] + _AFTER
-        end = bisect_left(dates, bound, start, dated)
+        end = bisect_left(dates, _after(period, by), start, dated)
         found.append((period, start, end))
         start = end
     if dated < len(dates):
@@ -553,12 +582,25 @@ def spans(track: Track, by: By, dated: int) -> list[tuple[str, int, int]]:
     return found
 
 
+@lru_cache(maxsize=1 << 14)
+def _after(period: str, by: By) -> str:
+    """A string after every date of a period and before every date of the next: its last day, then _AFTER."""
+    bounds = period_bounds(period, by)
+    assert bounds is not None
+    return bounds[1] + _AFTER
+
+
 def tied(track: Track, runs: list[tuple[str, int, int]]) -> set[str]:
     """The briefs whose order must be known to fold the track: those sharing the last day of a period (and
     the first day of the track, which names the actor), and every undated one."""
     keys: set[str] = set()
-    dates, briefs = track.dates, track.briefs
+    dates = track.dates
+    if len(dates) == 1:
+        return keys
     for period, start, end in runs:
+        if period != UNDATED and (end - start == 1 or dates[end - 2] != dates[end - 1]):
+            continue  # one position on the period's last day
+        briefs = track.briefs
         if period == UNDATED:
             keys.update(briefs[start:end])
             continue
@@ -568,58 +610,70 @@ def tied(track: Track, runs: list[tuple[str, int, int]]) -> set[str]:
             first -= 1
         if first < end - 1:
             keys.update(briefs[first:end])
-    if runs and runs[0][0] != UNDATED:
+    if runs and runs[0][0] != UNDATED and dates[1] == dates[0]:
         day, end = dates[0], runs[0][2]
         first_end = 1
         while first_end < end and dates[first_end] == day:
             first_end += 1
-        if first_end > 1:
-            keys.update(briefs[:first_end])
+        keys.update(track.briefs[:first_end])
     return keys
 
 
 def fold_track(
     track: Track, runs: list[tuple[str, int, int]], by: By, order: Callable[[str], Any],
-    changes: Sequence[tuple[str, str, str]] = (),
+    changes: Sequence[tuple[str, str, str]] = (), regular: bool = False,
 ) -> list[Folded]:  # fmt: skip
     """The cells of a track, one per period it has a position in (`runs`, from `spans`). `order` ranks the briefs
     that share a date (those `tied` names are enough); `changes` are the track's (date, brief key, `change`
-    text), in any order. Each cell shows the latest brief's positions, marked changed when the actor's stances in
-    the period and its latest stance before it are not all the same."""
-    dates, briefs, stances = track.dates, track.briefs, track.stances
-    regular = len(set(briefs)) == len(briefs)  # no brief with two positions of the actor (only invalid ones)
+    text), in any order; `regular`: no brief holds two of the track's positions (only an invalid brief can), so
+    that none is looked for. Each cell shows the latest brief's positions, marked changed when the actor's stances
+    in the period and its latest stance before it are not all the same."""
+    dates, stances = track.dates, track.stances
+    regular = regular or len(set(track.briefs)) == len(dates)
     by_period: dict[str, list[tuple[str, str, str]]] = {}
     if changes:
+        key = _PERIOD_KEY[by]
         for change in changes:
-            by_period.setdefault(_period_or_undated(change[0], by), []).append(change)
+            by_period.setdefault(key(change[0]) if calendar_date(change[0]) else UNDATED, []).append(change)
     folded = []
-    previous: set[str] | None = None
+    previous: set[str] | None = None  # the stances of the latest brief before the period
     for period, start, end in runs:
+        last = end - 1
         if period == UNDATED:
+            briefs = track.briefs
             best = max(set(briefs[start:end]), key=lambda b: (_undated_key(dates, briefs, b, start, end), order(b)))
             latest = [k for k in range(start, end) if briefs[k] == best]
+        elif last == start or dates[last - 1] != dates[last]:  # one position on the period's last day
+            latest = [last]
         else:
-            last = dates[end - 1]
-            first = end - 1
-            while first > start and dates[first - 1] == last:
+            briefs = track.briefs
+            first = last
+            while first > start and dates[first - 1] == dates[last]:
                 first -= 1
-            if first == end - 1:
-                latest = [end - 1]
-            else:
-                best = max(set(briefs[first:end]), key=order)
-                latest = [k for k in range(first, end) if briefs[k] == best]
-        held = set(stances[start:end])
-        changed = len(held | previous) > 1 if previous is not None else len(held) > 1
-        previous = {stances[k] for k in latest}
-        notes: list[tuple[NoteKind, str, str]] = []
+            best = max(set(briefs[first:end]), key=order)
+            latest = [k for k in range(first, end) if briefs[k] == best]
+        if len(latest) > 1 and track.order is not None:  # a conflict: the brief's positions in its order
+            latest.sort(key=track.order.__getitem__)
+        if last == start:
+            stance = stances[start]
+            changed = previous is not None and (len(previous) > 1 or stance not in previous)
+            previous = {stance}
+        else:
+            held = set(stances[start:end])
+            changed = len(held | previous) > 1 if previous is not None else len(held) > 1
+            previous = {stances[k] for k in latest}
         count = end - start
+        notes: list[tuple[NoteKind, str, str]] = []
         if not regular:
             repeated: dict[str, list[int]] = {}
             for k in range(start, end):
-                repeated.setdefault(briefs[k], []).append(k)
+                repeated.setdefault(track.briefs[k], []).append(k)
             count = len(repeated)
             for brief in sorted((b for b, ks in repeated.items() if len(ks) > 1), key=order):
                 ks = repeated[brief]
+                if track.order is not None:
+                    places = track.order
+                    ks.sort(key=lambda k: places[k])
                 listed = ", ".join(stances[k] or "(none)" for k in ks)
                 notes.append(("conflict", brief, _conflict_text(len(ks), listed)))
         if period in by_period:
@@ -692,8 +746,7 @@ class Totals:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     number: int
     kind: NoteKind
     actor: str  # actor name
@@ -783,14 +836,8 @@ def _folded_grid(
     rows = []
     for actor in comparison.actors:
         entries = sorted(held.get(actor.key, []), key=lambda item: item[0])  # brief order: date, id, path
-        track = Track(
-            actor.key,
-            [comparison.briefs[index].date for index, _ in entries],
-            [str(index) for index, _ in entries],
-            [p.stance for _, p in entries],
-            [p.basis or "" for _, p in entries],
-            [p.confidence or "" for _, p in entries],
-        )
+        dates = [comparison.briefs[index].date for index, _ in entries]
+        track = Track(actor.key, dates, [str(index) for index, _ in entries], [p.stance for _, p in entries])
         kept = [p for _, p in entries]
         moved, dated, order = _dated_first(track, bad_dates)
         if order is not None:
@@ -843,8 +890,7 @@ def _cell(positions: tuple[Position, ...], where: str, brief: BriefInfo | None =
 
 def _finish(grid: Grid, sort: Sort | None, timeline: bool) -> Grid:
     grid.rows = _sorted(grid.rows, sort, timeline)
-    for index in range(len(grid.columns)):
-        grid.totals.append(_totals(row.cells[index] for row in grid.rows))
+    grid.totals = _totals(grid.rows, len(grid.columns))
     # notes in reading order: row by row, left to right
     for row in grid.rows:
         for cell in row.cells:
@@ -859,19 +905,29 @@ def _note(grid: Grid, actor: str, pending: PendingNote) -> int:
     return number
 
 
-def _totals(cells: Iterable[Cell | None]) -> Totals:
-    support = oppose = neutral = unknown = positions = 0
-    for cell in cells:
-        if cell is None:
-            continue
-        positions += 1
-        stances = {p.stance for p in cell.positions}
-        # an actor with conflicting positions counts under each of its stances
-        support += bool(stances & SUPPORTING)
-        oppose += bool(stances & OPPOSING)
-        neutral += "neutral" in stances
-        unknown += "unknown" in stances
-    return Totals(support, oppose, neutral, unknown, positions)
+def _totals(rows: list[Row], columns: int) -> list[Totals]:
+    """Each column's totals: actors on each side (one with conflicting positions under each of its stances)."""
+    found = []
+    for cells in zip(*(row.cells for row in rows), strict=True) if rows else [()] * columns:
+        support = oppose = neutral = unknown = positions = 0
+        for cell in cells:
+            if cell is None:
+                continue
+            positions += 1
+            if len(cell.positions) == 1:
+                stance = cell.positions[0].stance
+                support += stance in SUPPORTING
+                oppose += stance in OPPOSING
+                neutral += stance == "neutral"
+                unknown += stance == "unknown"
+            else:
+                stances = {p.stance for p in cell.positions}
+                support += bool(stances & SUPPORTING)
+                oppose += bool(stances & OPPOSING)
+                neutral += "neutral" in stances
+                unknown += "unknown" in stances
+        found.append(Totals(support, oppose, neutral, unknown, positions))
+    return found
 
 
 def _sorted(rows: list[Row], sort: Sort | None, timeline: bool) -> list[Row]:
@@ -924,14 +980,20 @@ class TimelineSource(Protocol):
 
     def dates(self) -> dict[str, int]: ...  # the dates of the briefs holding the issue ('' none): how many each
 
-    def tracks(self) -> Sequence[tuple[str, list[str], list[str], list[str], list[str], list[str]]]:
-        """Every actor id with a position on the issue, in date order: Track's fields."""
+    def regular(self) -> bool: ...  # no brief holds two positions of one actor on the issue (none invalid)
+
+    def codes(self) -> Mapping[str, Mapping[str, str | None]]: ...  # how tracks' codes read: column → code → value
+
+    def tracks(self) -> Sequence[tuple[Any, ...]]:
+        """Every actor id with a position on the issue, in date order: Track's arguments (id, dates, briefs,
+        stances, bases, confidences[, None, places in the brief]), briefs as one comma-separated string or a
+        list, the others as lists or strings of one-letter codes (codes())."""
         ...
 
     def ranks(self, keys: Collection[str]) -> dict[str, str]: ...  # brief key → its id (else path), for order
 
-    def actors(self, firsts: Collection[tuple[str, str]]) -> dict[tuple[str, str], tuple[str | None, list[str], int]]:
-        """(actor id, brief key) → the actor's name, aliases and place among the brief's actors."""
+    def actors(self, firsts: Collection[tuple[str, str]]) -> dict[tuple[str, str], tuple[str | None, int]]:
+        """(actor id, brief key) → the actor's name there, and its place among the brief's actors."""
         ...
 
     def labels(self, ids: Collection[str]) -> dict[str, list[tuple[str, str]]]:
@@ -948,8 +1010,11 @@ class TimelineSource(Protocol):
         """Brief key → (id or path, date, path, title): what json and csv say of the briefs shown."""
         ...
 
-    def details(self, cells: Collection[tuple[str, str]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-        """(brief key, actor id) → that actor's positions on the issue in that brief, every field."""
+    def positions(
+        self, cells: Collection[tuple[str, str]], details: bool
+    ) -> dict[tuple[str, str], list[dict[str, Any]]]:
+        """(actor id, date) → that actor's positions on the issue on that day, in brief order: their actor, brief
+        key, stance, basis and confidence, and with `details` every other field, with the sources cited."""
         ...
 
     def period_briefs(self) -> list[tuple[str, str]]: ...  # (date, id) of every brief holding the issue, in order
@@ -962,7 +1027,7 @@ def index_timeline(
     details: bool = False,
 ) -> tuple[Comparison, Grid]:  # fmt: skip
     """One issue over time by period (not by brief), from an index, without a Position per position: each actor's
-    positions arrive as a track and are folded in place; only the positions shown are made. Actors are matched
+    positions arrive as a track and are folded in place; only the positions shown are read. Actors are matched
     across briefs by id, then by any name or alias their ids go by in the collection, but two actors with
     positions in one brief are never matched. `details` (json, csv, sorting by power) reads every field of the
     positions shown, the briefs they are in, and the ids of every brief of each period. Returns the comparison
@@ -971,6 +1036,8 @@ def index_timeline(
         raise ValueError("index_timeline folds briefs into periods; by brief, compare the briefs themselves")
     requested = {fold(name): name for name in actors}
     dates = source.dates()
+    regular = source.regular()
+    codes = source.codes()
     tracks = [Track(*row) for row in source.tracks()]
     held = bool(dates or tracks)
     statement = source.statement() if held else None
@@ -978,14 +1045,14 @@ def index_timeline(
     bad_dates = frozenset(date for date in dates if not calendar_date(date))
 
     # 1. each actor id's runs of positions by period, and the briefs to rank: those tied on a day, first ones
-    folding: dict[str, tuple[Track, int, list[tuple[str, int, int]]]] = {}
+    folding: dict[str, tuple[Track, int, list[Run]]] = {}
     keys: set[str] = set()
     for track in tracks:
         moved, dated, _ = _dated_first(track, bad_dates)
         runs = spans(moved, by, dated)
         folding[track.actor] = (moved, dated, runs)
-        keys |= tied(moved, runs)
-        keys.add(moved.briefs[0])
+        keys.update(tied(moved, runs))
+        keys.add(moved.first_brief())
     extra = source.answering(requested.keys()) if requested else []
     keys.update(key for _, key, _ in extra)
     labels = source.ranks(keys)
@@ -998,11 +1065,11 @@ def index_timeline(
     for ident, key, date in extra:
         if ident not in firsts or (date or "9999", order(key)) < (firsts[ident][0] or "9999", order(firsts[ident][1])):
             firsts[ident] = (date, key)
-    defined = source.actors(set((ident, key) for ident, (_, key) in firsts.items()))
+    defined = source.actors({(ident, key) for ident, (_, key) in firsts.items()})
 
     def appearance(ident: str) -> tuple[Any, ...]:
         date, key = firsts[ident]
-        return date or "9999", order(key), defined.get((ident, key), (None, [], 1 << 30))[2], ident
+        return date or "9999", order(key), defined.get((ident, key), (None, 1 << 30))[1], ident
 
     ids = sorted(firsts, key=appearance)
     groups = _group_ids(ids, source.labels(ids), defined, firsts, folding, requested)
@@ -1013,15 +1080,18 @@ def index_timeline(
     for ident, date, key, label, text in source.changes():
         changes.setdefault(ident, []).append((date, key, text))
         described[key] = (date, label)
-        labels.setdefault(key, label)  # the order of changes of one day
-    tracked: list[tuple[ActorInfo, Track | None, list[tuple[str, int, int]]]] = []
+        if key not in labels:
+            labels[key] = label  # the order of changes of one day
+    tracked: list[tuple[ActorInfo, Track | None, list[Run]]] = []
     more: set[str] = set()
     for group, members in groups:
+        if requested and not group.requested:
+            continue
         with_positions = [m for m in members if m in folding]
         if len(with_positions) > 1:
-            track, dated, _ = _dated_first(_merge([folding[m][0] for m in with_positions]), bad_dates)
+            track, dated, _ = _dated_first(_merge([folding[m][0] for m in with_positions], codes), bad_dates)
             runs = spans(track, by, dated)
-            more |= tied(track, runs) - labels.keys()
+            more.update(key for key in tied(track, runs) if key not in labels)
             tracked.append((group, track, runs))
         elif with_positions:
             track, _, runs = folding[with_positions[0]]
@@ -1032,10 +1102,8 @@ def index_timeline(
         labels.update(source.ranks(more))
     folded_rows = []
     for group, kept, runs in tracked:
-        if requested and not group.requested:
-            continue
-        ids_changes = [change for m in group.ids for change in changes.get(m, [])]
-        folded_rows.append((group, kept, fold_track(kept, runs, by, order, ids_changes) if kept else []))
+        ids_changes = [change for m in group.ids for change in changes.get(m, ())]
+        folded_rows.append((group, kept, fold_track(kept, runs, by, order, ids_changes, regular) if kept else []))
     counts = _period_counts(dates, by)
     for _, _, folded in folded_rows:
         for cell in folded:
@@ -1043,35 +1111,54 @@ def index_timeline(
     periods = _periods([], by, counts=counts)
     column_of = {period.key: n for n, period in enumerate(periods)}
 
-    # 4. the cells, with the positions they show (every field, and the briefs they are in, with details)
-    fields_of: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    index_of: dict[str, int] = {}
+    # 4. the cells: their positions from the tracks, or with details read from the index (every field, and the
+    # briefs they are in), with the ids of the briefs of each period
+    shown: dict[tuple[str, str], list[dict[str, Any]]] = {}
     briefs: list[BriefInfo] = []
+    index_of: dict[str, int] = {}
     if details:
-        wanted = {(kept.briefs[k], _actor_at(kept, k)) for _, kept, folded in folded_rows if kept
+        wanted = {(kept.actor_at(k), kept.dates[k]) for _, kept, folded in folded_rows if kept
                   for cell in folded for k in cell.latest}  # fmt: skip
-        fields_of = source.details(wanted)
-        for key, (ident, date, path, brief_title) in sorted(
-            source.briefs({key for key, _ in wanted}).items(), key=lambda item: (item[1][1] or "9999", order(item[0]))
-        ):
+        shown = source.positions(wanted, True)
+        infos = source.briefs({row["brief"] for rows in shown.values() for row in rows})
+        for key, (ident, date, path, brief_title) in sorted(infos.items(), key=lambda i: (i[1][1] or "9999",
+                                                                                            order(i[0]))):  # fmt: skip
             index_of[key] = len(briefs)
             briefs.append(BriefInfo(len(briefs), ident, date, path, brief_title, [issue]))
         ids_by_period: dict[str, list[str]] = {}
         for date, ident in source.period_briefs():
             ids_by_period.setdefault(_period_or_undated(date, by), []).append(ident)
         periods = [Period(p.key, p.start, p.end, p.count, tuple(ids_by_period.get(p.key, ()))) for p in periods]
+    stance_of, basis_of, confidence_of = (codes.get(column, {}) for column in ("stance", "basis", "confidence"))
     rows = []
     for group, kept, folded in folded_rows:
         cells: list[Cell | None] = [None] * len(periods)
         for cell in folded:
             assert kept is not None
-            shown = []
-            for k in cell.latest:
-                key, brief_actor = kept.briefs[k], _actor_at(kept, k)
-                raw = _take(fields_of.get((key, brief_actor)), kept, k)
-                shown.append(_index_position(group.key, kept, k, issue, index_of.get(key, -1), raw))
-            pending = tuple(_index_note(kind, kept, key, text, described, labels) for kind, key, text in cell.notes)
-            cells[column_of[cell.period]] = Cell(tuple(shown), cell.changed, count=cell.briefs, pending=pending)
+            if details:
+                k = cell.latest[0]
+                found = shown.get((kept.actor_at(k), kept.dates[k]), [])
+                if len(found) > 1:  # several briefs of that day: the latest's, or a conflict in one brief
+                    latest = kept.briefs[k]
+                    found = [row for row in found if row["brief"] == latest]
+                positions = tuple(_index_position(group.key, row, issue, index_of.get(row["brief"], -1))
+                                  for row in found)  # fmt: skip
+            elif isinstance(kept.stances, str):  # codes
+                positions = tuple(
+                    Position(group.key, kept.actors[k] if kept.actors else kept.actor, issue, -1,
+                             stance_of[kept.stances[k]] or "", basis_of[kept.bases[k]],
+                             confidence_of[kept.confidences[k]])
+                    for k in cell.latest
+                )  # fmt: skip
+            else:
+                positions = tuple(
+                    Position(group.key, kept.actor_at(k), issue, -1, kept.stances[k], kept.bases[k] or None,
+                             kept.confidences[k] or None)
+                    for k in cell.latest
+                )  # fmt: skip
+            pending = (tuple(_index_note(kind, kept, key, text, described, labels) for kind, key, text in cell.notes)
+                       if cell.notes else ())  # fmt: skip
+            cells[column_of[cell.period]] = Cell(positions, cell.changed, count=cell.briefs, pending=pending)
         if group.requested or (not requested and any(cells)):  # with --actor, the actors named (even blank)
             rows.append(Row(group, cells))
     title = issue + (f": {statement}" if statement else "")
@@ -1117,18 +1204,23 @@ def _group_ids(
     by_id: dict[str, int] = {}
     by_name: dict[str, int] = {}
     keys_used: set[str] = set()
-    held: dict[int, set[str]] = {}  # group → the briefs where its ids have positions (built when needed)
+    held: dict[int, set[str]] = {}  # group → the briefs where its ids have positions (made when first asked)
+    briefs: dict[str, set[str]] = {}
 
     def briefs_of(ident: str) -> set[str]:
-        return set(folding[ident][0].briefs) if ident in folding else set()
+        found = briefs.get(ident)
+        if found is None:
+            found = briefs[ident] = set(folding[ident][0].briefs) if ident in folding else set()
+        return found
 
     def apart(ident: str, number: int) -> bool:
-        if number not in held:
-            held[number] = set().union(*(briefs_of(m) for m in groups[number][1]))
-        return not held[number].isdisjoint(briefs_of(ident))
+        together = held.get(number)
+        if together is None:
+            together = held[number] = set().union(*(briefs_of(m) for m in groups[number][1]))
+        return not together.isdisjoint(briefs_of(ident))
 
     for ident in ids:
-        name, aliases, _ = defined.get((ident, firsts[ident][1]), (None, [], 0))
+        name, _ = defined.get((ident, firsts[ident][1]), (None, 0))
         known = labels.get(ident) or []
         own = fold(ident)
         keys = [own, *dict.fromkeys(folded for _, folded in known)]  # an id's names match even when it is one
@@ -1149,11 +1241,12 @@ def _group_ids(
             groups.append((ActorInfo(key, name or ident), []))
         group, members = groups[number]
         members.append(ident)
-        held.pop(number, None)
+        if number in held:
+            held[number] |= briefs_of(ident)
         group.ids.append(ident)
-        for alias in [*aliases, *(label for label, _ in known)]:
-            if alias != group.name and alias not in group.aliases:
-                group.aliases.append(alias)
+        for label, _ in known:
+            if label != group.name and label not in group.aliases:
+                group.aliases.append(label)
         by_id.setdefault(own, number)
         for key in keys:
             by_name.setdefault(key, number)
@@ -1163,31 +1256,30 @@ def _group_ids(
     return groups
 
 
-def _merge(tracks: list[Track]) -> Track:
-    """One track of several ids' tracks, in date order, each position keeping its id."""
+def _merge(tracks: list[Track], codes: Mapping[str, Mapping[str, str | None]]) -> Track:
+    """One track of several ids' tracks, in date order, each position keeping its id; their values as text when
+    some tracks hold codes and others not."""
+    as_codes = all(isinstance(t.stances, str) for t in tracks) or not any(isinstance(t.stances, str) for t in tracks)
+
+    def value(track: Track, column: str, values: Sequence[str], k: int) -> str:
+        if as_codes or not isinstance(values, str):
+            return values[k] if values else ""
+        return codes[column].get(values[k]) or ""
+
     entries = sorted(
-        (track.dates[k], track.briefs[k], track.stances[k], track.bases[k], track.confidences[k], _actor_at(track, k))
+        (track.dates[k], track.briefs[k], track.order[k] if track.order else 0,
+         value(track, "stance", track.stances, k), value(track, "basis", track.bases, k),
+         value(track, "confidence", track.confidences, k), track.actor_at(k))
         for track in tracks for k in range(len(track.dates))
     )  # fmt: skip
-    columns = [list(column) for column in zip(*entries, strict=True)] if entries else [[] for _ in range(6)]
-    dates, briefs, stances, bases, confidences, actors = columns
-    return Track(tracks[0].actor, dates, briefs, stances, bases, confidences, actors)
-
-
-def _take(found: list[dict[str, Any]] | None, track: Track, k: int) -> dict[str, Any]:
-    """The index's row of a track's position k among the rows of its brief and actor (several: a conflict, told
-    apart by stance, basis and confidence), taken so that it is matched once."""
-    if not found:
-        return {}
-    seen = (track.stances[k], track.bases[k], track.confidences[k])
-    for n, raw in enumerate(found):
-        if (raw.get("stance") or "", raw.get("basis") or "", raw.get("confidence") or "") == seen:
-            return found.pop(n)
-    return found.pop(0)
-
-
-def _actor_at(track: Track, k: int) -> str:
-    return track.actors[k] if track.actors is not None else track.actor
+    dates, briefs, places, stances, bases, confidences, actors = (
+        [list(column) for column in zip(*entries, strict=True)] if entries else [[] for _ in range(7)]
+    )
+    text = isinstance(tracks[0].stances, str) and as_codes
+    order = places if any(t.order for t in tracks) else None
+    return Track(tracks[0].actor, dates, briefs, "".join(stances) if text else stances,
+                 "".join(bases) if text else bases, "".join(confidences) if text else confidences,
+                 actors, order)  # fmt: skip
 
 
 def _pending(kind: NoteKind, brief: BriefInfo, text: str) -> PendingNote:
@@ -1215,26 +1307,25 @@ def _period_counts(dates: Mapping[str, int], by: By) -> dict[str, int]:
     return counts
 
 
-def _index_position(actor: str, track: Track, k: int, issue: str, brief: int, raw: Mapping[str, Any]) -> Position:
-    """A position shown in a folded timeline: stance, basis and confidence from its track, the rest (json, csv)
-    from `raw`, the index's row; `brief` indexes Grid.briefs (-1: not looked up)."""
-    if not raw:
-        return Position(actor, _actor_at(track, k), issue, brief, track.stances[k], track.bases[k] or None,
-                        track.confidences[k] or None)  # fmt: skip
-    sources = tuple(_source(s["id"], s) for s in raw.get("sources", ()) if isinstance(s, Mapping) and s.get("id"))
+def _index_position(actor: str, row: Mapping[str, Any], issue: str, brief: int) -> Position:
+    """A position shown in a folded timeline, from the index's row; `brief` indexes Grid.briefs (-1: not looked
+    up)."""
+    if "rationale" not in row:
+        return Position(actor, row["actor"], issue, brief, row["stance"] or "", row["basis"], row["confidence"])
+    sources = tuple(_source(s["id"], s) for s in row["sources"] if isinstance(s, Mapping) and s.get("id"))
     return Position(
         actor=actor,
-        brief_actor=_actor_at(track, k),
+        brief_actor=row["actor"],
         issue=issue,
         brief=brief,
-        stance=track.stances[k],
-        basis=track.bases[k] or None,
-        confidence=track.confidences[k] or None,
-        salience=fields.number(raw.get("salience")),
-        power=fields.number(raw.get("power")),
-        rationale=tuple(fields.texts(raw.get("rationale"))),
-        change=fields.text(raw.get("change")),
-        as_of=fields.text(raw.get("as_of")),
+        stance=row["stance"] or "",
+        basis=fields.text(row["basis"]),
+        confidence=fields.text(row["confidence"]),
+        salience=fields.number(row.get("salience")),
+        power=fields.number(row.get("power")),
+        rationale=tuple(fields.texts(row.get("rationale"))),
+        change=fields.text(row.get("change")),
+        as_of=fields.text(row.get("as_of")),
         sources=sources,
     )
 

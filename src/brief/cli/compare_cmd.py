@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
@@ -156,15 +157,32 @@ def compare(
             raise click.UsageError(f"--long shows one issue: add --issue ID (this brief's issues: {held}).")
     else:
         view = _Timelines(refs, no_refresh, filters, actors, order, words, tablefmt, output_format)
-        grids, comparisons = view.build(list(dict.fromkeys(issues)), cast("By | None", by), long_view, width)
+        with _no_cycle_collection():
+            grids, comparisons = view.build(list(dict.fromkeys(issues)), cast("By | None", by), long_view, width)
         _check_found(comparisons, "in any brief compared")
 
     from brief.render.compare import render_comparison
 
     period = cast("By", by) if long_view and by and by != "brief" else None
-    text = render_comparison(grids, output_format, tablefmt, words, long_view, width, period)
+    with _no_cycle_collection():
+        text = render_comparison(grids, output_format, tablefmt, words, long_view, width, period)
     click.echo(text, nl=not text.endswith("\n"))
     sys.exit(EXIT_OK)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: a timeline over tens of thousands of briefs makes a million small objects
+    and no cycles, and the collector's passes over them took a third of the time (references still free them)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Timelines:

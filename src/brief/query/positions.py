@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from brief.base.vocabulary import CONFIDENCE_LEVELS, STANCES
 from brief.query.filters import Filters, combined_where, register_functions
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Iterable
     from typing import Any
 
-    TrackRow = tuple[str, list[str], list[str], list[str], list[str], list[str]]  # analysis.positions.Track's fields
+    # analysis.positions.Track's arguments: id, dates, briefs, stances, bases, confidences[, None, places]
+    TrackRow = tuple[Any, ...]
 
 
 class IndexedBrief:
@@ -42,6 +44,17 @@ def _json_list(values: Iterable[Any]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
+# Stances, bases and confidences as one letter each ('a' for the first value of the format, 'b' for the second…,
+# '-' for none, '?' for a value the format does not know): a track's stances as a string, compared without
+# splitting it. IssueTimeline.codes() tells brief.analysis.positions how to read them back.
+_VALUES = {"stance": STANCES, "basis": ("stated", "inferred"), "confidence": CONFIDENCE_LEVELS}
+
+
+def _code(column: str) -> str:
+    cases = " ".join(f"WHEN '{value}' THEN '{chr(97 + n)}'" for n, value in enumerate(_VALUES[column]))
+    return f"CASE {column} {cases} ELSE iif({column} IS NULL, '-', '?') END"
+
+
 class IssueTimeline:
     """One issue over time, as the index holds it, for the briefs matching `filters`.
 
@@ -58,6 +71,7 @@ class IssueTimeline:
         register_functions(db)
         self.db = db
         self.issue = issue
+        self._dates: dict[str, int] | None = None
         where, params = combined_where(filters, excludes or [])
         invalid = invalid_briefs(db) if invalid is None else invalid
         # invalid briefs with a position on the issue they do not define: they hold it too
@@ -69,6 +83,11 @@ class IssueTimeline:
                 "i.issue_id = p.issue_id)", (_json_list(invalid), issue),
             )]  # fmt: skip
         self._invalid = set(invalid)
+        # only an invalid brief can hold two positions of one actor on the issue
+        self._regular = not self._undefined and not (invalid and db.execute(
+            "SELECT 1 FROM issues WHERE brief IN (SELECT value FROM json_each(?)) AND issue_id = ? LIMIT 1",
+            (_json_list(invalid), issue),
+        ).fetchone())  # fmt: skip
         held = "SELECT brief FROM issues WHERE issue_id = ? UNION ALL SELECT value FROM json_each(?)"
         held_params: list[Any] = [issue, _json_list(self._undefined)]
         self.filtered = where != "1"
@@ -80,7 +99,7 @@ class IssueTimeline:
                 [*held_params, *params],
             )
             self._held, self._held_params = "SELECT rowid FROM temp.timeline_briefs", []
-            self._only = " AND brief IN (SELECT rowid FROM temp.timeline_briefs)"
+            self._only = " AND {}brief IN (SELECT rowid FROM temp.timeline_briefs)"
         else:
             self._held, self._held_params = held, held_params
             self._only = ""
@@ -88,6 +107,11 @@ class IssueTimeline:
     # -- what every view needs -------------------------------------------------------------------------------
 
     def dates(self) -> dict[str, int]:
+        if self._dates is None:
+            self._dates = self._read_dates()
+        return self._dates
+
+    def _read_dates(self) -> dict[str, int]:
         rows = self.db.execute(
             f"SELECT ifnull(b.date, ''), count(*) FROM briefs b INDEXED BY briefs_date WHERE b.rowid IN "
             f"({self._held}) GROUP BY b.date", self._held_params,
@@ -109,61 +133,127 @@ class IssueTimeline:
         return [(path, count, (json.loads(errors or "[]") or [None])[0]) for path, count, errors in rows]
 
     def statement(self) -> str | None:
-        """The issue's statement in the latest brief that words it (as a comparison of parsed briefs reads it)."""
-        statements = self.db.execute(
-            f"SELECT DISTINCT statement FROM issues WHERE issue_id = ? AND statement IS NOT NULL "
-            f"AND brief IN ({self._held}) LIMIT 2", [self.issue, *self._held_params],
-        ).fetchall()  # fmt: skip
-        if len(statements) < 2:
-            return statements[0][0] if statements else None
-        row = self.db.execute(
-            f"SELECT i.statement FROM issues i JOIN briefs b ON b.rowid = i.brief WHERE i.issue_id = ? AND "
-            f"i.statement IS NOT NULL AND i.brief IN ({self._held}) "
-            f"ORDER BY ifnull(b.date, '9999') DESC, ifnull(b.id, b.path) DESC, b.path DESC LIMIT 1",
-            [self.issue, *self._held_params],
-        ).fetchone()  # fmt: skip
-        return row[0] if row else None
+        """The issue's statement in the latest brief that words it (as a comparison of parsed briefs reads it):
+        the briefs are read from the latest back, those without a date first (they sort last)."""
+        among = f" AND b.rowid IN ({self._held})" if self.filtered else ""
+        query = (
+            "SELECT b.date, ifnull(b.id, b.path), b.path, i.statement FROM briefs b INDEXED BY briefs_date "
+            "JOIN issues i ON i.brief = b.rowid WHERE i.issue_id = ? AND i.statement IS NOT NULL{}" + among
+        )
+        params = [self.issue, *(self._held_params if self.filtered else [])]
+        rows = self.db.execute(query.format(" AND b.date IS NULL"), params).fetchall()
+        limit = 64
+        while not rows:
+            rows = self.db.execute(query.format("") + f" ORDER BY b.date DESC LIMIT {limit}", params).fetchall()
+            if not rows:
+                return None
+            if rows[0][0] == rows[-1][0] and len(rows) == limit:  # so many briefs of one day: read on
+                limit *= 8
+                rows = []
+            else:
+                rows = [row for row in rows if row[0] == rows[0][0]]
+        statement: str = max(rows, key=lambda row: (row[1], row[2]))[3]
+        return statement
+
+    def regular(self) -> bool:
+        return self._regular
+
+    def codes(self) -> dict[str, dict[str, str | None]]:
+        """How tracks' one-letter codes read: column → letter → value."""
+        return {column: {"-": None, **{chr(97 + n): value for n, value in enumerate(values)}}
+                for column, values in _VALUES.items()}  # fmt: skip
 
     def tracks(self) -> list[TrackRow]:
         """Every actor id's positions on the issue in date order: (id, dates, briefs, stances, bases,
-        confidences), '' where a value is missing. One row per actor id, each column of its positions
-        concatenated (a row per position would cost more than everything else together)."""
+        confidences), '' where a date is missing. One row per actor id, each column of its positions
+        concatenated (a row per position would cost more than everything else together): briefs stay one
+        string, and stances, bases and confidences are one-letter codes (codes()); unless a brief may hold two
+        positions of one actor, where their text and their place in the brief are read instead."""
         found: list[TrackRow] = []
-        rows = self.db.execute(
-            "SELECT actor_id, count(*), group_concat(ifnull(date, '')), group_concat(brief), "
-            "group_concat(ifnull(stance, '')), group_concat(ifnull(basis, '')), group_concat(ifnull(confidence, '')) "
-            f"FROM positions WHERE issue_id = ?{self._only} GROUP BY actor_id", (self.issue,),
-        )  # fmt: skip
-        for actor, count, *columns in rows:
-            split = [column.split(",") for column in columns]
-            dates = split[0]
-            # a comma in a value (only in an invalid brief), or not in index order (no positions_timeline index)
-            if any(len(values) != count for values in split) or dates != sorted(dates):
+        if self._regular:
+            columns = ", ".join(f"group_concat({_code(column)}, '')" for column in _VALUES)
+        else:
+            columns = "group_concat(ifnull(stance, '')), group_concat(ifnull(basis, '')), "
+            columns += "group_concat(ifnull(confidence, '')), group_concat(rowid)"
+        query = (
+            f"SELECT actor_id, count(*), group_concat(ifnull(date, '')), group_concat(brief), {columns} "
+            f"FROM positions WHERE issue_id = ?{self._only.format('')} GROUP BY actor_id"
+        )
+        # Aggregates read the rows in the order of the index scanned: by date within an actor when it is
+        # positions_timeline (issue, actor, date, brief, …); any other plan gets its dates checked.
+        plan = " ".join(row[-1] for row in self.db.execute(f"EXPLAIN QUERY PLAN {query}", (self.issue,)))
+        ordered = "COVERING INDEX positions_timeline" in plan and "TEMP B-TREE" not in plan
+        for actor, count, dates_text, briefs, *values in self.db.execute(query, (self.issue,)):
+            dates = dates_text.split(",")
+            held = values if self._regular else [value.split(",") for value in values]
+            # a comma in a value or an unknown one (only in an invalid brief), or not in date order
+            if (len(dates) != count or any(len(column) != count or "?" in column for column in held[:3])
+                    or (not ordered and dates != sorted(dates))):  # fmt: skip
                 found.append(self._track(actor))
+            elif self._regular:
+                found.append((actor, dates, briefs, *held))
             else:
-                found.append((actor, *split))
+                found.append((actor, dates, briefs, *held[:3], None, [int(place) for place in held[3]]))
         return found
 
     def _track(self, actor: str) -> TrackRow:
         rows = self.db.execute(
             "SELECT ifnull(date, ''), CAST(brief AS TEXT), ifnull(stance, ''), ifnull(basis, ''), "
-            f"ifnull(confidence, '') FROM positions WHERE issue_id = ? AND actor_id = ?{self._only} "
-            "ORDER BY date, brief", (self.issue, actor),
+            f"ifnull(confidence, ''), rowid FROM positions WHERE issue_id = ? AND actor_id = ?{self._only.format('')}"
+            " ORDER BY date, brief, rowid", (self.issue, actor),
         ).fetchall()  # fmt: skip
-        dates, briefs, stances, bases, confidences = (
-            [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(5)]
+        dates, briefs, stances, bases, confidences, places = (
+            [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(6)]
         )
-        return actor, dates, briefs, stances, bases, confidences
+        return actor, dates, briefs, stances, bases, confidences, None, places
+
+    def positions(
+        self, cells: Collection[tuple[str, str]], details: bool
+    ) -> dict[tuple[str, str], list[dict[str, Any]]]:
+        found: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        more = ", p.salience, p.power, p.as_of, p.change, p.rationale, p.sources" if details else ""
+        for actor, date, rowid, brief, stance, basis, confidence, *extra in self.db.execute(
+            f"SELECT p.actor_id, ifnull(p.date, ''), p.rowid, p.brief, p.stance, p.basis, p.confidence{more} "
+            "FROM json_each(?) j JOIN positions p ON p.issue_id = ? AND p.actor_id = json_extract(j.value, '$[0]') "
+            f"AND p.date IS nullif(json_extract(j.value, '$[1]'), ''){self._only.format('p.')}",
+            (_json_list(cells), self.issue),
+        ):  # fmt: skip
+            row = {"actor": actor, "rowid": rowid, "brief": str(brief), "stance": stance, "basis": basis,
+                   "confidence": confidence}  # fmt: skip
+            if details:
+                salience, power, as_of, change, rationale, cited = extra
+                row |= {"salience": salience, "power": power, "as_of": as_of, "change": change,
+                        "rationale": json.loads(rationale or "[]"), "sources": json.loads(cited or "[]")}  # fmt: skip
+            found.setdefault((actor, date), []).append(row)
+        for rows in found.values():
+            if len(rows) > 1:
+                rows.sort(key=lambda row: row["rowid"])  # a brief's positions in its order
+        if details:
+            self._cite(found)
+        return found
+
+    def _cite(self, found: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
+        """Each position's cited source ids → the sources, as the index holds them (an undefined one: its id)."""
+        briefs = {int(row["brief"]) for rows in found.values() for row in rows}
+        sources: dict[tuple[int, str], dict[str, Any]] = {}
+        names = ("id", "title", "publisher", "url", "date", "reliability", "credibility")
+        for brief, *values in self.db.execute(
+            "SELECT brief, source_id, title, publisher, url, date, reliability, credibility FROM sources "
+            "WHERE brief IN (SELECT value FROM json_each(?))", (_json_list(briefs),),
+        ):  # fmt: skip
+            source = {name: value for name, value in zip(names, values, strict=True) if value is not None}
+            sources.setdefault((brief, source["id"]), source)
+        for rows in found.values():
+            for row in rows:
+                brief = int(row["brief"])
+                row["sources"] = [sources.get((brief, ident)) or {"id": ident} for ident in row["sources"]]
 
     def changes(self) -> list[tuple[str, str, str, str, str]]:
-        return [
-            (actor, date, str(brief), label, change)
-            for actor, date, brief, label, change in self.db.execute(
-                "SELECT p.actor_id, ifnull(p.date, ''), p.brief, i.label, p.change FROM positions p "
-                f"JOIN brief_ids i ON i.rowid = p.brief WHERE p.issue_id = ? AND p.change IS NOT NULL{self._only}",
-                (self.issue,),
-            )
-        ]
+        return self.db.execute(
+            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change FROM positions p "
+            "JOIN brief_ids i ON i.rowid = p.brief WHERE p.issue_id = ? AND p.change IS NOT NULL"
+            f"{self._only.format('p.')}", (self.issue,),
+        ).fetchall()  # fmt: skip
 
     def ranks(self, keys: Collection[str]) -> dict[str, str]:
         if not keys:
@@ -174,14 +264,13 @@ class IssueTimeline:
         )
         return {str(rowid): label for rowid, label in rows}
 
-    def actors(self, firsts: Collection[tuple[str, str]]) -> dict[tuple[str, str], tuple[str | None, list[str], int]]:
-        rows = self.db.execute(
-            "SELECT a.actor_id, a.brief, a.name, a.aliases, a.rowid FROM json_each(?) j JOIN actors a "
-            "ON a.actor_id = json_extract(j.value, '$[0]') AND a.brief = json_extract(j.value, '$[1]')",
-            (_json_list([actor, int(key)] for actor, key in firsts),),
-        )
-        return {(actor, str(brief)): (name, json.loads(aliases or "[]"), rowid)
-                for actor, brief, name, aliases, rowid in rows}  # fmt: skip
+    def actors(self, firsts: Collection[tuple[str, str]]) -> dict[tuple[str, str], tuple[str | None, int]]:
+        rows = self.db.execute(  # each pair as 'brief:actor' (json_extract costs more than the lookup)
+            "SELECT a.actor_id, a.brief, a.name, a.rowid FROM json_each(?) j JOIN actors a ON a.brief = "
+            "CAST(substr(j.value, 1, instr(j.value, ':') - 1) AS INTEGER) AND a.actor_id = "
+            "substr(j.value, instr(j.value, ':') + 1)", (_json_list(f"{key}:{actor}" for actor, key in firsts),),
+        )  # fmt: skip
+        return {(actor, str(brief)): (name, rowid) for actor, brief, name, rowid in rows}
 
     def labels(self, ids: Collection[str]) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = {}
@@ -211,32 +300,6 @@ class IssueTimeline:
             "WHERE rowid IN (SELECT value FROM json_each(?))", (_json_list(int(key) for key in keys),),
         )  # fmt: skip
         return {str(rowid): (ident, date, path, title) for rowid, ident, date, path, title in rows}
-
-    def details(self, cells: Collection[tuple[str, str]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-        found: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        keys = ("stance", "basis", "confidence", "salience", "power", "as_of", "change")
-        for brief, actor, *values, rationale, cited in self.db.execute(
-            "SELECT p.brief, p.actor_id, p.stance, p.basis, p.confidence, p.salience, p.power, p.as_of, p.change, "
-            "p.rationale, p.sources FROM json_each(?) j JOIN positions p ON p.brief = json_extract(j.value, '$[0]') "
-            "AND p.actor_id = json_extract(j.value, '$[1]') WHERE p.issue_id = ? ORDER BY p.rowid",
-            (_json_list([int(key), actor] for key, actor in cells), self.issue),
-        ):  # fmt: skip
-            position = dict(zip(keys, values, strict=True))
-            position["rationale"] = json.loads(rationale or "[]")
-            position["sources"] = json.loads(cited or "[]")
-            found.setdefault((str(brief), actor), []).append(position)
-        sources: dict[tuple[int, str], dict[str, Any]] = {}
-        names = ("id", "title", "publisher", "url", "date", "reliability", "credibility")
-        for brief, *values in self.db.execute(
-            "SELECT brief, source_id, title, publisher, url, date, reliability, credibility FROM sources "
-            "WHERE brief IN (SELECT value FROM json_each(?))", (_json_list({int(key) for key, _ in cells}),),
-        ):  # fmt: skip
-            source = {name: value for name, value in zip(names, values, strict=True) if value is not None}
-            sources.setdefault((brief, source["id"]), source)
-        for (key, _), positions in found.items():
-            for position in positions:
-                position["sources"] = [sources.get((int(key), ident)) or {"id": ident} for ident in position["sources"]]
-        return found
 
     def period_briefs(self) -> list[tuple[str, str]]:
         rows = self.db.execute(

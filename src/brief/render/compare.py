@@ -281,7 +281,8 @@ def _grid_table(grid: Grid, style: str, escape: Escape, width: int | None, words
     def safe(text: str) -> str:
         return escape(neutralise(text)) if text else text
 
-    rows = [[safe(row.actor.name)] + [safe(cell_text(cell, words)) for cell in row.cells] for row in grid.rows]
+    rows = [[safe(row.actor.name), *(safe(cell_text(cell, words)) if cell else "" for cell in row.cells)]
+            for row in grid.rows]  # fmt: skip
     rows.append(["totals"] + [safe(totals_text(total, words)) for total in grid.totals])
     labels = [column.label for column in grid.columns]
     table = format_table(rows, ["actor"] + [safe(label) for label in labels], style)
