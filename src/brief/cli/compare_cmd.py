@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
@@ -27,11 +28,12 @@ from brief.cli.options import (
     open_collection,
 )
 from brief.render.compare import COMPARE_FORMATS
-from brief.render.records import display_path
+from brief.render.records import current_prefix, display_path
 
 if TYPE_CHECKING:
-    from brief.analysis.positions import BriefRecord, Comparison, Sort
+    from brief.analysis.positions import BriefRecord, By, Comparison, Grid, Sort
     from brief.format.diagnostics import FileResult
+    from brief.query.positions import IssueTimeline
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,6 +72,12 @@ def _with_symbols(command: F) -> F:
     "--actor", "actors", multiple=True, metavar="ID", help="Show this actor, by id, name or alias (repeatable)."
 )
 @click.option(
+    "--by",
+    type=click.Choice(["brief", "day", "month", "quarter", "year"]),
+    help="Over time, one column per brief or per period (the latest stance in each) [default: the finest that "
+    "fits the terminal; 12 columns at most when not on one].",
+)
+@click.option(
     "--sort",
     type=click.Choice(["stance", "name", "power"]),
     help="Order rows: most supportive first, by name, or most powerful first [default: as in the brief].",
@@ -79,7 +87,8 @@ def _with_symbols(command: F) -> F:
     "--long",
     "long_view",
     is_flag=True,
-    help="One issue in full: a row per actor with basis, confidence, salience, power, rationale and sources.",
+    help="One issue in full: a row per actor (over time, per actor and brief) with basis, confidence, salience, "
+    "power, rationale and sources.",
 )
 @click.option(
     "--format",
@@ -102,6 +111,7 @@ def compare(
     refs: tuple[str, ...],
     issues: tuple[str, ...],
     actors: tuple[str, ...],
+    by: str | None,
     sort: str | None,
     words: bool,
     long_view: bool,
@@ -114,7 +124,8 @@ def compare(
 
     With one REF (a brief file): its actors as rows and its issues as columns. With --issue ID and PATHs
     (several files, or folders searched recursively): each actor's stance on that issue over time, one
-    column per brief in date order. Without a path, --issue searches the current folder.
+    column per brief in date order, or per day, month, quarter or year when that many columns would not fit
+    (--by). Without a path, --issue searches the current folder.
 
     \b
     {symbols}
@@ -124,7 +135,7 @@ def compare(
     1 an --issue or --actor no brief holds, or an unreadable brief; 2 usage error.
     """
     from brief.analysis.positions import compare as compare_positions
-    from brief.analysis.positions import issue_grid, timeline_grid
+    from brief.analysis.positions import issue_grid
 
     if tablefmt and output_format != "table":
         raise click.UsageError(f"--tablefmt styles --format table; it does not apply to --format {output_format}.")
@@ -133,25 +144,167 @@ def compare(
         raise click.UsageError("give a brief to compare, or --issue ID and the files or folders to follow it in.")
     if not single and not issues:
         raise click.UsageError("comparing several briefs (or a folder) needs --issue ID: the issue to follow.")
-
-    records = [_load_one(refs[0])] if single else _from_index(refs, list(issues), no_refresh, filters)
-    comparison = compare_positions(records, issues, actors)
-    _check_found(comparison, f"in brief {records[0].id}" if single else "in any brief compared")
     order = cast("Sort | None", sort)
+    width = _table_width() if output_format == "table" else None
+
     if single:
+        record = _load_one(refs[0])
+        comparison = compare_positions([record], issues, actors)
+        _check_found([comparison], f"in brief {record.id}")
         grids = [issue_grid(comparison, 0, order)]
         if long_view and len(grids[0].columns) != 1:
             held = ", ".join(column.label for column in grids[0].columns) or "none"
             raise click.UsageError(f"--long shows one issue: add --issue ID (this brief's issues: {held}).")
     else:
-        grids = [timeline_grid(comparison, issue, order) for issue in dict.fromkeys(issues)]
+        view = _Timelines(refs, no_refresh, filters, actors, order, words, tablefmt, output_format)
+        with _no_cycle_collection():
+            grids, comparisons = view.build(list(dict.fromkeys(issues)), cast("By | None", by), long_view, width)
+        _check_found(comparisons, "in any brief compared")
 
     from brief.render.compare import render_comparison
 
-    width = _table_width() if output_format == "table" else None
-    text = render_comparison(comparison, grids, output_format, tablefmt, words, long_view, width)
+    period = cast("By", by) if long_view and by and by != "brief" else None
+    with _no_cycle_collection():
+        text = render_comparison(grids, output_format, tablefmt, words, long_view, width, period)
     click.echo(text, nl=not text.endswith("\n"))
     sys.exit(EXIT_OK)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: a timeline over tens of thousands of briefs makes a million small objects
+    and no cycles, and the collector's passes over them took a third of the time (references still free them)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Timelines:
+    """Timelines of issues across a collection, from its index: folded by period when that many columns would
+    not fit (or as asked), by brief otherwise."""
+
+    def __init__(
+        self, refs: tuple[str, ...], no_refresh: bool, options: dict[str, Any], actors: tuple[str, ...],
+        sort: Sort | None, words: bool, tablefmt: str | None, output_format: str,
+    ) -> None:  # fmt: skip
+        from brief.base.text import fold
+        from brief.query.positions import existing_ids, invalid_briefs, unreadable
+
+        paths = tuple(ref for ref in refs if os.path.exists(ref))
+        ids = [ref for ref in refs if not os.path.exists(ref)]
+        index = open_collection(paths, no_refresh)
+        self.filters = filters_from(options, index.collection.schema)
+        self.filters.ids = ids
+        self.db = index.connection()
+        if ids:
+            found = existing_ids(self.db, ids)
+            for missing in (ident for ident in ids if ident not in found):
+                _fail(f"no brief file or id '{missing}'", EXIT_USAGE)
+        self.invalid = invalid_briefs(self.db)
+        for path, first in unreadable(self.db, self.invalid):
+            where = f" at {first.get('line')}:{first.get('column')}" if first.get("line") else ""
+            message = f"{first.get('rule')}{where}: {first.get('message')}"
+            _warn(f"{display_path(path)}: cannot be read ({message}); skipped")
+        self.warned: set[str] = set()
+        self.actors = actors
+        self.folded_actors = [fold(name) for name in actors]
+        self.sort = sort
+        self.words = words
+        self.tablefmt = tablefmt
+        self.details = output_format in ("json", "csv") or sort == "power"
+
+    def build(
+        self, issues: list[str], by: By | None, long_view: bool, width: int | None
+    ) -> tuple[list[Grid], list[Comparison]]:
+        from brief.analysis.positions import Comparison, column_counts
+        from brief.query.positions import IssueTimeline
+
+        grids, comparisons = [], []
+        for issue in issues:
+            source = IssueTimeline(self.db, issue, self.filters, invalid=self.invalid)
+            for path, count, first in source.invalid():
+                self._warn_invalid(path, count, first)
+            dates = source.dates()
+            if not dates:
+                from brief.base.text import closest
+
+                near = {issue: closest(issue, source.issue_ids(), n=3)}
+                comparisons.append(Comparison([], [], [], {}, missing_issues=[issue], suggestions=near))
+                continue
+            made: dict[str, tuple[Comparison, Grid]] = {}
+            if long_view:
+                chosen: By = "brief"
+            elif by is not None:
+                chosen = by
+            else:
+                chosen = self._choose(column_counts(dates), width, source, issue, made)
+            comparison, grid = made.get(chosen) or self._grid(source, issue, chosen)
+            comparisons.append(comparison)
+            grids.append(grid)
+        return grids, comparisons
+
+    def _grid(self, source: IssueTimeline, issue: str, by: By) -> tuple[Comparison, Grid]:
+        from brief.analysis.positions import compare as compare_positions
+        from brief.analysis.positions import index_timeline, timeline_grid
+
+        if by == "brief":
+            comparison = compare_positions(self._records(issue), [issue], self.actors)
+            return comparison, timeline_grid(comparison, issue, self.sort)
+        comparison, grid = index_timeline(source, issue, by, self.sort, self.actors, self.details)
+        prefix = current_prefix()
+        for brief in grid.briefs:
+            brief.path = display_path(brief.path, prefix) or brief.path
+        return comparison, grid
+
+    def _choose(
+        self, counts: dict[By, int], width: int | None, source: IssueTimeline, issue: str,
+        made: dict[str, tuple[Comparison, Grid]],
+    ) -> By:  # fmt: skip
+        """The finest period whose table fits the terminal (its columns numbered if need be), or that makes at
+        most 12 columns when not writing to a terminal; years when none does. The grids tried are kept in
+        `made`."""
+        from brief.analysis.positions import PERIODS
+        from brief.render.compare import fits
+
+        if width is None:
+            return next((period for period in PERIODS if counts[period] <= MAX_COLUMNS), "year")
+        narrowest = 32 if self.words else 10  # a column is at least as wide as its totals, and two spaces
+        for period in PERIODS:
+            if len("totals") + counts[period] * narrowest > width:
+                continue
+            made[period] = self._grid(source, issue, period)
+            if fits(made[period][1], width, self.tablefmt, self.words):
+                return period
+        return "year"
+
+    def _records(self, issue: str) -> list[BriefRecord]:
+        """Every brief holding the issue, as records of what a comparison by brief reads (no file is parsed)."""
+        from brief.analysis.positions import BriefRecord
+        from brief.query.positions import briefs_with_issues
+
+        prefix = current_prefix()
+        briefs = briefs_with_issues(self.db, [issue], self.filters, actors=self.folded_actors)
+        return [BriefRecord(b.id, b.date, display_path(b.path, prefix) or b.path, b.data) for b in briefs]
+
+    def _warn_invalid(self, path: str, count: int, first: dict[str, Any] | None) -> None:
+        if path in self.warned:
+            return
+        self.warned.add(path)
+        first = first or {}
+        where = f" at {first.get('line')}:{first.get('column')}" if first.get("line") else ""
+        _warn(
+            f"{display_path(path)}: invalid brief ({count} error{'s' if count != 1 else ''}, first "
+            f"{first.get('rule')}{where}: {first.get('message')}); compared as written"
+        )
+
+
+MAX_COLUMNS = 12  # the most columns a timeline has when it is not written to a terminal (unless --by says)
 
 
 # -- loading (the adapter from files to records; an index can produce the same records) ---------------------------
@@ -184,47 +337,22 @@ def _load_one(ref: str) -> BriefRecord:
     return record_from_data(resolved.path, resolved.data)
 
 
-def _from_index(refs: tuple[str, ...], issues: list[str], no_refresh: bool, options: dict[str, Any]) -> list[Any]:
-    """Records of every brief holding the issues, from the collection's index (no file is parsed): PATHs
-    choose the collection, other REFs are brief ids, and the list filters narrow it."""
-    from brief.analysis.positions import BriefRecord
-    from brief.query.positions import briefs_with_issues, existing_ids, unreadable
-
-    paths = tuple(ref for ref in refs if os.path.exists(ref))
-    ids = [ref for ref in refs if not os.path.exists(ref)]
-    index = open_collection(paths, no_refresh)
-    filters = filters_from(options, index.collection.schema)
-    filters.ids = ids
-    briefs = briefs_with_issues(index.connection(), issues, filters)
-    if ids:
-        found = {brief.id for brief in briefs} | existing_ids(index.connection(), ids)
-        for missing in (ident for ident in ids if ident not in found):
-            _fail(f"no brief file or id '{missing}'", EXIT_USAGE)
-    for path, first in unreadable(index.connection()):
-        where = f" at {first.get('line')}:{first.get('column')}" if first.get("line") else ""
-        _warn(f"{display_path(path)}: cannot be read ({first.get('rule')}{where}: {first.get('message')}); skipped")
-    records = []
-    for brief in briefs:
-        if not brief.valid:
-            first = brief.first_error or {}
-            where = f" at {first.get('line')}:{first.get('column')}" if first.get("line") else ""
-            count = brief.error_count
-            _warn(
-                f"{display_path(brief.path)}: invalid brief ({count} error{'s' if count != 1 else ''}, first "
-                f"{first.get('rule')}{where}: {first.get('message')}); compared as written"
-            )
-        records.append(BriefRecord(brief.id, brief.date, display_path(brief.path) or brief.path, brief.data))
-    return records
-
-
-def _check_found(comparison: Comparison, where: str) -> None:
-    """An --issue or --actor nothing holds is an error (exit 1), with the near misses."""
+def _check_found(comparisons: list[Comparison], where: str) -> None:
+    """An --issue or --actor nothing holds is an error (exit 1), with the near misses: an actor is missing when
+    no comparison (no issue's briefs) finds it."""
     problems = []
-    for issue in comparison.missing_issues:
-        problems.append(f"no issue '{issue}' {where}{_did_you_mean(comparison.suggestions.get(issue))}")
-    for actor in comparison.missing_actors:
-        problems.append(f"no actor '{actor}' {where}{_did_you_mean(comparison.suggestions.get(actor))}")
-    if not comparison.briefs and not problems:
+    suggestions: dict[str, list[str]] = {}
+    for comparison in comparisons:
+        for name, close in comparison.suggestions.items():
+            suggestions.setdefault(name, close)
+    for issue in dict.fromkeys(issue for comparison in comparisons for issue in comparison.missing_issues):
+        problems.append(f"no issue '{issue}' {where}{_did_you_mean(suggestions.get(issue))}")
+    held = [comparison for comparison in comparisons if not comparison.missing_issues]
+    missing = [set(comparison.missing_actors) for comparison in held]
+    for actor in held[0].missing_actors if held else []:
+        if all(actor in others for others in missing):
+            problems.append(f"no actor '{actor}' {where}{_did_you_mean(suggestions.get(actor))}")
+    if not comparisons and not problems:
         problems.append("no briefs to compare")
     for problem in problems[:-1]:
         click.echo(f"brief: error: {neutralise(problem)}", err=True)

@@ -68,7 +68,7 @@ CREATE INDEX actor_labels_fold ON actor_labels(fold);
 CREATE INDEX issues_brief ON issues(brief);
 CREATE INDEX issues_id ON issues(issue_id);
 CREATE INDEX positions_brief ON positions(brief);
-CREATE INDEX positions_issue ON positions(issue_id);
+CREATE INDEX positions_timeline ON positions(issue_id, actor_id, date, brief, stance, basis, confidence, change);
 CREATE INDEX positions_time ON positions(actor_id, issue_id, date, stance);
 CREATE INDEX sources_brief ON sources(brief);
 CREATE INDEX relations_brief ON relations(brief);

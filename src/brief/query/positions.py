@@ -1,15 +1,27 @@
-"""Positions for comparisons, read back from the index's tables (no file is read)."""
+"""Positions for comparisons, read back from the index's tables (no file is read).
+
+Two readers. `IssueTimeline` answers what a timeline folded into periods asks (brief.analysis.positions.
+TimelineSource): each actor's positions on one issue as a few concatenated strings per actor, read in one pass
+over the positions_timeline index, and then only the handful of briefs, actors and positions the folded table
+shows. `briefs_with_issues` rebuilds the part of each brief a comparison by brief reads (its positions on the
+issues, the actors holding them, the sources they cite), for the unfolded views.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 
+from brief.base.vocabulary import CONFIDENCE_LEVELS, STANCES
 from brief.query.filters import Filters, combined_where, register_functions
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable
     from typing import Any
+
+    # analysis.positions.Track's arguments: id, dates, briefs, stances, bases, confidences[, None, places]
+    TrackRow = tuple[Any, ...]
 
 
 class IndexedBrief:
@@ -28,11 +40,283 @@ class IndexedBrief:
         self.first_error = first_error
 
 
+def _json_list(values: Iterable[Any]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+# Stances, bases and confidences as one letter each ('a' for the first value of the format, 'b' for the second…,
+# '-' for none, '?' for a value the format does not know): a track's stances as a string, compared without
+# splitting it. IssueTimeline.codes() tells brief.analysis.positions how to read them back.
+_VALUES = {"stance": STANCES, "basis": ("stated", "inferred"), "confidence": CONFIDENCE_LEVELS}
+
+
+def _code(column: str) -> str:
+    cases = " ".join(f"WHEN '{value}' THEN '{chr(97 + n)}'" for n, value in enumerate(_VALUES[column]))
+    return f"CASE {column} {cases} ELSE iif({column} IS NULL, '-', '?') END"
+
+
+class IssueTimeline:
+    """One issue over time, as the index holds it, for the briefs matching `filters`.
+
+    The briefs holding the issue are those defining it, and (only an invalid brief can) those with a position on
+    it without defining it. Unfiltered, every position on the issue is in one of them, so positions are read
+    straight from the positions_timeline index (issue, actor, date, brief, stance, basis, confidence, change),
+    which answers every question of a folded table without reading a row of the positions table."""
+
+    def __init__(
+        self, db: sqlite3.Connection, issue: str, filters: Filters, excludes: list[Filters] | None = None,
+        invalid: list[int] | None = None,
+    ) -> None:  # fmt: skip
+        """`invalid`: the rowids of the invalid briefs (invalid_briefs), when the caller read them already."""
+        register_functions(db)
+        self.db = db
+        self.issue = issue
+        self._dates: dict[str, int] | None = None
+        where, params = combined_where(filters, excludes or [])
+        invalid = invalid_briefs(db) if invalid is None else invalid
+        # invalid briefs with a position on the issue they do not define: they hold it too
+        self._undefined: list[int] = []
+        if invalid:
+            self._undefined = [row[0] for row in db.execute(
+                "SELECT DISTINCT p.brief FROM positions p WHERE p.brief IN (SELECT value FROM json_each(?)) "
+                "AND p.issue_id = ? AND NOT EXISTS (SELECT 1 FROM issues i WHERE i.brief = p.brief AND "
+                "i.issue_id = p.issue_id)", (_json_list(invalid), issue),
+            )]  # fmt: skip
+        self._invalid = set(invalid)
+        # only an invalid brief can hold two positions of one actor on the issue
+        self._regular = not self._undefined and not (invalid and db.execute(
+            "SELECT 1 FROM issues WHERE brief IN (SELECT value FROM json_each(?)) AND issue_id = ? LIMIT 1",
+            (_json_list(invalid), issue),
+        ).fetchone())  # fmt: skip
+        held = "SELECT brief FROM issues WHERE issue_id = ? UNION ALL SELECT value FROM json_each(?)"
+        held_params: list[Any] = [issue, _json_list(self._undefined)]
+        self.filtered = where != "1"
+        if self.filtered:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS timeline_briefs(rowid INTEGER PRIMARY KEY)")
+            db.execute("DELETE FROM timeline_briefs")
+            db.execute(
+                f"INSERT INTO timeline_briefs SELECT b.rowid FROM briefs b WHERE b.rowid IN ({held}) AND {where}",
+                [*held_params, *params],
+            )
+            self._held, self._held_params = "SELECT rowid FROM temp.timeline_briefs", []
+            self._only = " AND {}brief IN (SELECT rowid FROM temp.timeline_briefs)"
+        else:
+            self._held, self._held_params = held, held_params
+            self._only = ""
+
+    # -- what every view needs -------------------------------------------------------------------------------
+
+    def dates(self) -> dict[str, int]:
+        if self._dates is None:
+            self._dates = self._read_dates()
+        return self._dates
+
+    def _read_dates(self) -> dict[str, int]:
+        rows = self.db.execute(
+            f"SELECT ifnull(b.date, ''), count(*) FROM briefs b INDEXED BY briefs_date WHERE b.rowid IN "
+            f"({self._held}) GROUP BY b.date", self._held_params,
+        )  # fmt: skip
+        counts: dict[str, int] = {}
+        for date, count in rows:
+            counts[date] = counts.get(date, 0) + count
+        return counts
+
+    def invalid(self) -> list[tuple[str, int, dict[str, Any] | None]]:
+        """The invalid briefs holding the issue: (path, error count, first error), by path."""
+        if not self._invalid:
+            return []
+        rows = self.db.execute(
+            f"SELECT b.path, b.error_count, d.errors FROM briefs b JOIN brief_data d ON d.rowid = b.rowid "
+            f"WHERE b.rowid IN (SELECT value FROM json_each(?)) AND b.rowid IN ({self._held}) ORDER BY b.path",
+            [_json_list(self._invalid), *self._held_params],
+        )  # fmt: skip
+        return [(path, count, (json.loads(errors or "[]") or [None])[0]) for path, count, errors in rows]
+
+    def statement(self) -> str | None:
+        """The issue's statement in the latest brief that words it (as a comparison of parsed briefs reads it):
+        the briefs are read from the latest back, those without a date first (they sort last)."""
+        among = f" AND b.rowid IN ({self._held})" if self.filtered else ""
+        query = (
+            "SELECT b.date, ifnull(b.id, b.path), b.path, i.statement FROM briefs b INDEXED BY briefs_date "
+            "JOIN issues i ON i.brief = b.rowid WHERE i.issue_id = ? AND i.statement IS NOT NULL{}" + among
+        )
+        params = [self.issue, *(self._held_params if self.filtered else [])]
+        rows = self.db.execute(query.format(" AND b.date IS NULL"), params).fetchall()
+        limit = 64
+        while not rows:
+            rows = self.db.execute(query.format("") + f" ORDER BY b.date DESC LIMIT {limit}", params).fetchall()
+            if not rows:
+                return None
+            if rows[0][0] == rows[-1][0] and len(rows) == limit:  # so many briefs of one day: read on
+                limit *= 8
+                rows = []
+            else:
+                rows = [row for row in rows if row[0] == rows[0][0]]
+        statement: str = max(rows, key=lambda row: (row[1], row[2]))[3]
+        return statement
+
+    def regular(self) -> bool:
+        return self._regular
+
+    def codes(self) -> dict[str, dict[str, str | None]]:
+        """How tracks' one-letter codes read: column → letter → value."""
+        return {column: {"-": None, **{chr(97 + n): value for n, value in enumerate(values)}}
+                for column, values in _VALUES.items()}  # fmt: skip
+
+    def tracks(self) -> list[TrackRow]:
+        """Every actor id's positions on the issue in date order: (id, dates, briefs, stances, bases,
+        confidences), '' where a date is missing. One row per actor id, each column of its positions
+        concatenated (a row per position would cost more than everything else together): briefs stay one
+        string, and stances, bases and confidences are one-letter codes (codes()); unless a brief may hold two
+        positions of one actor, where their text and their place in the brief are read instead."""
+        found: list[TrackRow] = []
+        if self._regular:
+            columns = ", ".join(f"group_concat({_code(column)}, '')" for column in _VALUES)
+        else:
+            columns = "group_concat(ifnull(stance, '')), group_concat(ifnull(basis, '')), "
+            columns += "group_concat(ifnull(confidence, '')), group_concat(rowid)"
+        query = (
+            f"SELECT actor_id, count(*), group_concat(ifnull(date, '')), group_concat(brief), {columns} "
+            f"FROM positions WHERE issue_id = ?{self._only.format('')} GROUP BY actor_id"
+        )
+        # Aggregates read the rows in the order of the index scanned: by date within an actor when it is
+        # positions_timeline (issue, actor, date, brief, …); any other plan gets its dates checked.
+        plan = " ".join(row[-1] for row in self.db.execute(f"EXPLAIN QUERY PLAN {query}", (self.issue,)))
+        ordered = "COVERING INDEX positions_timeline" in plan and "TEMP B-TREE" not in plan
+        for actor, count, dates_text, briefs, *values in self.db.execute(query, (self.issue,)):
+            dates = dates_text.split(",")
+            held = values if self._regular else [value.split(",") for value in values]
+            # a comma in a value or an unknown one (only in an invalid brief), or not in date order
+            if (len(dates) != count or any(len(column) != count or "?" in column for column in held[:3])
+                    or (not ordered and dates != sorted(dates))):  # fmt: skip
+                found.append(self._track(actor))
+            elif self._regular:
+                found.append((actor, dates, briefs, *held))
+            else:
+                found.append((actor, dates, briefs, *held[:3], None, [int(place) for place in held[3]]))
+        return found
+
+    def _track(self, actor: str) -> TrackRow:
+        rows = self.db.execute(
+            "SELECT ifnull(date, ''), CAST(brief AS TEXT), ifnull(stance, ''), ifnull(basis, ''), "
+            f"ifnull(confidence, ''), rowid FROM positions WHERE issue_id = ? AND actor_id = ?{self._only.format('')}"
+            " ORDER BY date, brief, rowid", (self.issue, actor),
+        ).fetchall()  # fmt: skip
+        dates, briefs, stances, bases, confidences, places = (
+            [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(6)]
+        )
+        return actor, dates, briefs, stances, bases, confidences, None, places
+
+    def positions(
+        self, cells: Collection[tuple[str, str]], details: bool
+    ) -> dict[tuple[str, str], list[dict[str, Any]]]:
+        found: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        more = ", p.salience, p.power, p.as_of, p.change, p.rationale, p.sources" if details else ""
+        for actor, date, rowid, brief, stance, basis, confidence, *extra in self.db.execute(
+            f"SELECT p.actor_id, ifnull(p.date, ''), p.rowid, p.brief, p.stance, p.basis, p.confidence{more} "
+            "FROM json_each(?) j JOIN positions p ON p.issue_id = ? AND p.actor_id = json_extract(j.value, '$[0]') "
+            f"AND p.date IS nullif(json_extract(j.value, '$[1]'), ''){self._only.format('p.')}",
+            (_json_list(cells), self.issue),
+        ):  # fmt: skip
+            row = {"actor": actor, "rowid": rowid, "brief": str(brief), "stance": stance, "basis": basis,
+                   "confidence": confidence}  # fmt: skip
+            if details:
+                salience, power, as_of, change, rationale, cited = extra
+                row |= {"salience": salience, "power": power, "as_of": as_of, "change": change,
+                        "rationale": json.loads(rationale or "[]"), "sources": json.loads(cited or "[]")}  # fmt: skip
+            found.setdefault((actor, date), []).append(row)
+        for rows in found.values():
+            if len(rows) > 1:
+                rows.sort(key=lambda row: row["rowid"])  # a brief's positions in its order
+        if details:
+            self._cite(found)
+        return found
+
+    def _cite(self, found: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
+        """Each position's cited source ids → the sources, as the index holds them (an undefined one: its id)."""
+        briefs = {int(row["brief"]) for rows in found.values() for row in rows}
+        sources: dict[tuple[int, str], dict[str, Any]] = {}
+        names = ("id", "title", "publisher", "url", "date", "reliability", "credibility")
+        for brief, *values in self.db.execute(
+            "SELECT brief, source_id, title, publisher, url, date, reliability, credibility FROM sources "
+            "WHERE brief IN (SELECT value FROM json_each(?))", (_json_list(briefs),),
+        ):  # fmt: skip
+            source = {name: value for name, value in zip(names, values, strict=True) if value is not None}
+            sources.setdefault((brief, source["id"]), source)
+        for rows in found.values():
+            for row in rows:
+                brief = int(row["brief"])
+                row["sources"] = [sources.get((brief, ident)) or {"id": ident} for ident in row["sources"]]
+
+    def changes(self) -> list[tuple[str, str, str, str, str]]:
+        return self.db.execute(
+            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change FROM positions p "
+            "JOIN brief_ids i ON i.rowid = p.brief WHERE p.issue_id = ? AND p.change IS NOT NULL"
+            f"{self._only.format('p.')}", (self.issue,),
+        ).fetchall()  # fmt: skip
+
+    def ranks(self, keys: Collection[str]) -> dict[str, str]:
+        if not keys:
+            return {}
+        rows = self.db.execute(
+            "SELECT rowid, label FROM brief_ids WHERE rowid IN (SELECT value FROM json_each(?))",
+            (_json_list(int(key) for key in keys),),
+        )
+        return {str(rowid): label for rowid, label in rows}
+
+    def actors(self, firsts: Collection[tuple[str, str]]) -> dict[tuple[str, str], tuple[str | None, int]]:
+        rows = self.db.execute(  # each pair as 'brief:actor' (json_extract costs more than the lookup)
+            "SELECT a.actor_id, a.brief, a.name, a.rowid FROM json_each(?) j JOIN actors a ON a.brief = "
+            "CAST(substr(j.value, 1, instr(j.value, ':') - 1) AS INTEGER) AND a.actor_id = "
+            "substr(j.value, instr(j.value, ':') + 1)", (_json_list(f"{key}:{actor}" for actor, key in firsts),),
+        )  # fmt: skip
+        return {(actor, str(brief)): (name, rowid) for actor, brief, name, rowid in rows}
+
+    def labels(self, ids: Collection[str]) -> dict[str, list[tuple[str, str]]]:
+        found: dict[str, list[tuple[str, str]]] = {}
+        for actor, label, folded in self.db.execute(
+            "SELECT actor_id, label, fold FROM actor_labels WHERE actor_id IN (SELECT value FROM json_each(?))",
+            (_json_list(ids),),
+        ):
+            found.setdefault(actor, []).append((label, folded))
+        return found
+
+    def answering(self, folded: Collection[str]) -> list[tuple[str, str, str]]:
+        rows = self.db.execute(
+            "SELECT n.actor_id, n.brief, ifnull(b.date, '') FROM actor_names n JOIN briefs b ON b.rowid = n.brief "
+            f"WHERE n.fold IN (SELECT value FROM json_each(?)) AND n.brief IN ({self._held})",
+            [_json_list(folded), *self._held_params],
+        )  # fmt: skip
+        return [(actor, str(brief), date) for actor, brief, date in rows]
+
+    def issue_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT DISTINCT issue_id FROM issues")]
+
+    # -- what json and csv add ----------------------------------------------------------------------------------
+
+    def briefs(self, keys: Collection[str]) -> dict[str, tuple[str, str, str, str | None]]:
+        rows = self.db.execute(
+            "SELECT rowid, ifnull(id, path), ifnull(date, ''), path, title FROM briefs "
+            "WHERE rowid IN (SELECT value FROM json_each(?))", (_json_list(int(key) for key in keys),),
+        )  # fmt: skip
+        return {str(rowid): (ident, date, path, title) for rowid, ident, date, path, title in rows}
+
+    def period_briefs(self) -> list[tuple[str, str]]:
+        rows = self.db.execute(
+            f"SELECT ifnull(date, ''), ifnull(id, path), path FROM briefs WHERE rowid IN ({self._held})",
+            self._held_params,
+        ).fetchall()
+        rows.sort(key=lambda row: (row[0] or "9999", row[1], row[2]))
+        return [(date, ident) for date, ident, _ in rows]
+
+
 def briefs_with_issues(
-    db: sqlite3.Connection, issues: list[str], filters: Filters, excludes: list[Filters] | None = None
-) -> list[IndexedBrief]:
-    """Every brief (matching the filters) that defines or takes a position on one of `issues`, rebuilt from
-    the index's tables in a handful of queries: no file is read."""
+    db: sqlite3.Connection, issues: list[str], filters: Filters, excludes: list[Filters] | None = None,
+    actors: Iterable[str] = (),
+) -> list[IndexedBrief]:  # fmt: skip
+    """Every brief (matching the filters) that defines or takes a position on one of `issues`, with what a
+    comparison reads of it: its positions on those issues, the actors holding them or answering one of the
+    folded names `actors`, the issues' statements, and the sources the positions cite. No file is read."""
     register_functions(db)
     where, params = combined_where(filters, excludes or [])
     marks = ", ".join("?" * len(issues))
@@ -51,36 +335,45 @@ def briefs_with_issues(
     ):
         data = {"id": ident, "date": date, "title": title, "actors": [], "issues": [], "positions": [], "sources": []}
         briefs[rowid] = IndexedBrief(ident or path, date or "", path, data, bool(valid), errors)
-    for brief, actor_id, name, kind, country, aliases in db.execute(
-        "SELECT a.brief, a.actor_id, a.name, a.kind, a.country, a.aliases "
-        "FROM actors a JOIN chosen c ON c.rowid = a.brief"
-    ):
-        briefs[brief].data["actors"].append(
-            {"id": actor_id, "name": name, "kind": kind, "country": country, "aliases": json.loads(aliases or "[]")}
-        )
     for brief, issue_id, statement in db.execute(
-        "SELECT i.brief, i.issue_id, i.statement FROM issues i JOIN chosen c ON c.rowid = i.brief"
-    ):
+        f"SELECT i.brief, i.issue_id, i.statement FROM issues i JOIN chosen c ON c.rowid = i.brief "
+        f"WHERE i.issue_id IN ({marks})", issues,
+    ):  # fmt: skip
         briefs[brief].data["issues"].append({"id": issue_id, "statement": statement})
     fields = ("actor", "issue", "stance", "basis", "confidence", "salience", "power", "as_of")
+    cited: dict[int, set[str]] = {}
     for row in db.execute(
         "SELECT p.brief, p.actor_id, p.issue_id, p.stance, p.basis, p.confidence, p.salience, p.power, p.as_of, "
-        "p.rationale, p.sources, p.change FROM positions p JOIN chosen c ON c.rowid = p.brief"
-    ):
+        f"p.rationale, p.sources, p.change FROM positions p JOIN chosen c ON c.rowid = p.brief "
+        f"WHERE p.issue_id IN ({marks}) ORDER BY p.rowid", issues,
+    ):  # fmt: skip
         position = {key: value for key, value in zip(fields, row[1:9], strict=True) if value is not None}
         position["rationale"] = json.loads(row[9] or "[]")
         position["sources"] = json.loads(row[10] or "[]")
+        cited.setdefault(row[0], set()).update(position["sources"])
         if row[11] is not None:
             position["change"] = row[11]
         briefs[row[0]].data["positions"].append(position)
+    folded = _json_list(actors)
+    for brief, actor_id, name, kind, country, aliases in db.execute(
+        "SELECT a.brief, a.actor_id, a.name, a.kind, a.country, a.aliases FROM actors a JOIN chosen c "
+        f"ON c.rowid = a.brief WHERE EXISTS (SELECT 1 FROM positions p WHERE p.brief = a.brief AND "
+        f"p.actor_id = a.actor_id AND p.issue_id IN ({marks})) OR EXISTS (SELECT 1 FROM actor_names n "
+        "WHERE n.brief = a.brief AND n.actor_id = a.actor_id AND n.fold IN (SELECT value FROM json_each(?))) "
+        "ORDER BY a.rowid", [*issues, folded],
+    ):  # fmt: skip
+        briefs[brief].data["actors"].append(
+            {"id": actor_id, "name": name, "kind": kind, "country": country, "aliases": json.loads(aliases or "[]")}
+        )
     source_fields = ("id", "title", "publisher", "url", "date", "reliability", "credibility")
     for row in db.execute(
         "SELECT s.brief, s.source_id, s.title, s.publisher, s.url, s.date, s.reliability, s.credibility "
-        "FROM sources s JOIN chosen c ON c.rowid = s.brief"
+        "FROM sources s JOIN chosen c ON c.rowid = s.brief ORDER BY s.rowid"
     ):
-        briefs[row[0]].data["sources"].append(
-            {key: value for key, value in zip(source_fields, row[1:], strict=True) if value is not None}
-        )
+        if row[1] in cited.get(row[0], ()):
+            briefs[row[0]].data["sources"].append(
+                {key: value for key, value in zip(source_fields, row[1:], strict=True) if value is not None}
+            )
     for rowid, errors in db.execute(
         "SELECT d.rowid, d.errors FROM brief_data d JOIN chosen c ON c.rowid = d.rowid JOIN briefs b "
         "ON b.rowid = d.rowid WHERE b.valid = 0"
@@ -90,12 +383,21 @@ def briefs_with_issues(
     return list(briefs.values())
 
 
-def unreadable(db: sqlite3.Connection) -> list[tuple[str, dict[str, Any]]]:
-    """Files of the collection that could not be read as a brief at all, with their first error."""
+def invalid_briefs(db: sqlite3.Connection) -> list[int]:
+    """The rowids of the collection's invalid briefs (one pass over the briefs table)."""
+    return [row[0] for row in db.execute("SELECT rowid FROM briefs WHERE valid = 0")]
+
+
+def unreadable(db: sqlite3.Connection, invalid: list[int] | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """Files of the collection that could not be read as a brief at all, with their first error; `invalid`:
+    the invalid briefs' rowids (invalid_briefs), when the caller read them already."""
+    if invalid is not None and not invalid:
+        return []
+    among = "" if invalid is None else " AND b.rowid IN (SELECT value FROM json_each(?))"
     rows = db.execute(
-        "SELECT b.path, d.errors FROM briefs b JOIN brief_data d ON d.rowid = b.rowid "
-        "WHERE b.valid = 0 AND d.data IS NULL ORDER BY b.path"
-    )
+        f"SELECT b.path, d.errors FROM briefs b JOIN brief_data d ON d.rowid = b.rowid WHERE b.valid = 0 "
+        f"AND d.data IS NULL{among} ORDER BY b.path", () if invalid is None else (_json_list(invalid),),
+    )  # fmt: skip
     return [(path, (json.loads(errors or "[]") or [{}])[0]) for path, errors in rows]
 
 

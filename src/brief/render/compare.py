@@ -17,7 +17,7 @@ from brief.render.escape import html_escape, json_text, md_cell, md_escape, pipe
 from brief.render.records import format_table
 
 if TYPE_CHECKING:
-    from brief.analysis.positions import Comparison, Grid, Position
+    from brief.analysis.positions import By, Cell, Grid, Position
 
 COMPARE_FORMATS = ("table", "csv", "json", "markdown", "html")
 CSV_FIELDS = (
@@ -40,6 +40,8 @@ CSV_FIELDS = (
     "conflict",
     "path",
 )
+# a timeline's csv adds what each cell's period holds (by brief: the brief itself)
+TIMELINE_CSV_FIELDS = (*CSV_FIELDS, "period", "period_start", "period_end", "period_briefs", "count", "changes")
 # Formats where a newline inside a cell would start a new table row: there, lines are joined with "; ".
 _ONE_LINE_FORMATS = frozenset({"pipe", "github", "orgtbl", "jira"})
 
@@ -47,44 +49,48 @@ Escape = Callable[[str], str]
 
 
 def render_comparison(
-    comparison: Comparison,
     grids: list[Grid],
     output_format: str = "table",
     tablefmt: str | None = None,
     words: bool = False,
     long: bool = False,
     width: int | None = None,
+    period: By | None = None,
 ) -> str:
-    """The comparison in one of COMPARE_FORMATS. `tablefmt` styles --format table (simple, or grid with `long`);
+    """The grids in one of COMPARE_FORMATS. `tablefmt` styles --format table (simple, or grid with `long`);
     `width` (the terminal's, None for no limit) only applies to it: wider tables get numbered column labels,
-    wider long views wrapped reasons."""
+    wider long views wrapped reasons. `period`: a long view's column of the period of each brief."""
     if output_format == "json":
-        return render_json(comparison, grids)
+        return render_json(grids)
     if output_format == "csv":
-        return render_csv(comparison, grids)
+        return render_csv(grids)
     if output_format in COMPARE_FORMATS:
-        return _render_tables(grids, output_format, tablefmt, words, long, width)
+        return _render_tables(grids, output_format, tablefmt, words, long, width, period)
     raise ValueError(f"unknown format {output_format!r}; expected one of {', '.join(COMPARE_FORMATS)}")
+
+
+def fits(grid: Grid, width: int, tablefmt: str | None = None, words: bool = False) -> bool:
+    """Whether the grid's table (its column labels numbered if need be) fits in `width` columns."""
+    table, _ = _grid_table(grid, tablefmt or "simple", _plain, width, words)
+    return not _too_wide(table, width)
 
 
 # -- json and csv: every field of every position ------------------------------------------------------------------
 
 
-def _positions(grids: list[Grid]) -> Iterator[tuple[Position, bool, bool, str]]:
-    """Each position shown, in table order, with its changed and conflict flags and its actor's name."""
+def _positions(grids: list[Grid]) -> Iterator[tuple[Grid, int, Cell, Position, str]]:
+    """Each position shown, in table order, with its grid, column and cell, and its actor's name."""
     for grid in grids:
         for row in grid.rows:
-            for cell in row.cells:
+            for column, cell in enumerate(row.cells):
                 if cell is not None:
                     for position in cell.positions:
-                        yield position, cell.changed, cell.conflict, row.actor.name
+                        yield grid, column, cell, position, row.actor.name
 
 
-def _position_dict(
-    comparison: Comparison, position: Position, changed: bool, conflict: bool, name: str
-) -> dict[str, Any]:
-    brief = comparison.briefs[position.brief]
-    return {
+def _position_dict(grid: Grid, column: int, cell: Cell, position: Position, name: str) -> dict[str, Any]:
+    brief = grid.briefs[position.brief]
+    record = {
         "actor": position.actor,
         "actor_name": name,
         "brief_actor": position.brief_actor,
@@ -101,49 +107,81 @@ def _position_dict(
         "sources": [source.as_dict() for source in position.sources],
         "change": position.change,
         "as_of": position.as_of,
-        "changed": changed,
-        "conflict": conflict,
+        "changed": cell.changed,
+        "conflict": cell.conflict,
     }
+    if grid.kind == "timeline":
+        period = grid.periods[column]
+        changes = [note for note in (grid.notes[n - 1] for n in cell.notes) if note.kind == "change"]
+        record |= {
+            "period": period.key,
+            "period_start": period.start,
+            "period_end": period.end,
+            "period_briefs": period.count,
+            "count": cell.count,
+            "changes": [{"brief": note.brief, "date": note.date, "text": note.text} for note in changes],
+        }
+    return record
 
 
-def render_json(comparison: Comparison, grids: list[Grid]) -> str:
+def render_json(grids: list[Grid]) -> str:
+    briefs = {(b.id, b.path): b for grid in grids for b in grid.briefs}
+    issues = {i.id: i for grid in grids for i in grid.issues}
     shown = {row.actor.key: row.actor for grid in grids for row in grid.rows}
     totals = []
+    periods = []
     for grid in grids:
-        for column, total in zip(grid.columns, grid.totals, strict=True):
-            # an issue grid's columns are issues of one brief; a timeline's are briefs of one issue
-            index = grid.brief if grid.kind == "issues" else column.key
-            assert isinstance(index, int)
-            brief = comparison.briefs[index]
-            issue = column.key if grid.kind == "issues" else grid.issue
-            totals.append({"issue": issue, "brief": brief.id, "date": brief.date, **total.as_dict()})
-    document = {
-        "view": grids[0].kind if grids else "issues",
-        "briefs": [{"id": b.id, "date": b.date, "path": b.path, "title": b.title} for b in comparison.briefs],
-        "issues": [{"id": i.id, "statement": i.statement} for i in comparison.issues],
+        for column, (heading, total) in enumerate(zip(grid.columns, grid.totals, strict=True)):
+            if grid.kind == "issues":  # an issue grid's columns are issues of one brief
+                assert grid.brief is not None
+                brief = grid.briefs[grid.brief]
+                totals.append({"issue": heading.key, "brief": brief.id, "date": brief.date, **total.as_dict()})
+                continue
+            period = grid.periods[column]
+            where: dict[str, Any] = {"issue": grid.issue, "period": period.key}
+            if grid.by == "brief":  # a timeline by brief: its columns are briefs
+                assert isinstance(heading.key, int)
+                where |= {"brief": grid.briefs[heading.key].id, "date": grid.briefs[heading.key].date}
+            else:
+                where |= {"start": period.start, "end": period.end}
+            totals.append({**where, **total.as_dict()})
+            periods.append({"issue": grid.issue, **period.as_dict()})
+    document: dict[str, Any] = {"view": grids[0].kind if grids else "issues"}
+    if grids and grids[0].kind == "timeline":
+        document["by"] = grids[0].by if len({grid.by for grid in grids}) == 1 else [grid.by for grid in grids]
+    document |= {
+        "briefs": [{"id": b.id, "date": b.date, "path": b.path, "title": b.title} for b in briefs.values()],
+        "issues": [{"id": i.id, "statement": i.statement} for i in issues.values()],
         "actors": [{"id": a.key, "name": a.name, "ids": a.ids, "aliases": a.aliases} for a in shown.values()],
-        "positions": [_position_dict(comparison, *item) for item in _positions(grids)],
-        "totals": totals,
     }
+    if periods:
+        document["periods"] = periods
+    document |= {"positions": [_position_dict(*item) for item in _positions(grids)], "totals": totals}
     # json escapes C0 controls itself; DEL and C1 (which can drive a terminal too) get \u escapes, still exact
     return json_text(document) + "\n"
 
 
-def render_csv(comparison: Comparison, grids: list[Grid]) -> str:
-    """Tidy: one row per position (actor × issue × brief), so it loads straight into pandas."""
+def render_csv(grids: list[Grid]) -> str:
+    """Tidy: one row per position shown (actor × issue × brief, or by period the latest brief's), so it loads
+    straight into pandas; a timeline's rows say which period they show and what it holds."""
     import csv
     import io
 
+    timeline = any(grid.kind == "timeline" for grid in grids)
+    names = TIMELINE_CSV_FIELDS if timeline else CSV_FIELDS
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
     writer.writeheader()
     for item in _positions(grids):
-        record = _position_dict(comparison, *item)
+        record = _position_dict(*item)
         record["rationale"] = "; ".join(record["rationale"])
-        record["sources"] = "; ".join(source.label for source in item[0].sources)
+        record["sources"] = "; ".join(source.label for source in item[3].sources)
+        if timeline:
+            changes = record["changes"]
+            record["changes"] = "; ".join(f"{c['date'] or '(no date)'} {c['brief']}: {c['text']}" for c in changes)
         row = {}
-        for key in CSV_FIELDS:
-            value = record[key]
+        for key in names:
+            value = record.get(key)
             if isinstance(value, bool):
                 value = "true" if value else "false"
             row[key] = "" if value is None else neutralise(str(value))
@@ -163,10 +201,9 @@ def _number(value: float | int | None) -> str:
 
 
 def _render_tables(
-    grids: list[Grid], output_format: str, tablefmt: str | None, words: bool, long: bool, width: int | None
-) -> str:
-    from tabulate import multiline_formats
-
+    grids: list[Grid], output_format: str, tablefmt: str | None, words: bool, long: bool, width: int | None,
+    period: By | None,
+) -> str:  # fmt: skip
     from brief.analysis.positions import legend
 
     # `cell` escapes table cells (their line breaks included), `text` the paragraphs around the tables
@@ -180,7 +217,8 @@ def _render_tables(
         style = tablefmt or ("grid" if long else "simple")
         cell = text = {"pipe": pipe_escape, "github": pipe_escape, "unsafehtml": html_escape}.get(style, _plain)
     # markdown and html cells break lines with <br>; of tabulate's own styles, some can hold multi-line cells
-    multiline = (style in multiline_formats and style not in _ONE_LINE_FORMATS) or output_format != "table"
+    # (only the long view has any: tabulate, slow to import, is not asked otherwise)
+    multiline = output_format != "table" or (long and style not in _ONE_LINE_FORMATS and _multiline(style))
 
     blocks = []
     for grid in grids:
@@ -190,7 +228,7 @@ def _render_tables(
             blocks.append("\n".join(parts))
             continue
         if long:
-            parts.append(_long_table(grid, style, cell, width, multiline) + "\n")
+            parts.append(_long_table(grid, style, cell, width, multiline, period) + "\n")
             after = []
         else:
             table, abbreviations = _grid_table(grid, style, cell, width, words)
@@ -205,6 +243,12 @@ def _render_tables(
             parts.append(_paragraphs(output_format, text, after))
         blocks.append("\n".join(parts))
     return "\n".join(blocks)
+
+
+def _multiline(style: str) -> bool:
+    from tabulate import multiline_formats
+
+    return style in multiline_formats
 
 
 def _paragraphs(output_format: str, escape: Escape, lines: list[str]) -> str:
@@ -235,13 +279,14 @@ def _grid_table(grid: Grid, style: str, escape: Escape, width: int | None, words
     from brief.analysis.positions import cell_text, totals_text
 
     def safe(text: str) -> str:
-        return escape(neutralise(text))
+        return escape(neutralise(text)) if text else text
 
-    rows = [[safe(row.actor.name)] + [safe(cell_text(cell, words)) for cell in row.cells] for row in grid.rows]
+    rows = [[safe(row.actor.name), *(safe(cell_text(cell, words)) if cell else "" for cell in row.cells)]
+            for row in grid.rows]  # fmt: skip
     rows.append(["totals"] + [safe(totals_text(total, words)) for total in grid.totals])
     labels = [column.label for column in grid.columns]
     table = format_table(rows, ["actor"] + [safe(label) for label in labels], style)
-    if not _too_wide(table, width):
+    if not _too_wide(table, width) or grid.by != "brief":  # periods are short labels already
         return table, []
     # Long issue ids (or "date brief-id" headers) wrapped into columns would be unreadable: number them.
     prefix = "I" if grid.kind == "issues" else "B"
@@ -254,9 +299,12 @@ def _grid_table(grid: Grid, style: str, escape: Escape, width: int | None, words
     return table, legend
 
 
-def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multiline: bool) -> str:
-    """One row per position: stance, basis, confidence, salience, power, rationale, sources (with grading)."""
+def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multiline: bool, period: By | None) -> str:
+    """One row per position: stance, basis, confidence, salience, power, rationale, sources (with grading); over
+    time, a row per brief (and with `period`, the period of each)."""
     import textwrap
+
+    from brief.analysis.positions import period_of
 
     timeline = grid.kind == "timeline"
     conflicts = {note.number for note in grid.notes if note.kind == "conflict"}  # changes have their own column
@@ -273,6 +321,7 @@ def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multi
                 records.append(
                     {
                         "actor": row.actor.name,
+                        "period": period_of(grid.briefs[int(column.key)].date, period) if period else "",
                         "brief": column.label,
                         "stance": marks + (position.stance or "(none)") + notes,
                         "basis": position.basis or "",
@@ -284,7 +333,8 @@ def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multi
                         "change": position.change or "",
                     }
                 )
-    headers = ["actor", *(["brief"] if timeline else []), "stance", "basis", "confidence", "salience", "power"]
+    headers = ["actor", *(["period"] if timeline and period else []), *(["brief"] if timeline else [])]
+    headers += ["stance", "basis", "confidence", "salience", "power"]
     headers += ["rationale", "sources"]
     if any(record.get("change") for record in records):
         headers.append("change")
