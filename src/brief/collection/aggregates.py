@@ -8,9 +8,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from brief.collection.tables import AGGREGATES
+from brief.collection.tables import AGGREGATE_INDEXES, AGGREGATES
 
 COUNTED_FIELDS = ("domains", "regions", "nations")  # the list fields the summary counts
+
+# a position as the stance history reads it: actor, issue, date, the brief's path, stance, position rowid
+Row = tuple[str, str, str | None, str, str | None, int]
 
 
 class Keys:
@@ -27,8 +30,9 @@ class Keys:
 
 
 def create(db: sqlite3.Connection) -> None:
-    """Create and fill every aggregate from the base tables (after a full build)."""
+    """Create and fill every aggregate from the base tables (after a full build), in one transaction."""
     db.executescript(AGGREGATES)
+    db.execute("BEGIN")
     marks = ", ".join("?" * len(COUNTED_FIELDS))
     db.execute(
         f"INSERT INTO agg_values SELECT field, value, count(*) FROM brief_values WHERE field IN ({marks}) "
@@ -49,11 +53,16 @@ def create(db: sqlite3.Connection) -> None:
         "INSERT INTO agg_latest SELECT actor_id, issue_id, stance, max(date) FROM positions "
         "GROUP BY actor_id, issue_id"
     )
+    # positions in the order of their covering index (no sort), each brief's path from a dict (no join)
+    paths = dict(db.execute("SELECT rowid, path FROM briefs"))
     rows = db.execute(
-        "SELECT p.actor_id, p.issue_id, p.date, b.path, p.stance, p.rowid FROM positions p "
-        "JOIN briefs b ON b.rowid = p.brief ORDER BY p.actor_id, p.issue_id, p.date, p.stance, b.path"
+        "SELECT actor_id, issue_id, date, brief, stance, rowid FROM positions "
+        "ORDER BY actor_id, issue_id, date, stance"
     )
-    db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?, ?, ?, ?)", _changes(rows))
+    ordered = _by_path((a, i, date, paths[brief], stance, row) for a, i, date, brief, stance, row in rows)
+    db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?, ?, ?, ?)", _changes(ordered))
+    db.execute("COMMIT")
+    db.executescript(AGGREGATE_INDEXES)  # after the bulk insert: faster than keeping them up to date row by row
 
 
 def touched(db: sqlite3.Connection, rowids: Iterable[int], keys: Keys | None = None) -> Keys:
@@ -119,13 +128,25 @@ def recompute(db: sqlite3.Connection, keys: Keys) -> None:
         rows = db.execute(
             "SELECT p.actor_id, p.issue_id, p.date, b.path, p.stance, p.rowid FROM positions p "
             "JOIN briefs b ON b.rowid = p.brief WHERE p.actor_id = ? AND p.issue_id = ? "
-            "ORDER BY p.actor_id, p.issue_id, p.date, p.stance, b.path",
+            "ORDER BY p.actor_id, p.issue_id, p.date, p.stance",
             (actor_id, issue_id),
         ).fetchall()
-        db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?, ?, ?, ?)", _changes(rows))
+        db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?, ?, ?, ?)", _changes(_by_path(rows)))
 
 
-def _changes(rows: Iterable[tuple[str, str, str | None, str, str | None, int]]) -> Iterator[tuple[object, ...]]:
+def _by_path(rows: Iterable[Row]) -> Iterator[Row]:
+    """Rows already in (actor, issue, date, stance) order, with each run of equal keys put in path order."""
+    run: list[Row] = []
+    for row in rows:
+        if run and row[:3] == run[0][:3] and row[4] == run[0][4]:
+            run.append(row)
+            continue
+        yield from sorted(run, key=lambda item: item[3])
+        run = [row]
+    yield from sorted(run, key=lambda item: item[3])
+
+
+def _changes(rows: Iterable[Row]) -> Iterator[tuple[object, ...]]:
     """Stance changes from positions in (actor, issue, date, stance, path) order: a position whose stance differs
     from the one before it for the same actor and issue (the path orders briefs of one day whatever rows the
     index gave them, so that a refresh and a rebuild agree)."""

@@ -90,11 +90,13 @@ CREATE TABLE agg_actors(actor_id TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NO
 -- each actor's latest stance on each issue
 CREATE TABLE agg_latest(actor_id TEXT NOT NULL, issue_id TEXT NOT NULL, stance TEXT, date TEXT,
   PRIMARY KEY (actor_id, issue_id)) WITHOUT ROWID;
-CREATE INDEX agg_latest_issue ON agg_latest(issue_id, stance);
 -- every stance change: `position` differs in stance from `previous`, the same actor's position on the same
 -- issue in the brief before (by date); ordered by date, then the brief's path
 CREATE TABLE agg_changes(actor_id TEXT NOT NULL, issue_id TEXT NOT NULL, date TEXT NOT NULL, path TEXT NOT NULL,
   position INTEGER NOT NULL, previous INTEGER NOT NULL);
+"""
+AGGREGATE_INDEXES = """
+CREATE INDEX agg_latest_issue ON agg_latest(issue_id, stance);
 CREATE INDEX agg_changes_pair ON agg_changes(actor_id, issue_id);
 CREATE INDEX agg_changes_recent ON agg_changes(date DESC, path DESC, actor_id DESC, issue_id DESC);
 """
