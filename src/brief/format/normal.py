@@ -1,0 +1,102 @@
+"""The normalised brief: plain data (what JSON can hold), its fields in the schema's order whatever order the file
+used, so that a brief read from `.md`, `.yaml` or `.json` gives one form. `brief show --format json|yaml` prints
+it and `brief export` writes it; the checker has already turned country names into codes."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+# Field order of the schema (tests/test_show.py checks it against schemas/brief.schema.json).
+FIELDS: dict[str, tuple[str, ...]] = {
+    "brief": (
+        "schema_version",
+        "id",
+        "title",
+        "date",
+        "updated",
+        "language",
+        "original_language",
+        "authors",
+        "domains",
+        "regions",
+        "nations",
+        "tags",
+        "summary",
+        "actors",
+        "issues",
+        "positions",
+        "relations",
+        "key_judgments",
+        "figures",
+        "sources",
+        "body",
+    ),
+    "actor": ("id", "name", "kind", "country", "aliases", "description", "affiliations"),
+    "affiliation": ("actor", "role", "status"),
+    "issue": ("id", "statement", "description"),
+    "position": (
+        "actor",
+        "issue",
+        "stance",
+        "basis",
+        "confidence",
+        "salience",
+        "power",
+        "rationale",
+        "change",
+        "sources",
+        "as_of",
+    ),
+    "relation": ("actors", "kind", "trend", "factors", "sources", "as_of"),
+    "judgment": ("statement", "likelihood", "confidence", "sources"),
+    "figure": ("label", "value", "unit", "date", "status", "sources"),
+    "source": ("id", "title", "publisher", "url", "date", "reliability", "credibility"),
+}
+LIST_ITEMS = {
+    "actors": "actor",
+    "issues": "issue",
+    "positions": "position",
+    "relations": "relation",
+    "key_judgments": "judgment",
+    "figures": "figure",
+    "sources": "source",
+}
+
+
+def plain(value: Any) -> Any:
+    """A JSON-compatible copy: what YAML can hold and JSON cannot (an invalid brief) becomes the nearest thing."""
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return [plain(item) for item in sorted(value, key=str)]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def ordered(value: Any, kind: str = "brief") -> Any:
+    """`value` (plain data) with the fields of a `kind` of record in schema order; x- and unknown fields last."""
+    if not isinstance(value, dict):
+        return value
+    order = FIELDS[kind]
+    out = {key: value[key] for key in order if key in value}
+    out.update((key, item) for key, item in value.items() if key not in out)
+    for key, item_kind in (LIST_ITEMS if kind == "brief" else {}).items():
+        if isinstance(out.get(key), list):
+            out[key] = [ordered(item, item_kind) for item in out[key]]
+    if kind == "actor" and isinstance(out.get("affiliations"), list):
+        out["affiliations"] = [ordered(item, "affiliation") for item in out["affiliations"]]
+    return out
+
+
+def normalised(data: dict[str, Any]) -> dict[str, Any]:
+    """The whole brief as plain data in schema order."""
+    brief: dict[str, Any] = ordered(plain(data), "brief")
+    return brief
