@@ -103,6 +103,18 @@ ACTOR_KINDS: dict[str, str] = {  # kind -> the heading `show` groups actors unde
     "other": "Other actors",
 }
 
+# Traffic Light Protocol 2.0 (FIRST): who may see a brief, from the least to the most restricted. A command that
+# writes briefs out of the collection withholds those ranked above its limit (see brief.query.selection).
+TLP_LEVELS: dict[str, str] = {  # value -> the label readers expect at the top of a marked document
+    "clear": "TLP:CLEAR",
+    "green": "TLP:GREEN",
+    "amber": "TLP:AMBER",
+    "amber+strict": "TLP:AMBER+STRICT",
+    "red": "TLP:RED",
+}
+TLP_RANK: dict[str, int] = {value: rank for rank, value in enumerate(TLP_LEVELS)}
+DEFAULT_MAX_TLP = "amber"  # what leaves the collection unless a more restricted limit is asked for by name
+
 # schema location -> the values declared here, for the test that keeps both in step
 SCHEMA_ENUMS: dict[str, tuple[object, ...]] = {
     "$defs/position/properties/stance": STANCES,
@@ -112,6 +124,7 @@ SCHEMA_ENUMS: dict[str, tuple[object, ...]] = {
     "$defs/source/properties/credibility": tuple(CREDIBILITY),
     "$defs/relation/properties/trend": tuple(TRENDS),
     "$defs/actor/properties/kind": tuple(ACTOR_KINDS),
+    "properties/tlp": tuple(TLP_LEVELS),
 }
 
 

@@ -22,6 +22,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "regions",
         "nations",
         "tags",
+        "tlp",
         "summary",
         "actors",
         "issues",

@@ -11,8 +11,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from brief.base.vocabulary import STANCE_GROUPS
-from brief.query.filters import Filters, combined_where, register_functions
+from brief.base.vocabulary import STANCE_GROUPS, TLP_RANK
+from brief.query.filters import Filters, combined_where, effective_tlp, register_functions
 from brief.query.language import SearchQuery
 from brief.query.search import search_rowids
 
@@ -122,6 +122,12 @@ def _all_counts(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
             "WHERE a.kind IS NOT NULL GROUP BY a.kind ORDER BY n DESC, a.kind"
         )
     ]
+    # TLP markings (each brief's own, else the collection's default), least restricted first; None: unmarked
+    markings = db.execute(
+        f"SELECT {effective_tlp('b')} AS t, count(*) FROM briefs b {selection.join('b.rowid')} GROUP BY t"
+    ).fetchall()
+    markings.sort(key=lambda row: TLP_RANK.get(row[0], len(TLP_RANK)))
+    counts["tlp"] = [{"value": value, "briefs": count} for value, count in markings]
     counts["languages"] = _counts(
         db,
         f"SELECT b.language, count(*) AS n FROM briefs b {selection.join('b.rowid')} "

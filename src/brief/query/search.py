@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from brief.base.text import closest, fold
-from brief.query.filters import Filters, QueryError, combined_where, merge_filters, register_functions
+from brief.query.filters import Filters, QueryError, combined_where, effective_tlp, merge_filters, register_functions
 from brief.query.language import SearchQuery
 from brief.query.ranking import bm25, fts_expression, snippet
 
@@ -19,18 +19,21 @@ LIST_COLUMNS = (
     "b.rowid, b.id, b.path, b.title, b.date, b.language, b.valid, b.error_count, b.summary, "
     # nations in the order the brief lists them (rowid order: the order they were inserted)
     "(SELECT group_concat(value, ',') FROM (SELECT value FROM brief_values v WHERE v.brief = b.rowid "
-    "AND v.field = 'nations' ORDER BY v.rowid)) "
+    "AND v.field = 'nations' ORDER BY v.rowid)), "
+    f"{effective_tlp('b')} "
 )
 
+
+_COLUMN_COUNT = 11  # of LIST_COLUMNS; a search's score follows them
 
 SORTS = {"date": "b.date", "title": "b.title COLLATE NOCASE", "id": "b.id"}
 
 
 def _record(row: tuple[Any, ...]) -> dict[str, Any]:
-    rowid, ident, path, title, date, language, valid, errors, summary, nations = row[:10]
+    rowid, ident, path, title, date, language, valid, errors, summary, nations, tlp = row[:_COLUMN_COUNT]
     return {
         "id": ident, "path": path, "title": title, "date": date, "language": language,
-        "nations": nations.split(",") if nations else [], "valid": bool(valid), "errors": errors,
+        "nations": nations.split(",") if nations else [], "tlp": tlp, "valid": bool(valid), "errors": errors,
         "summary": summary, "_rowid": rowid,
     }  # fmt: skip
 
@@ -63,7 +66,7 @@ def search(
     results = []
     for row in _run(db, sql, params):
         record = _record(row)
-        record["score"] = float(f"{-float(row[10]):.3g}") if positive else None
+        record["score"] = float(f"{-float(row[_COLUMN_COUNT]):.3g}") if positive else None
         if snippets and positive:
             record["fields"], record["snippet"] = snippet(db, positive, record["_rowid"])
         results.append(record)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from brief.base.fields import display, mappings, number, text
+from brief.base.fields import display, mappings, number, text, tlp
 from brief.base.text import neutralise
-from brief.base.vocabulary import ACTOR_KINDS, INFERRED_MARK, LIKELIHOOD, STANCE_SCALE, SYMBOLS
+from brief.base.vocabulary import ACTOR_KINDS, INFERRED_MARK, LIKELIHOOD, STANCE_SCALE, SYMBOLS, TLP_LEVELS
 from brief.format.normal import plain as plain  # re-exported: the views clean a plain copy
 
 SECTIONS = ("metadata", "summary", "judgments", "actors", "positions", "relations", "figures", "sources", "body")
@@ -43,6 +43,13 @@ def chosen(sections: Iterable[str] | None) -> tuple[str, ...]:
     """The sections asked for, in the order of a full view (the order they were given does not matter)."""
     wanted = set(sections or ())
     return tuple(name for name in SECTIONS if name in wanted) if wanted else SECTIONS
+
+
+def marking(brief: Brief) -> tuple[str, str] | None:
+    """The brief's TLP marking as (level, banner label), e.g. ('amber', 'TLP:AMBER'); None when unmarked. The
+    command puts the collection's default into a brief that carries none before rendering it."""
+    level = tlp(brief.get("tlp"))
+    return (level, TLP_LEVELS[level]) if level else None
 
 
 def clean(value: Any) -> Any:
