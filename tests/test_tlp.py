@@ -27,12 +27,26 @@ FILES = {
 }
 
 
+EXTRA = """\
+relations:
+  - {actors: [mali-government, france], kind: tension, sources: [src]}
+key_judgments:
+  - {statement: Paris will not change course., likelihood: likely, confidence: moderate, sources: [src]}
+sources:
+  - {id: src, title: A source, reliability: B, credibility: 2}
+"""
+
+
 def mark(folder: Path, default: str | None = "amber") -> Path:
     """Give the briefs of a copy of tests/data/collection their markings, and the collection a default."""
     for ident, name in FILES.items():
         path = folder / name
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(f"id: {ident}\n", f"id: {ident}\ntlp: {OWN[ident]}\n", 1), encoding="utf-8")
+        text = path.read_text(encoding="utf-8").replace(f"id: {ident}\n", f"id: {ident}\ntlp: {OWN[ident]}\n", 1)
+        if name.endswith(".yaml"):  # something for every table of an export (before the body, if any)
+            head, body, tail = text.partition("body: |")
+            path.write_text(head + EXTRA + body + tail, encoding="utf-8")
+        else:
+            path.write_text(text, encoding="utf-8")
     config = folder / "brief.toml"
     config.write_text(f'tlp = "{default}"\n' if default else "", encoding="utf-8")
     return folder
@@ -173,3 +187,99 @@ def test_summary_names_unmarked_briefs_beside_marked_ones(collection_copy: Path)
     mark(collection_copy, default=None)
     text = run("-C", str(collection_copy), "summary").output
     assert "\nTLP          green 1 · amber+strict 1 · red 1 · unmarked 2\n" in text
+
+
+# -- the rule that withholds briefs from exports -------------------------------------------------------------------
+
+ABOVE_AMBER = {"mali-wagner-2021": "Mali courts Wagner", "france-withdrawal-2022": "France leaves Mali"}
+FORMATS = [
+    ["--format", "json"],
+    ["--format", "ndjson"],
+    ["--bulk", "briefs"],
+    ["--format", "stix"],
+    *(["--format", "csv", "--table", table] for table in ("briefs", "positions", "actors", "relations", "judgments",
+                                                           "sources")),
+]  # fmt: skip
+
+
+def decoded(output: object) -> str:
+    """A process's output as text (conftest.run_process captures bytes)."""
+    return output.decode() if isinstance(output, bytes) else str(output)
+
+
+def export(folder: Path, *args: str) -> tuple[int, str, str]:
+    from conftest import run_process
+
+    result = run_process("-C", str(folder), "export", *args)
+    return result.returncode, decoded(result.stdout), decoded(result.stderr)
+
+
+@pytest.mark.parametrize("args", FORMATS, ids=lambda args: " ".join(args))
+def test_briefs_above_the_limit_are_withheld_from_every_format_and_counted(marked: Path, args: list[str]) -> None:
+    code, out, err = export(marked, *args)
+    assert code == 1  # broken.yaml: invalid, left out
+    assert (
+        "brief: withheld 2 briefs marked above TLP:AMBER: 1 TLP:AMBER+STRICT, 1 TLP:RED (--max-tlp red exports them)"
+        in err
+    )
+    for ident, title in ABOVE_AMBER.items():
+        assert ident not in out and title not in out
+    if args[-1] not in ("relations", "judgments", "sources"):  # (only the briefs withheld have some)
+        assert "niger-coup-2023" in out or "Coup in Niamey" in out
+    if args[1] == "stix":
+        assert "TLP:RED" not in out and "TLP:AMBER+STRICT" not in out
+        assert "TLP:AMBER" in out and "TLP:GREEN" in out
+
+
+@pytest.mark.parametrize("args", FORMATS, ids=lambda args: " ".join(args))
+def test_a_limit_asked_for_by_name_exports_them(marked: Path, args: list[str]) -> None:
+    _, out, err = export(marked, *args, "--max-tlp", "red")
+    assert "withheld" not in err
+    for ident, title in ABOVE_AMBER.items():
+        assert ident in out or title in out
+
+
+def test_the_limit_can_be_lowered(marked: Path) -> None:
+    _, out, err = export(marked, "--format", "ndjson", "--max-tlp", "green")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["niger-coup-2023"]
+    assert "withheld 4 briefs marked above TLP:GREEN: 2 TLP:AMBER, 1 TLP:AMBER+STRICT, 1 TLP:RED" in err
+    _, out, err = export(marked, "--format", "ndjson", "--max-tlp", "amber+strict")
+    assert "withheld 1 brief marked above TLP:AMBER+STRICT: 1 TLP:RED (--max-tlp red exports them)" in err
+    assert "france-withdrawal-2022" in out
+
+
+def test_exports_carry_each_briefs_marking(marked: Path) -> None:
+    _, out, _ = export(marked, "--format", "ndjson", "--max-tlp", "red", "--include-invalid")
+    assert {json.loads(line)["id"]: json.loads(line)["tlp"] for line in out.splitlines()} == {
+        ident: own or "amber" for ident, own in OWN.items()
+    }
+    _, out, _ = export(marked, "--format", "stix", "--max-tlp", "red")
+    bundle = json.loads(out)
+    from brief.export.stix import TLP_MARKINGS
+
+    reports = {obj["name"]: obj["object_marking_refs"] for obj in bundle["objects"] if obj["type"] == "report"}
+    assert reports["Mali courts Wagner"] == [TLP_MARKINGS["red"]]
+    assert reports["Coup in Niamey"] == [TLP_MARKINGS["green"]]
+    assert reports["The AES-confederation is born"] == [TLP_MARKINGS["amber"]]
+    definitions = [obj["name"] for obj in bundle["objects"] if obj["type"] == "marking-definition"]
+    assert definitions == ["TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"]
+    assert all("object_marking_refs" in obj for obj in bundle["objects"] if obj["type"] not in (
+        "marking-definition", "extension-definition") and obj.get("name") != "brief")  # fmt: skip
+
+
+def test_the_file_decides_when_it_changed_after_the_index(marked: Path) -> None:
+    """Read with --no-refresh, the index still says amber; the file, read to be exported, says red."""
+    assert export(marked, "--format", "ndjson")[0] == 1  # builds the index
+    path = marked / "sub" / "aes-2024.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"id": ', '"tlp": "red", "id": ', 1), encoding="utf-8")
+    _, out, err = export(marked, "--format", "ndjson", "--no-refresh")
+    assert "aes-confederation-2024" not in out
+    assert "withheld 3 briefs marked above TLP:AMBER: 1 TLP:AMBER+STRICT, 2 TLP:RED" in err
+
+
+def test_unmarked_briefs_are_exported_and_said_to_be(collection_copy: Path) -> None:
+    mark(collection_copy, default=None)
+    _, out, err = export(collection_copy, "--format", "ndjson")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["niger-coup-2023", "aes-confederation-2024"]
+    assert "brief: notice: 1 brief exported without a TLP marking" in err
+    assert "tlp" not in json.loads(out.splitlines()[1])

@@ -14,4 +14,5 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "summary": ("brief.cli.summary_cmd", "summary", "Summarise the collection, a filtered part of it, or one brief."),
     "show": ("brief.cli.show_cmd", "show", "Show one brief, readably or as JSON, YAML or Markdown."),
     "compare": ("brief.cli.compare_cmd", "compare", "Compare actors' positions on issues, in one brief or over time."),
+    "export": ("brief.cli.export_cmd", "export", "Export briefs as JSON, NDJSON (OpenSearch _bulk), CSV or STIX 2.1."),
 }

@@ -65,8 +65,26 @@ LIST_ITEMS = {
 }
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})  # JSON values as they are (a float may be nan or infinite)
+
+
 def plain(value: Any) -> Any:
-    """A JSON-compatible copy: what YAML can hold and JSON cannot (an invalid brief) becomes the nearest thing."""
+    """A JSON-compatible copy: what YAML can hold and JSON cannot (an invalid brief) becomes the nearest thing.
+
+    Most values are strings: they are returned before anything else is tried, and the items of dicts and lists
+    that are scalars are taken without a call (`brief export` passes every value of every brief through here)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return {
+            (key if type(key) is str else str(key)): (item if type(item) in _SCALARS else plain(item))
+            for key, item in value.items()
+        }
+    if kind is list:
+        return [item if type(item) in _SCALARS else plain(item) for item in value]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -75,9 +93,7 @@ def plain(value: Any) -> Any:
         return [plain(item) for item in sorted(value, key=str)]
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, (str, int)):  # subclasses (bool is in _SCALARS)
         return value
     return str(value)
 

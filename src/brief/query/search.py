@@ -90,6 +90,15 @@ def search_rowids(db: sqlite3.Connection, query: SearchQuery, filters: Filters) 
     return [row[0] for row in _run(db, sql, params)]
 
 
+def search_rows(
+    db: sqlite3.Connection, query: SearchQuery, filters: Filters, columns: str, sort: str = "date"
+) -> list[tuple[Any, ...]]:
+    """`columns` (SQL over `briefs b`) of every brief the query and the filters select, in `sort` order then by
+    path, for commands that go through them all (an empty query: the filters alone, as `list`)."""
+    sql, params, _ = _search_sql(db, query, filters, None, sort, False, columns)
+    return _run(db, sql, params)
+
+
 def _run(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     try:
         return db.execute(sql, params).fetchall()
