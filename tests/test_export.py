@@ -84,6 +84,18 @@ def test_only_valid_briefs_exit_0(tmp_path: Path) -> None:
     assert "without a TLP marking" in err  # no marking and no default: exported, and said so
 
 
+def test_a_file_changed_since_the_index_is_checked_again(collection_copy: Path) -> None:
+    """The index's validity is trusted only for the content it checked (same hash): with --no-refresh, a brief
+    made invalid after indexing is still found invalid, and left out."""
+    assert export("--format", "ndjson", folder=collection_copy)[0] == 1  # builds the index
+    path = collection_copy / "mali-2021.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("language: en", "language: english"), encoding="utf-8")
+    code, out, err = export("--format", "ndjson", "--no-refresh", folder=collection_copy)
+    assert code == 1
+    assert "mali-wagner-2021" not in out
+    assert "2 briefs with validation errors not exported" in err and "mali-2021.yaml" in err
+
+
 def test_an_unreadable_file_is_named_and_exits_1(collection_copy: Path) -> None:
     (collection_copy / "bad.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     code, out, err = export("--format", "ndjson", "--include-invalid", folder=collection_copy)
@@ -343,11 +355,11 @@ def test_export_reads_in_worker_processes_in_order(tmp_path: Path) -> None:
         (tmp_path / f"b{number:03d}.yaml").write_text(text, encoding="utf-8")
     from brief.export.briefs import read_all
 
-    paths = sorted(str(p) for p in tmp_path.iterdir())
-    serial = list(read_all(paths, "green", None, jobs=1, count=len(paths)))
-    parallel = list(read_all(paths, "green", None, jobs=2, count=len(paths)))
+    tasks = [(str(p), "green", None) for p in sorted(tmp_path.iterdir())]
+    serial = list(read_all(tasks, None, jobs=1, count=len(tasks)))
+    parallel = list(read_all(tasks, None, jobs=2, count=len(tasks)))
     assert parallel == serial
-    assert [read[0]["id"] for read in parallel if read[0]] == [f"brief-{n:03d}" for n in range(len(paths))]
+    assert [read[0]["id"] for read in parallel if read[0]] == [f"brief-{n:03d}" for n in range(len(tasks))]
     assert {read[2] for read in parallel} == {"green"}
 
 

@@ -23,15 +23,17 @@ def withheld(level: str | None, max_tlp: str = DEFAULT_MAX_TLP) -> bool:
 
 
 class Chosen:
-    """One selected brief: its file, id, marking (None: unmarked) and validity, as the index knows them."""
+    """One selected brief: its file, id, marking (None: unmarked), validity and content hash, as the index
+    knows them (a reader may trust the validity for a file whose content still has that hash)."""
 
-    __slots__ = ("id", "path", "tlp", "valid")
+    __slots__ = ("hash", "id", "path", "tlp", "valid")
 
-    def __init__(self, path: str, ident: str | None, tlp: str | None, valid: bool) -> None:
+    def __init__(self, path: str, ident: str | None, tlp: str | None, valid: bool, digest: str | None = None) -> None:
         self.path = path
         self.id = ident
         self.tlp = tlp
         self.valid = valid
+        self.hash = digest
 
 
 class Selection:
@@ -48,13 +50,13 @@ def select(
     db: sqlite3.Connection, filters: Filters, query: SearchQuery | None = None, max_tlp: str = DEFAULT_MAX_TLP
 ) -> Selection:
     """The briefs that the filters and the query select, by date (then path), less those withheld by `max_tlp`."""
-    columns = f"b.path, b.id, {effective_tlp('b')}, b.valid"
+    columns = f"b.path, b.id, {effective_tlp('b')}, b.valid, b.hash"
     chosen: list[Chosen] = []
     held: dict[str, int] = {}
-    for path, ident, stored, valid, *_ in search_rows(db, query or SearchQuery(), filters, columns):
+    for path, ident, stored, valid, digest, *_ in search_rows(db, query or SearchQuery(), filters, columns):
         level: str | None = stored if stored in TLP_RANK else ("red" if stored is not None else None)
         if level is not None and withheld(level, max_tlp):
             held[level] = held.get(level, 0) + 1
         else:
-            chosen.append(Chosen(path, ident, level, bool(valid)))
+            chosen.append(Chosen(path, ident, level, bool(valid), digest))
     return Selection(chosen, dict(sorted(held.items(), key=lambda item: TLP_RANK[item[0]])))
