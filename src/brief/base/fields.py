@@ -75,3 +75,18 @@ def displays(value: Any) -> list[str]:
     if isinstance(value, list):
         return [display(item) for item in value if display(item)]
     return [display(value)] if display(value) else []
+
+
+def tlp(value: Any, default: str | None = None) -> str | None:
+    """The TLP marking a brief's `tlp` field gives it: one of the five labels (any case, `TLP:` prefix allowed),
+    `default` when the field is absent, and `red`, the most restricted, when it holds anything else: a marking
+    that cannot be read must not let a brief out."""
+    from brief.base.vocabulary import TLP_RANK
+
+    if value is None:
+        return default
+    if isinstance(value, str):
+        label = value.strip().lower().removeprefix("tlp:").strip()
+        if label in TLP_RANK:
+            return label
+    return "red"

@@ -12,6 +12,11 @@ import unicodedata
 # C0 and C1 controls except tab and newline, DEL, and the bidirectional overrides and isolates that can
 # make text read differently from what it is: a brief must not be able to drive the terminal
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_C1_AND_DEL = re.compile("[\x7f-\x9f]")
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def fold(text: str) -> str:
@@ -31,6 +36,15 @@ def neutralise(text: str) -> str:
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_text(value: Any, indent: int | None = 2) -> str:
+    """JSON with non-ASCII text as itself, but DEL and the C1 controls (0x9b is a CSI on some terminals) written
+    as \\u escapes, as json does the C0 ones: the same data, nothing a terminal would act on. No final newline."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _C1_AND_DEL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def closest(value: str, options: list[str], n: int = 1, cutoff: float = 0.6) -> list[str]:

@@ -167,6 +167,17 @@ REGIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "arctic": ("Arctic", "Arctique", ()),
     "global": ("Global", "Monde", ("World", "Worldwide", "International", "Mondial")),
 }  # fmt: skip
+# Traffic Light Protocol 2.0 (FIRST): who may see a brief, from the least to the most restricted. A command that
+# writes briefs out of the collection withholds those ranked above its limit (see brief.query.selection).
+TLP_LEVELS: dict[str, str] = {  # value -> the label readers expect at the top of a marked document
+    "clear": "TLP:CLEAR",
+    "green": "TLP:GREEN",
+    "amber": "TLP:AMBER",
+    "amber+strict": "TLP:AMBER+STRICT",
+    "red": "TLP:RED",
+}
+TLP_RANK: dict[str, int] = {value: rank for rank, value in enumerate(TLP_LEVELS)}
+DEFAULT_MAX_TLP = "amber"  # what leaves the collection unless a more restricted limit is asked for by name
 
 # schema location -> the values declared here, for the test that keeps both in step
 SCHEMA_ENUMS: dict[str, tuple[object, ...]] = {
@@ -180,6 +191,7 @@ SCHEMA_ENUMS: dict[str, tuple[object, ...]] = {
     "$defs/relation/properties/kind": RELATION_KINDS,
     "properties/domains/items": tuple(DOMAINS),
     "properties/regions/items": tuple(REGIONS),
+    "properties/tlp": tuple(TLP_LEVELS),
 }
 
 

@@ -16,4 +16,5 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "compare": ("brief.cli.compare_cmd", "compare", "Compare actors' positions on issues, in one brief or over time."),
     "new": ("brief.cli.new_cmd", "new", "Scaffold a new brief, with guidance for what to fill in next."),
     "import": ("brief.cli.import_cmd", "import_", "Turn articles (text, Markdown, web pages) into draft briefs."),
+    "export": ("brief.cli.export_cmd", "export", "Export briefs as JSON, NDJSON (OpenSearch _bulk), CSV or STIX 2.1."),
 }

@@ -88,7 +88,7 @@ def filters_from(kwargs: dict[str, Any], schema_path: str | None = None) -> Filt
         actors=list(kwargs.pop("actors", ())), issues=list(kwargs.pop("issues", ())),
         langs=list(kwargs.pop("langs", ())), authors=list(kwargs.pop("authors", ())),
         since=kwargs.pop("since", None), until=kwargs.pop("until", None), where=list(kwargs.pop("where", ())),
-        invalid=bool(kwargs.pop("invalid", False)),
+        invalid=bool(kwargs.pop("invalid", False)), tlps=list(kwargs.pop("tlps", ())),
     ), schema_path)  # fmt: skip
 
 

@@ -6,6 +6,7 @@ this module imports neither click nor typing: it is on the quick path."""
 
 from __future__ import annotations
 
+from brief.base.vocabulary import TLP_LEVELS
 from brief.render.records import RECORD_FORMATS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
@@ -74,6 +75,7 @@ FILTERS = (
     Option(("--since",), "since", "value", "date", help="Briefs dated on or after DATE (YYYY[-MM[-DD]])."),
     Option(("--until",), "until", "value", "date", help="Briefs dated on or before DATE (a year includes all of it)."),
     Option(("--where",), "where", "multiple", "where", help="Any schema field, e.g. actors.kind=party."),
+    Option(("--tlp",), "tlps", "multiple", tuple(TLP_LEVELS), help="TLP marking, the brief's or the default."),
     Option(("--invalid",), "invalid", "flag", help="Only briefs with validation errors."),
 )
 

@@ -48,10 +48,12 @@ def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool
     1 the brief cannot be read; 2 usage error, or REF names no brief.
     """
     from brief.base.errors import BriefError
+    from brief.collection.config import collection
     from brief.collection.refs import RefError, load_ref
 
     try:
         resolved = load_ref(ref)
+        default_tlp = collection().tlp  # the marking of briefs that carry none (brief.toml's `tlp`)
     except RefError as exc:
         click.echo(f"brief: error: {neutralise(exc.message)}", err=True)
         if exc.candidates:
@@ -66,6 +68,8 @@ def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool
 
         TextReporter(sys.stderr).result(resolved.result)
         sys.exit(EXIT_PROBLEMS)
+    if default_tlp and "tlp" not in resolved.data:  # shown as marked: the banner, and the field in json and yaml
+        resolved.data["tlp"] = default_tlp
     errors = len(resolved.result.diagnostics)
     if errors:
         name = neutralise(resolved.path)

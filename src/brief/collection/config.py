@@ -7,6 +7,7 @@ schema = "schemas/team.json" # optional: a stricter schema
 cache = ".brief-cache"       # optional: where the index lives (default: the user's cache folder)
 exclude = ["drafts/*"]       # optional: globs to skip
 template = "templates/brief.md"  # optional: what `brief new` starts from
+tlp = "amber"                # optional: the TLP marking of briefs that carry none
 ```
 """
 
@@ -28,17 +29,18 @@ CONFIG_CACHE = "config-cache.json"  # parsed configuration files, in the cache f
 class Collection:
     """The brief paths (absolute) and settings of one collection (a plain class: see brief.query.filters.Filters)."""
 
-    __slots__ = ("cache_dir", "config_file", "exclude", "paths", "schema", "template")
+    __slots__ = ("cache_dir", "config_file", "exclude", "paths", "schema", "template", "tlp")
 
     def __init__(self, paths: list[str], schema: str | None = None, cache_dir: str | None = None,
                  exclude: list[str] | None = None, config_file: str | None = None,
-                 template: str | None = None) -> None:  # fmt: skip
+                 template: str | None = None, tlp: str | None = None) -> None:  # fmt: skip
         self.paths = paths
         self.schema = schema
         self.cache_dir = cache_dir
         self.exclude = exclude or []
         self.config_file = config_file
         self.template = template  # `brief new`'s template, replacing the built-in one
+        self.tlp = tlp  # the TLP marking of briefs that carry none (None: they are unmarked)
 
     def index_path(self) -> str:
         """One index per collection (its paths and schema), in the cache folder unless configured."""
@@ -170,7 +172,7 @@ def collection(paths: tuple[str, ...] | list[str] = (), start: str | os.PathLike
     if found:
         config_file, config = found
     base = os.path.dirname(config_file) if config_file else (start or os.getcwd())
-    known = {"paths", "schema", "cache", "exclude", "template"}
+    known = {"paths", "schema", "cache", "exclude", "template", "tlp"}
     unknown = set(config) - known
     if unknown and config_file:
         raise ConfigError(
@@ -190,4 +192,13 @@ def collection(paths: tuple[str, ...] | list[str] = (), start: str | os.PathLike
     cache = absolute(config["cache"]) if isinstance(config.get("cache"), str) else None
     exclude = _strings(config.get("exclude", []), "exclude", config_file) if config_file else []
     template = absolute(config["template"]) if isinstance(config.get("template"), str) else None
-    return Collection(chosen, schema, cache, exclude, config_file, template)
+    tlp = _tlp(config["tlp"], config_file) if "tlp" in config and config_file else None
+    return Collection(chosen, schema, cache, exclude, config_file, template, tlp)
+
+
+def _tlp(value: Any, where: str) -> str:
+    from brief.base.vocabulary import TLP_LEVELS
+
+    if isinstance(value, str) and value.strip().lower() in TLP_LEVELS:
+        return value.strip().lower()
+    raise ConfigError(f"{where}: 'tlp' must be one of {', '.join(TLP_LEVELS)}, not {value!r}")

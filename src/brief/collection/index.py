@@ -90,15 +90,23 @@ class Index:
                 db = self._connect(self.path)
                 meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
                 if all(meta.get(k) == v for k, v in self._expected_meta().items()):
-                    db.execute("PRAGMA journal_mode = WAL")
-                    return db
+                    return self._ready(db, meta)
                 db.close()
                 self._notice("index format or schema changed; rebuilding the index")
             except sqlite3.DatabaseError as exc:
                 self._notice(f"index {self.path} was unreadable ({exc}); rebuilding it")
         self._build(found)
-        db = self._connect(self.path)
+        return self._ready(self._connect(self.path))
+
+    def _ready(self, db: sqlite3.Connection, meta: dict[str, str] | None = None) -> sqlite3.Connection:
+        """WAL mode, and the collection's default TLP marking in meta, where queries read it (it applies to the
+        briefs that carry none: a changed default is one row to write, not a rebuild)."""
         db.execute("PRAGMA journal_mode = WAL")
+        if meta is None:
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key = 'tlp_default'").fetchall())
+        default = self.collection.tlp or ""
+        if meta.get("tlp_default") != default:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('tlp_default', ?)", (default,))
         return db
 
     # public --------------------------------------------------------------------------------------------------
@@ -106,8 +114,7 @@ class Index:
     def rebuild(self) -> RefreshStats:
         self.close()
         stats = self._build()
-        self._db = self._connect(self.path)
-        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db = self._ready(self._connect(self.path))
         return stats
 
     def refresh(self) -> RefreshStats:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from brief.base.fields import mappings, number, text, texts
+from brief.base.fields import mappings, number, text, texts, tlp
 from brief.base.hashing import blake2b
 from brief.base.text import fold
 from brief.collection.tables import FTS_COLUMNS, LIST_FIELDS, TABLES
@@ -77,7 +77,7 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         diagnostics = result.diagnostics
     errors = json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False)
     if data is None:
-        rows.brief = (path, size, mtime_ns, digest, None, None, None, None, None, None, None, 0, len(diagnostics))
+        rows.brief = (path, size, mtime_ns, digest, None, None, None, None, None, None, None, 0, len(diagnostics), None)
         rows.data = (errors, None)
         rows.text = ("",) * len(FTS_COLUMNS)
         return rows
@@ -86,7 +86,7 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
     rows.brief = (
         path, size, mtime_ns, digest, text(data.get("id")), text(data.get("title")), text(data.get("date")),
         text(data.get("updated")), text(data.get("language")), text(data.get("original_language")),
-        text(data.get("summary")), 0 if diagnostics else 1, len(diagnostics),
+        text(data.get("summary")), 0 if diagnostics else 1, len(diagnostics), tlp(data.get("tlp")),
     )  # fmt: skip
     rows.data = (errors, json.dumps(stored, ensure_ascii=False, default=str))
     for name in LIST_FIELDS:
@@ -185,7 +185,7 @@ def insert_rows(
         count += 1
         cursor = db.execute(
             "INSERT INTO briefs(rowid, path, size, mtime_ns, hash, id, title, date, updated, language, "
-            "original_language, summary, valid, error_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "original_language, summary, valid, error_count, tlp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (next_rowid, *row.brief),
         )
         rowid = cursor.lastrowid

@@ -5,7 +5,7 @@ The full-text columns are ranked by query/ranking.py, which gives each its weigh
 
 from __future__ import annotations
 
-INDEX_FORMAT = "9"  # bump when the tables below change: older indexes are rebuilt
+INDEX_FORMAT = "10"  # bump when the tables below change: older indexes are rebuilt
 # case- and accent-insensitive, as base.text.fold is (tests/test_architecture.py checks they agree)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
@@ -21,7 +21,10 @@ CREATE TABLE briefs(
   hash TEXT NOT NULL,
   id TEXT, title TEXT, date TEXT, updated TEXT, language TEXT, original_language TEXT, summary TEXT,
   valid INTEGER NOT NULL,
-  error_count INTEGER NOT NULL
+  error_count INTEGER NOT NULL,
+  -- the brief's own TLP marking (NULL: none); the collection's default, in meta as `tlp_default`, applies to the
+  -- rest at query time, so that changing the default needs no rebuild
+  tlp TEXT
 );
 -- the bulky parts live apart, so that scans and joins over briefs stay on few pages
 CREATE TABLE brief_data(rowid INTEGER PRIMARY KEY, errors TEXT NOT NULL, data TEXT);

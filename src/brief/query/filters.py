@@ -11,13 +11,18 @@ from functools import cache
 
 from brief.base.errors import BriefError
 from brief.base.text import did_you_mean, fold
-from brief.base.vocabulary import STANCE_GROUPS
+from brief.base.vocabulary import STANCE_GROUPS, TLP_LEVELS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
     from typing import Any
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def effective_tlp(alias: str = "b") -> str:
+    """SQL for a brief's TLP marking: its own, else the collection's default (kept in meta by the index)."""
+    return f"coalesce({alias}.tlp, (SELECT nullif(value, '') FROM meta WHERE key = 'tlp_default'))"
 
 
 class QueryError(BriefError):
@@ -30,7 +35,7 @@ class Filters:
     """Metadata filters: OR within a field, AND across fields."""
 
     FIELDS = ("nations", "regions", "domains", "tags", "actors", "issues", "langs", "authors", "stances", "ids",
-              "since", "until", "where", "invalid")  # fmt: skip
+              "tlps", "since", "until", "where", "invalid")  # fmt: skip
     __slots__ = FIELDS
 
     def __init__(
@@ -38,7 +43,7 @@ class Filters:
         tags: list[str] | None = None, actors: list[str] | None = None, issues: list[str] | None = None,
         langs: list[str] | None = None, authors: list[str] | None = None, stances: list[str] | None = None,
         ids: list[str] | None = None, since: str | None = None, until: str | None = None,
-        where: list[tuple[str, str]] | None = None, invalid: bool = False,
+        where: list[tuple[str, str]] | None = None, invalid: bool = False, tlps: list[str] | None = None,
     ) -> None:  # fmt: skip
         self.nations = nations or []
         self.regions = regions or []
@@ -50,6 +55,7 @@ class Filters:
         self.authors = authors or []
         self.stances = stances or []
         self.ids = ids or []
+        self.tlps = tlps or []  # TLP markings (the brief's own, else the collection's default)
         self.since = since
         self.until = until
         self.where = where or []
@@ -144,6 +150,13 @@ def check_filters(filters: Filters, schema_path: str | None = None) -> Filters:
         else:
             raise QueryError(f"unknown stance '{value}'{did_you_mean(canonical, [*vocab['stances'], *STANCE_GROUPS])}")
     out.stances = stances
+    tlps = []
+    for value in filters.tlps:
+        canonical = value.strip().lower().removeprefix("tlp:").strip()
+        if canonical not in TLP_LEVELS:
+            raise QueryError(f"unknown TLP marking '{value}'{did_you_mean(canonical, list(TLP_LEVELS))}")
+        tlps.append(canonical)
+    out.tlps = tlps
     out.since = _expand_date(filters.since, upper=False) if filters.since else None
     out.until = _expand_date(filters.until, upper=True) if filters.until else None
     for path, _ in filters.where:
@@ -219,6 +232,9 @@ def filter_sql(filters: Filters, alias: str = "b") -> tuple[str, list[Any]]:
     if filters.langs:
         clauses.append(f"{alias}.language IN ({', '.join('?' * len(filters.langs))})")
         params.extend(filters.langs)
+    if filters.tlps:
+        clauses.append(f"{effective_tlp(alias)} IN ({', '.join('?' * len(filters.tlps))})")
+        params.extend(filters.tlps)
     if filters.ids:
         clauses.append(f"lower({alias}.id) IN ({', '.join('?' * len(filters.ids))})")
         params.extend(v.lower() for v in filters.ids)

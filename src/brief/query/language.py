@@ -15,7 +15,7 @@ from brief.query.filters import Filters, QueryError, check_filters, merge_filter
 METADATA_FIELDS = {
     "nation": "nations", "region": "regions", "domain": "domains", "tag": "tags", "actor": "actors",
     "issue": "issues", "lang": "langs", "language": "langs", "author": "authors", "stance": "stances",
-    "date": "dates", "since": "since", "until": "until", "id": "ids",
+    "date": "dates", "since": "since", "until": "until", "id": "ids", "tlp": "tlps",
 }  # fmt: skip
 
 

@@ -11,9 +11,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from brief.base.vocabulary import STANCE_GROUPS
+from brief.base.vocabulary import STANCE_GROUPS, TLP_RANK
 from brief.collection.aggregates import COUNTED_FIELDS
-from brief.query.filters import Filters, combined_where, register_functions
+from brief.query.filters import Filters, combined_where, effective_tlp, register_functions
 from brief.query.language import SearchQuery
 from brief.query.search import search_rowids
 
@@ -114,6 +114,15 @@ def _head(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
     return {"briefs": total, "invalid": invalid or 0, "date_range": {"first": first, "last": last}, "months": months}
 
 
+def _markings(db: sqlite3.Connection, selection: Selection) -> list[dict[str, Any]]:
+    """TLP markings (each brief's own, else the collection's default), least restricted first; None: unmarked."""
+    markings = db.execute(
+        f"SELECT {effective_tlp('b')} AS t, count(*) FROM briefs b {selection.join('b.rowid')} GROUP BY t"
+    ).fetchall()
+    markings.sort(key=lambda row: TLP_RANK.get(row[0], len(TLP_RANK)))
+    return [{"value": value, "briefs": count} for value, count in markings]
+
+
 def _all_counts(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
     counts: dict[str, Any] = {}
     if selection.everything:
@@ -127,6 +136,7 @@ def _all_counts(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
                 "SELECT kind, actors, briefs FROM agg_kinds ORDER BY actors DESC, kind"
             )
         ]
+        counts["tlp"] = _markings(db, selection)
         counts["languages"] = _counts(
             db, "SELECT language, count(*) AS n FROM briefs GROUP BY language ORDER BY n DESC, 1"
         )
@@ -145,6 +155,7 @@ def _all_counts(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
             "WHERE a.kind IS NOT NULL GROUP BY a.kind ORDER BY n DESC, a.kind"
         )
     ]
+    counts["tlp"] = _markings(db, selection)
     counts["languages"] = _counts(
         db,
         f"SELECT b.language, count(*) AS n FROM briefs b {selection.join('b.rowid')} "

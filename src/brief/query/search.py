@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from brief.base.text import closest, fold
-from brief.query.filters import Filters, QueryError, combined_where, merge_filters, register_functions
+from brief.query.filters import Filters, QueryError, combined_where, effective_tlp, merge_filters, register_functions
 from brief.query.language import SearchQuery
 from brief.query.ranking import bm25, fts_expression, relevance, snippet
 
@@ -19,18 +19,21 @@ LIST_COLUMNS = (
     "b.rowid, b.id, b.path, b.title, b.date, b.language, b.valid, b.error_count, b.summary, "
     # nations in the order the brief lists them (rowid order: the order they were inserted)
     "(SELECT group_concat(value, ',') FROM (SELECT value FROM brief_values v WHERE v.brief = b.rowid "
-    "AND v.field = 'nations' ORDER BY v.rowid)) "
+    "AND v.field = 'nations' ORDER BY v.rowid)), "
+    f"{effective_tlp('b')} "
 )
 
+
+_COLUMN_COUNT = 11  # of LIST_COLUMNS; a search's score follows them
 
 SORTS = {"date": "b.date", "title": "b.title COLLATE NOCASE", "id": "b.id"}
 
 
 def _record(row: tuple[Any, ...]) -> dict[str, Any]:
-    rowid, ident, path, title, date, language, valid, errors, summary, nations = row[:10]
+    rowid, ident, path, title, date, language, valid, errors, summary, nations, tlp = row[:_COLUMN_COUNT]
     return {
         "id": ident, "path": path, "title": title, "date": date, "language": language,
-        "nations": nations.split(",") if nations else [], "valid": bool(valid), "errors": errors,
+        "nations": nations.split(",") if nations else [], "tlp": tlp, "valid": bool(valid), "errors": errors,
         "summary": summary, "_rowid": rowid,
     }  # fmt: skip
 
@@ -62,11 +65,11 @@ def search(
     sql, params, positive = _search_sql(db, query, filters, limit, sort, reverse, LIST_COLUMNS)
     results = []
     rows = _run(db, sql, params)
-    for row, score in zip(rows, relevance([-float(row[10]) for row in rows]), strict=True):
+    for row, score in zip(rows, relevance([-float(row[_COLUMN_COUNT]) for row in rows]), strict=True):
         record = _record(row)
         # `score`: relative, 100 for the best hit; `bm25`: the figure it comes from (higher is better)
         record["score"] = score if positive else None
-        record["bm25"] = float(f"{-float(row[10]):.3g}") if positive else None
+        record["bm25"] = float(f"{-float(row[_COLUMN_COUNT]):.3g}") if positive else None
         if snippets and positive:
             record["fields"], record["snippet"] = snippet(db, positive, record["_rowid"])
         results.append(record)
@@ -88,6 +91,15 @@ def search_rowids(db: sqlite3.Connection, query: SearchQuery, filters: Filters) 
     """The index rows of every brief `search` finds (for summaries of a search)."""
     sql, params, _ = _search_sql(db, query, filters, None, None, False, "b.rowid")
     return [row[0] for row in _run(db, sql, params)]
+
+
+def search_rows(
+    db: sqlite3.Connection, query: SearchQuery, filters: Filters, columns: str, sort: str = "date"
+) -> list[tuple[Any, ...]]:
+    """`columns` (SQL over `briefs b`) of every brief the query and the filters select, in `sort` order then by
+    path, for commands that go through them all (an empty query: the filters alone, as `list`)."""
+    sql, params, _ = _search_sql(db, query, filters, None, sort, False, columns)
+    return _run(db, sql, params)
 
 
 def _run(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import re
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
-if TYPE_CHECKING:
-    from typing import Any
+from brief.base.text import json_text as json_text  # JSON for a terminal; exports write it too
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~#])")
 _MD_BLOCK_START = re.compile(r"^(\s*)(?:([+=-])|(\d+)([.)]))")
 _SAFE_URL = re.compile(r"^(?:https?|ftp)://[^\s<>|`\\\"']+$", re.IGNORECASE)
-_C1_AND_DEL = re.compile("[\x7f-\x9f]")
 
 
 def md_escape(text: str) -> str:
@@ -67,12 +64,3 @@ def pipe_escape(text: str) -> str:
     """A cell of a tabulate style drawn with '|' (pipe, github) for a terminal: only the separator is escaped,
     so that the table keeps its columns and the text reads as written."""
     return text.replace("|", "\\|")
-
-
-def json_text(value: Any, indent: int | None = 2) -> str:
-    """JSON with non-ASCII text as itself, but DEL and the C1 controls (0x9b is a CSI on some terminals) written
-    as \\u escapes, as json does the C0 ones: the same data, nothing a terminal would act on. No final newline."""
-    import json
-
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
-    return _C1_AND_DEL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -126,6 +126,15 @@ def _nation_label(item: dict[str, Any]) -> str:
     return f"{name_of(item['value'])} ({item['value']})"
 
 
+def _marked(counts: dict[str, Any]) -> bool:
+    """Whether any brief counted carries a TLP marking (collections that do not use TLP get no TLP line)."""
+    return any(item["value"] for item in counts.get("tlp", []))
+
+
+def _tlp_label(item: dict[str, Any]) -> str:
+    return str(item["value"] or "unmarked")
+
+
 class _Head(str):
     """A heading line: neutralised, then styled, when the text is assembled."""
 
@@ -157,6 +166,8 @@ def _overview_lines(result: dict[str, Any], width: int) -> list[str]:
         ("Actor kinds", " · ".join(f"{k['value']} {k['actors']}" for k in counts["actor_kinds"]) or "—"),
         ("Languages", _inline(counts["languages"])),
     ]
+    if _marked(counts):
+        rows.append(("TLP", _inline(counts["tlp"], _tlp_label)))
     out += [f"{name:<12} {value}" for name, value in rows]
     out += ["", _Head("By month")]
     peak = max((m["briefs"] for m in result["months"]), default=1)
@@ -234,6 +245,8 @@ def render_summary_markdown(result: dict[str, Any]) -> str:
     for name, key, label in (("Domains", "domains", None), ("Regions", "regions", None),
                              ("Nations", "nations", _nation_label), ("Languages", "languages", None)):  # fmt: skip
         out.append(_row(name, _md(_inline(counts[key], label, limit=50))))
+    if _marked(counts):
+        out.append(_row("TLP", _md(_inline(counts["tlp"], _tlp_label))))
     kinds = " · ".join(f"{k['value']} {k['actors']}" for k in counts["actor_kinds"])
     out += [_row("Actor kinds", _md(kinds)), "", "## By month", "", _row("month", "briefs"), "|---|---|"]
     out += [_row(_md(m["value"]), str(m["briefs"])) for m in result["months"]]

@@ -60,3 +60,8 @@ class Style:
         if "-" in cell and "+" not in cell:
             return self._sgr(cell, "31")
         return cell
+
+    def marking(self, label: str, level: str) -> str:
+        """A TLP banner in its colour (FIRST's TLP 2.0: red, amber, green; clear is white), bold."""
+        colour = {"red": "31", "amber": "33", "amber+strict": "33", "green": "32"}.get(level, "37")
+        return self._sgr(label, f"1;{colour}")

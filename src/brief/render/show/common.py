@@ -4,13 +4,13 @@ one-brief summary word alike."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from brief.base.fields import as_list, display, displays, mappings, number, text
+from brief.base.fields import as_list, display, displays, mappings, number, text, tlp
 from brief.base.text import neutralise
-from brief.base.vocabulary import ACTOR_KINDS, INFERRED_MARK, LIKELIHOOD, STANCE_SCALE, SYMBOLS
+from brief.base.vocabulary import ACTOR_KINDS, INFERRED_MARK, LIKELIHOOD, STANCE_SCALE, SYMBOLS, TLP_LEVELS
+from brief.format.normal import plain as plain  # re-exported: the views clean a plain copy
 
 SECTIONS = ("metadata", "summary", "judgments", "actors", "positions", "relations", "figures", "sources", "body")
 
@@ -45,21 +45,11 @@ def chosen(sections: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(name for name in SECTIONS if name in wanted) if wanted else SECTIONS
 
 
-def plain(value: Any) -> Any:
-    """A JSON-compatible copy: what YAML can hold and JSON cannot (an invalid brief) becomes the nearest thing."""
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    if isinstance(value, (set, frozenset)):
-        return [plain(item) for item in sorted(value, key=str)]
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
+def marking(brief: Brief) -> tuple[str, str] | None:
+    """The brief's TLP marking as (level, banner label), e.g. ('amber', 'TLP:AMBER'); None when unmarked. The
+    command puts the collection's default into a brief that carries none before rendering it."""
+    level = tlp(brief.get("tlp"))
+    return (level, TLP_LEVELS[level]) if level else None
 
 
 def clean(value: Any) -> Any:

@@ -7,86 +7,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
+from brief.format.normal import FIELDS
+from brief.format.normal import normalised as whole
 from brief.render.escape import json_text
-from brief.render.show.common import SECTION_FIELDS, SECTIONS, Brief, chosen, plain
+from brief.render.show.common import SECTION_FIELDS, SECTIONS, Brief, chosen
 
-# Field order of the schema (tests/test_show.py checks it against schemas/brief.schema.json): JSON and YAML
-# output list fields in this order whatever order the file used, so every format of a brief gives one output.
-FIELDS: dict[str, tuple[str, ...]] = {
-    "brief": (
-        "schema_version",
-        "id",
-        "title",
-        "date",
-        "updated",
-        "language",
-        "original_language",
-        "authors",
-        "domains",
-        "regions",
-        "nations",
-        "tags",
-        "summary",
-        "actors",
-        "issues",
-        "positions",
-        "relations",
-        "key_judgments",
-        "figures",
-        "sources",
-        "body",
-    ),
-    "actor": ("id", "name", "kind", "country", "aliases", "description", "affiliations"),
-    "affiliation": ("actor", "role", "status"),
-    "issue": ("id", "statement", "description"),
-    "position": (
-        "actor",
-        "issue",
-        "stance",
-        "basis",
-        "confidence",
-        "salience",
-        "power",
-        "rationale",
-        "change",
-        "sources",
-        "as_of",
-    ),
-    "relation": ("actors", "kind", "trend", "factors", "sources", "as_of"),
-    "judgment": ("statement", "likelihood", "confidence", "sources"),
-    "figure": ("label", "value", "unit", "date", "status", "sources"),
-    "source": ("id", "title", "publisher", "url", "date", "reliability", "credibility"),
-}
-_LIST_ITEMS = {
-    "actors": "actor",
-    "issues": "issue",
-    "positions": "position",
-    "relations": "relation",
-    "key_judgments": "judgment",
-    "figures": "figure",
-    "sources": "source",
-}
-
-
-def _ordered(value: Any, kind: str) -> Any:
-    if not isinstance(value, dict):
-        return value
-    order = FIELDS[kind]
-    out = {key: value[key] for key in order if key in value}
-    out.update((key, item) for key, item in value.items() if key not in out)  # x- and unknown fields last
-    for key, item_kind in (_LIST_ITEMS if kind == "brief" else {}).items():
-        if isinstance(out.get(key), list):
-            out[key] = [_ordered(item, item_kind) for item in out[key]]
-    if kind == "actor" and isinstance(out.get("affiliations"), list):
-        out["affiliations"] = [_ordered(item, "affiliation") for item in out["affiliations"]]
-    return out
+# Field order of the schema, kept with the format (brief.format.normal), where exports read it too.
+__all__ = ["FIELDS", "normalised", "render_json", "render_yaml"]
 
 
 def normalised(data: Brief, sections: Iterable[str] | None = None) -> Brief:
     """The brief as plain data in schema order, reduced to the fields of the sections asked for."""
-    brief: Brief = _ordered(plain(data), "brief")
+    brief: Brief = whole(data)
     wanted = chosen(sections)
     if wanted == SECTIONS:
         return brief

@@ -27,6 +27,7 @@ from brief.render.show.common import (
     grade,
     kind_heading,
     languages,
+    marking,
     nation,
     sentence,
     words,
@@ -222,6 +223,9 @@ def render_markdown_document(data: Brief, sections: Sequence[str] | None = None)
     """The brief as a Markdown document to paste into a report: headings, lists and GitHub pipe tables."""
     brief = clean(data)
     blocks: list[list[str]] = []
+    marked = marking(brief)
+    if marked:  # the handling marking comes first, whatever part is shown
+        blocks.append([f"**{marked[1]}**"])
     for name in chosen(sections):
         lines = _SECTIONS[name](brief)
         if name == "metadata":

@@ -23,6 +23,7 @@ from brief.render.show.common import (
     grade,
     kind_heading,
     languages,
+    marking,
     nation,
     words,
 )
@@ -223,6 +224,9 @@ def render_text(data: Brief, sections: Sequence[str] | None = None, width: int =
     style = Style(colour)
     width = max(width, 20)
     blocks: list[list[str]] = []
+    marked = marking(brief)
+    if marked:  # the handling marking comes first, whatever part is shown
+        blocks.append([style.marking(marked[1], marked[0])])
     for name in chosen(sections):
         lines = _SECTIONS[name](brief, width, style)
         if name == "metadata":
