@@ -448,11 +448,13 @@ def column_counts(dates: Mapping[str, int]) -> dict[By, int]:
     days = {date[:10] for date in dates if calendar_date(date)}
     months = {day[:7] for day in days}
     undated = any(not calendar_date(date) for date in dates)
-    counts: dict[By, int] = {"brief": sum(dates.values())}
-    for by, keys in (("day", days), ("month", months), ("quarter", {_quarter(m) for m in months})):
-        counts[by] = len(keys) + undated  # type: ignore[index]
-    counts["year"] = len({month[:4] for month in months}) + undated
-    return counts
+    return {
+        "brief": sum(dates.values()),
+        "day": len(days) + undated,
+        "month": len(months) + undated,
+        "quarter": len({_quarter(month) for month in months}) + undated,
+        "year": len({month[:4] for month in months}) + undated,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,9 +513,6 @@ class Track:
     def actor_at(self, k: int) -> str:
         return self.actors[k] if self.actors is not None else self.actor
 
-
-# a stance's one-letter code, as an index may hand a track's stances over (brief.query.positions._STANCE_CODES)
-_STANCE_OF = {chr(97 + n): stance for n, stance in enumerate(STANCES)}
 
 NoteKind = Literal["change", "conflict"]
 Run = tuple[str, int, int]  # a track's positions in one period: (period, start, end)
