@@ -1177,9 +1177,10 @@ def index_timeline(
             ids_by_period.setdefault(_period_or_undated(date, by), []).append(ident)
         periods = [Period(p.key, p.start, p.end, p.count, tuple(ids_by_period.get(p.key, ()))) for p in periods]
     stance_of, basis_of, confidence_of = (codes.get(column, {}) for column in ("stance", "basis", "confidence"))
+    sparse = len(periods) * len(folded_rows) > DENSE_CELLS
     rows = []
     for group, kept, folded in folded_rows:
-        cells: list[Cell | None] = [None] * len(periods)
+        cells: dict[int, Cell] = {}
         for cell in folded:
             assert kept is not None
             if details:
@@ -1206,8 +1207,9 @@ def index_timeline(
             pending = (tuple(_index_note(kind, kept, key, text, described, labels) for kind, key, text in cell.notes)
                        if cell.notes else ())  # fmt: skip
             cells[column_of[cell.period]] = Cell(positions, cell.changed, count=cell.briefs, pending=pending)
-        if group.requested or (not requested and any(cells)):  # with --actor, the actors named (even blank)
-            rows.append(Row(group, cells))
+        if group.requested or (not requested and cells):  # with --actor, the actors named (even blank)
+            row = SparseCells(len(periods), cells) if sparse else [cells.get(n) for n in range(len(periods))]
+            rows.append(Row(group, row))
     title = issue + (f": {statement}" if statement else "")
     columns = [Column(period.key, period.key, "") for period in periods]
     grid = Grid("timeline", title, columns, rows, [], [], issue=issue, by=by, periods=periods, briefs=briefs,

@@ -243,12 +243,12 @@ class _Timelines:
                 chosen: By = "brief"
             elif by is not None:
                 chosen = by
-                briefs = sum(dates.values())
-                if by == "brief" and self.table and briefs > MAX_BRIEF_COLUMNS:
+                columns = column_counts(dates)[by]
+                if self.table and columns > MAX_TABLE_COLUMNS:
                     raise click.UsageError(
-                        f"--by brief would make {briefs:,} columns for {issue}, more than a table shows "
-                        f"({MAX_BRIEF_COLUMNS:,}); fold them (--by day, month, quarter or year), or list every "
-                        "brief with --long, --format csv or --format json."
+                        f"--by {by} would make {columns:,} columns for {issue}, more than a table shows "
+                        f"({MAX_TABLE_COLUMNS:,}); fold them further (--by month, quarter or year), or list "
+                        "every brief with --long, --format csv or --format json."
                     )
             else:
                 chosen = self._choose(column_counts(dates), width, source, issue, made)
@@ -313,7 +313,7 @@ class _Timelines:
 
 
 MAX_COLUMNS = 12  # the most columns a timeline has when it is not written to a terminal (unless --by says)
-MAX_BRIEF_COLUMNS = 2_000  # the most columns of a table by brief (the long view, csv and json have no limit)
+MAX_TABLE_COLUMNS = 2_000  # the most columns of a table asked for with --by (long views, csv and json: no limit)
 
 
 # -- loading (the adapter from files to records; an index can produce the same records) ---------------------------
