@@ -422,6 +422,8 @@ def _random_collection(folder: Path, rng: random.Random, invalid: bool = False) 
         }  # fmt: skip
         if invalid and rng.random() < 0.15:
             del data["date"]
+        elif invalid and rng.random() < 0.1:
+            data["date"] = rng.choice(["2021-13-45", "2021-02-30", "sometime"])  # not calendar dates
         if invalid and rng.random() < 0.15:
             positions.append({**positions[0], "stance": rng.choice(STANCES)})  # duplicate-position
         if invalid and rng.random() < 0.1:

@@ -668,7 +668,8 @@ def fold_track(
             for k in range(start, end):
                 repeated.setdefault(track.briefs[k], []).append(k)
             count = len(repeated)
-            for brief in sorted((b for b, ks in repeated.items() if len(ks) > 1), key=order):
+            conflicts = [b for b, ks in repeated.items() if len(ks) > 1]
+            for brief in sorted(conflicts, key=lambda b: (dates[repeated[b][0]] or "9999", order(b))):
                 ks = repeated[brief]
                 if track.order is not None:
                     places = track.order
@@ -1100,6 +1101,12 @@ def index_timeline(
         folding[track.actor] = (moved, dated, runs)
         keys.update(tied(moved, runs))
         keys.add(moved.first_brief())
+        if not regular and len(set(moved.briefs)) < len(moved.briefs):  # two positions in one brief: ranked
+            seen: set[str] = set()
+            for brief in moved.briefs:
+                if brief in seen:
+                    keys.add(brief)
+                seen.add(brief)
     extra = source.answering(requested.keys()) if requested else []
     keys.update(key for _, key, _ in extra)
     labels = source.ranks(keys)
@@ -1230,14 +1237,14 @@ def index_timeline(
 
 
 def _first(track: Track, dated: int, order: Callable[[str], Any]) -> tuple[str, str]:
-    """Where a track starts: (date, brief key) of its first brief, in brief order."""
-    dates, briefs = track.dates, track.briefs
-    if dated:
-        end = 1
-        while end < dated and dates[end] == dates[0]:
-            end += 1
-        return dates[0], min(briefs[:end], key=order)
-    k = min(range(len(briefs)), key=lambda k: (dates[k] or "9999", order(briefs[k])))
+    """Where a track starts: (date, brief key) of its first brief in brief order (date as written, none last,
+    then id), whether or not that date is a calendar date."""
+    dates = track.dates
+    if dated == len(dates) and (dated == 1 or dates[1] != dates[0]):  # one first brief, all dated
+        return dates[0], track.first_brief()
+    briefs = track.briefs
+    candidates = [k for k in range(dated) if dates[k] == dates[0]] + list(range(dated, len(dates)))
+    k = min(candidates, key=lambda k: (dates[k] or "9999", order(briefs[k])))
     return dates[k], briefs[k]
 
 
