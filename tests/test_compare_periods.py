@@ -422,6 +422,8 @@ def _random_collection(folder: Path, rng: random.Random, invalid: bool = False) 
         }  # fmt: skip
         if invalid and rng.random() < 0.15:
             del data["date"]
+        elif invalid and rng.random() < 0.1:
+            data["date"] = rng.choice(["2021-13-45", "2021-02-30", "sometime"])  # not calendar dates
         if invalid and rng.random() < 0.15:
             positions.append({**positions[0], "stance": rng.choice(STANCES)})  # duplicate-position
         if invalid and rng.random() < 0.1:
@@ -458,3 +460,36 @@ def test_the_index_folds_as_parsed_briefs_do(tmp_path: Path, seed: int, invalid:
             expected = timeline_grid(comparison, "x", sort, by)
             _, grid = index_timeline(IssueTimeline(db, "x", Filters()), "x", by, sort)
             assert _view(grid) == _view(expected), (by, sort)
+
+
+# -- one column per brief over thousands of briefs ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [(), ("--long",), ("--format", "csv"), ("--format", "json"), ("--sort", "stance"),
+                                  ("--by", "month"), ("--by", "month", "--format", "json")])  # fmt: skip
+def test_sparse_rows_read_as_dense_ones(
+    in_compare: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """Past DENSE_CELLS, a timeline by brief keeps only each row's filled cells: the output is the same."""
+    import brief.analysis.positions as positions
+
+    command = ("compare", "--issue", "partnership", "timeline", *(args if "--by" in args else ("--by", "brief", *args)))
+    dense = run(*command).stdout
+    monkeypatch.setattr(positions, "DENSE_CELLS", 0)
+    grid = timeline_grid(compare([_brief("a", "2021-01-01", ("fr", "supports"))], issues=["x"]), "x")
+    assert isinstance(grid.rows[0].cells, positions.SparseCells)
+    assert list(grid.rows[0].cells) == [grid.rows[0].cells[0]] and grid.rows[0].cells[-1] is not None
+    assert run(*command).stdout == dense
+
+
+def test_a_table_asked_for_by_brief_or_period_has_a_limit(in_compare: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import brief.cli.compare_cmd as command
+
+    monkeypatch.setattr(command, "MAX_TABLE_COLUMNS", 2)
+    result = run("compare", "--issue", "partnership", "timeline", "--by", "brief")
+    assert result.exit_code == 2
+    assert "--by brief would make 3 columns for partnership, more than a table shows (2); fold them" in result.stderr
+    assert "--by day would make 3 columns" in run("compare", "--issue", "partnership", "timeline", "--by", "day").stderr
+    assert run("compare", "--issue", "partnership", "timeline", "--by", "year").exit_code == 0
+    assert run("compare", "--issue", "partnership", "timeline", "--long").exit_code == 0
+    assert run("compare", "--issue", "partnership", "timeline", "--by", "brief", "--format", "csv").exit_code == 0

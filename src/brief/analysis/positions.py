@@ -11,10 +11,10 @@ one actor on one issue in one brief (a `duplicate-position` error) are kept side
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple, Protocol, overload
 
 from brief.base import fields
 from brief.base.text import closest, fold
@@ -448,11 +448,13 @@ def column_counts(dates: Mapping[str, int]) -> dict[By, int]:
     days = {date[:10] for date in dates if calendar_date(date)}
     months = {day[:7] for day in days}
     undated = any(not calendar_date(date) for date in dates)
-    counts: dict[By, int] = {"brief": sum(dates.values())}
-    for by, keys in (("day", days), ("month", months), ("quarter", {_quarter(m) for m in months})):
-        counts[by] = len(keys) + undated  # type: ignore[index]
-    counts["year"] = len({month[:4] for month in months}) + undated
-    return counts
+    return {
+        "brief": sum(dates.values()),
+        "day": len(days) + undated,
+        "month": len(months) + undated,
+        "quarter": len({_quarter(month) for month in months}) + undated,
+        "year": len({month[:4] for month in months}) + undated,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,9 +513,6 @@ class Track:
     def actor_at(self, k: int) -> str:
         return self.actors[k] if self.actors is not None else self.actor
 
-
-# a stance's one-letter code, as an index may hand a track's stances over (brief.query.positions._STANCE_CODES)
-_STANCE_OF = {chr(97 + n): stance for n, stance in enumerate(STANCES)}
 
 NoteKind = Literal["change", "conflict"]
 Run = tuple[str, int, int]  # a track's positions in one period: (period, start, end)
@@ -669,7 +668,8 @@ def fold_track(
             for k in range(start, end):
                 repeated.setdefault(track.briefs[k], []).append(k)
             count = len(repeated)
-            for brief in sorted((b for b, ks in repeated.items() if len(ks) > 1), key=order):
+            conflicts = [b for b, ks in repeated.items() if len(ks) > 1]
+            for brief in sorted(conflicts, key=lambda b: (dates[repeated[b][0]] or "9999", order(b))):
                 ks = repeated[brief]
                 if track.order is not None:
                     places = track.order
@@ -725,7 +725,48 @@ class Cell:
 @dataclass(slots=True)
 class Row:
     actor: ActorInfo
-    cells: list[Cell | None]  # None: no position
+    cells: Sequence[Cell | None]  # a cell per column, None: no position (SparseCells when most are None)
+
+
+class SparseCells(Sequence["Cell | None"]):
+    """A row's cells when nearly all are blank (a timeline by brief over thousands of briefs, where a list of
+    actors × briefs would not fit in memory): the filled ones by column, read as the whole row."""
+
+    __slots__ = ("filled", "length")
+
+    def __init__(self, length: int, filled: dict[int, Cell]) -> None:
+        self.length = length
+        self.filled = filled
+
+    def __len__(self) -> int:
+        return self.length
+
+    @overload
+    def __getitem__(self, index: int) -> Cell | None: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Cell | None]: ...
+    def __getitem__(self, index: int | slice) -> Cell | list[Cell | None] | None:
+        if isinstance(index, slice):
+            return [self.filled.get(n) for n in range(*index.indices(self.length))]
+        if index < 0:
+            index += self.length
+        if not 0 <= index < self.length:
+            raise IndexError(index)
+        return self.filled.get(index)
+
+    def __iter__(self) -> Iterator[Cell | None]:
+        return (self.filled.get(n) for n in range(self.length))
+
+
+def filled(cells: Sequence[Cell | None]) -> list[tuple[int, Cell]]:
+    """A row's cells holding a position, with their columns, left to right (without reading a sparse row's
+    blanks)."""
+    if isinstance(cells, SparseCells):
+        return sorted(cells.filled.items())
+    return [(n, cell) for n, cell in enumerate(cells) if cell is not None]
+
+
+DENSE_CELLS = 2_000_000  # at most this many cells (actors × briefs) in a timeline by brief before rows go sparse
 
 
 @dataclass(frozen=True, slots=True)
@@ -802,19 +843,28 @@ def timeline_grid(comparison: Comparison, issue: str, sort: Sort | None = None, 
     if by != "brief":
         return _folded_grid(comparison, briefs, issue, title, issues, sort, by)
     columns = [Column(b.index, b.label, b.title or "") for b in briefs]
+    column_of = {b.index: n for n, b in enumerate(briefs)}
+    held: dict[str, dict[int, list[Position]]] = {}  # actor → brief → positions: each actor reads its own only
+    for (key, position_issue, index), positions in comparison.positions.items():
+        if position_issue == issue and index in column_of:
+            held.setdefault(key, {})[index] = positions
+    sparse = len(briefs) * len(comparison.actors) > DENSE_CELLS
     rows = []
     for actor in comparison.actors:
-        cells = []
+        mine = held.get(actor.key, {})
+        cells: dict[int, Cell] = {}
         previous: set[str] | None = None
-        for b in briefs:
-            cell = _cell(comparison.cell(actor.key, issue, b.index), b.label, b)
+        for index in sorted(mine):  # brief order
+            b = comparison.briefs[index]
+            cell = _cell(tuple(mine[index]), b.label, b)
             if cell is not None:
                 stances = {p.stance for p in cell.positions}
                 cell.changed = previous is not None and stances != previous
                 previous = stances
-            cells.append(cell)
-        if any(cells) or actor.requested:
-            rows.append(Row(actor, cells))
+                cells[column_of[index]] = cell
+        if cells or actor.requested:
+            row = SparseCells(len(briefs), cells) if sparse else [cells.get(n) for n in range(len(briefs))]
+            rows.append(Row(actor, row))
     periods = [Period(b.label, b.date or None, b.date or None, 1, (b.id,)) for b in briefs]
     grid = Grid("timeline", title, columns, rows, [], [], issue=issue, periods=periods, briefs=comparison.briefs,
                 issues=issues)  # fmt: skip
@@ -893,8 +943,8 @@ def _finish(grid: Grid, sort: Sort | None, timeline: bool) -> Grid:
     grid.totals = _totals(grid.rows, len(grid.columns))
     # notes in reading order: row by row, left to right
     for row in grid.rows:
-        for cell in row.cells:
-            if cell is not None and cell.pending:
+        for _, cell in filled(row.cells):
+            if cell.pending:
                 cell.notes = tuple(_note(grid, row.actor.name, pending) for pending in cell.pending)
     return grid
 
@@ -907,27 +957,24 @@ def _note(grid: Grid, actor: str, pending: PendingNote) -> int:
 
 def _totals(rows: list[Row], columns: int) -> list[Totals]:
     """Each column's totals: actors on each side (one with conflicting positions under each of its stances)."""
-    found = []
-    for cells in zip(*(row.cells for row in rows), strict=True) if rows else [()] * columns:
-        support = oppose = neutral = unknown = positions = 0
-        for cell in cells:
-            if cell is None:
-                continue
-            positions += 1
+    counts = [[0, 0, 0, 0, 0] for _ in range(columns)]  # support, oppose, neutral, unknown, positions
+    for row in rows:
+        for index, cell in filled(row.cells):
+            total = counts[index]
+            total[4] += 1
             if len(cell.positions) == 1:
                 stance = cell.positions[0].stance
-                support += stance in SUPPORTING
-                oppose += stance in OPPOSING
-                neutral += stance == "neutral"
-                unknown += stance == "unknown"
+                total[0] += stance in SUPPORTING
+                total[1] += stance in OPPOSING
+                total[2] += stance == "neutral"
+                total[3] += stance == "unknown"
             else:
                 stances = {p.stance for p in cell.positions}
-                support += bool(stances & SUPPORTING)
-                oppose += bool(stances & OPPOSING)
-                neutral += "neutral" in stances
-                unknown += "unknown" in stances
-        found.append(Totals(support, oppose, neutral, unknown, positions))
-    return found
+                total[0] += bool(stances & SUPPORTING)
+                total[1] += bool(stances & OPPOSING)
+                total[2] += "neutral" in stances
+                total[3] += "unknown" in stances
+    return [Totals(*total) for total in counts]
 
 
 def _sorted(rows: list[Row], sort: Sort | None, timeline: bool) -> list[Row]:
@@ -942,9 +989,10 @@ def _sorted(rows: list[Row], sort: Sort | None, timeline: bool) -> list[Row]:
     if sort == "name":
         return sorted(rows, key=name)
 
-    def cells(row: Row) -> list[Cell | None]:
+    def cells(row: Row) -> Sequence[Cell | None]:
         if timeline:  # the latest cell holding a position; a row with none sorts last
-            return next(([cell] for cell in reversed(row.cells) if cell is not None), [None])
+            held = filled(row.cells)
+            return [held[-1][1] if held else None]
         return row.cells
 
     if sort == "stance":
@@ -1053,6 +1101,12 @@ def index_timeline(
         folding[track.actor] = (moved, dated, runs)
         keys.update(tied(moved, runs))
         keys.add(moved.first_brief())
+        if not regular and len(set(moved.briefs)) < len(moved.briefs):  # two positions in one brief: ranked
+            seen: set[str] = set()
+            for brief in moved.briefs:
+                if brief in seen:
+                    keys.add(brief)
+                seen.add(brief)
     extra = source.answering(requested.keys()) if requested else []
     keys.update(key for _, key, _ in extra)
     labels = source.ranks(keys)
@@ -1130,9 +1184,10 @@ def index_timeline(
             ids_by_period.setdefault(_period_or_undated(date, by), []).append(ident)
         periods = [Period(p.key, p.start, p.end, p.count, tuple(ids_by_period.get(p.key, ()))) for p in periods]
     stance_of, basis_of, confidence_of = (codes.get(column, {}) for column in ("stance", "basis", "confidence"))
+    sparse = len(periods) * len(folded_rows) > DENSE_CELLS
     rows = []
     for group, kept, folded in folded_rows:
-        cells: list[Cell | None] = [None] * len(periods)
+        cells: dict[int, Cell] = {}
         for cell in folded:
             assert kept is not None
             if details:
@@ -1159,8 +1214,9 @@ def index_timeline(
             pending = (tuple(_index_note(kind, kept, key, text, described, labels) for kind, key, text in cell.notes)
                        if cell.notes else ())  # fmt: skip
             cells[column_of[cell.period]] = Cell(positions, cell.changed, count=cell.briefs, pending=pending)
-        if group.requested or (not requested and any(cells)):  # with --actor, the actors named (even blank)
-            rows.append(Row(group, cells))
+        if group.requested or (not requested and cells):  # with --actor, the actors named (even blank)
+            row = SparseCells(len(periods), cells) if sparse else [cells.get(n) for n in range(len(periods))]
+            rows.append(Row(group, row))
     title = issue + (f": {statement}" if statement else "")
     columns = [Column(period.key, period.key, "") for period in periods]
     grid = Grid("timeline", title, columns, rows, [], [], issue=issue, by=by, periods=periods, briefs=briefs,
@@ -1181,14 +1237,14 @@ def index_timeline(
 
 
 def _first(track: Track, dated: int, order: Callable[[str], Any]) -> tuple[str, str]:
-    """Where a track starts: (date, brief key) of its first brief, in brief order."""
-    dates, briefs = track.dates, track.briefs
-    if dated:
-        end = 1
-        while end < dated and dates[end] == dates[0]:
-            end += 1
-        return dates[0], min(briefs[:end], key=order)
-    k = min(range(len(briefs)), key=lambda k: (dates[k] or "9999", order(briefs[k])))
+    """Where a track starts: (date, brief key) of its first brief in brief order (date as written, none last,
+    then id), whether or not that date is a calendar date."""
+    dates = track.dates
+    if dated == len(dates) and (dated == 1 or dates[1] != dates[0]):  # one first brief, all dated
+        return dates[0], track.first_brief()
+    briefs = track.briefs
+    candidates = [k for k in range(dated) if dates[k] == dates[0]] + list(range(dated, len(dates)))
+    k = min(candidates, key=lambda k: (dates[k] or "9999", order(briefs[k])))
     return dates[k], briefs[k]
 
 
@@ -1385,7 +1441,7 @@ def totals_text(totals: Totals, words: bool = False) -> str:
 
 def legend(grid: Grid, words: bool = False) -> list[str]:
     """The lines explaining a grid's cells, only mentioning marks it uses beyond the basic scheme."""
-    cells = [c for row in grid.rows for c in row.cells if c is not None]
+    cells = [cell for row in grid.rows for _, cell in filled(row.cells)]
     marks = []
     if any(c.changed for c in cells):
         if grid.by == "brief":

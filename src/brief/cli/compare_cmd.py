@@ -218,6 +218,7 @@ class _Timelines:
         self.words = words
         self.tablefmt = tablefmt
         self.details = output_format in ("json", "csv") or sort == "power"
+        self.table = output_format not in ("json", "csv")
 
     def build(
         self, issues: list[str], by: By | None, long_view: bool, width: int | None
@@ -242,6 +243,13 @@ class _Timelines:
                 chosen: By = "brief"
             elif by is not None:
                 chosen = by
+                columns = column_counts(dates)[by]
+                if self.table and columns > MAX_TABLE_COLUMNS:
+                    raise click.UsageError(
+                        f"--by {by} would make {columns:,} columns for {issue}, more than a table shows "
+                        f"({MAX_TABLE_COLUMNS:,}); fold them further (--by month, quarter or year), or list "
+                        "every brief with --long, --format csv or --format json."
+                    )
             else:
                 chosen = self._choose(column_counts(dates), width, source, issue, made)
             comparison, grid = made.get(chosen) or self._grid(source, issue, chosen)
@@ -305,6 +313,7 @@ class _Timelines:
 
 
 MAX_COLUMNS = 12  # the most columns a timeline has when it is not written to a terminal (unless --by says)
+MAX_TABLE_COLUMNS = 2_000  # the most columns of a table asked for with --by (long views, csv and json: no limit)
 
 
 # -- loading (the adapter from files to records; an index can produce the same records) ---------------------------

@@ -303,10 +303,10 @@ class IssueTimeline:
 
     def period_briefs(self) -> list[tuple[str, str]]:
         rows = self.db.execute(
-            f"SELECT ifnull(date, ''), ifnull(id, path), path FROM briefs WHERE rowid IN ({self._held})",
-            self._held_params,
-        ).fetchall()
-        rows.sort(key=lambda row: (row[0] or "9999", row[1], row[2]))
+            f"SELECT ifnull(b.date, ''), i.label, b.rowid FROM briefs b INDEXED BY briefs_date JOIN brief_ids i "
+            f"ON i.rowid = b.rowid WHERE b.rowid IN ({self._held})", self._held_params,
+        ).fetchall()  # fmt: skip
+        rows.sort(key=lambda row: (row[0] or "9999", row[1], row[2]))  # as timelines order briefs from an index
         return [(date, ident) for date, ident, _ in rows]
 
 
@@ -356,11 +356,11 @@ def briefs_with_issues(
         briefs[row[0]].data["positions"].append(position)
     folded = _json_list(actors)
     for brief, actor_id, name, kind, country, aliases in db.execute(
-        "SELECT a.brief, a.actor_id, a.name, a.kind, a.country, a.aliases FROM actors a JOIN chosen c "
-        f"ON c.rowid = a.brief WHERE EXISTS (SELECT 1 FROM positions p WHERE p.brief = a.brief AND "
-        f"p.actor_id = a.actor_id AND p.issue_id IN ({marks})) OR EXISTS (SELECT 1 FROM actor_names n "
-        "WHERE n.brief = a.brief AND n.actor_id = a.actor_id AND n.fold IN (SELECT value FROM json_each(?))) "
-        "ORDER BY a.rowid", [*issues, folded],
+        "SELECT a.brief, a.actor_id, a.name, a.kind, a.country, a.aliases FROM actors a WHERE a.rowid IN ("
+        "SELECT h.rowid FROM positions p JOIN chosen c ON c.rowid = p.brief JOIN actors h ON h.actor_id = "
+        f"p.actor_id AND h.brief = p.brief WHERE p.issue_id IN ({marks}) UNION SELECT h.rowid FROM actor_names n "
+        "JOIN chosen c ON c.rowid = n.brief JOIN actors h ON h.actor_id = n.actor_id AND h.brief = n.brief "
+        "WHERE n.fold IN (SELECT value FROM json_each(?))) ORDER BY a.rowid", [*issues, folded],
     ):  # fmt: skip
         briefs[brief].data["actors"].append(
             {"id": actor_id, "name": name, "kind": kind, "country": country, "aliases": json.loads(aliases or "[]")}

@@ -80,12 +80,13 @@ def fits(grid: Grid, width: int, tablefmt: str | None = None, words: bool = Fals
 
 def _positions(grids: list[Grid]) -> Iterator[tuple[Grid, int, Cell, Position, str]]:
     """Each position shown, in table order, with its grid, column and cell, and its actor's name."""
+    from brief.analysis.positions import filled
+
     for grid in grids:
         for row in grid.rows:
-            for column, cell in enumerate(row.cells):
-                if cell is not None:
-                    for position in cell.positions:
-                        yield grid, column, cell, position, row.actor.name
+            for column, cell in filled(row.cells):
+                for position in cell.positions:
+                    yield grid, column, cell, position, row.actor.name
 
 
 def _position_dict(grid: Grid, column: int, cell: Cell, position: Position, name: str) -> dict[str, Any]:
@@ -170,8 +171,8 @@ def render_csv(grids: list[Grid]) -> str:
     timeline = any(grid.kind == "timeline" for grid in grids)
     names = TIMELINE_CSV_FIELDS if timeline else CSV_FIELDS
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
     for item in _positions(grids):
         record = _position_dict(*item)
         record["rationale"] = "; ".join(record["rationale"])
@@ -179,14 +180,18 @@ def render_csv(grids: list[Grid]) -> str:
         if timeline:
             changes = record["changes"]
             record["changes"] = "; ".join(f"{c['date'] or '(no date)'} {c['brief']}: {c['text']}" for c in changes)
-        row = {}
-        for key in names:
-            value = record.get(key)
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            row[key] = "" if value is None else neutralise(str(value))
-        writer.writerow(row)
+        values = [_csv_value(record.get(key)) for key in names]
+        joined = "\n".join(values)  # one pass over the row: newlines are kept as they are
+        if neutralise(joined) != joined:
+            values = [neutralise(value) for value in values]
+        writer.writerow(values)
     return out.getvalue()
+
+
+def _csv_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 # -- table, markdown, html --------------------------------------------------------------------------------------
@@ -304,14 +309,14 @@ def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multi
     time, a row per brief (and with `period`, the period of each)."""
     import textwrap
 
-    from brief.analysis.positions import period_of
+    from brief.analysis.positions import filled, period_of
 
     timeline = grid.kind == "timeline"
     conflicts = {note.number for note in grid.notes if note.kind == "conflict"}  # changes have their own column
     joiner = "\n" if multiline else "; "
     records: list[dict[str, Any]] = []
     for row in grid.rows:
-        cells = [(column, cell) for column, cell in zip(grid.columns, row.cells, strict=True) if cell is not None]
+        cells = [(grid.columns[column], cell) for column, cell in filled(row.cells)]
         if not cells:
             records.append({"actor": row.actor.name, "stance": "(no position)"})
         for column, cell in cells:
