@@ -363,6 +363,82 @@ def test_export_reads_in_worker_processes_in_order(tmp_path: Path) -> None:
     assert {read[2] for read in parallel} == {"green"}
 
 
+EDGES = {  # what the index cannot tell apart by itself: an empty body, no body, the word body
+    "empty-body.md": '---\nschema_version: "1.0"\nid: empty-md\ntitle: T\ndate: 2024-01-01\nlanguage: en\n---\n',
+    "empty-body.yaml": 'schema_version: "1.0"\nid: empty-yaml\ntitle: T\ndate: 2024-01-02\nlanguage: en\nbody: ""\n',
+    "no-body.yaml": 'schema_version: "1.0"\nid: no-body\ntitle: T\ndate: 2024-01-03\nlanguage: en\n',
+    "somebody.yaml": 'schema_version: "1.0"\nid: somebody\ntitle: Somebody\ndate: 2024-01-04\nlanguage: en\n',
+    "names.yaml": 'schema_version: "1.0"\nid: names\ntitle: T\ndate: 2024-01-05\nlanguage: en\nnations: [Tchad, ML]\n',
+}
+
+
+def test_data_taken_from_the_index_is_what_the_checker_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A valid brief whose file is unchanged is taken from the index rather than parsed again: the same data."""
+    from brief.collection.config import collection
+    from brief.collection.index import open_index
+    from brief.export import briefs
+    from brief.query.filters import Filters
+    from brief.query.selection import select
+
+    folder = tmp_path / "c"
+    shutil.copytree(EXAMPLES, folder)
+    shutil.copytree(COLLECTION, folder / "collection")
+    for name, text in EDGES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    index = open_index(collection([str(folder)]))
+    selection = select(index.connection(), Filters(), max_tlp="red")
+    taken: list[dict[str, Any] | None] = []
+    original = briefs._indexed
+
+    def counted(path: str, raw: bytes, row: int) -> dict[str, Any] | None:
+        taken.append(original(path, raw, row))
+        return taken[-1]
+
+    monkeypatch.setattr(briefs, "_indexed", counted)
+
+    def exported(index_path: str | None) -> list[dict[str, Any]]:
+        return list(briefs.Exported(selection, "green", "red", True, None, index_path, jobs=1).briefs())
+
+    from_index, parsed = exported(index.path), exported(None)
+    assert from_index == parsed
+    assert len(from_index) == len(list(EXAMPLES.iterdir())) + 5 + len(EDGES)
+    used = sum(1 for data in taken if data is not None)
+    assert len(from_index) - 4 <= used < len(from_index)  # not the invalid brief, nor the empty yaml body
+    by_id = {brief["id"]: brief for brief in from_index}
+    assert by_id["empty-md"]["body"] == "" and by_id["empty-yaml"]["body"] == ""
+    assert "body" not in by_id["no-body"] and "body" not in by_id["somebody"]
+    assert by_id["names"]["nations"] == ["TD", "ML"]
+
+
+def test_a_large_export_to_a_file_ends(tmp_path: Path) -> None:
+    """Workers read the files of a large export; writing to a file (which handles SIGTERM, to remove its temporary
+    file) must not keep them from ending when the pool is closed."""
+    from brief.base.pool import PARALLEL_THRESHOLD
+
+    source = (COLLECTION / "mali-2021.yaml").read_text(encoding="utf-8")
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(2 * PARALLEL_THRESHOLD):
+        (folder / f"b{number:03d}.yaml").write_text(source.replace("mali-wagner-2021", f"b-{number:03d}"), "utf-8")
+    target = tmp_path / "out.ndjson"
+    result = run_process("export", str(folder), "--format", "ndjson", "-o", str(target), timeout=60)
+    assert result.returncode == 0, decoded(result.stderr)
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 2 * PARALLEL_THRESHOLD
+
+
+def test_workers_keep_the_default_sigterm_action(tmp_path: Path) -> None:
+    """The pool ends its workers with SIGTERM: they must not inherit the handler of an export to a file."""
+    import signal
+
+    from brief.base.pool import process_pool
+    from brief.export.briefs import _init_worker_process
+    from brief.export.output import output
+
+    with output(str(tmp_path / "out")), process_pool(1, _init_worker_process, (None, None)) as pool:
+        assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL  # the exporting process handles it
+        assert pool.apply(signal.getsignal, (signal.SIGTERM,)) == signal.SIG_DFL
+
+
 def test_help_lists_the_formats() -> None:
     text = run("export", "--help").output
     for word in ("json", "ndjson", "csv", "stix", "--bulk", "--max-tlp", "--include-invalid", "--table"):
@@ -507,6 +583,26 @@ def test_authors_are_the_reports_creator(collection_copy: Path) -> None:
     creator = objects[report["created_by_ref"]]
     assert (creator["type"], creator["name"], creator["identity_class"]) == ("identity", "Awa Traoré, Sam Lee", "group")
     assert report["lang"] == "en" and report["labels"] == ["diplomacy", "aes", "ecowas"]
+
+
+@pytest.mark.parametrize("args", [["--format", "json"], ["--bulk", "b"], ["--format", "csv", "--table", "positions"],
+                                  ["--format", "stix"]])  # fmt: skip
+def test_whatever_invalid_briefs_hold_every_format_is_written(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tests/data/invalid holds every kind of broken brief: each readable one is exported as written, the others
+    are named; nothing fails."""
+    shutil.copytree(ROOT / "tests" / "data" / "invalid", tmp_path / "invalid")
+    (tmp_path / "invalid" / "injection.yaml").write_text(INJECTED, encoding="utf-8")
+    code, out, err = export(*args, "--include-invalid", folder=tmp_path / "invalid")
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert "unreadable file(s) not exported" in err and "with validation errors, as written" in err
+    if args[1] == "stix":
+        pytest.importorskip("stix2validator")
+        errors, warnings = validate_bundle(json.loads(out), monkeypatch)
+        assert errors == []
+        assert {w.split("{", 1)[1][:3] for w in warnings} <= DOCUMENTED_WARNINGS
 
 
 def test_a_bare_brief_refers_to_a_note_of_its_title(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -72,7 +72,7 @@ def export(arguments: tuple[str, ...], query_text: str | None, fmt: str | None, 
     from brief.query.selection import select
 
     selection = index.answer(lambda db: select(db, filters, query, max_tlp))
-    exported = Exported(selection, index.collection.tlp, max_tlp, include_invalid, index.collection.schema)
+    exported = Exported(selection, index.collection.tlp, max_tlp, include_invalid, index.collection.schema, index.path)
     with open_output(output) as out:
         if fmt == "stix":
             from brief.export.stix import bundle_id, write_stix

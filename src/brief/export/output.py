@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +24,9 @@ def output(path: str | None) -> Iterator[TextIO]:
         return
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    # terminated (kill, a CI timeout): end like an interrupt, so that the temporary file is removed below
+    handling = _main_thread()  # (signal handlers belong to the main thread)
+    previous = signal.signal(signal.SIGTERM, _terminated) if handling else None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="", buffering=BUFFER) as stream:
             yield stream
@@ -34,6 +38,19 @@ def output(path: str | None) -> Iterator[TextIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    finally:
+        if handling:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    sys.exit(128 + signum)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def _keep_mode(path: str, temporary: str) -> None:

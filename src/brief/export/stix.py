@@ -103,7 +103,16 @@ def stix_id(kind: str, *key: str) -> str:
 
 
 def _timestamp(value: Any) -> str | None:
-    return f"{value}T00:00:00.000Z" if isinstance(value, str) and _DATE.match(value) else None
+    """A STIX timestamp for a brief's date (YYYY-MM-DD); None for anything else (an invalid brief's date)."""
+    import datetime
+
+    if not (isinstance(value, str) and _DATE.match(value)):
+        return None
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:  # 2021-02-30
+        return None
+    return f"{value}T00:00:00.000Z"
 
 
 def tlp_marking(level: str) -> Obj:
@@ -369,7 +378,8 @@ class _Brief:
             statement = display(judgment.get("statement"))
             out.append(self._object(
                 "note", self._id("note", "judgment", str(number_)), abstract=f"Key judgment {number_}",
-                content=f"{statement}\n\n{estimate}" if estimate else statement, authors=authors,
+                content=(f"{statement}\n\n{estimate}" if estimate else statement) or f"Key judgment {number_}",
+                authors=authors,
                 object_refs=[self.report], confidence=probability,
                 labels=["key-judgment", *(f"{k}:{display(judgment[k])}" for k in ("likelihood", "confidence")
                                           if judgment.get(k))],
@@ -382,7 +392,8 @@ class _Brief:
             out.append(self._object(
                 "note", self._id("note", "figure", str(number_)),
                 abstract=display(figure.get("label")) or f"Figure {number_}",
-                content=f"{amount} ({details})" if details else amount or display(figure.get("label")), authors=authors,
+                content=(f"{amount} ({details})" if details else amount) or display(figure.get("label"))
+                or f"Figure {number_}", authors=authors,
                 object_refs=[self.report], confidence=self.credibility(figure.get("sources")),
                 labels=["figure", *([f"status:{display(figure['status'])}"] if figure.get("status") else [])],
                 external_references=self.references(figure.get("sources")),
@@ -417,7 +428,10 @@ def _language(value: Any) -> str | None:
 
 
 def _is_code(value: str) -> bool:
-    return len(value) == 2 and value.isascii() and value.isalpha() and value.isupper()
+    """An ISO 3166-1 alpha-2 code brief knows (an invalid brief may hold anything)."""
+    from brief.base.names import country_name
+
+    return len(value) == 2 and value.isascii() and value.isupper() and country_name(value) is not None
 
 
 def brief_objects(brief: Obj) -> Iterator[Obj]:

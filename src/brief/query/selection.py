@@ -23,17 +23,17 @@ def withheld(level: str | None, max_tlp: str = DEFAULT_MAX_TLP) -> bool:
 
 
 class Chosen:
-    """One selected brief: its file, id, marking (None: unmarked), validity and content hash, as the index
-    knows them (a reader may trust the validity for a file whose content still has that hash)."""
+    """One selected brief: its file, id, marking (None: unmarked) and validity as the index knows them, and its
+    row there (see `stored_brief`)."""
 
-    __slots__ = ("hash", "id", "path", "tlp", "valid")
+    __slots__ = ("id", "path", "row", "tlp", "valid")
 
-    def __init__(self, path: str, ident: str | None, tlp: str | None, valid: bool, digest: str | None = None) -> None:
+    def __init__(self, path: str, ident: str | None, tlp: str | None, valid: bool, row: int | None = None) -> None:
         self.path = path
         self.id = ident
         self.tlp = tlp
         self.valid = valid
-        self.hash = digest
+        self.row = row
 
 
 class Selection:
@@ -50,13 +50,32 @@ def select(
     db: sqlite3.Connection, filters: Filters, query: SearchQuery | None = None, max_tlp: str = DEFAULT_MAX_TLP
 ) -> Selection:
     """The briefs that the filters and the query select, by date (then path), less those withheld by `max_tlp`."""
-    columns = f"b.path, b.id, {effective_tlp('b')}, b.valid, b.hash"
+    columns = f"b.path, b.id, {effective_tlp('b')}, b.valid, b.rowid"
     chosen: list[Chosen] = []
     held: dict[str, int] = {}
-    for path, ident, stored, valid, digest, *_ in search_rows(db, query or SearchQuery(), filters, columns):
+    for path, ident, stored, valid, row, *_ in search_rows(db, query or SearchQuery(), filters, columns):
         level: str | None = stored if stored in TLP_RANK else ("red" if stored is not None else None)
         if level is not None and withheld(level, max_tlp):
             held[level] = held.get(level, 0) + 1
         else:
-            chosen.append(Chosen(path, ident, level, bool(valid), digest))
+            chosen.append(Chosen(path, ident, level, bool(valid), row))
     return Selection(chosen, dict(sorted(held.items(), key=lambda item: TLP_RANK[item[0]])))
+
+
+def open_reader(index_path: str) -> sqlite3.Connection:
+    """A read-only connection to an index, for a process that reads briefs' stored data (`stored_brief`)."""
+    from pathlib import Path
+
+    return sqlite3.connect(f"{Path(index_path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+
+
+def stored_brief(db: sqlite3.Connection, row: int) -> tuple[str, str, bool, str | None, str] | None:
+    """What the index holds of one brief: (path, content hash, valid, the normalised data less its body as JSON,
+    the body or ''). The data is the checker's for the content with that hash: a reader that finds its file still
+    holds that content may use it rather than parse and check the file again."""
+    found = db.execute(
+        "SELECT b.path, b.hash, b.valid, d.data, coalesce(t.body, '') FROM briefs b JOIN brief_data d ON d.rowid = "
+        "b.rowid LEFT JOIN brief_text t ON t.rowid = b.rowid WHERE b.rowid = ?",
+        (row,),
+    ).fetchone()
+    return None if found is None else (found[0], found[1], bool(found[2]), found[3], found[4])
