@@ -120,9 +120,10 @@ def bench_export(ctx: run.Context, size: int) -> run.Report:
     remove_export()
     notes = [
         "`brief export` runs on a warm index (built once, untimed): it checks the collection's freshness, selects "
-        "every brief from the index in date order, then reads each file through the checker (parse, country "
-        "names, schema, rules) in worker processes on every core, a bounded window at a time, and writes each "
-        "normalised brief as one line of the file, renamed into place at the end.",
+        "every brief from the index in date order, then, in worker processes on every core and a bounded window at "
+        "a time, reads each file and hashes it: a valid brief whose content has the hash the index knows is taken "
+        "from the index (the checker's normalised data), any other is parsed and checked; each brief is written "
+        "as one line of the file, renamed into place at the end.",
         "`brief list --format jsonl` answers from the index alone; the parse-only row reads every file on ONE "
         "core (PyYAML's C loader, `json.loads`, .md front matter), the bare cost of reading the briefs. The "
         f"target is export ≤ {LIMIT:g} × (list + parse only), with the medians.",
