@@ -127,8 +127,9 @@ def test_a_first_argument_that_is_no_path_is_the_query() -> None:
 
 
 def test_nothing_selected_is_an_empty_export() -> None:
-    code, out, _ = export("--query", "nothingmatchesthis")
+    code, out, err = export("--query", "nothingmatchesthis")
     assert (code, json.loads(out)) == (0, {"version": 1, "briefs": []})
+    assert "no brief matches the filters and query" in err
     code, out, _ = export("--query", "nothingmatchesthis", "--format", "stix")
     assert code == 0
     assert list(json.loads(out)) == ["type", "id"]  # a bundle's objects, when present, must not be empty

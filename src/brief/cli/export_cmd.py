@@ -170,6 +170,8 @@ def _report(exported: Any, output: str | None, max_tlp: str) -> int:
     if exported.unmarked:
         say(f"brief: notice: {_briefs(exported.unmarked)} exported without a TLP marking "
             "(give them `tlp`, or set a default `tlp` in brief.toml)")  # fmt: skip
+    if not exported.selection.chosen and not exported.withheld_count:
+        say("brief: no brief matches the filters and query: nothing to export")
     if output is not None and output != "-":
         say(f"brief: exported {_briefs(exported.written)} to {output}")
     return EXIT_PROBLEMS if exported.invalid or exported.unreadable else EXIT_OK
