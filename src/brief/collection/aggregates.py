@@ -15,6 +15,31 @@ COUNTED_FIELDS = ("domains", "regions", "nations")  # the list fields the summar
 # a position as the stance history reads it: actor, issue, date, the brief's path, stance, position rowid
 Row = tuple[str, str, str | None, str, str | None, int]
 
+# The counted aggregates, each declared once: table -> (the Keys attribute naming what a refresh touched, the
+# expressions of the base table that make its key, the SELECT that computes its rows from the base tables for
+# the rows matching {where}). A build runs each SELECT over everything; a refresh deletes each touched key's
+# rows and runs the SELECT for that key alone.
+_COUNTED = " AND field IN (" + ", ".join(f"'{field}'" for field in COUNTED_FIELDS) + ")"
+COUNTS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "agg_values": ("values", ("field", "value"),
+                   "SELECT field, value, count(*) FROM brief_values WHERE {where}" + _COUNTED
+                   + " GROUP BY field, value"),
+    "agg_months": ("months", ("substr(date, 1, 7)",),
+                   "SELECT substr(date, 1, 7), count(*) FROM briefs WHERE date IS NOT NULL AND {where} "
+                   "GROUP BY substr(date, 1, 7)"),
+    "agg_kinds": ("kinds", ("kind",),
+                  "SELECT kind, count(*), count(DISTINCT brief) FROM actors WHERE kind IS NOT NULL AND {where} "
+                  "GROUP BY kind"),
+    "agg_actors": ("actors", ("actor_id",),
+                   "SELECT actor_id, name, count(*) FROM actors WHERE {where} GROUP BY actor_id, name"),
+    # SQLite takes the bare column `stance` from the row holding max(date): each actor's latest stance
+    "agg_latest": ("pairs", ("actor_id", "issue_id"),
+                   "SELECT actor_id, issue_id, stance, max(date) FROM positions WHERE {where} "
+                   "GROUP BY actor_id, issue_id"),
+}  # fmt: skip
+# each aggregate table's key columns, in the order of the source expressions above
+KEY_COLUMNS = {"agg_values": ("field", "value"), "agg_months": ("month",), "agg_kinds": ("kind",),
+               "agg_actors": ("actor_id",), "agg_latest": ("actor_id", "issue_id")}  # fmt: skip
 
 class Keys:
     """The aggregate keys some briefs touch."""
@@ -33,26 +58,8 @@ def create(db: sqlite3.Connection) -> None:
     """Create and fill every aggregate from the base tables (after a full build), in one transaction."""
     db.executescript(AGGREGATES)
     db.execute("BEGIN")
-    marks = ", ".join("?" * len(COUNTED_FIELDS))
-    db.execute(
-        f"INSERT INTO agg_values SELECT field, value, count(*) FROM brief_values WHERE field IN ({marks}) "
-        "GROUP BY field, value",
-        COUNTED_FIELDS,
-    )
-    db.execute(
-        "INSERT INTO agg_months SELECT substr(date, 1, 7), count(*) FROM briefs WHERE date IS NOT NULL "
-        "GROUP BY substr(date, 1, 7)"
-    )
-    db.execute(
-        "INSERT INTO agg_kinds SELECT kind, count(*), count(DISTINCT brief) FROM actors WHERE kind IS NOT NULL "
-        "GROUP BY kind"
-    )
-    db.execute("INSERT INTO agg_actors SELECT actor_id, name, count(*) FROM actors GROUP BY actor_id, name")
-    # SQLite takes the bare column `stance` from the row holding max(date): each actor's latest stance
-    db.execute(
-        "INSERT INTO agg_latest SELECT actor_id, issue_id, stance, max(date) FROM positions "
-        "GROUP BY actor_id, issue_id"
-    )
+    for table, (_, _, select) in COUNTS.items():
+        db.execute(f"INSERT INTO {table} {select.format(where='1')}")
     # positions in the order of their covering index (no sort), each brief's path from a dict (no join)
     paths = dict(db.execute("SELECT rowid, path FROM briefs"))
     rows = db.execute(
@@ -71,11 +78,7 @@ def touched(db: sqlite3.Connection, rowids: Iterable[int], keys: Keys | None = N
     db.execute("CREATE TEMP TABLE IF NOT EXISTS touched(rowid INTEGER PRIMARY KEY)")
     db.execute("DELETE FROM touched")
     db.executemany("INSERT OR IGNORE INTO touched VALUES (?)", ((rowid,) for rowid in rowids))
-    marks = ", ".join("?" * len(COUNTED_FIELDS))
-    in_fields = f"field IN ({marks})"
-    keys.values.update(
-        db.execute(f"SELECT field, value FROM brief_values WHERE brief IN touched AND {in_fields}", COUNTED_FIELDS)
-    )
+    keys.values.update(db.execute(f"SELECT field, value FROM brief_values WHERE brief IN touched{_COUNTED}"))
     keys.months.update(m for (m,) in db.execute(
         "SELECT substr(date, 1, 7) FROM briefs WHERE rowid IN touched AND date IS NOT NULL"))  # fmt: skip
     for actor_id, kind in db.execute("SELECT actor_id, kind FROM actors WHERE brief IN touched"):
@@ -89,41 +92,14 @@ def touched(db: sqlite3.Connection, rowids: Iterable[int], keys: Keys | None = N
 
 def recompute(db: sqlite3.Connection, keys: Keys) -> None:
     """Recompute the aggregates of `keys` from the base tables (inside the caller's transaction)."""
-    for field, value in keys.values:
-        db.execute("DELETE FROM agg_values WHERE field = ? AND value = ?", (field, value))
-        db.execute(
-            "INSERT INTO agg_values SELECT field, value, count(*) FROM brief_values WHERE field = ? AND value = ? "
-            "GROUP BY field, value",
-            (field, value),
-        )
-    for month in keys.months:
-        db.execute("DELETE FROM agg_months WHERE month = ?", (month,))
-        db.execute(
-            "INSERT INTO agg_months SELECT ?, count(*) FROM briefs WHERE date >= ? AND date < ? || char(1114111) "
-            "AND substr(date, 1, 7) = ? HAVING count(*) > 0",
-            (month, month, month, month),
-        )
-    for kind in keys.kinds:
-        db.execute("DELETE FROM agg_kinds WHERE kind = ?", (kind,))
-        db.execute(
-            "INSERT INTO agg_kinds SELECT kind, count(*), count(DISTINCT brief) FROM actors WHERE kind = ? "
-            "GROUP BY kind",
-            (kind,),
-        )
-    for actor_id in keys.actors:
-        db.execute("DELETE FROM agg_actors WHERE actor_id = ?", (actor_id,))
-        db.execute(
-            "INSERT INTO agg_actors SELECT actor_id, name, count(*) FROM actors WHERE actor_id = ? "
-            "GROUP BY actor_id, name",
-            (actor_id,),
-        )
+    for table, (attribute, sources, select) in COUNTS.items():
+        stored = " AND ".join(f"{column} = ?" for column in KEY_COLUMNS[table])
+        computed = select.format(where=" AND ".join(f"{source} = ?" for source in sources))
+        for key in getattr(keys, attribute):
+            key = key if isinstance(key, tuple) else (key,)
+            db.execute(f"DELETE FROM {table} WHERE {stored}", key)
+            db.execute(f"INSERT INTO {table} {computed}", key)
     for actor_id, issue_id in keys.pairs:
-        db.execute("DELETE FROM agg_latest WHERE actor_id = ? AND issue_id = ?", (actor_id, issue_id))
-        db.execute(
-            "INSERT INTO agg_latest SELECT actor_id, issue_id, stance, max(date) FROM positions "
-            "WHERE actor_id = ? AND issue_id = ? GROUP BY actor_id, issue_id",
-            (actor_id, issue_id),
-        )
         db.execute("DELETE FROM agg_changes WHERE actor_id = ? AND issue_id = ?", (actor_id, issue_id))
         rows = db.execute(
             "SELECT p.actor_id, p.issue_id, p.date, b.path, p.stance, p.rowid FROM positions p "

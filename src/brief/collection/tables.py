@@ -5,7 +5,7 @@ The full-text columns are ranked by query/ranking.py, which gives each its weigh
 
 from __future__ import annotations
 
-INDEX_FORMAT = "10"  # bump when the tables below change: older indexes are rebuilt
+INDEX_FORMAT = "11"  # bump when the tables below change: older indexes are rebuilt
 # case- and accent-insensitive, as base.text.fold is (tests/test_architecture.py checks they agree)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
@@ -76,6 +76,7 @@ CREATE INDEX positions_time ON positions(actor_id, issue_id, date, stance);
 CREATE INDEX sources_brief ON sources(brief);
 CREATE INDEX relations_brief ON relations(brief);
 CREATE INDEX briefs_recent ON briefs(date DESC, id);
+CREATE INDEX briefs_month ON briefs(substr(date, 1, 7));  -- the summary's months, recounted one at a time
 CREATE INDEX briefs_valid ON briefs(valid);
 CREATE INDEX briefs_language ON briefs(language);
 """
