@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from brief.analysis.positions import BriefRecord, compare, issue_grid, timeline_grid
+from brief.analysis.grids import issue_grid, timeline_grid
+from brief.analysis.positions import BriefRecord, compare
 from conftest import DATA, ROOT, run
 
 SEED = str(ROOT / "examples" / "2021-09-mali-wagner.md")
@@ -595,7 +596,7 @@ def test_core_survives_malformed_data() -> None:
     assert cell is not None
     position = cell.positions[0]
     assert (position.stance, position.salience, position.rationale) == ("opose", None, ("one reason",))
-    from brief.analysis.positions import cell_text
+    from brief.analysis.grids import cell_text
 
     assert cell_text(cell) == "'opose'"
 

@@ -14,22 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
-from brief.analysis.positions import (
-    PERIODS,
-    UNDATED,
-    BriefRecord,
-    By,
-    Grid,
-    calendar_date,
-    cell_text,
-    column_counts,
-    compare,
-    index_timeline,
-    note_refs,
-    period_bounds,
-    period_of,
-    timeline_grid,
-)
+from brief.analysis.grids import Grid, cell_text, note_refs, timeline_grid
+from brief.analysis.periods import PERIODS, UNDATED, By, calendar_date, column_counts, period_bounds, period_of
+from brief.analysis.positions import BriefRecord, compare
+from brief.analysis.timeline import index_timeline
 from conftest import DATA, run
 
 COMPARE = DATA / "compare"
@@ -471,13 +459,13 @@ def test_sparse_rows_read_as_dense_ones(
     in_compare: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
     """Past DENSE_CELLS, a timeline by brief keeps only each row's filled cells: the output is the same."""
-    import brief.analysis.positions as positions
+    import brief.analysis.grids as grids
 
     command = ("compare", "--issue", "partnership", "timeline", *(args if "--by" in args else ("--by", "brief", *args)))
     dense = run(*command).stdout
-    monkeypatch.setattr(positions, "DENSE_CELLS", 0)
+    monkeypatch.setattr(grids, "DENSE_CELLS", 0)
     grid = timeline_grid(compare([_brief("a", "2021-01-01", ("fr", "supports"))], issues=["x"]), "x")
-    assert isinstance(grid.rows[0].cells, positions.SparseCells)
+    assert isinstance(grid.rows[0].cells, grids.SparseCells)
     assert list(grid.rows[0].cells) == [grid.rows[0].cells[0]] and grid.rows[0].cells[-1] is not None
     assert run(*command).stdout == dense
 

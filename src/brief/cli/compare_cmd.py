@@ -1,6 +1,6 @@
 """`brief compare`: actors' positions on issues, in one brief (actors × issues) or on one issue over time.
 
-The comparison itself is brief.analysis.positions (pure), its rendering brief.render.compare; this module
+The comparison itself is brief.analysis (pure), its rendering brief.render.compare; this module
 parses the options, loads the briefs (reporting the ones that are invalid or unreadable), and maps problems to
 exit codes. Heavy modules (tabulate, csv, json, the checker, the index) are imported inside functions so that
 `brief compare --help` stays fast.
@@ -31,7 +31,9 @@ from brief.render.compare import COMPARE_FORMATS
 from brief.render.records import current_prefix, display_path
 
 if TYPE_CHECKING:
-    from brief.analysis.positions import BriefRecord, By, Comparison, Grid, Sort
+    from brief.analysis.grids import Grid
+    from brief.analysis.periods import By
+    from brief.analysis.positions import BriefRecord, Comparison, Sort
     from brief.format.diagnostics import FileResult
     from brief.query.positions import IssueTimeline
 
@@ -134,8 +136,8 @@ def compare(
     Exit codes: 0 compared (invalid briefs are compared as written, with a warning);
     1 an --issue or --actor no brief holds, or an unreadable brief; 2 usage error.
     """
+    from brief.analysis.grids import issue_grid
     from brief.analysis.positions import compare as compare_positions
-    from brief.analysis.positions import issue_grid
 
     if tablefmt and output_format != "table":
         raise click.UsageError(f"--tablefmt styles --format table; it does not apply to --format {output_format}.")
@@ -223,7 +225,8 @@ class _Timelines:
     def build(
         self, issues: list[str], by: By | None, long_view: bool, width: int | None
     ) -> tuple[list[Grid], list[Comparison]]:
-        from brief.analysis.positions import Comparison, column_counts
+        from brief.analysis.periods import column_counts
+        from brief.analysis.positions import Comparison
         from brief.query.positions import IssueTimeline
 
         grids, comparisons = [], []
@@ -258,8 +261,9 @@ class _Timelines:
         return grids, comparisons
 
     def _grid(self, source: IssueTimeline, issue: str, by: By) -> tuple[Comparison, Grid]:
+        from brief.analysis.grids import timeline_grid
         from brief.analysis.positions import compare as compare_positions
-        from brief.analysis.positions import index_timeline, timeline_grid
+        from brief.analysis.timeline import index_timeline
 
         if by == "brief":
             comparison = compare_positions(self._records(issue), [issue], self.actors)
@@ -277,7 +281,7 @@ class _Timelines:
         """The finest period whose table fits the terminal (its columns numbered if need be), or that makes at
         most 12 columns when not writing to a terminal; years when none does. The grids tried are kept in
         `made`."""
-        from brief.analysis.positions import PERIODS
+        from brief.analysis.periods import PERIODS
         from brief.render.compare import fits
 
         if width is None:

@@ -1,4 +1,4 @@
-"""Rendering a comparison of positions (brief.analysis.positions): the grid or timeline tables with their
+"""Rendering a comparison of positions (brief.analysis): the grid or timeline tables with their
 legends, notes and totals, the long view, and the formats table (any tabulate style), csv, json, markdown, html.
 
 Pure functions to strings; the command (brief/cli/compare_cmd.py) builds the comparison and its grids, and
@@ -17,7 +17,9 @@ from brief.render.escape import html_escape, json_text, md_cell, md_escape, pipe
 from brief.render.records import format_table
 
 if TYPE_CHECKING:
-    from brief.analysis.positions import By, Cell, Grid, Position
+    from brief.analysis.grids import Cell, Grid
+    from brief.analysis.periods import By
+    from brief.analysis.positions import Position
 
 COMPARE_FORMATS = ("table", "csv", "json", "markdown", "html")
 CSV_FIELDS = (
@@ -80,7 +82,7 @@ def fits(grid: Grid, width: int, tablefmt: str | None = None, words: bool = Fals
 
 def _positions(grids: list[Grid]) -> Iterator[tuple[Grid, int, Cell, Position, str]]:
     """Each position shown, in table order, with its grid, column and cell, and its actor's name."""
-    from brief.analysis.positions import filled
+    from brief.analysis.grids import filled
 
     for grid in grids:
         for row in grid.rows:
@@ -209,7 +211,7 @@ def _render_tables(
     grids: list[Grid], output_format: str, tablefmt: str | None, words: bool, long: bool, width: int | None,
     period: By | None,
 ) -> str:  # fmt: skip
-    from brief.analysis.positions import legend
+    from brief.analysis.grids import legend
 
     # `cell` escapes table cells (their line breaks included), `text` the paragraphs around the tables
     cell: Escape
@@ -281,7 +283,7 @@ def _too_wide(table: str, width: int | None) -> bool:
 
 def _grid_table(grid: Grid, style: str, escape: Escape, width: int | None, words: bool) -> tuple[str, list[str]]:
     """The table and, when its column labels had to be abbreviated to fit the terminal, their legend."""
-    from brief.analysis.positions import cell_text, totals_text
+    from brief.analysis.grids import cell_text, totals_text
 
     def safe(text: str) -> str:
         return escape(neutralise(text)) if text else text
@@ -309,7 +311,8 @@ def _long_table(grid: Grid, style: str, escape: Escape, width: int | None, multi
     time, a row per brief (and with `period`, the period of each)."""
     import textwrap
 
-    from brief.analysis.positions import filled, period_of
+    from brief.analysis.grids import filled
+    from brief.analysis.periods import period_of
 
     timeline = grid.kind == "timeline"
     conflicts = {note.number for note in grid.notes if note.kind == "conflict"}  # changes have their own column
