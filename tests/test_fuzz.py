@@ -227,3 +227,23 @@ def test_every_command_is_fuzzed() -> None:
     """A new command gets a property here (`test_<command>`): this fails until it does."""
     untested = sorted(name for name in COMMANDS if f"test_{name}" not in globals())
     assert not untested, f"commands with no fuzz property: {untested}"
+
+
+# Inputs the fuzzer once broke a command with (the JSON case is tests/data/invalid/lone-surrogate.json): an option
+# value holding an escape sequence was written back to the terminal in the error that quoted it.
+ESCAPE = "\x1b]52;c;aGVsbG8=\x07\x1b[31m"
+REGRESSIONS = [
+    ["list", "{root}", "--nation", ESCAPE],
+    ["summary", "{root}", "--nation", ESCAPE, "--since", "2022"],
+    ["import", "{root}/2021-09-mali-wagner.md", "-o", "{root}/drafts", "--date", ESCAPE, "--no-link"],
+    ["new", "-o", "{root}/new.md", "--title", "x", "--date", ESCAPE],
+    ["list", "{root}", "--format", ESCAPE],
+    ["search", ESCAPE, "{root}", "--tag", ESCAPE],
+]
+
+
+@pytest.mark.parametrize("args", REGRESSIONS, ids=lambda args: args[0])
+def test_regressions(args: list[str]) -> None:
+    with collection(Fuzzed("2023-08-niger-coup.yaml", EXAMPLES[0].read_bytes())) as root:
+        result = invoke(args[0], [arg.replace("{root}", str(root)) for arg in args[1:]], root)
+        assert "\\x1b" in result.output or result.exit_code == 1  # quoted, visibly

@@ -7,7 +7,7 @@ import sys
 import click
 
 from brief.base.errors import ConfigError
-from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, say
 from brief.render.reporters import REPORTERS, QuietReporter, Reporter, Summary
 
 
@@ -59,7 +59,7 @@ def validate(
             summary.add(result)
             reporter.result(result)
     except ConfigError as exc:
-        click.echo(f"brief: error: {exc}", err=True)
+        say(f"brief: error: {exc}")
         sys.exit(EXIT_USAGE)
     reporter.finish(summary)
     sys.exit(EXIT_PROBLEMS if summary.invalid else EXIT_OK)
