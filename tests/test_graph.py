@@ -141,8 +141,8 @@ digraph brief {
   "mali" -> "ru" [label="partnership ↑", dir="none", color="#4d9221", penwidth="2"];
   "fr" -> "mali" [label="hostility ↓", dir="none", color="#b2182b", penwidth="4.0", fontcolor="#b2182b", style="bold"];
 }
-"""
-    )  # noqa: E501
+"""  # noqa: E501
+    )
 
 
 def test_json_output() -> None:
