@@ -60,8 +60,6 @@ def stylesheet() -> str:
              STANCE_COLOURS.items()]  # fmt: skip
     fill, ink, _ = stance_colours("")
     rules.append(f".s-other {{ background-color: {fill}; color: {ink}; }}")
-    rules.append(".swatch.low { background-image: repeating-linear-gradient(135deg, rgba(0, 0, 0, .28) 0 2px, "
-                 "transparent 2px 7px); }")  # fmt: skip
     return (TEMPLATES / "report.css").read_text(encoding="utf-8") + "\n".join(rules) + "\n"
 
 
