@@ -147,6 +147,8 @@ def test_the_report_renders_with_its_matrix_graph_and_maps_and_fetches_nothing(
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#contents"
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#legend"
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#graph"
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#graph"

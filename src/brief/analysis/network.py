@@ -128,23 +128,34 @@ class Network:
                 "nodes": [node.as_dict() for node in self.nodes.values()],
                 "edges": [edge.as_dict() for edge in self.edges]}  # fmt: skip
 
-    def core(self, limit: int) -> Network:
+    def core(self, limit: int, edges: int = 0) -> Network:
         """The `limit` actors in most briefs (then with most edges, then by name) with the edges among them, and
-        the issues they take positions on: a picture of a large collection that can still be read. `left_out`
-        counts the actors not kept."""
+        the issues they take positions on: a picture of a large collection that can still be read. With `edges`,
+        only that many edges are kept, those that most briefs give (then the latest). `left_out` counts the actors
+        not kept."""
         actors = self.actors()
-        if limit <= 0 or len(actors) <= limit:
+        if (limit <= 0 or len(actors) <= limit) and (edges <= 0 or len(self.edges) <= edges):
             return self
         degree: dict[str, int] = {}
         for edge in self.edges:
             for key in (edge.source, edge.target):
                 degree[key] = degree.get(key, 0) + 1
         ranked = sorted(actors, key=lambda n: (-len(n.briefs), -degree.get(n.key, 0), n.label.casefold(), n.key))
-        kept = {node.key for node in ranked[:limit]}
-        edges = [e for e in self.edges if e.source in kept and (e.target in kept or e.type == "stance")]
-        issues = {e.target for e in edges if e.type == "stance"}
+        kept = {node.key for node in (ranked[:limit] if limit > 0 else ranked)}
+        chosen = [e for e in self.edges if e.source in kept and (e.target in kept or e.type == "stance")]
+        if 0 < edges < len(chosen):
+            order = {id(e): n for n, e in enumerate(chosen)}
+            best = sorted(chosen, key=lambda e: (-len(e.history), _descending(e.latest.date), order[id(e)]))
+            keep = {id(e) for e in best[:edges]}
+            chosen = [e for e in chosen if id(e) in keep]
+        issues = {e.target for e in chosen if e.type == "stance"}
         nodes = {key: node for key, node in self.nodes.items() if key in kept or key in issues}
-        return Network(self.briefs, nodes, edges, self.positions, len(actors) - limit)
+        return Network(self.briefs, nodes, chosen, self.positions, len(actors) - len(kept))
+
+
+def _descending(date: str) -> tuple[int, ...]:
+    """A sort key putting later dates first."""
+    return tuple(-ord(c) for c in date or "")
 
 
 def build_network(records: Iterable[BriefRecord | tuple[str, str, str, Mapping[str, Any]]],

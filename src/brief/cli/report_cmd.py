@@ -13,7 +13,7 @@ from brief.cli.common import say
 from brief.cli.options import filter_options, handle_errors
 
 FORMATS = ("html", "json")  # kept here so that `brief report --help` imports nothing of the report
-DEFAULT_TOP = 40  # as render/report's DEFAULT_TOP (tests/test_report.py checks they agree)
+DEFAULT_TOP = 30  # as render/report's DEFAULT_TOP (tests/test_report.py checks they agree)
 
 
 @click.command()
@@ -25,7 +25,7 @@ DEFAULT_TOP = 40  # as render/report's DEFAULT_TOP (tests/test_report.py checks 
               help="html (the page) or json (its content, for other tools).")  # fmt: skip
 @click.option("--title", default="Briefing report", show_default=True, help="The title on the cover.")
 @click.option("--top", type=click.IntRange(min=1), default=DEFAULT_TOP, show_default=True, metavar="N",
-              help="Draw the N actors in most briefs in the actor graph.")  # fmt: skip
+              help="Draw the N actors in most briefs (and the 2N edges most briefs give).")  # fmt: skip
 @click.option("--max-tlp", type=click.Choice(tuple(TLP_LEVELS)), default=DEFAULT_MAX_TLP, show_default=True,
               help="Leave out briefs marked above this TLP level.")  # fmt: skip
 @click.option("--include-invalid", is_flag=True, help="Report invalid briefs too, as written.")

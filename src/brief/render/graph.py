@@ -41,6 +41,7 @@ INSTALL_GRAPHVIZ = (
 )
 DOT_TIMEOUT = 120  # seconds: a layout that takes longer is stopped, with advice
 WRAP = 28  # characters per line of a long label (issue statements)
+LARGE = 40  # edges: past this many, DOT asks for neato's layout (see to_dot)
 
 # lone surrogates (from JSON's \ud800 escapes) and noncharacters: no UTF-8, no XML, no HTML can carry them
 _UNWRITABLE = re.compile("[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
@@ -139,12 +140,16 @@ def _attributes(values: dict[str, str | float]) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
-def to_dot(network: Network, tlp: str | None = None) -> str:
+def to_dot(network: Network, tlp: str | None = None, edge_labels: bool = True) -> str:
     """Graphviz DOT: actors shaped and filled by kind, relations as plain lines (wide when deteriorating),
-    affiliations as dotted arrows, stances as arrows coloured from opposition (red) to support (blue)."""
+    affiliations as dotted arrows, stances as arrows coloured from opposition (red) to support (blue). Past
+    LARGE edges the layout is neato's, with straight lines: dot's ranks and curved edges take minutes there, and
+    read no better. `edge_labels=False` leaves the edges' labels out (a picture with a table beside it)."""
     out = ["digraph brief {"]
     graph: dict[str, str | float] = {"rankdir": "LR", "fontname": "Helvetica", "fontsize": 12, "nodesep": 0.3,
                                      "overlap": "false", "splines": "true"}  # fmt: skip
+    if len(network.edges) > LARGE:
+        graph |= {"layout": "neato", "splines": "false", "sep": "+6"}
     if tlp is not None:
         graph |= {"label": _dot_label(TLP_LEVELS[tlp]), "labelloc": "t", "labeljust": "r", "fontcolor": "#000000"}
     out.append(f"  graph {_attributes(graph)};")
@@ -153,7 +158,11 @@ def to_dot(network: Network, tlp: str | None = None) -> str:
     for node in network.nodes.values():
         out.append(f"  {dot_quote(node.key)} {_attributes(_dot_node(node))};")
     for edge in network.edges:
-        out.append(f"  {dot_quote(edge.source)} -> {dot_quote(edge.target)} {_attributes(_dot_edge(edge))};")
+        attributes = _dot_edge(edge)
+        if not edge_labels:
+            attributes.pop("label", None)
+            attributes.pop("fontcolor", None)
+        out.append(f"  {dot_quote(edge.source)} -> {dot_quote(edge.target)} {_attributes(attributes)};")
     out.append("}")
     return "\n".join(out) + "\n"
 

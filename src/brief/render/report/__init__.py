@@ -16,7 +16,7 @@ from typing import Any
 from brief.render.report.content import Report
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-DEFAULT_TOP = 40  # actors in the report's graph: more makes a picture nobody reads
+DEFAULT_TOP = 30  # actors in the report's graph (and twice as many edges): more makes a picture nobody reads
 
 
 def build(briefs: Sequence[dict[str, Any]], records: Sequence[tuple[str, str, str, dict[str, Any]]], *,
@@ -25,21 +25,23 @@ def build(briefs: Sequence[dict[str, Any]], records: Sequence[tuple[str, str, st
     """The report's content: `briefs` as read (in order), `records` the same as (id, date, path, data)."""
     from brief.analysis.network import build_network
     from brief.analysis.positions import compare
-    from brief.render.graph import GraphvizError, highest_marking, inline_svg, run_dot, to_dot
-    from brief.render.report.content import Cover, brief_view, clean, graph_view, legend, timelines
+    from brief.render.graph import LARGE, GraphvizError, highest_marking, inline_svg, run_dot, to_dot
+    from brief.render.report.content import Cover, brief_view, clean, graph_view, legend, per_brief, timelines
 
     comparison = compare(records)
     index_of = {brief.path: brief.index for brief in comparison.briefs}
-    views = [brief_view(n + 1, data, comparison, index_of.get(record[2]))
+    seen = per_brief(comparison)
+    views = [brief_view(n + 1, data, seen[index_of[record[2]]] if record[2] in index_of else None,
+                        index_of.get(record[2]))
              for n, (data, record) in enumerate(zip(briefs, records, strict=True))]  # fmt: skip
     network = build_network(records)
     marking = highest_marking([brief.get("tlp") for brief in briefs])
-    drawn = network.core(top)
+    drawn = network.core(top, edges=2 * top)  # the edges most briefs give: a picture, the table says the rest
     svg = missing = None
     if drawn.actors():
         if draw:
             try:
-                picture = run_dot(to_dot(drawn, marking), "svg")
+                picture = run_dot(to_dot(drawn, marking, edge_labels=len(drawn.edges) <= LARGE), "svg")
                 svg = inline_svg(picture, f"Actor graph of {len(drawn.actors())} actors", "actor-graph")
             except GraphvizError as exc:
                 missing = str(exc)

@@ -244,9 +244,10 @@ def _maps(grid: Grid) -> list[StakeholderMap]:
     return maps
 
 
-def brief_view(number: int, data: Mapping[str, Any], comparison: Comparison, index: int | None) -> BriefView:
+def brief_view(number: int, data: Mapping[str, Any], comparison: Comparison | None, index: int | None) -> BriefView:
+    """One brief; `comparison` holds (at least) its actors, `index` is its place among the comparison's briefs."""
     matrix, maps = None, []
-    if index is not None:
+    if comparison is not None and index is not None:
         grid = issue_grid(comparison, index)
         if grid.rows:
             matrix = grid_matrix(grid)
@@ -264,6 +265,29 @@ def brief_view(number: int, data: Mapping[str, Any], comparison: Comparison, ind
 # -- across briefs --------------------------------------------------------------------------------------------------
 
 
+def per_brief(comparison: Comparison) -> list[Comparison]:
+    """The comparison as each brief sees it: only its actors (issue_grid reads every actor of the comparison it is
+    given; over a thousand briefs, most of them belong to other briefs)."""
+    actors: list[list[Any]] = [[] for _ in comparison.briefs]
+    for actor in comparison.actors:
+        for index in actor.briefs:
+            actors[index].append(actor)
+    return [Comparison(comparison.briefs, comparison.issues, mine, comparison.positions) for mine in actors]
+
+
+def per_issue(comparison: Comparison) -> dict[str, Comparison]:
+    """The comparison of each issue: its positions and the actors holding them (timeline_grid reads every position
+    of the comparison it is given)."""
+    positions: dict[str, dict[tuple[str, str, int], Any]] = {}
+    holders: dict[str, set[str]] = {}
+    for key, held in comparison.positions.items():
+        positions.setdefault(key[1], {})[key] = held
+        holders.setdefault(key[1], set()).add(key[0])
+    return {issue: Comparison(comparison.briefs, comparison.issues,
+                              [a for a in comparison.actors if a.key in holders[issue]], positions[issue])
+            for issue in positions}  # fmt: skip
+
+
 def timelines(comparison: Comparison) -> list[Timeline]:
     """A timeline for each issue that two briefs or more hold, most followed first."""
     held: dict[str, list[str]] = {}
@@ -271,6 +295,7 @@ def timelines(comparison: Comparison) -> list[Timeline]:
         for issue in brief.issues:
             held.setdefault(issue, []).append(brief.date)
     followed = sorted((issue for issue, dates in held.items() if len(dates) > 1), key=lambda i: (-len(held[i]), i))
+    issues = per_issue(comparison)
     found = []
     for number, issue in enumerate(followed, 1):
         dates: dict[str, int] = {}
@@ -278,7 +303,9 @@ def timelines(comparison: Comparison) -> list[Timeline]:
             dates[date] = dates.get(date, 0) + 1
         counts = column_counts(dates)
         by: By = next((period for period in PERIODS if counts[period] <= MAX_COLUMNS), "year")
-        grid = timeline_grid(comparison, issue, by=by)
+        if issue not in issues:
+            continue
+        grid = timeline_grid(issues[issue], issue, by=by)
         if not grid.rows:
             continue
         statement = next((i.statement for i in grid.issues if i.statement), None) or ""
