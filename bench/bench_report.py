@@ -94,9 +94,9 @@ def bench_report(ctx: run.Context, size: int) -> run.Report:
     notes = [
         "All three rows run on a warm index (built once, untimed): each checks the collection's freshness, selects "
         "every brief in date order and reads them (from the index when a file is unchanged and valid). `brief "
-        "report` then compares their positions, builds the actor network, lays out its 40 most present actors "
-        "with Graphviz's `dot`, and writes the page (Jinja2); `--format json` writes the same content as data, "
-        "without drawing the graph.",
+        "report` then compares their positions, builds the actor network, lays out its 30 most present actors "
+        "and the 60 edges most briefs give with Graphviz (neato, past 40 edges), and writes the page (Jinja2); "
+        "`--format json` writes the same content as data, without drawing the graph.",
         "MB = 10^6 bytes.",
         run._cache_note(r),
     ]
