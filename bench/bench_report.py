@@ -21,6 +21,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -39,7 +40,7 @@ def bench_report(ctx: run.Context, size: int) -> run.Report:
     data = run.CORPUS_ROOT / f"report-{r.folder.name}.json"
     exported = run.CORPUS_ROOT / f"report-export-{r.folder.name}.json"
 
-    def remover(path: Path):  # type: ignore[no-untyped-def]
+    def remover(path: Path) -> Callable[[], None]:
         return lambda: path.unlink(missing_ok=True)
 
     tools = [
@@ -70,17 +71,21 @@ def bench_report(ctx: run.Context, size: int) -> run.Report:
     ]
     print(f"report, {size} files:", flush=True)
     rows, when = run.timed(tools, ctx.args)
-    report, export, as_json = rows
+    report, export, _ = rows
     bytes_written = page.stat().st_size
     targets = [
         run._time_target(f"brief report of {size:,} briefs", report, TIME_LIMIT),
-        run.Target("size of the page", f"{bytes_written / run.MB:.2f} MB", f"< {SIZE_LIMIT / run.MB:g} MB",
-                   bytes_written < SIZE_LIMIT),  # fmt: skip
+        run.Target(
+            "size of the page",
+            f"{bytes_written / run.MB:.2f} MB",
+            f"< {SIZE_LIMIT / run.MB:g} MB",
+            bytes_written < SIZE_LIMIT,
+        ),
         run.Target("report ÷ export of the same briefs", f"{report.median / export.median:.2f}×", "", None),
     ]
     text = page.read_text(encoding="utf-8")
     briefs = text.count('<article class="brief"')
-    drawn = '<svg viewBox=' in text and 'aria-labelledby="actor-graph-title"' in text
+    drawn = "<svg viewBox=" in text and 'aria-labelledby="actor-graph-title"' in text
     maps = text.count('<svg class="map"')
     timelines = len(re.findall(r'<h3 id="t[0-9]+"', text))
     checks = [
