@@ -209,3 +209,11 @@ def test_stakeholder_map_geometry() -> None:
     assert all(0 < d.ly < HEIGHT for d in drawn.discs)
     assert drawn.unplaced == [("D", "stance unknown"), ("E", "no power given")]
     assert stakeholder_map("i", "", [("D", "unknown", 1, 1)]) is None
+
+
+def test_an_empty_selection_still_makes_a_page(tmp_path: Path) -> None:
+    result, page = report(tmp_path, str(GRAPH), "--since", "2030")
+    assert result.returncode == 0
+    assert "brief: no brief matches the arguments, filters and query" in result.stderr.decode()
+    assert "0 briefs in this report" in page and "No actor in the briefs selected." in page
+    assert "<article" not in page and page.rstrip().endswith("</html>")

@@ -96,4 +96,5 @@ def render_html(report: Report) -> str:
     template = environment.get_template("report.html.j2")
     return template.render(report=report, style=Markup(style),
                            csp=content_security_policy(style), labels=report.tlp_labels, version=__version__,
-                           relation_legend=relation_legend()) + "\n"  # fmt: skip
+                           relation_legend=relation_legend(),
+                           axes=next((m for brief in report.briefs for m in brief.maps), None)) + "\n"  # fmt: skip
