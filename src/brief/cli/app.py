@@ -29,11 +29,10 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError:
             reader_left()  # before click turns it into exit status 1, which would read as "problems found"
-        except click.ClickException as exc:  # a usage error quotes what was typed: never an escape sequence
+        except click.UsageError as exc:  # it quotes what was typed: never an escape sequence
             from brief.base.text import neutralise
 
-            exc.message = neutralise(exc.message)
-            raise
+            raise click.UsageError(neutralise(exc.format_message()), exc.ctx) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
