@@ -87,10 +87,12 @@ class Checker:
 
     def _check_loaded(self, loaded: Loaded) -> FileResult:
         data: dict[str, Any] = loaded.data
-        country_names_to_codes(data, self.schema.country_codes)
-        brief_id = data.get("id") if isinstance(data.get("id"), str) else None
-        result = FileResult(loaded.source.name, brief_id)
-        problems = rules.check(data)
+        result = FileResult(loaded.source.name)
+        problems: list[rules.Problem] = []
+        if self.schema.is_brief:  # a foreign --schema sees the data as written, and the format's rules stay out
+            country_names_to_codes(data, self.schema.country_codes)
+            result.brief_id = data.get("id") if isinstance(data.get("id"), str) else None
+            problems = rules.check(data)
         try:
             schema_ok = self.schema.validator.is_valid(data)
         except (ValueError, TypeError):  # keys or values JSON has no type for (YAML int keys, !!binary, …)
@@ -171,6 +173,8 @@ class Checker:
             fmt = details.get("format", "?")
             example = {"date": " (YYYY-MM-DD)", "uri": " (an absolute address such as https://…)"}.get(fmt, "")
             message = f"{shown} is not a valid {fmt}{example}"
+        elif kind == "FalseSchema":
+            message = "not allowed here (the schema is false at this place)"
         elif kind == "Pattern":
             node = self.schema.resolve(list(error.schema_path)[:-1]) or {}
             description = node.get("description", "") if isinstance(node, dict) else ""
