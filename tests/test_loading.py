@@ -195,3 +195,46 @@ def test_a_top_level_that_is_not_a_mapping_is_refused(text: str, what: str) -> N
         loading.load_text(text, "t.yaml", "yaml")
     assert caught.value.rule == "not-a-mapping"
     assert caught.value.message.endswith(what)
+
+
+def test_read_file_reads_what_a_pipe_gives_up_to_the_bound(tmp_path: Any) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    text = b"a: 1\n" * 20_000  # more than one pipe buffer: several short reads
+
+    def write() -> None:
+        with open(fifo, "wb") as handle:
+            handle.write(text)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert loading.read_file(str(fifo)) == text
+    writer.join()
+
+
+def test_read_file_refuses_past_the_bound_and_names_directories(tmp_path: Any) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (loading.MAX_BYTES + 1))
+    with pytest.raises(loading.LoadError) as caught:
+        loading.read_file(str(big))
+    assert caught.value.rule == "too-large"
+    exact = tmp_path / "exact.yaml"
+    exact.write_bytes(b"#" * loading.MAX_BYTES)
+    assert len(loading.read_file(str(exact))) == loading.MAX_BYTES
+    with pytest.raises(loading.LoadError) as caught:
+        loading.read_file(str(tmp_path))
+    assert (caught.value.rule, caught.value.message) == ("unreadable", "is a directory")
+
+
+@pytest.mark.parametrize("depth", [3, 64, 65])
+def test_json_nesting_is_bounded_exactly(depth: int) -> None:
+    text = '{"a": ' + "[" * (depth - 1) + '"[[[["' + "]" * (depth - 1) + "}"
+    if depth <= loading.MAX_DEPTH:
+        assert loading.load_text(text, "t.json", "json").data["a"] is not None
+    else:
+        with pytest.raises(loading.LoadError) as caught:
+            loading.load_text(text, "t.json", "json")
+        assert caught.value.rule == "too-deep"
