@@ -56,3 +56,16 @@ def test_the_agreement_figure_in_the_readme_is_current() -> None:
         f"refusal and {counts['disagree']} differently"
     )
     assert figure in readme.replace("\n", " ")
+
+
+def test_the_whole_suite_through_brief_validate_in_a_real_process(tmp_path: Path) -> None:
+    from conftest import run_process
+
+    for case in CASES:
+        (tmp_path / (case.ident.replace("/", "-") + ".yaml")).write_bytes((case.folder / "in.yaml").read_bytes())
+    result = run_process("validate", "--format", "json", "-j", "2", str(tmp_path), timeout=120)
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr and result.stderr == b""
+    report = json.loads(result.stdout)
+    assert report["files_checked"] == len(CASES)
+    assert {error["rule"] for error in report["errors"]} >= {"yaml-syntax", "multiple-documents", "yaml-type"}
