@@ -17,4 +17,5 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("brief.cli.new_cmd", "new", "Scaffold a new brief, with guidance for what to fill in next."),
     "import": ("brief.cli.import_cmd", "import_", "Turn articles (text, Markdown, web pages) into draft briefs."),
     "export": ("brief.cli.export_cmd", "export", "Export briefs as JSON, NDJSON (OpenSearch _bulk), CSV or STIX 2.1."),
+    "sync": ("brief.cli.sync_cmd", "sync", "Mirror the collection into a PostgreSQL database, incrementally."),
 }
