@@ -300,7 +300,12 @@ def ensure_schema(conn: Any) -> int:
 
 def _version(conn: Any) -> int:
     """The schema version a database holds (0: none yet)."""
-    row = conn.execute("SELECT to_regclass('brief.meta') IS NOT NULL").fetchone()
+    # pg_class read by a query, not to_regclass(): the catalog cache of a session that has just waited on the
+    # advisory lock may not yet know of tables another session created meanwhile
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'brief' AND c.relname = 'meta')"
+    ).fetchone()
     if not row[0]:
         return 0
     found = conn.execute("SELECT value FROM brief.meta WHERE key = 'schema_version'").fetchone()
