@@ -17,8 +17,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from conftest import ROOT, run_process
 from pgserver import pg_dsn, pg_server  # noqa: F401  (fixtures)
 
@@ -239,9 +237,9 @@ def test_two_syncs_at_once_take_turns_and_both_succeed(tmp_path: Path, pg_dsn: s
     run_process("index", cwd=folder)  # both then go straight to the database
     exe = str(Path(sys.executable).with_name("brief"))
     env = {**os.environ, "NO_COLOR": "1"}
+    command = [exe, "sync", pg_dsn, "--format", "json"]
     processes = [
-        subprocess.Popen([exe, "sync", pg_dsn, "--format", "json"], cwd=folder, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
     ]
     outputs = [process.communicate(timeout=120) for process in processes]
@@ -392,11 +390,10 @@ def test_the_text_search_configuration_folds_as_brief_does(pg_dsn: str) -> None:
     """`brief.fold`, for hand-written SQL, makes the lexemes brief itself writes, but for letters that have no
     decomposition into a base letter and accents (ł, æ, ø: unaccent spells them l, ae, o) and numbers with a
     decimal point (one lexeme for PostgreSQL, two words for brief): docs/postgres.md says so."""
-    from test_architecture import WORDS
-
     from brief.query.postgres import words
     from brief.remote.connect import connect
     from brief.remote.schema import ensure_schema
+    from test_architecture import WORDS
 
     samples = [*WORDS, "AES-confederation", "l'armée", "Wagner Group", "x_y", "3.5"]
     with connect(pg_dsn) as conn:
