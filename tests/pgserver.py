@@ -8,6 +8,7 @@ reason, except in CI (CI=true), where they fail instead: CI must run them. Each 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import uuid
@@ -50,18 +51,25 @@ def pg_server() -> Iterator[str]:
         subprocess.run(["bash", str(SCRIPT), "stop", settings["BRIEF_PG_DIR"]], check=False)
 
 
-@pytest.fixture
-def pg_dsn(pg_server: str) -> Iterator[str]:
-    """A new, empty database on the test server (dropped afterwards): its connection string."""
+@contextlib.contextmanager
+def new_database(server: str) -> Iterator[str]:
+    """A new, empty database on the server, dropped afterwards: its connection string."""
     import psycopg
     from psycopg import sql
     from psycopg.conninfo import make_conninfo
 
     name = f"brief_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server, autocommit=True) as admin:
+    with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield make_conninfo(pg_server, dbname=name)
+        yield make_conninfo(server, dbname=name)
     finally:
-        with psycopg.connect(pg_server, autocommit=True) as admin:
+        with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def pg_dsn(pg_server: str) -> Iterator[str]:
+    """A database of the test's own on the test server."""
+    with new_database(pg_server) as dsn:
+        yield dsn
