@@ -132,18 +132,17 @@ def test_collections_narrow_and_unknown_ones_are_named(synced: tuple[Path, str])
     assert result.stderr == "brief: error: no collection 'sahle' in the database; did you mean 'sahel'?\n"
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["list", "--collection", "sahel"], "brief: error: --collection needs --db (it names a collection synced to a "
-                                            "database)\n"),  # fmt: skip
-        (["search", "wagner", "--db", "{dsn}", "briefs"], "brief: error: PATHs do not apply with --db (it answers "
-                                                          "from every synced collection; --collection NAME narrows "
-                                                          "it)\n"),  # fmt: skip
-        (["search", "wagner OR", "--db", "{dsn}"], "brief: error: OR needs a search term on each side\n"),
-        (["search", "nation:atlantis", "--db", "{dsn}"], "brief: error: unknown nation 'atlantis'\n"),
-    ],
-)
+USAGE_ERRORS = [
+    (["list", "--collection", "sahel"], "brief: error: --collection needs --db (it names a collection synced to a "
+     "database)\n"),
+    (["search", "wagner", "--db", "{dsn}", "briefs"], "brief: error: PATHs do not apply with --db (it answers from "
+     "every synced collection; --collection NAME narrows it)\n"),
+    (["search", "wagner OR", "--db", "{dsn}"], "brief: error: OR needs a search term on each side\n"),
+    (["search", "nation:atlantis", "--db", "{dsn}"], "brief: error: unknown nation 'atlantis'\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE_ERRORS)
 def test_usage_errors_exit_2(synced: tuple[Path, str], args: list[str], message: str) -> None:
     folder, dsn = synced
     result = run("-C", str(folder), *[a.replace("{dsn}", dsn) for a in args])
