@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 from brief.base.text import closest, fold
 from brief.collection.tables import FTS_COLUMNS
@@ -43,27 +44,53 @@ FIELD_GAP = 2  # positions left between fields: a phrase never spans two of them
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text, as the local full-text index tokenizes it."""
-    return _WORD.findall(fold(text))
+    """The folded words of a text, as the local full-text index tokenizes it: `_WORD.findall(fold(text))`, folding
+    only the non-ASCII pieces between white space (fold works character by character, white space never joins
+    two words, and most of a brief's text is ASCII)."""
+    if text.isascii():
+        return _WORD.findall(text.lower())
+    found: list[str] = []
+    for piece in text.split():
+        found += _WORD.findall(piece.lower() if piece.isascii() else fold(piece))
+    return found
+
+
+def tsvectors(texts: dict[str, str]) -> tuple[str, str]:
+    """The `search` and `scopes` tsvector literals of a brief's full-text columns (see SEARCH_CLASS, SCOPE_CLASS)."""
+    fields = {column: words(texts.get(column, "")) for column in FTS_COLUMNS}
+    return _tsvector(fields, SEARCH_CLASS), _tsvector(fields, SCOPE_CLASS)
 
 
 def tsvector(texts: dict[str, str], classes: dict[str, str]) -> str:
     """A tsvector literal of the fields named in `classes`, each word with its position and weight class."""
-    positions: dict[str, list[str]] = {}
+    return _tsvector({column: words(texts.get(column, "")) for column in FTS_COLUMNS}, classes)
+
+
+@cache
+def _labels(mark: str) -> list[str]:
+    """Position labels as a tsvector literal writes them ("1A", "2A", …), made once: the hot loop of a sync."""
+    return [f"{min(position, MAX_POSITION)}{mark}" for position in range(MAX_POSITION + 1)]
+
+
+def _tsvector(fields: dict[str, list[str]], classes: dict[str, str]) -> str:
+    places: dict[str, list[str]] = {}
     position = 1
     for column in FTS_COLUMNS:
         weight = classes.get(column)
         if weight is None:
             continue
-        mark = "" if weight == "D" else weight  # D is PostgreSQL's default, written without a letter
-        for word in words(texts.get(column, "")):
-            if len(word) <= MAX_LEXEME:
-                seen = positions.setdefault(word, [])
-                if len(seen) < MAX_POSITIONS:
-                    seen.append(f"{min(position, MAX_POSITION)}{mark}")
-            position += 1
-        position += FIELD_GAP
-    return " ".join(f"{word}:{','.join(places)}" for word, places in positions.items())
+        labels = _labels("" if weight == "D" else weight)  # D is PostgreSQL's default, written without a letter
+        found = fields[column]
+        for offset, word in enumerate(found, position):
+            seen = places.get(word)
+            label = labels[offset] if offset < MAX_POSITION else labels[MAX_POSITION]
+            if seen is None:
+                if len(word) <= MAX_LEXEME:
+                    places[word] = [label]
+            elif len(seen) < MAX_POSITIONS:
+                seen.append(label)
+        position += len(found) + FIELD_GAP
+    return " ".join([f"{word}:{','.join(seen)}" for word, seen in places.items()])
 
 
 def term_query(term: Term, weight: str = "") -> str | None:
@@ -366,21 +393,21 @@ def _add_snippets(conn: Any, results: list[dict[str, Any]], terms: list[Term]) -
     }
     plain = " | ".join(q for q in (term_query(t) for t in terms) if q)
     options = f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", MaxWords=28, MinWords=14, MaxFragments=1'
+    texts: list[str] = []
     for record in results:
         row = found.get(record["_key"])
-        if row is None:
-            record["fields"], record["snippet"] = [], ""
-            continue
-        fields = [name for name, hit in zip(FTS_COLUMNS, row[:-1], strict=True) if hit]
+        fields = [name for name, hit in zip(FTS_COLUMNS, row[:-1], strict=True) if hit] if row else []
         chosen = min(fields, key=SNIPPET_ORDER.index, default=None)
         record["fields"] = fields
-        record["snippet"] = ""
-        if chosen is not None:
-            text = field_text(row[-1], chosen)
-            shown = conn.execute(
-                "SELECT ts_headline('brief.fold', %s, %s::tsquery, %s)", (text, plain, options)
-            ).fetchone()[0]
-            record["snippet"] = " ".join(shown.split())
+        texts.append(field_text(row[-1], chosen) if row and chosen else "")
+    # every snippet in one round trip
+    shown = conn.execute(
+        "SELECT ts_headline('brief.fold', t, %s::tsquery, %s) FROM unnest(%s::text[]) WITH ORDINALITY u(t, n) "
+        "ORDER BY n",
+        (plain, options, texts),
+    ).fetchall()
+    for record, (snippet,) in zip(results, shown, strict=True):
+        record["snippet"] = " ".join(snippet.split())
 
 
 def field_text(data: dict[str, Any], field: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from brief.base.fields import mappings, number, text, texts
 from brief.base.text import fold
 from brief.collection.tables import FTS_COLUMNS
-from brief.query.postgres import SCOPE_CLASS, SEARCH_CLASS, tsvector
+from brief.query.postgres import tsvectors
 
 # table -> its columns, in COPY order (`brief` is the brief's key, given by the sync)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -56,14 +56,14 @@ def _partial(value: Any) -> tuple[date | None, str | None]:
 def brief_rows(key: int, collection: int, path: str, digest: str, data: dict[str, Any], texts_: tuple[str, ...],
                rows: Rows) -> None:  # fmt: skip
     """Append the rows of one valid brief to `rows` (table -> rows)."""
-    fields = dict(zip(FTS_COLUMNS, texts_, strict=True))
+    search, scopes = tsvectors(dict(zip(FTS_COLUMNS, texts_, strict=True)))
     tags, authors = texts(data.get("tags")), texts(data.get("authors"))
     rows["briefs"].append((
         key, collection, path, digest, text(data.get("id")), text(data.get("title")), _date(data.get("date")),
         _date(data.get("updated")), text(data.get("language")), text(data.get("original_language")),
         text(data.get("summary")) or "", text(data.get("tlp")), texts(data.get("nations")), texts(data.get("regions")),
         texts(data.get("domains")), tags, authors, [fold(t) for t in tags], [fold(a) for a in authors],
-        json.dumps(data, ensure_ascii=False), tsvector(fields, SEARCH_CLASS), tsvector(fields, SCOPE_CLASS),
+        json.dumps(data, ensure_ascii=False), search, scopes,
     ))  # fmt: skip
     for ordinal, actor in enumerate(mappings(data.get("actors"))):
         actor_id, name = text(actor.get("id")), text(actor.get("name"))

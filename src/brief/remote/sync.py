@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from brief.collection.index import Index
 
 ROW_FORMAT = f"{SCHEMA_VERSION}.1"  # bump when rows.py writes a brief differently: every brief is written again
-BATCH = 2000  # briefs whose rows are built and copied at a time
+BATCH = 500  # briefs whose rows are built and copied at a time
 
 
 class SyncReport:
@@ -168,7 +168,7 @@ def _write(conn: Any, db: Any, collection_id: int, write: list[tuple[str, int, s
            markings: dict[str, str | None]) -> None:  # fmt: skip
     """Insert the briefs to write, BATCH at a time, with COPY."""
     from brief.query.mirror import stored
-    from brief.remote.rows import COLUMNS, brief_rows, empty_rows
+    from brief.remote.rows import brief_rows, empty_rows
 
     if not write:
         return
@@ -179,18 +179,34 @@ def _write(conn: Any, db: Any, collection_id: int, write: list[tuple[str, int, s
     ]  # fmt: skip
     by_row = {row: (path, digest, key) for (path, row, digest), key in zip(write, keys, strict=True)}
     order = [row for _, row, _ in write]
-    for start in range(0, len(order), BATCH):
-        rows = empty_rows()
-        for row, data, texts in stored(db, order[start : start + BATCH]):
-            path, digest, key = by_row[row]
-            marking = markings.get(path)
-            if marking is not None and data.get("tlp") != marking:
-                data["tlp"] = marking  # the marking travels with the data, as in `brief export`
-            brief_rows(key, collection_id, path, digest, normalised(data), texts, rows)
-        with conn.cursor() as cursor:
-            for table, columns in COLUMNS.items():
-                if not rows[table]:
-                    continue
-                with cursor.copy(f"COPY brief.{table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for values in rows[table]:
-                        copy.write_row(values)
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    # The server stores one batch (COPY) while this thread makes the rows of the next: the two overlap, on two
+    # cores; at most two batches are held at once.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief-copy") as copier:
+        pending: Future[None] | None = None
+        for start in range(0, len(order), BATCH):
+            rows = empty_rows()
+            for row, data, texts in stored(db, order[start : start + BATCH]):
+                path, digest, key = by_row[row]
+                marking = markings.get(path)
+                if marking is not None and data.get("tlp") != marking:
+                    data["tlp"] = marking  # the marking travels with the data, as in `brief export`
+                brief_rows(key, collection_id, path, digest, normalised(data), texts, rows)
+            if pending is not None:
+                pending.result()  # raises what the COPY raised
+            pending = copier.submit(_copy, conn, rows)
+        if pending is not None:
+            pending.result()
+
+
+def _copy(conn: Any, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    from brief.remote.rows import COLUMNS
+
+    with conn.cursor() as cursor:
+        for table, columns in COLUMNS.items():
+            if not rows[table]:
+                continue
+            with cursor.copy(f"COPY brief.{table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for values in rows[table]:
+                    copy.write_row(values)
