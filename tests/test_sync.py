@@ -229,6 +229,26 @@ def test_the_tlp_rule_withholds_as_export_does(tmp_path: Path, pg_dsn: str) -> N
     assert query(pg_dsn, "SELECT DISTINCT tlp FROM brief.briefs") == [("clear",)]
 
 
+def test_a_hostile_body_is_synced_within_postgresql_limits(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    """A brief of 1.6 MB of distinct words (PostgreSQL refuses a tsvector over 1 MB, a word over 2 KB) and control
+    characters: synced, its first words searchable, the sync not failed for it."""
+    import random
+
+    folder = make_collection(tmp_path, "sahel")
+    source = (folder / "briefs" / "2023-08-niger-coup.yaml").read_text(encoding="utf-8")
+    rng = random.Random(1)
+    words = " ".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(10)) for _ in range(150_000))
+    body = "zyxwvutsr firstword \x1b[31m " + "q" * 5000 + " " + words
+    huge = source.replace("id: niger-coup-2023", "id: huge-2023").split("\nbody:")[0]
+    (folder / "briefs" / "huge.yaml").write_text(huge + "\nbody: " + json.dumps(body) + "\n", encoding="utf-8")
+    assert run_process("validate", "briefs/huge.yaml", cwd=folder).returncode == 0
+    result = sync(folder, pg_dsn)
+    assert result.returncode == 0, result.stderr
+    assert report(result)["added"] == 11
+    found = run_process("search", "--db", pg_dsn, "zyxwvutsr", "--format", "ids", cwd=folder)
+    assert found.stdout == b"huge-2023\n"
+
+
 # --- concurrency and failure ------------------------------------------------------------------------------------------
 
 

@@ -41,6 +41,7 @@ MAX_POSITION = 16383  # PostgreSQL's largest word position
 MAX_POSITIONS = 256  # positions PostgreSQL keeps per lexeme
 MAX_LEXEME = 500  # characters; a longer "word" is not indexed (PostgreSQL refuses lexemes over 2 KB)
 FIELD_GAP = 2  # positions left between fields: a phrase never spans two of them
+MAX_TSVECTOR = 900_000  # bytes, estimated: PostgreSQL's limit is 1 MB
 
 
 def words(text: str) -> list[str]:
@@ -73,8 +74,11 @@ def _labels(mark: str) -> list[str]:
 
 
 def _tsvector(fields: dict[str, list[str]], classes: dict[str, str]) -> str:
+    """The literal; past MAX_TSVECTOR bytes (a hostile body of distinct words: PostgreSQL refuses a tsvector over
+    1 MB) later words are left out rather than the brief refused."""
     places: dict[str, list[str]] = {}
     position = 1
+    size = 0
     for column in FTS_COLUMNS:
         weight = classes.get(column)
         if weight is None:
@@ -85,10 +89,12 @@ def _tsvector(fields: dict[str, list[str]], classes: dict[str, str]) -> str:
             seen = places.get(word)
             label = labels[offset] if offset < MAX_POSITION else labels[MAX_POSITION]
             if seen is None:
-                if len(word) <= MAX_LEXEME:
+                if len(word) <= MAX_LEXEME and size < MAX_TSVECTOR:
                     places[word] = [label]
+                    size += 4 * len(word) + 8  # at most 4 bytes a character, an entry, a position
             elif len(seen) < MAX_POSITIONS:
                 seen.append(label)
+                size += 2
         position += len(found) + FIELD_GAP
     return " ".join([f"{word}:{','.join(seen)}" for word, seen in places.items()])
 
