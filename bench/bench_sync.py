@@ -94,8 +94,8 @@ def bench_sync(ctx: run.Context, size: int, server: Server) -> run.Report:
     folder = private_copy(source, args.corpus)
     rel = os.path.relpath(folder, run.ROOT)
     b = str(brief)
-    cold = run.CORPUS_ROOT / f"cache-sync-{folder.name}-cold"
-    warm = run.CORPUS_ROOT / f"cache-sync-{folder.name}"
+    cold = run.CORPUS_ROOT / f"cache-{folder.name}-cold"
+    warm = run.CORPUS_ROOT / f"cache-{folder.name}"
     cold_env, warm_env = run.brief_env(cold), run.brief_env(warm)
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".json", ".md"))
     edits = {"round": 0}
