@@ -162,17 +162,3 @@ def test_a_database_without_a_sync_says_so(pg_server: str) -> None:  # noqa: F81
     assert result.exit_code == 2
     assert result.stderr == "brief: error: the database holds no synced collection yet (brief sync DSN writes one)\n"
 
-
-def test_words_are_the_folded_words_of_the_local_index() -> None:
-    """query/postgres.py words() folds piece by piece for speed: exactly the words of fold(text), for random text
-    mixing ASCII, accents (composed and combining), ligatures, quotes and odd white space."""
-    import random
-
-    from brief.base.text import fold
-    from brief.query.postgres import _WORD, words
-
-    rng = random.Random(1)
-    alphabet = "abc XYZ éèêëÉ ïîÏ ç ñ øæœß Łł ’‘' - _ 1 2 \u0301\u0308 \u00a0 \u2002 \t\n ¨ ﬁ ½ Ⅻ ｆｕｌｌ . , İ"
-    for _ in range(5000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
-        assert words(text) == _WORD.findall(fold(text)), repr(text)

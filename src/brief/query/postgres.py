@@ -45,15 +45,8 @@ MAX_TSVECTOR = 900_000  # bytes, estimated: PostgreSQL's limit is 1 MB
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text, as the local full-text index tokenizes it: `_WORD.findall(fold(text))`, folding
-    only the non-ASCII pieces between white space (fold works character by character, white space never joins
-    two words, and most of a brief's text is ASCII)."""
-    if text.isascii():
-        return _WORD.findall(text.lower())
-    found: list[str] = []
-    for piece in text.split():
-        found += _WORD.findall(piece.lower() if piece.isascii() else fold(piece))
-    return found
+    """The folded words of a text, as the local full-text index tokenizes it."""
+    return _WORD.findall(fold(text))
 
 
 def tsvectors(texts: dict[str, str]) -> tuple[str, str]:
@@ -70,33 +63,42 @@ def tsvector(texts: dict[str, str], classes: dict[str, str]) -> str:
 @cache
 def _labels(mark: str) -> list[str]:
     """Position labels as a tsvector literal writes them ("1A", "2A", …), made once: the hot loop of a sync."""
-    return [f"{min(position, MAX_POSITION)}{mark}" for position in range(MAX_POSITION + 1)]
+    return [f"{position}{mark}" for position in range(MAX_POSITION + 1)]
 
 
 def _tsvector(fields: dict[str, list[str]], classes: dict[str, str]) -> str:
-    """The literal; past MAX_TSVECTOR bytes (a hostile body of distinct words: PostgreSQL refuses a tsvector over
-    1 MB) later words are left out rather than the brief refused."""
+    """The literal. Past MAX_POSITION words, positions stay at the last one (as PostgreSQL's own parser does); a
+    word keeps its first MAX_POSITIONS positions; past MAX_TSVECTOR bytes (a hostile body of distinct words:
+    PostgreSQL refuses a tsvector over 1 MB) later words are left out rather than the brief refused."""
     places: dict[str, list[str]] = {}
     position = 1
-    size = 0
     for column in FTS_COLUMNS:
         weight = classes.get(column)
         if weight is None:
             continue
         labels = _labels("" if weight == "D" else weight)  # D is PostgreSQL's default, written without a letter
         found = fields[column]
-        for offset, word in enumerate(found, position):
+        end = position + len(found)
+        marks = labels[position:end]
+        if end > MAX_POSITION:
+            marks += [labels[MAX_POSITION]] * (len(found) - len(marks))
+        for word, label in zip(found, marks, strict=True):  # the hot loop: one dictionary look-up per word
             seen = places.get(word)
-            label = labels[offset] if offset < MAX_POSITION else labels[MAX_POSITION]
             if seen is None:
-                if len(word) <= MAX_LEXEME and size < MAX_TSVECTOR:
-                    places[word] = [label]
-                    size += 4 * len(word) + 8  # at most 4 bytes a character, an entry, a position
-            elif len(seen) < MAX_POSITIONS:
+                places[word] = [label]
+            else:
                 seen.append(label)
-                size += 2
-        position += len(found) + FIELD_GAP
-    return " ".join([f"{word}:{','.join(seen)}" for word, seen in places.items()])
+        position = end + FIELD_GAP
+    out: list[str] = []
+    size = 0
+    for word, seen in places.items():
+        if len(word) > MAX_LEXEME:
+            continue
+        size += 4 * len(word) + 8 + 2 * min(len(seen), MAX_POSITIONS)  # at most 4 bytes a character, an entry
+        if size > MAX_TSVECTOR:
+            break
+        out.append(f"{word}:{','.join(seen[:MAX_POSITIONS])}")
+    return " ".join(out)
 
 
 def term_query(term: Term, weight: str = "") -> str | None:
