@@ -81,6 +81,13 @@ FILTERS = (
 
 FORMAT = Option(("--format",), "fmt", "value", RECORD_FORMATS, default="table")
 
+# answered by the PostgreSQL database `brief sync` writes, rather than the local index
+DATABASE = (
+    Option(("--db",), "db", "value", help="Ask this PostgreSQL database (brief sync) instead: a connection string, or "
+           "'' for BRIEF_DATABASE_URL."),
+    Option(("--collection",), "collections", "multiple", help="With --db: only this synced collection (repeatable)."),
+)  # fmt: skip
+
 
 LIST = Command(
     "list",
@@ -89,6 +96,7 @@ LIST = Command(
     (
         NO_REFRESH,
         *FILTERS,
+        *DATABASE,
         Option(("--sort",), "sort", "value", ("date", "title", "id"), default="date"),
         Option(("-r", "--reverse"), "reverse", "flag", help="Reverse the order."),
         Option(("--limit",), "limit", "value", "int>=1", help="At most this many briefs."),
@@ -111,6 +119,7 @@ SEARCH = Command(
     (
         NO_REFRESH,
         *FILTERS,
+        *DATABASE,
         Option(("--limit",), "limit", "value", "int>=0", default=20, help="0 for every hit."),
         Option(("--sort",), "sort", "value", ("score", "date", "title", "id"), default="score"),
         Option(("-r", "--reverse"), "reverse", "flag", help="Reverse the order (with --sort date|title|id)."),
