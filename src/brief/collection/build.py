@@ -17,8 +17,6 @@ from brief.collection.rows import Rows, create_database, file_rows, insert_rows
 from brief.collection.tables import CHILD_TABLES, FTS_COLUMNS, INDEXES
 from brief.format.batch import init_worker
 
-SHARD_SPAN = 1 << 40  # rowids per shard: shard k numbers its briefs from k * SHARD_SPAN + 1
-
 
 def build(path: str, collection: Collection, meta: dict[str, str], found: Scan | None = None,
           jobs: int | None = None) -> RefreshStats:  # fmt: skip
@@ -33,36 +31,41 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
     found = found or scan(collection.paths, collection.exclude)
     tasks: list[Task] = [(p, s, m, None) for p, (s, m) in sorted(found.files.items())]
     jobs = min(jobs or available_cores(), max(1, len(tasks) // PARALLEL_THRESHOLD))
-    # worker 0 writes the new index file itself; the others write shards merged into it afterwards
+    # worker 0 writes the new index file itself; the others write shards merged into it afterwards; each stages
+    # its briefs' full-text columns in a file of its own, fed to the full-text table at the end
     shards = [temporary, *(f"{temporary}-{k}" for k in range(1, jobs))]
+    share = -(-len(tasks) // jobs)
+    work = [(shard, tasks[k * share : (k + 1) * share], k * share + 1, collection.schema)
+            for k, shard in enumerate(shards)]  # fmt: skip
     db: sqlite3.Connection | None = None
     try:
         if jobs > 1:
-            share = -(-len(tasks) // jobs)
-            work = [(shard, tasks[k * share : (k + 1) * share], k, collection.schema) for k, shard in enumerate(shards)]
             with process_pool(jobs) as pool:
                 count = sum(pool.map(build_shard, work))
-            db = sqlite3.connect(temporary, isolation_level=None)
-            db.execute("PRAGMA journal_mode = OFF")
-            db.execute("PRAGMA synchronous = OFF")
-            for shard in shards[1:]:  # merge in SQLite's own code: no row crosses into Python
-                db.execute("ATTACH DATABASE ? AS shard", (shard,))
-                db.execute("BEGIN")
-                for table in ("briefs", *CHILD_TABLES, "brief_text"):
-                    db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table}")
-                db.execute("INSERT OR IGNORE INTO main.actor_labels SELECT * FROM shard.actor_labels")
-                db.execute("COMMIT")
-                db.execute("DETACH DATABASE shard")
-                os.unlink(shard)
         else:
-            db = create_database(temporary)
-            init_worker(collection.schema)
+            count = build_shard(work[0])
+        db = sqlite3.connect(temporary, isolation_level=None)
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        for shard in shards[1:]:  # merge in SQLite's own code: no row crosses into Python
+            db.execute("ATTACH DATABASE ? AS shard", (shard,))
             db.execute("BEGIN")
-            count = insert_rows(db, (file_rows(t) for t in tasks))
+            for table in ("briefs", *CHILD_TABLES):
+                db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table}")
+            db.execute("INSERT OR IGNORE INTO main.actor_labels SELECT * FROM shard.actor_labels")
             db.execute("COMMIT")
+            db.execute("DETACH DATABASE shard")
+            os.unlink(shard)
+        columns = ", ".join(FTS_COLUMNS)
+        for shard in shards:
+            db.execute("ATTACH DATABASE ? AS staged", (_staging(shard),))
+            db.execute("BEGIN")
+            db.execute(f"INSERT INTO main.fts(rowid, {columns}) SELECT rowid, {columns} FROM staged.text")
+            db.execute("COMMIT")
+            db.execute("DETACH DATABASE staged")
+            os.unlink(_staging(shard))
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         db.executemany("INSERT INTO meta VALUES (?, ?)", stamp(found, started).items())
-        db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
         db.executescript(INDEXES)
         aggregates.create(db)
         db.execute("PRAGMA analysis_limit = 1000")  # sampled statistics: enough for the planner, and quick
@@ -76,18 +79,27 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
             db.close()
         for shard in shards:
             _unlink(shard)
+            _unlink(_staging(shard))
         raise
     return RefreshStats(added=count, rebuilt=True)
 
 
+def _staging(shard: str) -> str:
+    return f"{shard}-text"
+
+
 def build_shard(task: tuple[str, list[Task], int, str | None]) -> int:
-    """Worker: parse, check and insert a share of the files into a shard database of its own, so that
-    parsing and inserting run on every core and nothing large crosses between processes."""
-    shard_path, tasks, shard, schema_path = task
+    """Worker: parse, check and insert a share of the files into a shard database of its own, numbering its
+    briefs from `first`, so that parsing and inserting run on every core and nothing large crosses between
+    processes. Their full-text columns go to a staging file beside it."""
+    shard_path, tasks, first, schema_path = task
     init_worker(schema_path)
     db = create_database(shard_path)
+    _unlink(_staging(shard_path))
+    db.execute("ATTACH DATABASE ? AS staged", (_staging(shard_path),))
+    db.execute(f"CREATE TABLE staged.text(rowid INTEGER PRIMARY KEY, {', '.join(FTS_COLUMNS)})")
     db.execute("BEGIN")
-    count = insert_rows(db, (file_rows(t) for t in tasks), next_rowid=shard * SHARD_SPAN + 1)
+    count = insert_rows(db, (file_rows(t) for t in tasks), text_table="staged.text", next_rowid=first)
     db.execute("COMMIT")
     db.close()
     return count
@@ -104,7 +116,7 @@ def update(db: sqlite3.Connection, found: Scan, started_ns: int, tasks: list[Tas
         keys = aggregates.touched(db, _rowids(db, changed))  # what the old versions counted in
         for path in changed:
             _delete(db, path)
-        insert_rows(db, rows, sync_fts=True)
+        insert_rows(db, rows)
         aggregates.recompute(db, aggregates.touched(db, _rowids(db, changed), keys))
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp(found, started_ns).items())
         db.execute("COMMIT")
@@ -140,12 +152,11 @@ def _delete(db: sqlite3.Connection, path: str) -> None:
         return
     rowid = found[0]
     columns = ", ".join(FTS_COLUMNS)
-    # an external-content FTS table forgets a row only when told its old values
+    # an external-content FTS table forgets a row only when told its old values (derived from the stored copy)
     db.execute(
         f"INSERT INTO fts(fts, rowid, {columns}) SELECT 'delete', rowid, {columns} FROM brief_text WHERE rowid = ?",
         (rowid,),
     )
-    db.execute("DELETE FROM brief_text WHERE rowid = ?", (rowid,))
     # actor_labels keeps the names of removed briefs' actors until the next rebuild: a stale alternative
     # in an alias expansion can only find what the name itself would
     for table in CHILD_TABLES:

@@ -5,11 +5,12 @@ The full-text columns are ranked by query/ranking.py, which gives each its weigh
 
 from __future__ import annotations
 
-INDEX_FORMAT = "11"  # bump when the tables below change: older indexes are rebuilt
+INDEX_FORMAT = "12"  # bump when the tables below change: older indexes are rebuilt
 # case- and accent-insensitive, as base.text.fold is (tests/test_architecture.py checks they agree)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
 LIST_FIELDS = ("nations", "regions", "domains", "tags", "authors")
+_DERIVED = ", ".join(f"brief_columns(data, {i})" for i in range(len(FTS_COLUMNS)))
 
 TABLES = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -26,8 +27,10 @@ CREATE TABLE briefs(
   -- rest at query time, so that changing the default needs no rebuild
   tlp TEXT
 );
--- the bulky parts live apart, so that scans and joins over briefs stay on few pages
-CREATE TABLE brief_data(rowid INTEGER PRIMARY KEY, errors TEXT NOT NULL, data TEXT);
+-- the bulky parts live apart, so that scans and joins over briefs stay on few pages: the errors as JSON, and
+-- the brief's one stored copy (collection/stored.py: the normalised brief, body included, as compressed JSON;
+-- NULL for a file that could not be read as a brief)
+CREATE TABLE brief_data(rowid INTEGER PRIMARY KEY, errors TEXT NOT NULL, data BLOB);
 -- what `--format ids` prints for a brief (its id, else its path), densely packed: looking up 20,000 hits here
 -- takes a third of the time it takes in briefs
 CREATE TABLE brief_ids(rowid INTEGER PRIMARY KEY, label TEXT NOT NULL);
@@ -49,8 +52,8 @@ CREATE TABLE sources(
   brief INTEGER NOT NULL, source_id TEXT NOT NULL, title TEXT, publisher TEXT, url TEXT, date TEXT,
   reliability TEXT, credibility INTEGER
 );
-CREATE TABLE relations(brief INTEGER NOT NULL, a TEXT, b TEXT, kind TEXT, trend TEXT, factors TEXT);
-CREATE TABLE brief_text(rowid INTEGER PRIMARY KEY, {", ".join(FTS_COLUMNS)});
+-- the full-text table's external content: its columns derived from the stored copy (no second copy of the text)
+CREATE VIEW brief_text(rowid, {", ".join(FTS_COLUMNS)}) AS SELECT rowid, {_DERIVED} FROM brief_data;
 CREATE VIRTUAL TABLE fts USING fts5({", ".join(FTS_COLUMNS)}, content='brief_text', content_rowid='rowid',
   tokenize='{TOKENIZER}');
 """
@@ -74,7 +77,6 @@ CREATE INDEX positions_brief ON positions(brief);
 CREATE INDEX positions_timeline ON positions(issue_id, actor_id, date, brief, stance, basis, confidence, change);
 CREATE INDEX positions_time ON positions(actor_id, issue_id, date, stance);
 CREATE INDEX sources_brief ON sources(brief);
-CREATE INDEX relations_brief ON relations(brief);
 CREATE INDEX briefs_recent ON briefs(date DESC, id);
 CREATE INDEX briefs_month ON briefs(substr(date, 1, 7));  -- the summary's months, recounted one at a time
 CREATE INDEX briefs_valid ON briefs(valid);
@@ -113,5 +115,4 @@ CHILD_TABLES = (
     "issues",
     "positions",
     "sources",
-    "relations",
 )

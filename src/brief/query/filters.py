@@ -4,7 +4,6 @@ applies them. Every value is a bound parameter: nothing typed by a user reaches 
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from functools import cache
@@ -182,11 +181,13 @@ def _check_where_field(path: str, schema: dict[str, Any]) -> None:
         node = props[part]
 
 
-def _where_match(data: str | None, path: str, value: str) -> int:
-    """SQLite function: does any value at the dotted `path` of the brief's JSON equal `value` (folded)?"""
+def _where_match(data: bytes | None, path: str, value: str) -> int:
+    """SQLite function: does any value at the dotted `path` of the brief (its stored copy) equal `value` (folded)?"""
+    from brief.collection.stored import unpack
+
     if data is None:
         return 0
-    current: list[Any] = [json.loads(data)]
+    current: list[Any] = [unpack(data)]
     for part in path.split("."):
         following: list[Any] = []
         for item in current:
