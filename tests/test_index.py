@@ -280,13 +280,15 @@ def test_the_full_text_follows_the_stored_copy_through_every_change(collection_c
 
 def test_the_stored_copy_is_the_checked_brief(collection_copy: Path) -> None:
     """What the index keeps of a brief is what the checker made of it, body included (export and --where read it)."""
-    from brief.collection.stored import unpack
     from brief.format.checker import Checker
 
     index = open_index(collection([str(collection_copy)]))
-    rows = index.connection().execute("SELECT b.path, d.data FROM briefs b JOIN brief_data d ON d.rowid = b.rowid")
+    rows = index.connection().execute(
+        "SELECT b.path, brief_json(d.data) FROM briefs b JOIN brief_data d ON d.rowid = b.rowid"
+    ).fetchall()
     checker = Checker(None)
+    assert len(rows) == 5
     for path, stored in rows:
         data, _ = checker.load_path(path)
-        assert (None if stored is None else unpack(stored)) == data, path
+        assert (None if stored is None else json.loads(stored)) == data, path
     index.close()

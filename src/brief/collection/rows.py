@@ -14,9 +14,9 @@ from typing import Any
 from brief.base.fields import mappings, number, text, texts, tlp
 from brief.base.hashing import blake2b
 from brief.base.text import fold
-from brief.collection.stored import pack, text_columns
+from brief.collection.stored import Packer, text_columns
 from brief.collection.tables import FTS_COLUMNS, LIST_FIELDS, TABLES
-from brief.format.batch import worker_checker
+from brief.format.batch import init_worker, worker_checker
 
 
 @dataclass(repr=False, eq=False)
@@ -41,6 +41,16 @@ class Rows:
 
 
 # --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
+
+_packer: Packer | None = None
+
+
+def init_rows(schema_path: str | None, zdict: bytes) -> None:
+    """Give this process (a pool worker, or the caller itself) its checker and the index's compression dictionary."""
+    global _packer
+    init_worker(schema_path)
+    _packer = Packer(zdict)
+
 
 
 def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
@@ -73,7 +83,8 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         rows.data = (errors, None)
         rows.text = text_columns(None)
         return rows
-    stored, plain = pack(data)
+    assert _packer is not None, "init_rows() first"
+    stored, plain = _packer.pack(data)
     rows.data = (errors, stored)
     rows.text = text_columns(plain)
     rows.brief = (
@@ -135,7 +146,7 @@ _INSERTS = (
     ("ids", "INSERT INTO brief_ids VALUES (?, ?)"),
     ("values", "INSERT INTO brief_values VALUES (?, ?, ?, ?)"),
     ("actors", "INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?)"),
-    ("actor_names", "INSERT INTO actor_names VALUES (?, ?, ?)"),
+    ("actor_names", "INSERT OR IGNORE INTO {names}(fold, actor_id, brief) VALUES (?, ?, ?)"),
     ("actor_labels", "INSERT OR IGNORE INTO actor_labels VALUES (?, ?, ?)"),
     ("issues", "INSERT INTO issues VALUES (?, ?, ?)"),
     ("positions", "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -145,10 +156,11 @@ BATCH = 256  # briefs whose rows are inserted together, one executemany per tabl
 
 
 def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], text_table: str | None = "fts",
-                next_rowid: int | None = None) -> int:  # fmt: skip
+                next_rowid: int | None = None, names_table: str = "actor_names") -> int:  # fmt: skip
     """Insert rows (the caller holds the transaction), numbering briefs from `next_rowid` (by default after
     the last one), and their full-text columns into `text_table` (the full-text table itself, or a staging
-    table a full build feeds it from). Returns how many briefs were inserted (not merely touched)."""
+    table a full build feeds it from); actor names into `names_table` (a full build stages them too, to fill
+    actor_names in its key order). Returns how many briefs were inserted (not merely touched)."""
     if next_rowid is None:
         next_rowid = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM briefs").fetchone()[0]
     insert_text = None
@@ -161,7 +173,7 @@ def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], text_table: str | 
     def flush() -> None:
         for name, sql in _INSERTS:
             if batch[name]:
-                db.executemany(sql, batch[name])
+                db.executemany(sql.format(names=names_table), batch[name])
                 batch[name].clear()
         if insert_text is not None and texts_:
             db.executemany(insert_text, texts_)
@@ -179,7 +191,7 @@ def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], text_table: str | 
         batch["ids"].append((rowid, row.brief[4] or row.path))
         batch["values"] += [(rowid, *v) for v in row.values]
         batch["actors"] += [(rowid, *a) for a in row.actors]
-        batch["actor_names"] += [(rowid, *n) for n in row.actor_names]
+        batch["actor_names"] += [(label, actor_id, rowid) for actor_id, label in row.actor_names]
         batch["actor_labels"] += row.actor_labels
         batch["issues"] += [(rowid, *i) for i in row.issues]
         batch["positions"] += [(rowid, *p) for p in row.positions]
@@ -199,5 +211,6 @@ def create_database(path: str) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA page_size = 16384")  # stored copies (1-3 KB each) waste a third of a 4 KB page
     db.executescript(TABLES)
     return db

@@ -4,6 +4,7 @@ applies them. Every value is a bound parameter: nothing typed by a user reaches 
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from functools import cache
@@ -181,13 +182,11 @@ def _check_where_field(path: str, schema: dict[str, Any]) -> None:
         node = props[part]
 
 
-def _where_match(data: bytes | None, path: str, value: str) -> int:
-    """SQLite function: does any value at the dotted `path` of the brief (its stored copy) equal `value` (folded)?"""
-    from brief.collection.stored import unpack
-
+def _where_match(data: str | None, path: str, value: str) -> int:
+    """SQLite function: does any value at the dotted `path` of the brief's JSON equal `value` (folded)?"""
     if data is None:
         return 0
-    current: list[Any] = [unpack(data)]
+    current: list[Any] = [json.loads(data)]
     for part in path.split("."):
         following: list[Any] = []
         for item in current:
@@ -269,7 +268,7 @@ def filter_sql(filters: Filters, alias: str = "b") -> tuple[str, list[Any]]:
         clauses.append(f"{alias}.date <= ?")
         params.append(filters.until)
     for path, value in filters.where:
-        clauses.append(f"brief_where((SELECT data FROM brief_data d WHERE d.rowid = {alias}.rowid), ?, ?)")
+        clauses.append(f"brief_where((SELECT brief_json(data) FROM brief_data d WHERE d.rowid = {alias}.rowid), ?, ?)")
         params.extend([path, value])
     if filters.invalid:
         clauses.append(f"{alias}.valid = 0")
