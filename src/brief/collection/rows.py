@@ -9,6 +9,7 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from typing import Any
 
 from brief.base.fields import mappings, number, text, texts, tlp
@@ -43,6 +44,8 @@ class Rows:
 # --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
 
 _packer: Packer | None = None
+_folded: dict[str, str] = {}  # fold() of what this process has seen: names, tags and nations recur across briefs
+_labelled: set[tuple[str, str]] = set()  # (actor id, folded label) this process has given actor_labels already
 
 
 def init_rows(schema_path: str | None, zdict: bytes) -> None:
@@ -50,7 +53,16 @@ def init_rows(schema_path: str | None, zdict: bytes) -> None:
     global _packer
     init_worker(schema_path)
     _packer = Packer(zdict)
+    _labelled.clear()
 
+
+def _fold(value: str) -> str:
+    folded = _folded.get(value)
+    if folded is None:
+        if len(_folded) > 200_000:
+            _folded.clear()
+        folded = _folded[value] = fold(value)
+    return folded
 
 
 def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
@@ -87,15 +99,19 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
     stored, plain = _packer.pack(data)
     rows.data = (errors, stored)
     rows.text = text_columns(plain)
+    get = data.get
+    date = text(get("date"))
     rows.brief = (
-        path, size, mtime_ns, digest, text(data.get("id")), text(data.get("title")), text(data.get("date")),
-        text(data.get("updated")), text(data.get("language")), text(data.get("original_language")),
-        text(data.get("summary")), 0 if diagnostics else 1, len(diagnostics), tlp(data.get("tlp")),
+        path, size, mtime_ns, digest, text(get("id")), text(get("title")), date, text(get("updated")),
+        text(get("language")), text(get("original_language")), text(get("summary")), 0 if diagnostics else 1,
+        len(diagnostics), tlp(get("tlp")),
     )  # fmt: skip
+    values = rows.values
     for name in LIST_FIELDS:
-        for value in texts(data.get(name)):
-            rows.values.append((name, value, fold(value)))
-    for actor in mappings(data.get("actors")):
+        for value in texts(get(name)):
+            values.append((name, value, _fold(value)))
+    names, labels = rows.actor_names, rows.actor_labels
+    for actor in mappings(get("actors")):
         actor_id = text(actor.get("id"))
         actor_name = text(actor.get("name"))
         if actor_id is None or actor_name is None:
@@ -104,37 +120,42 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         rows.actors.append(
             (actor_id, actor_name, text(actor.get("kind")), text(actor.get("country")), _json_list(aliases))
         )
-        for label in {fold(actor_id), fold(actor_name), *(fold(alias) for alias in aliases)}:
-            rows.actor_names.append((actor_id, label))
+        folded = {_fold(actor_id)}
         for label in (actor_name, *aliases):
-            rows.actor_labels.append((actor_id, label, fold(label)))
-    for issue in mappings(data.get("issues")):
+            label_fold = _fold(label)
+            folded.add(label_fold)
+            if (actor_id, label_fold) not in _labelled:  # the table keeps the first label anyway
+                _labelled.add((actor_id, label_fold))
+                labels.append((actor_id, label, label_fold))
+        names += [(actor_id, label) for label in folded]
+    for issue in mappings(get("issues")):
         if isinstance(issue.get("id"), str):
             rows.issues.append((issue["id"], text(issue.get("statement"))))
-    date = text(data.get("date"))
-    for position in mappings(data.get("positions")):
-        if not (isinstance(position.get("actor"), str) and isinstance(position.get("issue"), str)):
+    for position in mappings(get("positions")):
+        pick = position.get
+        if not (isinstance(pick("actor"), str) and isinstance(pick("issue"), str)):
             continue
         rows.positions.append((
-            position["actor"], position["issue"], text(position.get("stance")), text(position.get("basis")),
-            text(position.get("confidence")), number(position.get("salience")), number(position.get("power")),
-            text(position.get("as_of")), _json_list(texts(position.get("rationale"))),
-            _json_list(texts(position.get("sources"))), text(position.get("change")), date,
+            position["actor"], position["issue"], text(pick("stance")), text(pick("basis")), text(pick("confidence")),
+            number(pick("salience")), number(pick("power")), text(pick("as_of")), _json_list(texts(pick("rationale"))),
+            _json_list(texts(pick("sources"))), text(pick("change")), date,
         ))  # fmt: skip
-    for source in mappings(data.get("sources")):
+    for source in mappings(get("sources")):
         if not isinstance(source.get("id"), str):
             continue
-        credibility = source.get("credibility")
+        pick = source.get
+        credibility = pick("credibility")
         rows.sources.append((
-            source["id"], text(source.get("title")), text(source.get("publisher")), text(source.get("url")),
-            text(source.get("date")), text(source.get("reliability")),
+            source["id"], text(pick("title")), text(pick("publisher")), text(pick("url")), text(pick("date")),
+            text(pick("reliability")),
             credibility if isinstance(credibility, int) and not isinstance(credibility, bool) else None,
         ))  # fmt: skip
     return rows
 
 
 def _json_list(items: list[str]) -> str:
-    return json.dumps(items, ensure_ascii=False) if items else "[]"
+    """json.dumps(items, ensure_ascii=False), the same text, for a list of strings, without its general machinery."""
+    return "[" + ", ".join(map(_json_string, items)) + "]" if items else "[]"
 
 
 # --- writing rows ---------------------------------------------------------------------------------------------------
