@@ -122,6 +122,8 @@ def build_shard(task: tuple[str, list[Task], int, str | None, bytes]) -> int:
     db = create_database(shard_path)
     _unlink(_staging(shard_path))
     db.execute("ATTACH DATABASE ? AS staged", (_staging(shard_path),))
+    db.execute("PRAGMA staged.journal_mode = OFF")  # a private file, deleted once read
+    db.execute("PRAGMA staged.synchronous = OFF")
     db.execute(f"CREATE TABLE staged.text(rowid INTEGER PRIMARY KEY, {', '.join(FTS_COLUMNS)})")
     db.execute("CREATE TABLE names_staged(fold TEXT NOT NULL, actor_id TEXT NOT NULL, brief INTEGER NOT NULL)")
     db.execute("BEGIN")
