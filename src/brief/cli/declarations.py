@@ -79,7 +79,10 @@ FILTERS = (
     Option(("--invalid",), "invalid", "flag", help="Only briefs with validation errors."),
 )
 
-FORMAT = Option(("--format",), "fmt", "value", RECORD_FORMATS, default="table")
+FORMAT = Option(
+    ("--format",), "fmt", "value", RECORD_FORMATS, default="table",
+    help="table for people; json, jsonl or csv for programs; markdown to publish; ids, one per line.",
+)  # fmt: skip
 
 
 LIST = Command(
@@ -89,7 +92,7 @@ LIST = Command(
     (
         NO_REFRESH,
         *FILTERS,
-        Option(("--sort",), "sort", "value", ("date", "title", "id"), default="date"),
+        Option(("--sort",), "sort", "value", ("date", "title", "id"), default="date", help="Order of the briefs."),
         Option(("-r", "--reverse"), "reverse", "flag", help="Reverse the order."),
         Option(("--limit",), "limit", "value", "int>=1", help="At most this many briefs."),
         Option(("--count",), "count", "flag", help="Print only how many briefs match."),
@@ -112,7 +115,7 @@ SEARCH = Command(
         NO_REFRESH,
         *FILTERS,
         Option(("--limit",), "limit", "value", "int>=0", default=20, help="0 for every hit."),
-        Option(("--sort",), "sort", "value", ("score", "date", "title", "id"), default="score"),
+        Option(("--sort",), "sort", "value", ("score", "date", "title", "id"), default="score", help="Hit order."),
         Option(("-r", "--reverse"), "reverse", "flag", help="Reverse the order (with --sort date|title|id)."),
         FORMAT,
         Option(("--tablefmt",), "tablefmt", "value", "style", help="tabulate style for --format table."),

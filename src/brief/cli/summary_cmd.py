@@ -26,7 +26,8 @@ GROUPINGS = ("nation", "region", "domain", "actor", "month")
 @click.option(
     "--changes", type=click.IntRange(min=0), default=20, show_default=True, help="Latest stance changes shown (0: all)."
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text to read, markdown to publish, json for programs.")  # fmt: skip
 @click.option("--no-refresh", is_flag=True, help="Use the index as it is, without checking the files.")
 @handle_errors
 def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit: int, top: int, changes: int,
