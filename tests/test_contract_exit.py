@@ -4,7 +4,6 @@ real command line: one line of tests/data/contract/exit-codes.txt per case."""
 from __future__ import annotations
 
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,33 +14,16 @@ import pytest
 
 from brief.cli.commands import COMMANDS
 from brief.cli.reference import EXIT_CODES
-from conftest import DATA, ROOT, run_process
+from conftest import DATA, run_process
+from contract import make_workspace, read_cases
 
-CASES_FILE = DATA / "contract" / "exit-codes.txt"
-
-
-def _cases() -> list[tuple[int, list[str]]]:
-    cases = []
-    for line in CASES_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            code, _, args = line.partition(" ")
-            cases.append((int(code), shlex.split(args)))
-    return cases
-
-
-CASES = _cases()
+CASES = [(int(code), args) for code, args in read_cases(DATA / "contract" / "exit-codes.txt")]
 
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """A folder to run commands in, with the files the cases name (commands that write, write here)."""
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    shutil.copytree(DATA / "collection", tmp_path / "collection")
-    shutil.copytree(DATA / "invalid", tmp_path / "invalid")
-    shutil.copy(DATA / "import" / "seed.txt", tmp_path / "seed.txt")
-    (tmp_path / "brief.toml").write_text('paths = ["examples/"]\n', encoding="utf-8")
-    (tmp_path / "out").mkdir()
-    return tmp_path
+    return make_workspace(tmp_path)
 
 
 @pytest.mark.parametrize(("code", "args"), CASES, ids=[" ".join(args) or "(nothing)" for _, args in CASES])

@@ -69,7 +69,8 @@ def test_every_command_and_option_has_help(name: str) -> None:
     command = commands()[name]
     assert (command.help or "").strip(), f"brief {name} has no help text"
     assert COMMANDS[name][2].strip(), f"brief {name} has no line in `brief --help`"
-    bare = [param.opts for param in command.params if isinstance(param, click.Option) and not (param.help or "").strip()]
+    options = [param for param in command.params if isinstance(param, click.Option)]
+    bare = [param.opts for param in options if not (param.help or "").strip()]
     assert bare == [], f"brief {name}: options without help"
 
 

@@ -49,7 +49,7 @@ def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: i
     else:
         results = index.answer(lambda db: run_search(db, parsed, filters, limit or None, True, order_by, reverse))
         found = bool(results)
-        if found:
+        if found or fmt == "json":  # a program reading json gets a document, with no briefs, whatever the exit code
             write_search(results, fmt, sys.stdout, tablefmt, use_colour(sys.stdout))
     if not found:
         near = suggestions(index.connection(), parsed.words)

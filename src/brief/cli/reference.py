@@ -83,7 +83,7 @@ def commands() -> dict[str, click.Command]:
     """Every command `brief --help` lists, by name, in its order."""
     from brief.cli.app import cli
 
-    context = click.Context(cli, info_name="brief")
+    context = click.Context(cli, info_name="brief", **cli.context_settings)
     found = {}
     for name in cli.list_commands(context):
         command = cli.get_command(context, name)
@@ -162,7 +162,7 @@ def _help(param: click.Option) -> str:
 def command_reference(name: str, command: click.Command) -> str:
     from brief.cli.app import cli
 
-    parent = click.Context(cli, info_name="brief")
+    parent = click.Context(cli, info_name="brief", **cli.context_settings)  # -h, --help, as `brief` has them
     context = click.Context(command, parent=parent, info_name=name, max_content_width=WIDTH, terminal_width=WIDTH)
     usage = " ".join(command.collect_usage_pieces(context))
     lines = [f"## brief {name}", "", "```text", f"brief {name} {usage}".rstrip(), "```", ""]

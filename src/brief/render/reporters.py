@@ -69,6 +69,10 @@ class TextReporter(Reporter):
         self.stream.write(self._style(text, fg="green" if not summary.invalid else "red") + "\n")
 
 
+# the `version` of the json document (schemas/output/validate.schema.json): raised when its shape changes
+JSON_VERSION = 1
+
+
 class JsonReporter(Reporter):
     """One JSON document: a summary and every error with file, line, column, path, rule, message."""
 
@@ -81,6 +85,7 @@ class JsonReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         document = {
+            "version": JSON_VERSION,
             "valid": summary.invalid == 0,
             "files_checked": summary.files,
             "files_invalid": summary.invalid,
