@@ -7,6 +7,7 @@ this module imports neither click nor typing: it is on the quick path."""
 from __future__ import annotations
 
 from brief.base.vocabulary import TLP_LEVELS
+from brief.cli.colour import COLOUR_CHOICES, COLOUR_DEFAULT, COLOUR_FLAGS, COLOUR_HELP
 from brief.render.records import RECORD_FORMATS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
@@ -61,6 +62,9 @@ NO_REFRESH = Option(
     "flag",
     help="Use the index as it is, without checking the files (CI, network drives).",
 )
+
+# --color, as every command that can colour has it (cli/colour.py), for the quick path of search
+COLOR = Option(COLOUR_FLAGS, "color", "value", COLOUR_CHOICES, default=COLOUR_DEFAULT, help=COLOUR_HELP)
 
 # OR within a field, AND across fields
 FILTERS = (
@@ -119,5 +123,7 @@ SEARCH = Command(
         Option(("-r", "--reverse"), "reverse", "flag", help="Reverse the order (with --sort date|title|id)."),
         FORMAT,
         Option(("--tablefmt",), "tablefmt", "value", "style", help="tabulate style for --format table."),
+        COLOR,
+        Option(("-q", "--quiet"), "quiet", "flag", help="Print nothing: the exit code says whether any brief matches."),
     ),
 )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from brief.cli.colour import colour_option
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, handle_errors, say
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ FORMATS = ("md", "yaml", "json")
 @click.option("--lang", "language", metavar="CODE", help="ISO 639-1 code or language name [default: en].")
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 @click.option("--edit", is_flag=True, help="Open it in $VISUAL or $EDITOR, and check it when the editor closes.")
+@colour_option
 @handle_errors
 def new(
     output: str | None, fmt: str | None, title: str | None, date: str | None, nations: tuple[str, ...],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from brief.cli.common import EXIT_PROBLEMS, filters_from, handle_errors, open_collection, say
-from brief.render.terminal import use_colour
+from brief.render.terminal import choose_colour, use_colour
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
@@ -31,7 +31,9 @@ def list_briefs(paths: tuple[str, ...], no_refresh: bool, sort: str, reverse: bo
 
 @handle_errors
 def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sort: str, reverse: bool,
-                  fmt: str, tablefmt: str | None, **kwargs: Any) -> None:  # fmt: skip
+                  fmt: str, tablefmt: str | None, color: str = "auto", quiet: bool = False,
+                  **kwargs: Any) -> None:  # fmt: skip
+    choose_colour(color)
     index = open_collection(paths, no_refresh)  # the freshness check starts now, in a thread
     from brief.query.language import check_search, parse_search
     from brief.query.search import search as run_search
@@ -42,6 +44,10 @@ def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: i
     check_search(parsed, index.collection.schema)
     filters = filters_from(kwargs, index.collection.schema)
     order_by = None if sort == "score" else sort
+    if quiet:  # as grep -q: is there a hit? (the first one found will do)
+        if not index.answer(lambda db: search_ids(db, parsed, filters, 1, None, False)):
+            sys.exit(EXIT_PROBLEMS)
+        return
     if fmt == "ids":  # nothing but ids, possibly tens of thousands: no record per hit
         ids = index.answer(lambda db: search_ids(db, parsed, filters, limit or None, order_by, reverse))
         found = bool(ids)

@@ -9,6 +9,7 @@ import sys
 import click
 
 from brief.base.text import neutralise
+from brief.cli.colour import colour_option
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 # Kept here rather than imported from brief.render.show so that `brief show --help` imports nothing but click;
@@ -36,6 +37,7 @@ MAX_WIDTH = 100  # prose wider than this is hard to read, however wide the termi
     help="Show only this part (repeatable); parts keep their usual order.",
 )
 @click.option("--no-pager", is_flag=True, help="Never page the output, even on a terminal.")
+@colour_option
 def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool) -> None:
     """Show the brief REF: a brief file, or a brief id or unique id prefix.
 

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from brief.base.text import neutralise
+from brief.cli.colour import colour_option
 from brief.cli.common import EXIT_PROBLEMS
 from brief.cli.options import filter_options, filters_from, handle_errors, load_ref_or_exit, open_collection
 from brief.render.terminal import use_colour
@@ -29,6 +30,7 @@ GROUPINGS = ("nation", "region", "domain", "actor", "month")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="text to read, markdown to publish, json for programs.")  # fmt: skip
 @click.option("--no-refresh", is_flag=True, help="Use the index as it is, without checking the files.")
+@colour_option
 @handle_errors
 def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit: int, top: int, changes: int,
             fmt: str, no_refresh: bool, **options: Any) -> None:  # fmt: skip
