@@ -21,13 +21,14 @@ if TYPE_CHECKING:
 
 class Option:
     """One option. `kind` is "flag" (False unless given), "multiple" (a tuple of every value given, repeatable)
-    or "value" (the last value given, else `default`; an option with a default shows it in --help)."""
+    or "value" (the last value given, else `default`; an option with a default shows it in --help). `complete`
+    names what shell completion offers for its value (cli/completion.py: brief, actor, issue, nation, …)."""
 
-    __slots__ = ("check", "default", "dest", "flags", "help", "kind")
+    __slots__ = ("check", "complete", "default", "dest", "flags", "help", "kind")
 
     def __init__(
         self, flags: tuple[str, ...], dest: str, kind: str, check: Check = None, *, default: Any = None,
-        help: str | None = None,
+        help: str | None = None, complete: str | None = None,
     ) -> None:  # fmt: skip
         assert kind in ("flag", "multiple", "value") and (default is None or kind == "value")
         self.flags = flags
@@ -36,6 +37,7 @@ class Option:
         self.check = check
         self.default: Any = False if kind == "flag" else () if kind == "multiple" else default
         self.help = help
+        self.complete = complete
 
     @property
     def name(self) -> str:
@@ -68,12 +70,15 @@ COLOR = Option(COLOUR_FLAGS, "color", "value", COLOUR_CHOICES, default=COLOUR_DE
 
 # OR within a field, AND across fields
 FILTERS = (
-    Option(("--nation",), "nations", "multiple", help="ISO code or English/French name (repeatable)."),
-    Option(("--region",), "regions", "multiple", help="Region, e.g. sahel (repeatable)."),
-    Option(("--domain",), "domains", "multiple", help="Domain, e.g. defence-security (repeatable)."),
-    Option(("--tag",), "tags", "multiple", help="Tag (repeatable)."),
-    Option(("--actor",), "actors", "multiple", help="Actor id, name or alias; accents and case ignored."),
-    Option(("--issue",), "issues", "multiple", help="Issue id (repeatable)."),
+    Option(("--nation",), "nations", "multiple", help="ISO code or English/French name (repeatable).",
+           complete="nation"),
+    Option(("--region",), "regions", "multiple", help="Region, e.g. sahel (repeatable).", complete="region"),
+    Option(("--domain",), "domains", "multiple", help="Domain, e.g. defence-security (repeatable).",
+           complete="domain"),
+    Option(("--tag",), "tags", "multiple", help="Tag (repeatable).", complete="tag"),
+    Option(("--actor",), "actors", "multiple", help="Actor id, name or alias; accents and case ignored.",
+           complete="actor"),
+    Option(("--issue",), "issues", "multiple", help="Issue id (repeatable).", complete="issue"),
     Option(("--lang",), "langs", "multiple", help="Language code, e.g. fr (repeatable)."),
     Option(("--author",), "authors", "multiple", help="Author name or part of it (repeatable)."),
     Option(("--since",), "since", "value", "date", help="Briefs dated on or after DATE (YYYY[-MM[-DD]])."),

@@ -11,6 +11,7 @@ import click
 from brief.base.text import neutralise
 from brief.cli.colour import colour_option
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from brief.cli.completion import completer
 
 # Kept here rather than imported from brief.render.show so that `brief show --help` imports nothing but click;
 # tests/test_show.py checks that both lists agree.
@@ -20,7 +21,7 @@ MAX_WIDTH = 100  # prose wider than this is hard to read, however wide the termi
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("ref", shell_complete=completer("brief"))
 @click.option(
     "--format",
     "output_format",

@@ -11,6 +11,7 @@ import click
 from brief.base.text import neutralise
 from brief.cli.colour import colour_option
 from brief.cli.common import EXIT_PROBLEMS
+from brief.cli.completion import completer
 from brief.cli.options import filter_options, filters_from, handle_errors, load_ref_or_exit, open_collection
 from brief.render.terminal import use_colour
 
@@ -18,7 +19,7 @@ GROUPINGS = ("nation", "region", "domain", "actor", "month")
 
 
 @click.command()
-@click.argument("refs", nargs=-1, metavar="[REF|PATH]...")
+@click.argument("refs", nargs=-1, metavar="[REF|PATH]...", shell_complete=completer("brief"))
 @click.option("-q", "--query", "query_text", metavar="QUERY", help="Search terms, as in brief search.")
 @filter_options
 @click.option("--by", type=click.Choice(GROUPINGS), help="Group the brief lines by this field.")
