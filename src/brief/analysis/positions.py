@@ -175,6 +175,44 @@ def compare(
     return builder.finish(skipped)
 
 
+class ActorMatcher:
+    """Actors matched across briefs: by id, then by name or alias, case and accents folded; two actors of one brief
+    (those in `claimed`) are never merged. The comparison and the actor network (analysis/network.py) share it."""
+
+    def __init__(self) -> None:
+        self.groups: list[ActorInfo] = []
+        self.by_id: dict[str, ActorInfo] = {}
+        self.by_name: dict[str, ActorInfo] = {}
+        self.keys: set[str] = set()
+
+    def match(self, actor_id: str, actor: Mapping[str, Any], claimed: set[int]) -> ActorInfo:
+        keys = _actor_keys(actor_id, actor)
+        group = self.by_id.get(keys[0])
+        if group is None or id(group) in claimed:
+            candidates = (self.by_name.get(key) for key in keys[1:])
+            group = next((g for g in candidates if g is not None and id(g) not in claimed), None)
+        if group is None:
+            key = actor_id
+            suffix = 2
+            while key in self.keys:  # an id reused for another actor (an invalid brief): keep rows apart
+                key = f"{actor_id}~{suffix}"
+                suffix += 1
+            self.keys.add(key)
+            group = ActorInfo(key, fields.text(actor.get("name")) or actor_id)
+            self.groups.append(group)
+        claimed.add(id(group))
+        if actor_id not in group.ids:
+            group.ids.append(actor_id)
+        for alias in fields.texts(actor.get("aliases")):
+            if alias not in group.aliases:
+                group.aliases.append(alias)
+        self.by_id.setdefault(keys[0], group)
+        for key in keys:
+            self.by_name.setdefault(key, group)
+            group._keys.add(key)
+        return group
+
+
 class _Builder:
     def __init__(self, wanted: list[str], requested: dict[str, str]) -> None:
         self.wanted = wanted
@@ -182,10 +220,8 @@ class _Builder:
         self.briefs: list[BriefInfo] = []
         self.issues: dict[str, IssueInfo] = {issue: IssueInfo(issue) for issue in wanted}
         self.held: set[str] = set()  # issues some kept brief defines or takes a position on
-        self.groups: list[ActorInfo] = []
-        self.by_id: dict[str, ActorInfo] = {}
-        self.by_name: dict[str, ActorInfo] = {}
-        self.keys: set[str] = set()
+        self.matcher = ActorMatcher()
+        self.groups = self.matcher.groups
         self.found: set[str] = set()  # requested names some actor answers to
         self.positions: dict[tuple[str, str, int], list[Position]] = {}
 
@@ -229,7 +265,7 @@ class _Builder:
         claimed: set[int] = set()
         groups: dict[str, ActorInfo] = {}
         for actor_id, actor_fields in defined.items():
-            group = self._group(actor_id, actor_fields, claimed)
+            group = self.matcher.match(actor_id, actor_fields, claimed)
             group.briefs.add(index)
             groups[actor_id] = group
 
@@ -245,33 +281,6 @@ class _Builder:
 
     def _answers(self, actor_id: str, actor: Mapping[str, Any]) -> bool:
         return any(key in self.requested for key in _actor_keys(actor_id, actor))
-
-    def _group(self, actor_id: str, actor: Mapping[str, Any], claimed: set[int]) -> ActorInfo:
-        keys = _actor_keys(actor_id, actor)
-        group = self.by_id.get(keys[0])
-        if group is None or id(group) in claimed:
-            candidates = (self.by_name.get(key) for key in keys[1:])
-            group = next((g for g in candidates if g is not None and id(g) not in claimed), None)
-        if group is None:
-            key = actor_id
-            suffix = 2
-            while key in self.keys:  # an id reused for another actor (an invalid brief): keep rows apart
-                key = f"{actor_id}~{suffix}"
-                suffix += 1
-            self.keys.add(key)
-            group = ActorInfo(key, fields.text(actor.get("name")) or actor_id)
-            self.groups.append(group)
-        claimed.add(id(group))
-        if actor_id not in group.ids:
-            group.ids.append(actor_id)
-        for alias in fields.texts(actor.get("aliases")):
-            if alias not in group.aliases:
-                group.aliases.append(alias)
-        self.by_id.setdefault(keys[0], group)
-        for key in keys:
-            self.by_name.setdefault(key, group)
-            group._keys.add(key)
-        return group
 
     def finish(self, skipped: Sequence[Mapping[str, Any]] = ()) -> Comparison:
         for group in self.groups:

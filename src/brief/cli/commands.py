@@ -17,4 +17,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("brief.cli.new_cmd", "new", "Scaffold a new brief, with guidance for what to fill in next."),
     "import": ("brief.cli.import_cmd", "import_", "Turn articles (text, Markdown, web pages) into draft briefs."),
     "export": ("brief.cli.export_cmd", "export", "Export briefs as JSON, NDJSON (OpenSearch _bulk), CSV or STIX 2.1."),
+    "report": ("brief.cli.report_cmd", "report", "Write a self-contained HTML report of briefs, with pictures."),
+    "graph": ("brief.cli.graph_cmd", "graph", "Draw the actors' network (relations, stances): Mermaid, DOT, SVG."),
 }

@@ -38,8 +38,11 @@ def is_partial_date(value: str) -> bool:
 
 
 def say(message: str) -> None:
-    """One line for the user on stderr (errors, notices)."""
-    sys.stderr.write(f"{message}\n")
+    """One line for the user on stderr (errors, notices): what it quotes of a file, an option or a query can hold
+    terminal escape sequences, shown as visible escapes."""
+    from brief.base.text import neutralise
+
+    sys.stderr.write(f"{neutralise(message)}\n")
     sys.stderr.flush()
 
 

@@ -8,7 +8,7 @@ import click
 
 from brief.base.errors import ConfigError
 from brief.cli.colour import colour_option
-from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, say
 from brief.render.reporters import REPORTERS, QuietReporter, Reporter, Summary, TextReporter
 
 
@@ -65,7 +65,7 @@ def validate(
             summary.add(result)
             reporter.result(result)
     except ConfigError as exc:
-        click.echo(f"brief: error: {exc}", err=True)
+        say(f"brief: error: {exc}")
         sys.exit(EXIT_USAGE)
     reporter.finish(summary)
     sys.exit(EXIT_PROBLEMS if summary.invalid else EXIT_OK)

@@ -383,7 +383,26 @@ def _parse_json(text: str) -> tuple[Any, bool]:
         raise LoadError("json-syntax", f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
         raise LoadError("too-deep", "nesting too deep; not a brief", 1, 1) from None
+    if "\\u" in text:
+        _refuse_lone_surrogates(text)
     return data, duplicates
+
+
+def _refuse_lone_surrogates(text: str) -> None:
+    """JSON may escape half of a UTF-16 pair (`"\\ud800"`): Python reads it as a string no file, terminal or
+    database can encode, so it is refused here, where its position is known."""
+    import re
+
+    # an odd number of backslashes before `u`, then a whole pair (not captured) or a lone half (captured)
+    pair = r"[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+    escape = rf"(?<!\\)(?:\\\\)*\\u(?:{pair}|([dD][89a-fA-F][0-9a-fA-F]{{2}}))"
+    for match in re.finditer(escape, text):
+        if match.group(1):
+            at = match.start(1) - 2
+            line = text.count("\n", 0, at) + 1
+            column = at - (text.rfind("\n", 0, at) + 1) + 1
+            message = f"JSON syntax error: \\u{match.group(1)} is half of a UTF-16 pair, not a character"
+            raise LoadError("json-syntax", message, line, column)
 
 
 def _json_depth_scan(text: str) -> None:
