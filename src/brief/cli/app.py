@@ -35,7 +35,7 @@ class LazyGroup(click.Group):
         except click.ClickException as exc:  # a usage error quotes what was typed: never an escape sequence
             from brief.base.text import neutralise
 
-            exc.message = neutralise(exc.message)
+            exc.message = neutralise(exc.message)  # type: ignore[misc]  # Final in click 8.2+ typing, writable at run time
             raise
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -68,6 +68,17 @@ EXIT_CODES: dict[str, dict[int, str]] = {
         1: "some selected brief is invalid or unreadable (the others are exported)",
         2: "a malformed query, `--table` without CSV, a path or output folder that does not exist",
     },
+    "graph": {
+        0: "drawn (briefs withheld by their marking are not an error)",
+        1: "some selected brief is invalid or unreadable (the others are drawn)",
+        2: "an unknown format, a `--render` file that is not .svg or .png, a malformed query, a path that does not "
+        "exist, Graphviz missing for `--render`",
+    },
+    "report": {
+        0: "written",
+        1: "some selected brief is invalid or unreadable (the others are in the report)",
+        2: "a malformed query, a path or output folder that does not exist, HTML to a terminal",
+    },
 }
 CODES = (0, 1, 2)
 
