@@ -217,6 +217,9 @@ def reference() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Write docs/commands.md and the README's exit-code table; with --check, only say whether they are stale."""
     check = "--check" in (sys.argv[1:] if argv is None else argv)
+    if not (ROOT / "pyproject.toml").is_file() or not README.is_file():
+        print("brief.cli.reference writes the documentation of a source checkout: run it from one", file=sys.stderr)
+        return 2
     stale = []
     for path, text in ((REFERENCE, reference()), (README, readme_with_table(README.read_text(encoding="utf-8")))):
         current = path.read_text(encoding="utf-8") if path.exists() else ""
