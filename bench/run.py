@@ -1097,6 +1097,49 @@ def bench_compare(ctx: Context, size: int) -> Report:
     )
 
 
+def bench_complete(ctx: Context, size: int) -> Report:
+    """A Tab press: brief ids, actors and nations completed through click's protocol (what the shells' scripts run),
+    from the warm index, against `brief --version`, the start-up every command pays."""
+    r = reading_corpus(ctx, size)
+    b = str(r.brief)
+    ident = run_once([b, "list", r.rel, "--format", "ids", "--sort", "id", "--limit", "1"], ROOT, r.env).strip()
+    prefix = ident[:4]
+
+    def tab(words: str) -> dict[str, str]:
+        return {**r.env, "_BRIEF_COMPLETE": "bash_complete", "COMP_WORDS": words,
+                "COMP_CWORD": str(len(words.split(" ")) - 1)}  # fmt: skip
+
+    lines = {
+        f"brief show {prefix}": r.folder,  # an id, through the collection of the current folder (as `show` finds it)
+        f"brief list {r.rel} --actor ": ROOT,  # every actor (the first 200 by id)
+        f"brief list {r.rel} --nation ": ROOT,
+    }
+    checks = []
+    for words, cwd in lines.items():  # untimed: each offers something, and the id is among the ids
+        offered = run_once([b], cwd, tab(words)).splitlines()
+        if not offered or (words.startswith("brief show") and f"plain,{ident}" not in offered):
+            sys.exit(f"bench/run.py: complete: `{words}` offered {offered[:5]}")
+        checks.append(f"`{words}⇥` offers {len(offered)} values")
+    tools = [Tool("brief --version", [[b, "--version"]], ROOT, env=r.env)]
+    tools += [Tool(f"Tab: {words.replace(r.rel, 'CORPUS')}⇥", [[b]], cwd, display=f"{words}⇥", env=tab(words))
+              for words, cwd in lines.items()]  # fmt: skip
+    print(f"complete, {size} files:", flush=True)
+    rows, when = timed(tools, ctx.args)
+    base = rows[0].median
+    targets = [Target(f"{row.tool.name} ÷ brief --version", f"{row.median / base:.2f}×", "≤ 2×",
+                      row.median <= 2 * base) for row in rows[1:]]  # fmt: skip
+    notes = [
+        "Each Tab row runs `brief` as the bash completion script does: `_BRIEF_COMPLETE=bash_complete`, "
+        "`COMP_WORDS` the command line, `COMP_CWORD` the word being completed. Completion reads the index "
+        "read-only, as the last command left it (no freshness check, no build): one query per Tab.",
+        "`brief --version` is the floor: Python's start-up, click and brief's command table.",
+        _warm_note(r),
+        _cache_note(r),
+    ]
+    return Report("complete", size, r.folder, r.stamp, rows, "brief --version", notes, **when, per_file=False,
+                  targets=targets, checks=checks, workdir="the repository root (show: the corpus folder)")  # fmt: skip
+
+
 BENCHMARKS: dict[str, Callable[[Context, int], Report]] = {
     "validate": bench_validate,
     "index": bench_index,
@@ -1104,6 +1147,7 @@ BENCHMARKS: dict[str, Callable[[Context, int], Report]] = {
     "summary": bench_summary,
     "show": bench_show,
     "compare": bench_compare,
+    "complete": bench_complete,
 }
 
 # Sizes each benchmark runs at when --sizes is not given.
@@ -1114,6 +1158,7 @@ DEFAULT_SIZES: dict[str, list[int]] = {
     "summary": [100_000],
     "show": [100_000],
     "compare": [10_000, 100_000],
+    "complete": [100_000],
 }
 
 

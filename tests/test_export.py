@@ -54,7 +54,7 @@ def test_json_is_a_versioned_list_of_normalised_briefs_as_show_prints_them() -> 
     assert list(document) == ["version", "briefs"]
     assert document["version"] == 1
     assert [brief["id"] for brief in document["briefs"]] == VALID
-    shown = json.loads(run("show", str(COLLECTION / "niger-2023.md"), "--format", "json").output)
+    shown = json.loads(run("show", str(COLLECTION / "niger-2023.md"), "--format", "json").output)["brief"]
     assert document["briefs"][2] == shown  # a .md brief: its body is a field, nations are codes, schema order
     assert "broken.yaml" in err and "--include-invalid" in err
 

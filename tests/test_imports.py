@@ -25,6 +25,14 @@ print('HEAVY=' + ','.join(heavy))
 """
 
 
+def test_import_brief_is_free() -> None:
+    """Every command imports the package, and a script that only wants brief.__version__ should not pay for the
+    API: `import brief` loads no module of brief's but itself, and nothing heavy."""
+    code = "import sys; import brief; print(sorted(m for m in sys.modules if m.startswith('brief')), brief.__version__)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["['brief']", "0.1.0"]
+
+
 @pytest.mark.parametrize("args", [["--help"], ["--version"], *([name, "--help"] for name in sorted(COMMANDS))])
 def test_light_commands_import_no_heavy_module(args: list[str]) -> None:
     code = PROBE.format(args=args, heavy=set(HEAVY))

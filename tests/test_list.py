@@ -93,7 +93,9 @@ def test_sort_reverse_limit_count() -> None:
 
 def test_json_has_the_documented_fields() -> None:
     result = run("list", str(COLLECTION), "--format", "json", "--nation", "NE", "--lang", "fr")
-    (record,) = json.loads(result.output)
+    document = json.loads(result.output)
+    assert list(document) == ["version", "briefs"] and document["version"] == 1
+    (record,) = document["briefs"]
     assert record["id"] == "niger-coup-2023"
     assert record["path"].endswith("niger-2023.md")
     assert (record["title"], record["date"], record["nations"], record["valid"]) == (

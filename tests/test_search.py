@@ -108,7 +108,9 @@ def test_no_hit_exits_1_and_suggests_a_known_name() -> None:
 
 def test_json_carries_score_snippet_and_matched_fields() -> None:
     result = run("search", "tiani", str(COLLECTION), "--format", "json")
-    (record,) = json.loads(result.output)
+    document = json.loads(result.output)
+    assert list(document) == ["version", "briefs"] and document["version"] == 1
+    (record,) = document["briefs"]
     assert record["id"] == "niger-coup-2023"
     assert record["score"] > 0
     assert record["fields"] == ["body"]
@@ -178,7 +180,7 @@ def test_the_table_fits_the_terminal_with_title_and_snippet(columns: int) -> Non
 
 def test_scores_are_relative_and_snippets_come_from_prose() -> None:
     result = run("search", "wagner", str(ROOT / "examples"), "--format", "json", "--limit", "0")
-    records = json.loads(result.stdout)
+    records = json.loads(result.stdout)["briefs"]
     scores = [record["score"] for record in records]
     assert scores[0] == 100 and scores == sorted(scores, reverse=True) and all(0 < s <= 100 for s in scores)
     assert all(record["bm25"] > 0 for record in records)

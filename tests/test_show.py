@@ -158,7 +158,7 @@ def test_seed_json() -> None:
     result = run("show", str(SEED), "--format", "json")
     assert result.exit_code == 0
     assert result.stdout == (EXPECTED / "mali-wagner.json.txt").read_text(encoding="utf-8")
-    assert json.loads(result.stdout) == seed_data()
+    assert json.loads(result.stdout) == {"version": 1, "brief": seed_data()}
     assert "Maïga" in result.stdout  # ensure_ascii=False
 
 
@@ -227,9 +227,9 @@ def test_sections_keep_their_usual_order() -> None:
 
 
 def test_section_filters_json_yaml_and_markdown() -> None:
-    sources = json.loads(run("show", str(SEED), "--format", "json", "--section", "sources").stdout)
+    sources = json.loads(run("show", str(SEED), "--format", "json", "--section", "sources").stdout)["brief"]
     assert list(sources) == ["sources"]
-    positions = json.loads(run("show", str(SEED), "--format", "json", "--section", "positions").stdout)
+    positions = json.loads(run("show", str(SEED), "--format", "json", "--section", "positions").stdout)["brief"]
     assert list(positions) == ["issues", "positions"]
     metadata = yaml.safe_load(run("show", str(SEED), "--format", "yaml", "--section", "metadata").stdout)
     assert list(metadata) == [
@@ -389,7 +389,7 @@ def test_escape_sequences_never_reach_the_output(tmp_path: Path, suffix: str, ou
         assert raw not in result.stderr
     if output_format in ("json", "yaml"):
         # the data itself is unchanged, the characters written as the format's escapes
-        loaded = json.loads(result.stdout) if output_format == "json" else yaml.safe_load(result.stdout)
+        loaded = json.loads(result.stdout)["brief"] if output_format == "json" else yaml.safe_load(result.stdout)
         assert loaded["title"] == f"Title {HOSTILE} and {CLEAR}"
         assert loaded["summary"] == f"Summary {CLEAR}{CSI_C1} text"
     else:

@@ -103,7 +103,7 @@ def test_list_filters_on_the_marking_or_the_default(marked: Path) -> None:
 
 
 def test_list_json_gives_each_brief_its_marking(marked: Path) -> None:
-    records = json.loads(run("-C", str(marked), "list", "--format", "json").output)
+    records = json.loads(run("-C", str(marked), "list", "--format", "json").output)["briefs"]
     assert {record["id"]: record["tlp"] for record in records} == {ident: own or "amber" for ident, own in OWN.items()}
 
 
@@ -150,7 +150,7 @@ def test_show_puts_the_banner_first_in_text_and_markdown(marked: Path) -> None:
 def test_show_applies_the_default_to_a_brief_without_a_marking(marked: Path) -> None:
     text = run("-C", str(marked), "show", "aes-confederation-2024", "--no-pager").output
     assert text.startswith("TLP:AMBER\n\n")
-    data = json.loads(run("-C", str(marked), "show", "aes-confederation-2024", "--format", "json").output)
+    data = json.loads(run("-C", str(marked), "show", "aes-confederation-2024", "--format", "json").output)["brief"]
     assert data["tlp"] == "amber"
     assert list(data).index("tlp") == list(data).index("tags") + 1  # in schema order
     yaml_text = run("-C", str(marked), "show", "aes-confederation-2024", "--format", "yaml").output
@@ -162,7 +162,7 @@ def test_an_unmarked_brief_has_no_banner(collection_copy: Path) -> None:
     assert text.startswith("Mali courts Wagner\n")
     assert "tlp" not in json.loads(
         run("-C", str(collection_copy), "show", "mali-wagner-2021", "--format", "json").output
-    )
+    )["brief"]
 
 
 def test_summary_counts_briefs_by_marking(marked: Path) -> None:

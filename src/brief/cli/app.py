@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from typing import Any
 
 import click
@@ -29,6 +30,8 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError:
             reader_left()  # before click turns it into exit status 1, which would read as "problems found"
+        except KeyboardInterrupt:
+            sys.exit(130)  # Ctrl-C, as shells report SIGINT (click would say "Aborted!" and exit 1)
         except click.UsageError as exc:  # it quotes what was typed: never an escape sequence
             from brief.base.text import neutralise
 

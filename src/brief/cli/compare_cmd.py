@@ -19,6 +19,7 @@ import click
 from brief.base.text import neutralise
 from brief.base.vocabulary import CHANGE_MARK, CONFIDENCE_LETTERS, CONFLICT_MARK, INFERRED_MARK, STANCE_SCALE
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from brief.cli.completion import completer
 from brief.cli.options import (
     TableFormat,
     filter_options,
@@ -68,10 +69,12 @@ def _with_symbols(command: F) -> F:
 
 
 @click.command()
-@click.argument("refs", nargs=-1, metavar="[REF]...")
-@click.option("--issue", "issues", multiple=True, metavar="ID", help="Compare this issue (repeatable).")
+@click.argument("refs", nargs=-1, metavar="[REF]...", shell_complete=completer("brief"))
+@click.option("--issue", "issues", multiple=True, metavar="ID", help="Compare this issue (repeatable).",
+              shell_complete=completer("issue"))  # fmt: skip
 @click.option(
-    "--actor", "actors", multiple=True, metavar="ID", help="Show this actor, by id, name or alias (repeatable)."
+    "--actor", "actors", multiple=True, metavar="ID", help="Show this actor, by id, name or alias (repeatable).",
+    shell_complete=completer("actor"),
 )
 @click.option(
     "--by",

@@ -7,6 +7,7 @@ this module imports neither click nor typing: it is on the quick path."""
 from __future__ import annotations
 
 from brief.base.vocabulary import TLP_LEVELS
+from brief.cli.colour import COLOUR_CHOICES, COLOUR_DEFAULT, COLOUR_FLAGS, COLOUR_HELP
 from brief.render.records import RECORD_FORMATS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
@@ -20,13 +21,14 @@ if TYPE_CHECKING:
 
 class Option:
     """One option. `kind` is "flag" (False unless given), "multiple" (a tuple of every value given, repeatable)
-    or "value" (the last value given, else `default`; an option with a default shows it in --help)."""
+    or "value" (the last value given, else `default`; an option with a default shows it in --help). `complete`
+    names what shell completion offers for its value (cli/completion.py: brief, actor, issue, nation, …)."""
 
-    __slots__ = ("check", "default", "dest", "flags", "help", "kind")
+    __slots__ = ("check", "complete", "default", "dest", "flags", "help", "kind")
 
     def __init__(
         self, flags: tuple[str, ...], dest: str, kind: str, check: Check = None, *, default: Any = None,
-        help: str | None = None,
+        help: str | None = None, complete: str | None = None,
     ) -> None:  # fmt: skip
         assert kind in ("flag", "multiple", "value") and (default is None or kind == "value")
         self.flags = flags
@@ -35,6 +37,7 @@ class Option:
         self.check = check
         self.default: Any = False if kind == "flag" else () if kind == "multiple" else default
         self.help = help
+        self.complete = complete
 
     @property
     def name(self) -> str:
@@ -62,14 +65,20 @@ NO_REFRESH = Option(
     help="Use the index as it is, without checking the files (CI, network drives).",
 )
 
+# --color, as every command that can colour has it (cli/colour.py), for the quick path of search
+COLOR = Option(COLOUR_FLAGS, "color", "value", COLOUR_CHOICES, default=COLOUR_DEFAULT, help=COLOUR_HELP)
+
 # OR within a field, AND across fields
 FILTERS = (
-    Option(("--nation",), "nations", "multiple", help="ISO code or English/French name (repeatable)."),
-    Option(("--region",), "regions", "multiple", help="Region, e.g. sahel (repeatable)."),
-    Option(("--domain",), "domains", "multiple", help="Domain, e.g. defence-security (repeatable)."),
-    Option(("--tag",), "tags", "multiple", help="Tag (repeatable)."),
-    Option(("--actor",), "actors", "multiple", help="Actor id, name or alias; accents and case ignored."),
-    Option(("--issue",), "issues", "multiple", help="Issue id (repeatable)."),
+    Option(("--nation",), "nations", "multiple", help="ISO code or English/French name (repeatable).",
+           complete="nation"),
+    Option(("--region",), "regions", "multiple", help="Region, e.g. sahel (repeatable).", complete="region"),
+    Option(("--domain",), "domains", "multiple", help="Domain, e.g. defence-security (repeatable).",
+           complete="domain"),
+    Option(("--tag",), "tags", "multiple", help="Tag (repeatable).", complete="tag"),
+    Option(("--actor",), "actors", "multiple", help="Actor id, name or alias; accents and case ignored.",
+           complete="actor"),
+    Option(("--issue",), "issues", "multiple", help="Issue id (repeatable).", complete="issue"),
     Option(("--lang",), "langs", "multiple", help="Language code, e.g. fr (repeatable)."),
     Option(("--author",), "authors", "multiple", help="Author name or part of it (repeatable)."),
     Option(("--since",), "since", "value", "date", help="Briefs dated on or after DATE (YYYY[-MM[-DD]])."),
@@ -79,7 +88,10 @@ FILTERS = (
     Option(("--invalid",), "invalid", "flag", help="Only briefs with validation errors."),
 )
 
-FORMAT = Option(("--format",), "fmt", "value", RECORD_FORMATS, default="table")
+FORMAT = Option(
+    ("--format",), "fmt", "value", RECORD_FORMATS, default="table",
+    help="table for people; json, jsonl or csv for programs; markdown to publish; ids, one per line.",
+)  # fmt: skip
 
 # answered by the PostgreSQL database `brief sync` writes, rather than the local index
 DATABASE = (
@@ -97,7 +109,7 @@ LIST = Command(
         NO_REFRESH,
         *FILTERS,
         *DATABASE,
-        Option(("--sort",), "sort", "value", ("date", "title", "id"), default="date"),
+        Option(("--sort",), "sort", "value", ("date", "title", "id"), default="date", help="Order of the briefs."),
         Option(("-r", "--reverse"), "reverse", "flag", help="Reverse the order."),
         Option(("--limit",), "limit", "value", "int>=1", help="At most this many briefs."),
         Option(("--count",), "count", "flag", help="Print only how many briefs match."),
@@ -121,9 +133,11 @@ SEARCH = Command(
         *FILTERS,
         *DATABASE,
         Option(("--limit",), "limit", "value", "int>=0", default=20, help="0 for every hit."),
-        Option(("--sort",), "sort", "value", ("score", "date", "title", "id"), default="score"),
+        Option(("--sort",), "sort", "value", ("score", "date", "title", "id"), default="score", help="Hit order."),
         Option(("-r", "--reverse"), "reverse", "flag", help="Reverse the order (with --sort date|title|id)."),
         FORMAT,
         Option(("--tablefmt",), "tablefmt", "value", "style", help="tabulate style for --format table."),
+        COLOR,
+        Option(("-q", "--quiet"), "quiet", "flag", help="Print nothing: the exit code says whether any brief matches."),
     ),
 )

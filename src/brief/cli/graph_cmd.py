@@ -11,6 +11,7 @@ import click
 
 from brief.base.vocabulary import DEFAULT_MAX_TLP, TLP_LEVELS
 from brief.cli.common import say
+from brief.cli.completion import completer
 from brief.cli.options import filter_options, handle_errors
 
 # Kept here so that `brief graph --help` imports nothing of the drawing itself; tests/test_graph_cli.py checks them.
@@ -19,7 +20,7 @@ RENDER_SUFFIXES = (".svg", ".png")
 
 
 @click.command()
-@click.argument("arguments", nargs=-1, metavar="[REF|PATH|QUERY]...")
+@click.argument("arguments", nargs=-1, metavar="[REF|PATH|QUERY]...", shell_complete=completer("brief"))
 @click.option("-q", "--query", "query_text", metavar="QUERY", help="Search terms, as in brief search.")
 @filter_options
 @click.option("--positions", is_flag=True, help="Issues as nodes too, with the actors' stances as edges.")

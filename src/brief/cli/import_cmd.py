@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from brief.cli.colour import colour_option
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, handle_errors, say
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ KINDS = ("text", "markdown", "html")
 @click.option("--date", help="The date of every draft, YYYY-MM-DD [default: the article's, else today].")
 @click.option("--lang", "language", metavar="CODE", help="Their language [default: the article's, else guessed].")
 @click.option("-q", "--quiet", is_flag=True, help="No report on stderr (errors are still said).")
+@colour_option
 @handle_errors
 def import_(
     files: tuple[str, ...], output: str | None, kind: str | None, link: bool, collection_paths: tuple[str, ...],

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from brief.cli.colour import colour_option
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, handle_errors, say
+from brief.cli.completion import completer
 
 if TYPE_CHECKING:
     from brief.authoring.scaffold import NewBrief
@@ -26,19 +28,24 @@ FORMATS = ("md", "yaml", "json")
 @click.option("--title", help="The title (asked for on a terminal when missing).")
 @click.option("--date", help="Publication date, YYYY-MM-DD [default: today].")
 @click.option(
-    "--nation", "nations", multiple=True, metavar="NATION", help="ISO code, English or French name (repeatable)."
+    "--nation", "nations", multiple=True, metavar="NATION", help="ISO code, English or French name (repeatable).",
+    shell_complete=completer("nation"),
 )
 @click.option(
-    "--region", "regions", multiple=True, metavar="REGION", help="west-africa, or 'Afrique de l'Ouest' (repeatable)."
+    "--region", "regions", multiple=True, metavar="REGION", help="west-africa, or 'Afrique de l'Ouest' (repeatable).",
+    shell_complete=completer("region"),
 )
 @click.option(
-    "--domain", "domains", multiple=True, metavar="DOMAIN", help="defence-security, or 'Défense' (repeatable)."
+    "--domain", "domains", multiple=True, metavar="DOMAIN", help="defence-security, or 'Défense' (repeatable).",
+    shell_complete=completer("domain"),
 )
-@click.option("--tag", "tags", multiple=True, metavar="TAG", help="A keyword (repeatable).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="A keyword (repeatable).",
+              shell_complete=completer("tag"))  # fmt: skip
 @click.option("--author", "authors", multiple=True, metavar="NAME", help="An author (repeatable).")
 @click.option("--lang", "language", metavar="CODE", help="ISO 639-1 code or language name [default: en].")
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 @click.option("--edit", is_flag=True, help="Open it in $VISUAL or $EDITOR, and check it when the editor closes.")
+@colour_option
 @handle_errors
 def new(
     output: str | None, fmt: str | None, title: str | None, date: str | None, nations: tuple[str, ...],

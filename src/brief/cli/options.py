@@ -75,6 +75,10 @@ def click_option(option: Option) -> Callable[[F], F]:
         settings["type"] = _click_type(option.check)
     if option.kind == "value" and option.default is not None:
         settings.update(default=option.default, show_default=True)
+    if option.complete is not None:
+        from brief.cli.completion import completer
+
+        settings["shell_complete"] = completer(option.complete)
     return click.option(*option.flags, option.dest, **settings)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from brief.cli.common import EXIT_PROBLEMS, filters_from, handle_errors, open_collection, say
-from brief.render.terminal import use_colour
+from brief.render.terminal import choose_colour, use_colour
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
@@ -37,7 +37,8 @@ def list_briefs(paths: tuple[str, ...], no_refresh: bool, sort: str, reverse: bo
 @handle_errors
 def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sort: str, reverse: bool,
                   fmt: str, tablefmt: str | None, db: str | None = None, collections: tuple[str, ...] = (),
-                  **kwargs: Any) -> None:  # fmt: skip
+                  color: str = "auto", quiet: bool = False, **kwargs: Any) -> None:  # fmt: skip
+    choose_colour(color)
     if db is not None or collections:  # the PostgreSQL mirror (brief sync), not the local index
         from brief.cli.db_reading import search_db
 
@@ -52,6 +53,10 @@ def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: i
     check_search(parsed, index.collection.schema)
     filters = filters_from(kwargs, index.collection.schema)
     order_by = None if sort == "score" else sort
+    if quiet:  # as grep -q: is there a hit? (the first one found will do)
+        if not index.answer(lambda db: search_ids(db, parsed, filters, 1, None, False)):
+            sys.exit(EXIT_PROBLEMS)
+        return
     if fmt == "ids":  # nothing but ids, possibly tens of thousands: no record per hit
         ids = index.answer(lambda db: search_ids(db, parsed, filters, limit or None, order_by, reverse))
         found = bool(ids)
@@ -59,7 +64,7 @@ def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: i
     else:
         results = index.answer(lambda db: run_search(db, parsed, filters, limit or None, True, order_by, reverse))
         found = bool(results)
-        if found:
+        if found or fmt == "json":  # a program reading json gets a document, with no briefs, whatever the exit code
             write_search(results, fmt, sys.stdout, tablefmt, use_colour(sys.stdout))
     if not found:
         near = suggestions(index.connection(), parsed.words)

@@ -10,6 +10,7 @@ import click
 
 from brief.base.vocabulary import DEFAULT_MAX_TLP, TLP_LEVELS
 from brief.cli.common import say
+from brief.cli.completion import completer
 from brief.cli.options import filter_options, handle_errors
 
 FORMATS = ("html", "json")  # kept here so that `brief report --help` imports nothing of the report
@@ -17,7 +18,7 @@ DEFAULT_TOP = 30  # as render/report's DEFAULT_TOP (tests/test_report.py checks 
 
 
 @click.command()
-@click.argument("arguments", nargs=-1, metavar="[REF|PATH|QUERY]...")
+@click.argument("arguments", nargs=-1, metavar="[REF|PATH|QUERY]...", shell_complete=completer("brief"))
 @click.option("-q", "--query", "query_text", metavar="QUERY", help="Search terms, as in brief search.")
 @filter_options
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically); else standard output.")

@@ -9,7 +9,9 @@ import sys
 import click
 
 from brief.base.text import neutralise
+from brief.cli.colour import colour_option
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from brief.cli.completion import completer
 
 # Kept here rather than imported from brief.render.show so that `brief show --help` imports nothing but click;
 # tests/test_show.py checks that both lists agree.
@@ -19,7 +21,7 @@ MAX_WIDTH = 100  # prose wider than this is hard to read, however wide the termi
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("ref", shell_complete=completer("brief"))
 @click.option(
     "--format",
     "output_format",
@@ -36,6 +38,7 @@ MAX_WIDTH = 100  # prose wider than this is hard to read, however wide the termi
     help="Show only this part (repeatable); parts keep their usual order.",
 )
 @click.option("--no-pager", is_flag=True, help="Never page the output, even on a terminal.")
+@colour_option
 def show(ref: str, output_format: str, sections: tuple[str, ...], no_pager: bool) -> None:
     """Show the brief REF: a brief file, or a brief id or unique id prefix.
 

@@ -9,7 +9,9 @@ from typing import Any
 import click
 
 from brief.base.text import neutralise
+from brief.cli.colour import colour_option
 from brief.cli.common import EXIT_PROBLEMS
+from brief.cli.completion import completer
 from brief.cli.options import filter_options, filters_from, handle_errors, load_ref_or_exit, open_collection
 from brief.render.terminal import use_colour
 
@@ -17,7 +19,7 @@ GROUPINGS = ("nation", "region", "domain", "actor", "month")
 
 
 @click.command()
-@click.argument("refs", nargs=-1, metavar="[REF|PATH]...")
+@click.argument("refs", nargs=-1, metavar="[REF|PATH]...", shell_complete=completer("brief"))
 @click.option("-q", "--query", "query_text", metavar="QUERY", help="Search terms, as in brief search.")
 @filter_options
 @click.option("--by", type=click.Choice(GROUPINGS), help="Group the brief lines by this field.")
@@ -26,8 +28,10 @@ GROUPINGS = ("nation", "region", "domain", "actor", "month")
 @click.option(
     "--changes", type=click.IntRange(min=0), default=20, show_default=True, help="Latest stance changes shown (0: all)."
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text to read, markdown to publish, json for programs.")  # fmt: skip
 @click.option("--no-refresh", is_flag=True, help="Use the index as it is, without checking the files.")
+@colour_option
 @handle_errors
 def summary(refs: tuple[str, ...], query_text: str | None, by: str | None, limit: int, top: int, changes: int,
             fmt: str, no_refresh: bool, **options: Any) -> None:  # fmt: skip

@@ -7,8 +7,9 @@ import sys
 import click
 
 from brief.base.errors import ConfigError
+from brief.cli.colour import colour_option
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, say
-from brief.render.reporters import REPORTERS, QuietReporter, Reporter, Summary
+from brief.render.reporters import REPORTERS, QuietReporter, Reporter, Summary, TextReporter
 
 
 @click.command()
@@ -22,6 +23,8 @@ from brief.render.reporters import REPORTERS, QuietReporter, Reporter, Summary
     help="text for people, json for programs, github for GitHub Actions annotations.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code tells.")
+@click.option("-v", "--verbose", is_flag=True, help="Also name each valid file (--format text).")
+@colour_option
 @click.option("--schema", "schema_path", type=click.Path(dir_okay=False), help="Validate against this schema instead.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [default: all cores].")
@@ -34,6 +37,7 @@ def validate(
     paths: tuple[str, ...],
     output_format: str,
     quiet: bool,
+    verbose: bool,
     schema_path: str | None,
     exclude: tuple[str, ...],
     jobs: int | None,
@@ -52,6 +56,8 @@ def validate(
     from brief.collection.validation import validate_paths
 
     reporter: Reporter = QuietReporter() if quiet else REPORTERS[output_format]()
+    if verbose and isinstance(reporter, TextReporter):
+        reporter.verbose = True
     summary = Summary()
     try:
         stdin = sys.stdin.buffer if "-" in paths else None

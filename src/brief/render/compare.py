@@ -127,6 +127,10 @@ def _position_dict(grid: Grid, column: int, cell: Cell, position: Position, name
     return record
 
 
+# the `version` of the json document (schemas/output/compare.schema.json): raised when its shape changes
+JSON_VERSION = 1
+
+
 def render_json(grids: list[Grid]) -> str:
     briefs = {(b.id, b.path): b for grid in grids for b in grid.briefs}
     issues = {i.id: i for grid in grids for i in grid.issues}
@@ -149,7 +153,7 @@ def render_json(grids: list[Grid]) -> str:
                 where |= {"start": period.start, "end": period.end}
             totals.append({**where, **total.as_dict()})
             periods.append({"issue": grid.issue, **period.as_dict()})
-    document: dict[str, Any] = {"view": grids[0].kind if grids else "issues"}
+    document: dict[str, Any] = {"version": JSON_VERSION, "view": grids[0].kind if grids else "issues"}
     if grids and grids[0].kind == "timeline":
         document["by"] = grids[0].by if len({grid.by for grid in grids}) == 1 else [grid.by for grid in grids]
     document |= {

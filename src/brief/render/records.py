@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
 RECORD_FORMATS = ("table", "json", "jsonl", "csv", "markdown", "ids")
+# the `version` of the json document of list and search, `{"version": 1, "briefs": [...]}` (schemas/output/):
+# raised when its shape changes. jsonl lines are the same records, one per line.
+JSON_VERSION = 1
 
 
 def display_path(path: str | None, prefix: str | None = None) -> str | None:
@@ -49,7 +52,7 @@ def render_records(
     replacement start, replacement end) turns highlight marks into colour after untrusted text is neutralised."""
     public = [{k: v for k, v in record.items() if not k.startswith("_")} for record in records]
     if fmt == "json":
-        stream.write(json_text(public) + "\n")
+        stream.write(json_text({"version": JSON_VERSION, "briefs": public}) + "\n")
     elif fmt == "jsonl":
         for record in public:
             stream.write(json_text(record, indent=None) + "\n")
@@ -109,7 +112,8 @@ def write_search(results: list[dict[str, Any]], fmt: str, stream: TextIO, tablef
         else:
             record["snippet"] = snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
             record["highlights"] = re.findall(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_END}", snippet)
-        record["field"] = ", ".join(record.get("fields") or [])
+        if fmt == "csv":  # the fields that matched, as one cell (json and jsonl have the list, `fields`)
+            record["field"] = ", ".join(record.get("fields") or [])
     columns = list(SEARCH_COLUMNS)
     width = _table_width(stream)
     if fmt == "table" and width is not None and width < 100:

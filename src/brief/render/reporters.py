@@ -48,16 +48,21 @@ class Reporter(ABC):
 
 
 class TextReporter(Reporter):
-    """`file:line:col: $.path: message [rule]`, one line per error, then a summary line."""
+    """`file:line:col: $.path: message [rule]`, one line per error, then a summary line; `verbose` adds a line
+    for each valid file, `file: valid`."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, verbose: bool = False) -> None:
         super().__init__(stream)
         self.colour = use_colour(self.stream)
+        self.verbose = verbose
 
     def _style(self, text: str, **style: object) -> str:
         return click.style(text, **style) if self.colour else text  # type: ignore[arg-type]
 
     def result(self, result: FileResult) -> None:
+        if self.verbose and not result.diagnostics:
+            name = self._style(neutralise(result.file), bold=True)
+            self.stream.write(f"{name}: {self._style('valid', fg='green')}\n")
         for d in result.diagnostics:
             where = neutralise(f"{d.file}:{d.line}:{d.column}" if d.line else d.file)
             line = f"{self._style(where, bold=True)}: {neutralise(d.path)}: {neutralise(d.message)} "
@@ -67,6 +72,10 @@ class TextReporter(Reporter):
     def finish(self, summary: Summary) -> None:
         text = summary.line()
         self.stream.write(self._style(text, fg="green" if not summary.invalid else "red") + "\n")
+
+
+# the `version` of the json document (schemas/output/validate.schema.json): raised when its shape changes
+JSON_VERSION = 1
 
 
 class JsonReporter(Reporter):
@@ -81,6 +90,7 @@ class JsonReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         document = {
+            "version": JSON_VERSION,
             "valid": summary.invalid == 0,
             "files_checked": summary.files,
             "files_invalid": summary.invalid,

@@ -92,9 +92,14 @@ def brief_summary(data: Brief, width: int = 80) -> str:
     return "\n".join(lines) + "\n"
 
 
+# the `version` of the json documents of `brief summary` (schemas/output/summary*.schema.json): raised when their
+# shape changes
+JSON_VERSION = 1
+
+
 def brief_summary_json(path: str, data: Brief) -> str:
-    """`{"path": …, "summary": …}` on one line (no final newline)."""
-    return json_text({"path": path, "summary": brief_summary(data)}, indent=None)
+    """`{"version": 1, "path": …, "summary": …}` on one line (no final newline)."""
+    return json_text({"version": JSON_VERSION, "path": path, "summary": brief_summary(data)}, indent=None)
 
 
 # -- a collection -------------------------------------------------------------------------------------------------
@@ -275,4 +280,4 @@ def render_summary_markdown(result: dict[str, Any]) -> str:
 
 def render_summary_json(result: dict[str, Any]) -> str:
     """The overview as JSON, every figure (no final newline)."""
-    return json_text(result)
+    return json_text({"version": JSON_VERSION, **result})

@@ -10,7 +10,20 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 
+_choice = "auto"  # what --color said (cli/colour.py): one command runs per process, and every renderer asks here
+
+
+def choose_colour(choice: str) -> None:
+    """--color: `always` and `never` win over everything; `auto` leaves it to the environment and the stream."""
+    global _choice
+    _choice = choice
+
+
 def use_colour(stream: TextIO | None = None) -> bool:
+    """Whether to colour what goes to `stream`: as --color says, else off with NO_COLOR (https://no-color.org),
+    on with FORCE_COLOR, else on a terminal that is not dumb."""
+    if _choice != "auto":
+        return _choice == "always"
     stream = stream or sys.stdout
     if os.environ.get("NO_COLOR"):
         return False

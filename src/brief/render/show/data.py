@@ -14,7 +14,10 @@ from brief.render.escape import json_text
 from brief.render.show.common import SECTION_FIELDS, SECTIONS, Brief, chosen
 
 # Field order of the schema, kept with the format (brief.format.normal), where exports read it too.
-__all__ = ["FIELDS", "normalised", "render_json", "render_yaml"]
+__all__ = ["FIELDS", "JSON_VERSION", "normalised", "render_json", "render_yaml"]
+
+# the `version` of `{"version": 1, "brief": {...}}` (schemas/output/show.schema.json): raised when its shape changes
+JSON_VERSION = 1
 
 
 def normalised(data: Brief, sections: Iterable[str] | None = None) -> Brief:
@@ -30,7 +33,7 @@ def normalised(data: Brief, sections: Iterable[str] | None = None) -> Brief:
 
 def render_json(data: Brief, sections: Iterable[str] | None = None) -> str:
     # json escapes C0 controls itself; C1 ones (0x9b is a CSI on some terminals) json_text does
-    return json_text(normalised(data, sections)) + "\n"
+    return json_text({"version": JSON_VERSION, "brief": normalised(data, sections)}) + "\n"
 
 
 def render_yaml(data: Brief, sections: Iterable[str] | None = None) -> str:

@@ -1,0 +1,59 @@
+"""The exit codes of every command, as README's table says (declared in brief/cli/reference.py), tried through the
+real command line: one line of tests/data/contract/exit-codes.txt per case."""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from brief.cli.commands import COMMANDS
+from brief.cli.reference import EXIT_CODES
+from conftest import DATA, run_process
+from contract import make_workspace, read_cases
+
+CASES = [(int(code), args) for code, args in read_cases(DATA / "contract" / "exit-codes.txt")]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A folder to run commands in, with the files the cases name (commands that write, write here)."""
+    return make_workspace(tmp_path)
+
+
+@pytest.mark.parametrize(("code", "args"), CASES, ids=[" ".join(args) or "(nothing)" for _, args in CASES])
+def test_exit_code(code: int, args: list[str], workspace: Path) -> None:
+    result = run_process(*args, cwd=workspace, input=b"")
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == code, f"brief {shlex.join(args)}: {result.returncode}, not {code}\n{stderr}"
+    assert "Traceback" not in stderr
+    if code == 2 and args:
+        assert stderr.strip(), "a usage error is explained on standard error"
+
+
+def test_every_command_and_code_is_declared_and_tried() -> None:
+    """A new command fails here until its exit codes are declared (and so in the README) and tried."""
+    assert set(EXIT_CODES) == set(COMMANDS)
+    tried = {(args[0], code) for code, args in CASES if args and args[0] in COMMANDS}
+    declared = {(name, code) for name, codes in EXIT_CODES.items() for code in codes}
+    assert declared - tried == set(), "add a line to tests/data/contract/exit-codes.txt for each"
+    assert tried - declared == set(), "a code a command ends with must be declared in EXIT_CODES"
+
+
+def test_an_interrupted_command_ends_with_130(workspace: Path) -> None:
+    """Ctrl-C is neither success nor "problems found" (click alone would exit 1): 130, as shells report SIGINT."""
+    exe = Path(sys.executable).with_name("brief")
+    process = subprocess.Popen(
+        [str(exe), "validate", "-"], cwd=workspace, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    time.sleep(1.0)  # it waits for standard input
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert b"Traceback" not in stderr
