@@ -81,8 +81,57 @@ def test_truncated_index_is_rebuilt(collection_copy: Path) -> None:
     with open(path, "r+b") as handle:
         handle.truncate(os.path.getsize(path) // 3)
     result = run_process("list", str(collection_copy), "--count")
-    assert (result.returncode, result.stdout) == (0, b"5\n")
+    assert (result.returncode, result.stdout) == (0, b"5\n"), result
     assert "rebuilding" in one_line(result.stderr)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_read_only_cache_folder_still_answers(open_tmp: Path) -> None:
+    """A cache folder brief cannot write: one notice, and the answer from a temporary index."""
+    collection_copy = open_tmp / "briefs"
+    cache = open_tmp / "cache"
+    cache.mkdir()
+    cache.chmod(0o555)
+    result = _as_someone_else(["list", str(collection_copy), "--format", "ids", "--sort", "id"], cache)
+    assert result.returncode == 0, result
+    assert len(result.stdout.split()) == 5
+    notice = one_line(result.stderr)
+    assert notice.startswith(f"brief: notice: cannot write the index in {cache}") and "temporary index" in notice
+    assert list(cache.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_read_only_index_with_changes_still_answers(open_tmp: Path) -> None:
+    """An index brief may read but not update (another user's): the changes are answered from a temporary one."""
+    collection_copy = open_tmp / "briefs"
+    cache = open_tmp / "cache"
+    cache.mkdir()
+    assert _as_someone_else(["list", str(collection_copy), "--count"], cache, as_root=True).stdout == b"5\n"
+    write_briefs(collection_copy, 2)
+    result = _as_someone_else(["list", str(collection_copy), "--count"], cache)
+    assert (result.returncode, result.stdout) == (0, b"7\n"), result
+    assert "temporary index" in one_line(result.stderr)
+
+
+def test_full_cache_folder_still_answers(collection_copy: Path, tmp_path: Path) -> None:
+    """No room for the index in the cache folder (a 64 KiB file system): one notice and the right answer."""
+    write_briefs(collection_copy, 100)
+    cache = tmp_path / "full"
+    cache.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(cache)], capture_output=True)
+    if mounted.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs as root and mounts a small file system: {mounted.stderr.decode().strip()}")
+        pytest.skip("mounting a small file system needs root (CI runs it)")
+    try:
+        env = {"BRIEF_CACHE_DIR": str(cache)}
+        result = run_process("list", str(collection_copy), "--count", env=env)
+        assert (result.returncode, result.stdout) == (0, b"105\n"), result
+        notice = one_line(result.stderr)
+        assert notice.startswith(f"brief: notice: cannot write the index in {cache}") and "temporary" in notice
+        assert not list(cache.glob("index-*"))  # nothing half-written left behind
+    finally:
+        subprocess.run(["umount", str(cache)], check=False)
 
 
 def test_brief_deleted_between_listing_and_reading(collection_copy: Path) -> None:
@@ -155,12 +204,12 @@ def test_collection_folder_disappearing_mid_run(collection_copy: Path) -> None:
     assert b"does not exist" in result.stderr and b"Traceback" not in result.stderr
 
 
-def _as_someone_else(args: list[str], cache: Path) -> subprocess.CompletedProcess[bytes]:
+def _as_someone_else(args: list[str], cache: Path, as_root: bool = False) -> subprocess.CompletedProcess[bytes]:
     """Run brief as an unprivileged user (root reads every file whatever its mode), else as ourselves."""
     exe = Path(sys.executable).with_name("brief")
     env = {**os.environ, "BRIEF_CACHE_DIR": str(cache), "NO_COLOR": "1", "HOME": str(cache.parent)}
     prefix: list[str] = []
-    if ROOT_USER:
+    if ROOT_USER and not as_root:
         setpriv = shutil.which("setpriv")
         if setpriv is None:
             pytest.fail("running as root needs setpriv (util-linux) to test permissions as another user")

@@ -270,8 +270,8 @@ def test_the_full_text_follows_the_stored_copy_through_every_change(collection_c
     assert run("search", "goita", str(collection_copy)).exit_code == 1
     odd.write_text(NEW.replace("Tiani", "Goïta"), encoding="utf-8")
     found = run("search", "goita", str(collection_copy), "--format", "json")
-    assert [hit["id"] for hit in json.loads(found.stdout)] == ["new-brief"]
-    assert "Goïta" in json.loads(found.stdout)[0]["snippet"]
+    assert [hit["id"] for hit in json.loads(found.stdout)["briefs"]] == ["new-brief"]
+    assert "Goïta" in json.loads(found.stdout)["briefs"][0]["snippet"]
     odd.unlink()
     index.refresh()
     _full_text_intact(index)

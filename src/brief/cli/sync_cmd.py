@@ -29,7 +29,8 @@ def _looks_like_dsn(value: str) -> bool:
     show_default=True,
     help="Withhold briefs marked above this TLP level (they are removed from the database).",
 )
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people; json (what was done, with counts) for programs.")
 @handle_errors
 def sync(arguments: tuple[str, ...], name: str | None, max_tlp: str, fmt: str) -> None:
     """Mirror the collection into a PostgreSQL database, incrementally.

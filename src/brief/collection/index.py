@@ -44,6 +44,7 @@ class Index:
         self.pending = False  # a freshness check is owed: done by answer(), or before connection() is first used
         self._db: sqlite3.Connection | None = None
         self._check: BackgroundScan | None = None  # the owed check, running since `open_index`
+        self._temporary = False  # the cache folder could not be written: an index of this process's own
 
     # connection ------------------------------------------------------------------------------------------------
 
@@ -87,7 +88,31 @@ class Index:
         return {"format": INDEX_FORMAT, "tokenizer": TOKENIZER, "schema": _schema_fingerprint(self.collection.schema)}
 
     def _open(self, found: Scan | None = None) -> sqlite3.Connection:
-        """Open the index, rebuilding it when missing, outdated or unreadable."""
+        """Open the index, rebuilding it when missing, outdated or unreadable; in a temporary folder when the
+        cache folder cannot be written (read-only, full, not ours)."""
+        try:
+            return self._open_here(found)
+        except (OSError, sqlite3.OperationalError) as exc:
+            if self._temporary or not _cannot_write(exc):
+                raise
+            return self._open_elsewhere(exc, found)
+
+    def _open_elsewhere(self, exc: BaseException, found: Scan | None) -> sqlite3.Connection:
+        import atexit
+        import shutil
+        import tempfile
+
+        self.close()
+        self._notice(f"cannot write the index in {os.path.dirname(self.path)} ({_reason(exc)}); "
+                     "answering from a temporary index")  # fmt: skip
+        folder = tempfile.mkdtemp(prefix="brief-index-")
+        atexit.register(shutil.rmtree, folder, True)
+        self.path = os.path.join(folder, os.path.basename(self.path))
+        self._temporary = True
+        self._build(found)
+        return self._ready(self._connect(self.path))
+
+    def _open_here(self, found: Scan | None) -> sqlite3.Connection:
         if os.path.exists(self.path):
             try:
                 db = self._connect(self.path)
@@ -116,8 +141,14 @@ class Index:
 
     def rebuild(self) -> RefreshStats:
         self.close()
-        stats = self._build()
-        self._db = self._ready(self._connect(self.path))
+        try:
+            stats = self._build()
+            self._db = self._ready(self._connect(self.path))
+        except (OSError, sqlite3.OperationalError) as exc:
+            if self._temporary or not _cannot_write(exc):
+                raise
+            self._db = self._open_elsewhere(exc, None)
+            stats = RefreshStats(rebuilt=True)
         return stats
 
     def refresh(self) -> RefreshStats:
@@ -128,7 +159,12 @@ class Index:
         existed = os.path.exists(self.path)
         try:
             return self._refresh(existed, found)
-        except sqlite3.DatabaseError as exc:
+        except (OSError, sqlite3.DatabaseError) as exc:
+            if not self._temporary and _cannot_write(exc):  # an update the cache folder has no room or right for
+                self._db = self._open_elsewhere(exc, found)
+                return RefreshStats(added=found.count if found else 0, rebuilt=True)
+            if isinstance(exc, OSError):
+                raise
             self._notice(f"index {self.path} was damaged ({exc}); rebuilding it")
             return self.rebuild()
 
@@ -137,7 +173,7 @@ class Index:
         when the check finds nothing changed, the common case, that answer stands, else the index is updated and
         asked again."""
         if not (self.pending and self._check and os.path.exists(self.path)):
-            return question(self.connection())  # nothing owed, or no index yet (built from the check's scan)
+            return self._ask(question)  # nothing owed, or no index yet (built from the check's scan)
         self.pending = False
         try:
             answer: T | None = question(self._connection())
@@ -149,7 +185,19 @@ class Index:
         stats = self._refresh_with(found)
         if complete and not stats.changed:
             return answer  # type: ignore[return-value]  # complete: the question was answered
-        return question(self.connection())
+        return self._ask(question)
+
+    def _ask(self, question: Callable[[sqlite3.Connection], T]) -> T:
+        """The question asked of the index; a damage found only by asking (a truncated file whose first pages
+        read well) is repaired, and the question asked again."""
+        try:
+            return question(self.connection())
+        except sqlite3.DatabaseError as exc:
+            if self._temporary or _cannot_write(exc):
+                raise
+            self._notice(f"index {self.path} was damaged ({exc}); rebuilding it")
+            self.rebuild()
+            return question(self.connection())
 
     def _refresh(self, existed: bool, found: Scan | None = None) -> RefreshStats:
         started = time.time_ns()
@@ -177,6 +225,23 @@ class Index:
                   "positions": "positions", "sources": "sources"}  # fmt: skip
         db = self.connection()
         return {name: db.execute(f"SELECT count(*) FROM {sql}").fetchone()[0] for name, sql in tables.items()}
+
+
+# what says the cache folder cannot take the index: no right, no room, a read-only file system
+_WRITE_ERRNOS = frozenset({1, 13, 27, 28, 30, 122})  # EPERM, EACCES, EFBIG, ENOSPC, EROFS, EDQUOT
+_SQLITE_WRITE = frozenset({3, 8, 13, 14})  # SQLITE_PERM, _READONLY, _FULL, _CANTOPEN (primary codes)
+_SQLITE_IOERR_WRITE = frozenset({778, 1034, 1546, 4618, 4874})  # IOERR_WRITE, _FSYNC, _TRUNCATE, _SHMOPEN, _SHMSIZE
+
+
+def _cannot_write(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code is not None and (code & 0xFF in _SQLITE_WRITE or code in _SQLITE_IOERR_WRITE)
+    return isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS
+
+
+def _reason(exc: BaseException) -> str:
+    return exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
 
 
 def _schema_fingerprint(schema_path: str | None) -> str:
