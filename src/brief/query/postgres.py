@@ -419,34 +419,12 @@ def _add_snippets(conn: Any, results: list[dict[str, Any]], terms: list[Term]) -
 
 
 def field_text(data: dict[str, Any], field: str) -> str:
-    """One full-text column of a synced brief, from its normalised data, as collection/rows.py composes it for
-    the local index (tests/test_db.py compares the two)."""
-    from brief.base.fields import mappings, text, texts
+    """One full-text column of a synced brief, from its normalised data: the columns the local index derives
+    from its stored copy (collection/stored.py), so that snippets read the same text on both backends."""
+    from brief.collection.stored import text_columns
+    from brief.collection.tables import FTS_COLUMNS
 
-    if field in ("title", "summary", "body"):
-        return text(data.get(field)) or ""
-    if field == "judgments":
-        judgments = mappings(data.get("key_judgments"))
-        return "\n".join(j["statement"] for j in judgments if isinstance(j.get("statement"), str))
-    actors = [a for a in mappings(data.get("actors")) if text(a.get("id")) and text(a.get("name"))]
-    if field == "actors":
-        return "\n".join(name for a in actors for name in (a["name"], *texts(a.get("aliases"))))
-    other: list[str] = [*texts(data.get("tags")), *texts(data.get("authors"))]
-    other += [d for d in (text(a.get("description")) for a in actors) if d]
-    for issue in mappings(data.get("issues")):
-        other += [s for s in (text(issue.get("statement")), text(issue.get("description"))) if s]
-    for position in mappings(data.get("positions")):
-        if isinstance(position.get("actor"), str) and isinstance(position.get("issue"), str):
-            other += texts(position.get("rationale"))
-            if isinstance(position.get("change"), str):
-                other.append(position["change"])
-    for source in mappings(data.get("sources")):
-        if isinstance(source.get("id"), str):
-            other += [s for s in (text(source.get("title")), text(source.get("publisher"))) if s]
-    for relation in mappings(data.get("relations")):
-        other += texts(relation.get("factors"))
-    other += [f["label"] for f in mappings(data.get("figures")) if isinstance(f.get("label"), str)]
-    return "\n".join(other)
+    return text_columns(data)[FTS_COLUMNS.index(field)]
 
 
 def search_ids(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 20, sort: str | None = None,
