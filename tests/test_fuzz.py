@@ -34,6 +34,7 @@ from fuzzing import (
     nations,
     queries,
 )
+from pgserver import pg_dsn, pg_server  # noqa: F401  (fixtures)
 
 SECONDS_PER_INPUT = 30  # generous: the slowest inputs (a 3 MB string) take about a second here
 FUZZ = settings(
@@ -251,6 +252,15 @@ def test_report(brief: Fuzzed, query: str, output: str, title: str) -> None:
 def test_index(brief: Fuzzed) -> None:
     with collection(brief) as root:
         invoke("index", [str(root)], root)
+
+
+@FUZZ
+@given(brief=briefs, output=st.sampled_from(["text", "json"]), max_tlp=st.sampled_from(["clear", "amber", "red"]))
+def test_sync(brief: Fuzzed, output: str, max_tlp: str, pg_dsn: str) -> None:  # noqa: F811  (the fixture)
+    """Into a real PostgreSQL database (tests/pgserver.py): hostile text must reach it and come back intact."""
+    with collection(brief) as root:
+        invoke("sync", [pg_dsn, str(root), "--format", output, "--max-tlp", max_tlp, "--collection", "fuzz"], root)
+        invoke("search", ["--db", pg_dsn, "wagner", "--collection", "fuzz", "--format", "json"], root)
 
 
 def test_every_command_is_fuzzed() -> None:
