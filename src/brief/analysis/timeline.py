@@ -17,8 +17,11 @@ from brief.analysis.grids import (
     goes_sparse,
 )
 from brief.analysis.periods import (
+    CHANGED,
+    UNCHANGED,
     By,
     Defined,
+    Folded,
     NoteKind,
     PendingNote,
     Period,
@@ -27,6 +30,7 @@ from brief.analysis.periods import (
     _dated_first,
     _period_or_undated,
     calendar_date,
+    change_keys,
     fold_track,
     spans,
     tied,
@@ -58,11 +62,18 @@ class TimelineSource(Protocol):
 
     def codes(self) -> Mapping[str, Mapping[str, str | None]]: ...  # how tracks' codes read: column → code → value
 
-    def tracks(self) -> Sequence[tuple[Any, ...]]:
-        """Every actor id with a position on the issue, in date order: Track's arguments (id, dates, briefs,
-        stances, bases, confidences[, None, places in the brief]), briefs as one comma-separated string or a
-        list, the others as lists or strings of one-letter codes (codes())."""
+    def tracks(self, ids: Collection[str] | None = None) -> Sequence[tuple[Any, ...]]:
+        """Every actor id with a position on the issue (or those of `ids`), in date order: Track's arguments (id,
+        dates, briefs, stances, bases, confidences, None, places in the brief or None, changes), briefs as one
+        comma-separated string or a list, the others as lists or strings of one-letter codes (codes())."""
         ...
+
+    def actor_summary(self) -> Sequence[tuple[str, int, str, str, str | None, str | None, int | None, str | None]]:
+        """Without invalid briefs, each actor id with a position: (id, positions, first date, first brief of that
+        date, its label, the actor's name and place there, the other briefs of that date comma-separated)."""
+        ...
+
+    def brief_keys(self, ids: Collection[str]) -> dict[str, str]: ...  # id → its briefs, comma-separated
 
     def ranks(self, keys: Collection[str]) -> dict[str, str]: ...  # brief key → its id (else path), for order
 
@@ -78,7 +89,13 @@ class TimelineSource(Protocol):
         """Actor ids of the briefs holding the issue answering one of the folded names: (id, brief key, date)."""
         ...
 
-    def changes(self) -> list[tuple[str, str, str, str, str]]: ...  # (actor id, date, brief key, id, text)
+    def changes(self, ids: Collection[str] | None = None) -> Sequence[tuple[str, str, str, str, str, int]]:
+        """(actor id, date, brief key, brief id, text, place) of the positions (of `ids`) giving a change."""
+        ...
+
+    def change_texts(self, pairs: Collection[tuple[str, str]]) -> Sequence[tuple[str, str, str, str, str, int]]:
+        """The same, of the positions of (actor id, brief key) pairs."""
+        ...
 
     def briefs(self, keys: Collection[str]) -> dict[str, tuple[str, str, str, str | None]]:
         """Brief key → (id or path, date, path, title): what json and csv say of the briefs shown."""
@@ -98,80 +115,137 @@ class TimelineSource(Protocol):
 
 def index_timeline(
     source: TimelineSource, issue: str, by: By, sort: Sort | None = None, actors: Sequence[str] = (),
-    details: bool = False,
+    details: bool = False, top: int | None = None,
 ) -> tuple[Comparison, Grid]:  # fmt: skip
     """One issue over time by period (not by brief), from an index, without a Position per position: each actor's
     positions arrive as a track and are folded in place; only the positions shown are read. Actors are matched
     across briefs by id, then by any name or alias their ids go by in the collection, but two actors with
-    positions in one brief are never matched. `details` (json, csv, sorting by power) reads every field of the
-    positions shown, the briefs they are in, and the ids of every brief of each period. Returns the comparison
-    (what was found, what was not) and the grid."""
+    positions in one brief are never matched. `top` keeps the `top` actors with positions in the most briefs (ties:
+    the first to appear), as top_rows does, and only their tracks are read when no invalid brief holds the issue
+    (an actor's count and first brief come from the index). With `actors`, the rows are those actors. `details`
+    (json, csv, sorting by power) reads every field of the positions shown, the briefs they are in, every change of
+    each cell and the ids of every brief of each period. Returns the comparison (what was found, what was not) and
+    the grid."""
     if by == "brief":
         raise ValueError("index_timeline folds briefs into periods; by brief, compare the briefs themselves")
     requested = {fold(name): name for name in actors}
+    if requested:
+        top = None  # the rows are the actors named
     dates = source.dates()
     regular = source.regular()
     codes = source.codes()
-    tracks = [Track(*row) for row in source.tracks()]
-    held = bool(dates or tracks)
-    statement = source.statement() if held else None
-    issues = [IssueInfo(issue, statement)]
     bad_dates = frozenset(date for date in dates if not calendar_date(date))
-
-    # 1. each actor id's runs of positions by period, and the briefs to rank: those tied on a day, first ones
-    folding: dict[str, tuple[Track, int, list[Run]]] = {}
-    keys: set[str] = set()
-    for track in tracks:
-        moved, dated, _ = _dated_first(track, bad_dates)
-        runs = spans(moved, by, dated)
-        folding[track.actor] = (moved, dated, runs)
-        keys.update(tied(moved, runs))
-        keys.add(moved.first_brief())
-        if not regular and len(set(moved.briefs)) < len(moved.briefs):  # two positions in one brief: ranked
-            seen: set[str] = set()
-            for brief in moved.briefs:
-                if brief in seen:
-                    keys.add(brief)
-                seen.add(brief)
-    extra = source.answering(requested.keys()) if requested else []
-    keys.update(key for _, key, _ in extra)
-    labels = source.ranks(keys)
+    labels: dict[str, str] = {}  # brief key → its id (else path): the order of briefs of one day
 
     def order(key: str) -> tuple[str, int]:
         return labels.get(key, ""), int(key)
 
+    # 1. every actor id with a position: in how many briefs, and where it first appears. Without invalid briefs
+    # the index says so without a track; otherwise every track is read (and folded below only if shown).
+    fast = regular and not bad_dates
+    folding: dict[str, tuple[Track, int, list[Run]]] = {}  # id → its track, how many dated positions, its runs
+    weight: dict[str, int] = {}  # id → briefs where it has a position
+    firsts: dict[str, tuple[str, str]] = {}
+    defined: dict[tuple[str, str], Defined] = {}
+    keys: set[str] = set()  # briefs to rank
+    if fast:
+        ties: dict[str, list[str]] = {}
+        for ident, count, date, key, label, name, place, others in source.actor_summary():
+            weight[ident] = count
+            firsts[ident] = (date, key)
+            if label is not None:
+                labels[key] = label
+            if name is not None:
+                defined[(ident, key)] = (name, place if place is not None else 1 << 30)
+            if others:  # several briefs on its first day: the first by brief order
+                ties[ident] = [key, *others.split(",")]
+                keys.update(ties[ident])
+    else:
+        for row in source.tracks():
+            moved, dated, runs = _folding(Track(*row), by, bad_dates, codes)
+            folding[moved.actor] = (moved, dated, runs)
+            weight[moved.actor] = len(moved.dates) if regular else len(set(moved.briefs))
+            keys.update(tied(moved, runs))
+            keys.update(change_keys(moved, runs))
+            keys.add(moved.first_brief())
+            if not regular and len(set(moved.briefs)) < len(moved.briefs):  # two positions in one brief: ranked
+                seen: set[str] = set()
+                for brief in moved.briefs:
+                    if brief in seen:
+                        keys.add(brief)
+                    seen.add(brief)
+    held = bool(dates or weight)
+    statement = source.statement() if held else None
+    issues = [IssueInfo(issue, statement)]
+    extra = source.answering(requested.keys()) if requested else []
+    keys.update(key for _, key, _ in extra)
+    labels.update(source.ranks(keys - labels.keys()))
+
     # 2. where each id first appears (its name there, and its place among that brief's actors), then actors
-    firsts = {ident: _first(track, dated, order) for ident, (track, dated, _) in folding.items()}
+    if fast:
+        for ident, candidates in ties.items():
+            firsts[ident] = (firsts[ident][0], min(candidates, key=order))
+    else:
+        firsts = {ident: _first(track, dated, order) for ident, (track, dated, _) in folding.items()}
     for ident, key, date in extra:
         if ident not in firsts or (date or "9999", order(key)) < (firsts[ident][0] or "9999", order(firsts[ident][1])):
             firsts[ident] = (date, key)
-    defined = source.actors({(ident, key) for ident, (_, key) in firsts.items()})
+    missing = {(ident, key) for ident, (_, key) in firsts.items() if (ident, key) not in defined}
+    if missing:
+        defined.update(source.actors(missing))
 
     def appearance(ident: str) -> tuple[Any, ...]:
         date, key = firsts[ident]
         return date or "9999", order(key), defined.get((ident, key), (None, 1 << 30))[1], ident
 
     ids = sorted(firsts, key=appearance)
-    groups = _group_ids(ids, source.labels(ids), defined, firsts, folding, requested)
+    known = source.labels(ids)
+    if fast:  # the briefs of ids that may join another's actor, to keep two actors of one brief apart
+        found = source.brief_keys(_alike(ids, known))
 
-    # 3. fold each actor's track (several ids of one actor: their tracks merged), then lay out the periods
-    changes: dict[str, list[tuple[str, str, str]]] = {}
-    described: dict[str, tuple[str, str]] = {}  # brief key → (date, id), for the notes
-    for ident, date, key, label, text in source.changes():
-        changes.setdefault(ident, []).append((date, key, text))
-        described[key] = (date, label)
-        if key not in labels:
-            labels[key] = label  # the order of changes of one day
+        def briefs_of(ident: str) -> set[str]:
+            text = found.get(ident)
+            return set(text.split(",")) if text else set()
+    else:
+
+        def briefs_of(ident: str) -> set[str]:
+            return set(folding[ident][0].briefs) if ident in folding else set()
+
+    groups = _group_ids(ids, known, defined, firsts, briefs_of, requested)
+
+    # 3. the actors shown: those named, or those with positions (the `top` in the most briefs)
+    shown = [(group, members) for group, members in groups
+             if (group.requested if requested else any(m in weight for m in members))]  # fmt: skip
+    hidden = 0
+    if top is not None and len(shown) > top:
+        totals = [sum(weight.get(m, 0) for m in members) for _, members in shown]
+        chosen = set(sorted(range(len(shown)), key=lambda n: -totals[n])[:top])  # ties: the first to appear
+        hidden = len(shown) - top
+        shown = [pair for n, pair in enumerate(shown) if n in chosen]
+    if fast:
+        wanted = [m for _, members in shown for m in members if m in weight]
+        keys = set()
+        for row in source.tracks(wanted):
+            moved, dated, runs = _folding(Track(*row), by, bad_dates, codes)
+            folding[moved.actor] = (moved, dated, runs)
+            keys.update(tied(moved, runs))
+            keys.update(change_keys(moved, runs))
+        labels.update(source.ranks(keys - labels.keys()))
+
+    # 4. fold each actor's track (several ids of one actor: their tracks merged), then lay out the periods
+    described: dict[tuple[str, str], list[tuple[int, str, str, str]]] = {}  # (id, brief) → (place, date, id, text)
+    if details:  # every change of the cells shown, ranked for their order
+        for ident, date, key, label, text, place in source.changes([m for _, ms in shown for m in ms]):
+            described.setdefault((ident, key), []).append((place, date, label, text))
+            labels.setdefault(key, label)
     tracked: list[tuple[ActorInfo, Track | None, list[Run]]] = []
     more: set[str] = set()
-    for group, members in groups:
-        if requested and not group.requested:
-            continue
+    for group, members in shown:
         with_positions = [m for m in members if m in folding]
         if len(with_positions) > 1:
             track, dated, _ = _dated_first(_merge([folding[m][0] for m in with_positions], codes), bad_dates)
             runs = spans(track, by, dated)
-            more.update(key for key in tied(track, runs) if key not in labels)
+            more.update(key for key in tied(track, runs) | change_keys(track, runs) if key not in labels)
             tracked.append((group, track, runs))
         elif with_positions:
             track, _, runs = folding[with_positions[0]]
@@ -180,10 +254,13 @@ def index_timeline(
             tracked.append((group, None, []))
     if more:
         labels.update(source.ranks(more))
-    folded_rows = []
-    for group, kept, runs in tracked:
-        ids_changes = [change for m in group.ids for change in changes.get(m, ())]
-        folded_rows.append((group, kept, fold_track(kept, runs, by, order, ids_changes, regular) if kept else []))
+    folded_rows = [(group, kept, fold_track(kept, runs, by, order, regular, details) if kept else [])
+                   for group, kept, runs in tracked]  # fmt: skip
+    if not details:  # the texts of the changes noted
+        noted = {(kept.actor_at(k), kept.briefs[k]) for _, kept, folded in folded_rows if kept
+                 for cell in folded for kind, _, _, k in cell.notes if kind == "change"}  # fmt: skip
+        for ident, date, key, label, text, place in source.change_texts(noted):
+            described.setdefault((ident, key), []).append((place, date, label, text))
     counts = _period_counts(dates, by)
     for _, _, folded in folded_rows:
         for cell in folded:
@@ -191,16 +268,16 @@ def index_timeline(
     periods = _periods([], by, counts=counts)
     column_of = {period.key: n for n, period in enumerate(periods)}
 
-    # 4. the cells: their positions from the tracks, or with details read from the index (every field, and the
+    # 5. the cells: their positions from the tracks, or with details read from the index (every field, and the
     # briefs they are in), with the ids of the briefs of each period
-    shown: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    shown_positions: dict[tuple[str, str], list[dict[str, Any]]] = {}
     briefs: list[BriefInfo] = []
     index_of: dict[str, int] = {}
     if details:
-        wanted = {(kept.actor_at(k), kept.dates[k]) for _, kept, folded in folded_rows if kept
-                  for cell in folded for k in cell.latest}  # fmt: skip
-        shown = source.positions(wanted, True)
-        infos = source.briefs({row["brief"] for rows in shown.values() for row in rows})
+        wanted_cells = {(kept.actor_at(k), kept.dates[k]) for _, kept, folded in folded_rows if kept
+                        for cell in folded for k in cell.latest}  # fmt: skip
+        shown_positions = source.positions(wanted_cells, True)
+        infos = source.briefs({row["brief"] for rows in shown_positions.values() for row in rows})
         for key, (ident, date, path, brief_title) in sorted(infos.items(), key=lambda i: (i[1][1] or "9999",
                                                                                             order(i[0]))):  # fmt: skip
             index_of[key] = len(briefs)
@@ -218,12 +295,12 @@ def index_timeline(
             assert kept is not None
             if details:
                 k = cell.latest[0]
-                found = shown.get((kept.actor_at(k), kept.dates[k]), [])
-                if len(found) > 1:  # several briefs of that day: the latest's, or a conflict in one brief
+                found_rows = shown_positions.get((kept.actor_at(k), kept.dates[k]), [])
+                if len(found_rows) > 1:  # several briefs of that day: the latest's, or a conflict in one brief
                     latest = kept.briefs[k]
-                    found = [row for row in found if row["brief"] == latest]
+                    found_rows = [row for row in found_rows if row["brief"] == latest]
                 positions = tuple(_index_position(group.key, row, issue, index_of.get(row["brief"], -1))
-                                  for row in found)  # fmt: skip
+                                  for row in found_rows)  # fmt: skip
             elif isinstance(kept.stances, str):  # codes
                 positions = tuple(
                     Position(group.key, kept.actors[k] if kept.actors else kept.actor, issue, -1,
@@ -237,16 +314,19 @@ def index_timeline(
                              kept.confidences[k] or None)
                     for k in cell.latest
                 )  # fmt: skip
-            pending = (tuple(_index_note(kind, kept, key, text, described, labels) for kind, key, text in cell.notes)
-                       if cell.notes else ())  # fmt: skip
-            cells[column_of[cell.period]] = Cell(positions, cell.changed, count=cell.briefs, pending=pending)
+            pending = tuple(_index_note(kind, kept, k, text, described, labels, cell) for kind, _, text, k
+                            in cell.notes) if cell.notes else ()  # fmt: skip
+            every = (tuple(_index_note("change", kept, k, "", described, labels) for k in cell.changes)
+                     if details else None)  # fmt: skip
+            cells[column_of[cell.period]] = Cell(positions, cell.changed, count=cell.briefs, pending=pending,
+                                                 changes=every)  # fmt: skip
         if group.requested or (not requested and cells):  # with --actor, the actors named (even blank)
-            row = SparseCells(len(periods), cells) if sparse else [cells.get(n) for n in range(len(periods))]
-            rows.append(Row(group, row))
+            line = SparseCells(len(periods), cells) if sparse else [cells.get(n) for n in range(len(periods))]
+            rows.append(Row(group, line))
     title = issue + (f": {statement}" if statement else "")
     columns = [Column(period.key, period.key, "") for period in periods]
     grid = Grid("timeline", title, columns, rows, [], [], issue=issue, by=by, periods=periods, briefs=briefs,
-                issues=issues)  # fmt: skip
+                issues=issues, hidden=hidden, top=top)  # fmt: skip
     _finish(grid, sort, timeline=True)
 
     comparison = Comparison(briefs, issues if held else [], [row.actor for row in grid.rows], {})
@@ -260,6 +340,26 @@ def index_timeline(
         close = closest(fold(name), list(names), n=3)
         comparison.suggestions[name] = list(dict.fromkeys(names[c] for c in close))
     return comparison, grid
+
+
+def _folding(track: Track, by: By, bad_dates: frozenset[str], codes: Mapping[str, Mapping[str, str | None]]
+             ) -> tuple[Track, int, list[Run]]:  # fmt: skip
+    """A track as read, ready to fold: its changes as Track's codes, undated positions last, its runs."""
+    mine: dict[str, str | int | None] = {code: UNCHANGED if value is None else CHANGED
+                                         for code, value in codes.get("change", {}).items()}  # fmt: skip
+    if isinstance(track.changes, str) and track.changes and any(code != ours for code, ours in mine.items()):
+        track.changes = track.changes.translate(str.maketrans(mine))
+    moved, dated, _ = _dated_first(track, bad_dates)
+    return moved, dated, spans(moved, by, dated)
+
+
+def _alike(ids: Sequence[str], known: Mapping[str, list[tuple[str, str]]]) -> list[str]:
+    """The ids sharing a folded id, name or alias with another: those that may join another's actor."""
+    holders: dict[str, list[str]] = {}
+    for ident in ids:
+        for key in {fold(ident), *(folded for _, folded in known.get(ident) or ())}:
+            holders.setdefault(key, []).append(ident)
+    return list(dict.fromkeys(ident for held in holders.values() if len(held) > 1 for ident in held))
 
 
 def _first(track: Track, dated: int, order: Callable[[str], Any]) -> tuple[str, str]:
@@ -276,12 +376,12 @@ def _first(track: Track, dated: int, order: Callable[[str], Any]) -> tuple[str, 
 
 def _group_ids(
     ids: list[str], labels: Mapping[str, list[tuple[str, str]]], defined: Mapping[tuple[str, str], Defined],
-    firsts: Mapping[str, tuple[str, str]], folding: Mapping[str, tuple[Track, int, list[Run]]],
-    requested: Mapping[str, str],
+    firsts: Mapping[str, tuple[str, str]], held_in: Callable[[str], set[str]], requested: Mapping[str, str],
 ) -> list[tuple[ActorInfo, list[str]]]:  # fmt: skip
     """Actor ids (in order of first appearance) → actors: an id joins the actor that an earlier id of the same
-    folded form, else one of its names or aliases, belongs to, unless the two have positions in one brief. An
-    actor is named as its first id is where it first appears."""
+    folded form, else one of its names or aliases, belongs to, unless the two have positions in one brief
+    (`held_in`: the briefs where an id has one; asked only of ids sharing a name). An actor is named as its first
+    id is where it first appears."""
     groups: list[tuple[ActorInfo, list[str]]] = []
     by_id: dict[str, int] = {}
     by_name: dict[str, int] = {}
@@ -292,7 +392,7 @@ def _group_ids(
     def briefs_of(ident: str) -> set[str]:
         found = briefs.get(ident)
         if found is None:
-            found = briefs[ident] = set(folding[ident][0].briefs) if ident in folding else set()
+            found = briefs[ident] = held_in(ident)
         return found
 
     def apart(ident: str, number: int) -> bool:
@@ -351,30 +451,40 @@ def _merge(tracks: list[Track], codes: Mapping[str, Mapping[str, str | None]]) -
     entries = sorted(
         (track.dates[k], track.briefs[k], track.order[k] if track.order else 0,
          value(track, "stance", track.stances, k), value(track, "basis", track.bases, k),
-         value(track, "confidence", track.confidences, k), track.actor_at(k))
+         value(track, "confidence", track.confidences, k), track.actor_at(k),
+         track.changes[k] if track.changes else UNCHANGED)
         for track in tracks for k in range(len(track.dates))
     )  # fmt: skip
-    dates, briefs, places, stances, bases, confidences, actors = (
-        [list(column) for column in zip(*entries, strict=True)] if entries else [[] for _ in range(7)]
+    dates, briefs, places, stances, bases, confidences, actors, changes = (
+        [list(column) for column in zip(*entries, strict=True)] if entries else [[] for _ in range(8)]
     )
     text = isinstance(tracks[0].stances, str) and as_codes
     order = places if any(t.order for t in tracks) else None
     return Track(tracks[0].actor, dates, briefs, "".join(stances) if text else stances,
                  "".join(bases) if text else bases, "".join(confidences) if text else confidences,
-                 actors, order)  # fmt: skip
+                 actors, order, "".join(changes))  # fmt: skip
+
+
+Described = Mapping[tuple[str, str], list[tuple[int, str, str, str]]]  # (id, brief key) → (place, date, id, text)
 
 
 def _index_note(
-    kind: NoteKind, track: Track, key: str, text: str, described: Mapping[str, tuple[str, str]],
-    labels: Mapping[str, str],
+    kind: NoteKind, track: Track, k: int, text: str, described: Described, labels: Mapping[str, str],
+    cell: Folded | None = None,
 ) -> PendingNote:  # fmt: skip
-    """A note of a folded cell, about one brief, labelled as that brief's column is by brief ("date id")."""
-    if key in described:
-        date, ident = described[key]
-    else:
-        date = next((d for d, b in zip(track.dates, track.briefs, strict=True) if b == key), "")
-        ident = labels.get(key, key)
-    return PendingNote(kind, f"{date or '(no date)'} {ident}", text, ident, date)
+    """A note of a folded cell about the position k of a track (its brief's change, or a conflict there), labelled
+    as that brief's column is by brief ("date id"); a cell's change says how many earlier ones its period has."""
+    key = track.briefs[k]
+    date, ident = track.dates[k], labels.get(key, key)
+    if kind == "change":
+        found = described.get((track.actor_at(k), key)) or [(0, date, ident, "")]
+        if len(found) > 1 and track.order is not None:  # two positions of the actor in the brief: its own
+            found = [entry for entry in found if entry[0] == track.order[k]] or found
+        _, date, ident, text = found[0]
+    where = f"{date or '(no date)'} {ident}"
+    if cell is not None and kind == "change":
+        return PendingNote(kind, where, text, ident, date, cell.earlier, cell.period)
+    return PendingNote(kind, where, text, ident, date)
 
 
 def _period_counts(dates: Mapping[str, int], by: By) -> dict[str, int]:

@@ -50,6 +50,11 @@ def _json_list(values: Iterable[Any]) -> str:
 _VALUES = {"stance": STANCES, "basis": ("stated", "inferred"), "confidence": CONFIDENCE_LEVELS}
 
 
+# Whether each position gives a `change`, one letter each (codes() says which is which): a track's notes are found
+# without reading a text, and only the texts shown are read.
+_NO_CHANGE, _A_CHANGE = "-", "c"
+
+
 def _code(column: str) -> str:
     cases = " ".join(f"WHEN '{value}' THEN '{chr(97 + n)}'" for n, value in enumerate(_VALUES[column]))
     return f"CASE {column} {cases} ELSE iif({column} IS NULL, '-', '?') END"
@@ -160,30 +165,35 @@ class IssueTimeline:
 
     def codes(self) -> dict[str, dict[str, str | None]]:
         """How tracks' one-letter codes read: column → letter → value."""
-        return {column: {"-": None, **{chr(97 + n): value for n, value in enumerate(values)}}
-                for column, values in _VALUES.items()}  # fmt: skip
+        codes = {column: {"-": None, **{chr(97 + n): value for n, value in enumerate(values)}}
+                 for column, values in _VALUES.items()}  # fmt: skip
+        return codes | {"change": {_NO_CHANGE: None, _A_CHANGE: "change"}}
 
-    def tracks(self) -> list[TrackRow]:
-        """Every actor id's positions on the issue in date order: (id, dates, briefs, stances, bases,
-        confidences), '' where a date is missing. One row per actor id, each column of its positions
-        concatenated (a row per position would cost more than everything else together): briefs stay one
-        string, and stances, bases and confidences are one-letter codes (codes()); unless a brief may hold two
-        positions of one actor, where their text and their place in the brief are read instead."""
+    def tracks(self, ids: Collection[str] | None = None) -> list[TrackRow]:
+        """Every actor id's positions on the issue in date order (or those of `ids`): (id, dates, briefs,
+        stances, bases, confidences, None, places, changes), '' where a date is missing. One row per actor id,
+        each column of its positions concatenated (a row per position would cost more than everything else
+        together): briefs stay one string, and stances, bases and confidences are one-letter codes (codes());
+        unless a brief may hold two positions of one actor, where their text and their place in the brief are
+        read instead. Changes are codes (CHANGED or UNCHANGED), their texts read for the notes shown."""
         found: list[TrackRow] = []
         if self._regular:
             columns = ", ".join(f"group_concat({_code(column)}, '')" for column in _VALUES)
         else:
             columns = "group_concat(ifnull(stance, '')), group_concat(ifnull(basis, '')), "
             columns += "group_concat(ifnull(confidence, '')), group_concat(rowid)"
+        among = " AND actor_id IN (SELECT value FROM json_each(?))" if ids is not None else ""
         query = (
-            f"SELECT actor_id, count(*), group_concat(ifnull(date, '')), group_concat(brief), {columns} "
-            f"FROM positions WHERE issue_id = ?{self._only.format('')} GROUP BY actor_id"
+            f"SELECT actor_id, count(*), group_concat(ifnull(date, '')), group_concat(brief), {columns}, "
+            f"group_concat(iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}'), '') FROM positions INDEXED BY "
+            f"positions_timeline WHERE issue_id = ?{among}{self._only.format('')} GROUP BY actor_id"
         )
+        params = (self.issue,) if ids is None else (self.issue, _json_list(ids))
         # Aggregates read the rows in the order of the index scanned: by date within an actor when it is
         # positions_timeline (issue, actor, date, brief, …); any other plan gets its dates checked.
-        plan = " ".join(row[-1] for row in self.db.execute(f"EXPLAIN QUERY PLAN {query}", (self.issue,)))
+        plan = " ".join(row[-1] for row in self.db.execute(f"EXPLAIN QUERY PLAN {query}", params))
         ordered = "COVERING INDEX positions_timeline" in plan and "TEMP B-TREE" not in plan
-        for actor, count, dates_text, briefs, *values in self.db.execute(query, (self.issue,)):
+        for actor, count, dates_text, briefs, *values, changes in self.db.execute(query, params):
             dates = dates_text.split(",")
             held = values if self._regular else [value.split(",") for value in values]
             # a comma in a value or an unknown one (only in an invalid brief), or not in date order
@@ -191,21 +201,47 @@ class IssueTimeline:
                     or (not ordered and dates != sorted(dates))):  # fmt: skip
                 found.append(self._track(actor))
             elif self._regular:
-                found.append((actor, dates, briefs, *held))
+                found.append((actor, dates, briefs, *held, None, None, changes))
             else:
-                found.append((actor, dates, briefs, *held[:3], None, [int(place) for place in held[3]]))
+                found.append((actor, dates, briefs, *held[:3], None, [int(place) for place in held[3]], changes))
         return found
 
     def _track(self, actor: str) -> TrackRow:
         rows = self.db.execute(
             "SELECT ifnull(date, ''), CAST(brief AS TEXT), ifnull(stance, ''), ifnull(basis, ''), "
-            f"ifnull(confidence, ''), rowid FROM positions WHERE issue_id = ? AND actor_id = ?{self._only.format('')}"
-            " ORDER BY date, brief, rowid", (self.issue, actor),
+            f"ifnull(confidence, ''), rowid, iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}') FROM positions "
+            f"WHERE issue_id = ? AND actor_id = ?{self._only.format('')} ORDER BY date, brief, rowid",
+            (self.issue, actor),
         ).fetchall()  # fmt: skip
-        dates, briefs, stances, bases, confidences, places = (
-            [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(6)]
+        dates, briefs, stances, bases, confidences, places, changes = (
+            [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
         )
-        return actor, dates, briefs, stances, bases, confidences, None, places
+        return actor, dates, briefs, stances, bases, confidences, None, places, "".join(changes)
+
+    def actor_summary(self) -> list[tuple[str, int, str, str, str | None, str | None, int | None, str | None]]:
+        """Every actor id with a position on the issue, without reading its positions: (id, how many positions,
+        its first date, the first brief of that date (lowest key), that brief's label, the actor's name and place
+        there, and the keys of every brief of that date when there are several). Only for a timeline without
+        invalid briefs: their positions may lack a date, or come two to a brief."""
+        only = self._only.format("")
+        return self.db.execute(
+            "SELECT f.actor_id, f.n, ifnull(f.d, ''), CAST(f.brief AS TEXT), i.label, a.name, a.rowid, "
+            "(SELECT group_concat(p.brief) FROM positions p INDEXED BY positions_timeline WHERE p.issue_id = ?1 "
+            f"AND p.actor_id = f.actor_id AND p.date = f.d AND p.brief <> f.brief{self._only.format('p.')}) "
+            "FROM (SELECT actor_id, count(*) n, min(date) d, brief FROM positions INDEXED BY positions_timeline "
+            f"WHERE issue_id = ?1{only} GROUP BY actor_id) f LEFT JOIN brief_ids i ON i.rowid = f.brief "
+            "LEFT JOIN actors a ON a.brief = f.brief AND a.actor_id = f.actor_id", (self.issue,),
+        ).fetchall()  # fmt: skip
+
+    def brief_keys(self, ids: Collection[str]) -> dict[str, str]:
+        """Actor id → the briefs where it has a position on the issue, comma-separated keys."""
+        if not ids:
+            return {}
+        return dict(self.db.execute(
+            "SELECT actor_id, group_concat(brief) FROM positions INDEXED BY positions_timeline WHERE issue_id = ? "
+            f"AND actor_id IN (SELECT value FROM json_each(?)){self._only.format('')} GROUP BY actor_id",
+            (self.issue, _json_list(ids)),
+        ).fetchall())  # fmt: skip
 
     def positions(
         self, cells: Collection[tuple[str, str]], details: bool
@@ -248,11 +284,27 @@ class IssueTimeline:
                 brief = int(row["brief"])
                 row["sources"] = [sources.get((brief, ident)) or {"id": ident} for ident in row["sources"]]
 
-    def changes(self) -> list[tuple[str, str, str, str, str]]:
+    def changes(self, ids: Collection[str] | None = None) -> list[tuple[str, str, str, str, str, int]]:
+        """(actor id, date, brief key, brief label, change, place) of the positions giving a change, of `ids` or
+        every actor."""
+        among = " AND p.actor_id IN (SELECT value FROM json_each(?))" if ids is not None else ""
         return self.db.execute(
-            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change FROM positions p "
-            "JOIN brief_ids i ON i.rowid = p.brief WHERE p.issue_id = ? AND p.change IS NOT NULL"
-            f"{self._only.format('p.')}", (self.issue,),
+            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
+            "positions p JOIN brief_ids i ON i.rowid = p.brief WHERE p.issue_id = ? AND p.change IS NOT NULL"
+            f"{among}{self._only.format('p.')}", (self.issue,) if ids is None else (self.issue, _json_list(ids)),
+        ).fetchall()  # fmt: skip
+
+    def change_texts(self, pairs: Collection[tuple[str, str]]) -> list[tuple[str, str, str, str, str, int]]:
+        """The same, for the positions of (actor id, brief key) pairs."""
+        if not pairs:
+            return []
+        return self.db.execute(  # each pair as 'brief:actor' (json_extract costs more than the lookup)
+            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
+            "json_each(?) j JOIN positions p INDEXED BY positions_brief ON p.brief = CAST(substr(j.value, 1, "
+            "instr(j.value, ':') - 1) AS "
+            "INTEGER) AND p.actor_id = substr(j.value, instr(j.value, ':') + 1) AND p.issue_id = ? "
+            "JOIN brief_ids i ON i.rowid = p.brief WHERE p.change IS NOT NULL",
+            (_json_list(f"{key}:{actor}" for actor, key in pairs), self.issue),
         ).fetchall()  # fmt: skip
 
     def ranks(self, keys: Collection[str]) -> dict[str, str]:
