@@ -68,9 +68,9 @@ class TimelineSource(Protocol):
         comma-separated string or a list, the others as lists or strings of one-letter codes (codes())."""
         ...
 
-    def actor_summary(self) -> Sequence[tuple[str, int, str, str, str | None, str | None, int | None, str | None]]:
+    def actor_summary(self) -> Sequence[tuple[str, int, str, str, str | None]]:
         """Without invalid briefs, each actor id with a position: (id, positions, first date, first brief of that
-        date, its label, the actor's name and place there, the other briefs of that date comma-separated)."""
+        date, the other briefs of that date comma-separated or None)."""
         ...
 
     def brief_keys(self, ids: Collection[str]) -> dict[str, str]: ...  # id → its briefs, comma-separated
@@ -150,13 +150,9 @@ def index_timeline(
     keys: set[str] = set()  # briefs to rank
     if fast:
         ties: dict[str, list[str]] = {}
-        for ident, count, date, key, label, name, place, others in source.actor_summary():
+        for ident, count, date, key, others in source.actor_summary():
             weight[ident] = count
             firsts[ident] = (date, key)
-            if label is not None:
-                labels[key] = label
-            if name is not None:
-                defined[(ident, key)] = (name, place if place is not None else 1 << 30)
             if others:  # several briefs on its first day: the first by brief order
                 ties[ident] = [key, *others.split(",")]
                 keys.update(ties[ident])
@@ -181,7 +177,7 @@ def index_timeline(
     keys.update(key for _, key, _ in extra)
     labels.update(source.ranks(keys - labels.keys()))
 
-    # 2. where each id first appears (its name there, and its place among that brief's actors), then actors
+    # 2. where each id first appears (its name there, and its place among that brief's actors), in that order
     if fast:
         for ident, candidates in ties.items():
             firsts[ident] = (firsts[ident][0], min(candidates, key=order))
@@ -190,9 +186,19 @@ def index_timeline(
     for ident, key, date in extra:
         if ident not in firsts or (date or "9999", order(key)) < (firsts[ident][0] or "9999", order(firsts[ident][1])):
             firsts[ident] = (date, key)
-    missing = {(ident, key) for ident, (_, key) in firsts.items() if (ident, key) not in defined}
-    if missing:
-        defined.update(source.actors(missing))
+    if fast:  # only ids first appearing on one day need their briefs ranked, and in one brief their places
+        on_day: dict[str, list[str]] = {}
+        for ident, (date, _) in firsts.items():
+            on_day.setdefault(date, []).append(ident)
+        shared = [ident for same in on_day.values() if len(same) > 1 for ident in same]
+        labels.update(source.ranks({firsts[ident][1] for ident in shared} - labels.keys()))
+        in_brief: dict[str, list[str]] = {}
+        for ident in shared:
+            in_brief.setdefault(firsts[ident][1], []).append(ident)
+        defined.update(source.actors([(ident, key) for key, same in in_brief.items() if len(same) > 1
+                                      for ident in same]))  # fmt: skip
+    else:
+        defined.update(source.actors([(ident, key) for ident, (_, key) in firsts.items()]))
 
     def appearance(ident: str) -> tuple[Any, ...]:
         date, key = firsts[ident]
@@ -200,8 +206,10 @@ def index_timeline(
 
     ids = sorted(firsts, key=appearance)
     known = source.labels(ids)
+    keys_of = {ident: [fold(ident), *dict.fromkeys(folded for _, folded in known.get(ident) or ())] for ident in ids}
+    alike = _alike(keys_of)
     if fast:  # the briefs of ids that may join another's actor, to keep two actors of one brief apart
-        found = source.brief_keys(_alike(ids, known))
+        found = source.brief_keys(alike)
 
         def briefs_of(ident: str) -> set[str]:
             text = found.get(ident)
@@ -211,17 +219,31 @@ def index_timeline(
         def briefs_of(ident: str) -> set[str]:
             return set(folding[ident][0].briefs) if ident in folding else set()
 
-    groups = _group_ids(ids, known, defined, firsts, briefs_of, requested)
+    groups = _group_ids(ids, keys_of, alike, briefs_of)
 
-    # 3. the actors shown: those named, or those with positions (the `top` in the most briefs)
-    shown = [(group, members) for group, members in groups
-             if (group.requested if requested else any(m in weight for m in members))]  # fmt: skip
+    # 3. the actors shown: those named, or those with positions (the `top` in the most briefs), named as their
+    # first id is where it first appears
+    matched: dict[str, str] = {}  # every folded id, name and alias → the actor's key (for --actor)
+    if requested:
+        for key, members in groups:
+            for ident in members:
+                for label in keys_of[ident]:
+                    matched.setdefault(label, key)
+        asked = {matched[name] for name in requested if name in matched}
+        picked = [(key, members) for key, members in groups if key in asked]
+    else:
+        picked = [(key, members) for key, members in groups if any(m in weight for m in members)]
     hidden = 0
-    if top is not None and len(shown) > top:
-        totals = [sum(weight.get(m, 0) for m in members) for _, members in shown]
-        chosen = set(sorted(range(len(shown)), key=lambda n: -totals[n])[:top])  # ties: the first to appear
-        hidden = len(shown) - top
-        shown = [pair for n, pair in enumerate(shown) if n in chosen]
+    if top is not None and len(picked) > top:
+        totals = [sum(weight.get(m, 0) for m in members) for _, members in picked]
+        chosen = set(sorted(range(len(picked)), key=lambda n: -totals[n])[:top])  # ties: the first to appear
+        hidden = len(picked) - top
+        picked = [pair for n, pair in enumerate(picked) if n in chosen]
+    unnamed = {(members[0], firsts[members[0]][1]) for _, members in picked} - defined.keys()
+    if unnamed:
+        defined.update(source.actors(unnamed))
+    shown = [(_actor(key, members, keys_of, known, defined, firsts, bool(requested)), members)
+             for key, members in picked]  # fmt: skip
     if fast:
         wanted = [m for _, members in shown for m in members if m in weight]
         keys = set()
@@ -333,12 +355,10 @@ def index_timeline(
     if not held:
         comparison.missing_issues = [issue]
         comparison.suggestions[issue] = closest(issue, source.issue_ids(), n=3)
-    answered = {key for group, _ in groups for key in group._keys}
-    comparison.missing_actors = [name for key, name in requested.items() if key not in answered]
-    names = {key: group.key for group, _ in groups for key in group._keys}
+    comparison.missing_actors = [name for key, name in requested.items() if key not in matched]
     for name in comparison.missing_actors:
-        close = closest(fold(name), list(names), n=3)
-        comparison.suggestions[name] = list(dict.fromkeys(names[c] for c in close))
+        close = closest(fold(name), list(matched), n=3)
+        comparison.suggestions[name] = list(dict.fromkeys(matched[c] for c in close))
     return comparison, grid
 
 
@@ -353,13 +373,14 @@ def _folding(track: Track, by: By, bad_dates: frozenset[str], codes: Mapping[str
     return moved, dated, spans(moved, by, dated)
 
 
-def _alike(ids: Sequence[str], known: Mapping[str, list[tuple[str, str]]]) -> list[str]:
-    """The ids sharing a folded id, name or alias with another: those that may join another's actor."""
+def _alike(keys_of: Mapping[str, list[str]]) -> set[str]:
+    """The ids sharing a folded id, name or alias with another (keys_of: each id's): those that may join another's
+    actor."""
     holders: dict[str, list[str]] = {}
-    for ident in ids:
-        for key in {fold(ident), *(folded for _, folded in known.get(ident) or ())}:
+    for ident, keys in keys_of.items():
+        for key in keys:
             holders.setdefault(key, []).append(ident)
-    return list(dict.fromkeys(ident for held in holders.values() if len(held) > 1 for ident in held))
+    return {ident for held in holders.values() if len(held) > 1 for ident in held}
 
 
 def _first(track: Track, dated: int, order: Callable[[str], Any]) -> tuple[str, str]:
@@ -375,14 +396,14 @@ def _first(track: Track, dated: int, order: Callable[[str], Any]) -> tuple[str, 
 
 
 def _group_ids(
-    ids: list[str], labels: Mapping[str, list[tuple[str, str]]], defined: Mapping[tuple[str, str], Defined],
-    firsts: Mapping[str, tuple[str, str]], held_in: Callable[[str], set[str]], requested: Mapping[str, str],
-) -> list[tuple[ActorInfo, list[str]]]:  # fmt: skip
-    """Actor ids (in order of first appearance) → actors: an id joins the actor that an earlier id of the same
-    folded form, else one of its names or aliases, belongs to, unless the two have positions in one brief
-    (`held_in`: the briefs where an id has one; asked only of ids sharing a name). An actor is named as its first
-    id is where it first appears."""
-    groups: list[tuple[ActorInfo, list[str]]] = []
+    ids: list[str], keys_of: Mapping[str, list[str]], alike: Collection[str], held_in: Callable[[str], set[str]]
+) -> list[tuple[str, list[str]]]:  # fmt: skip
+    """Actor ids (in order of first appearance) → actors, each as its key and its ids: an id joins the actor that
+    an earlier id of the same folded form, else one of its names or aliases (keys_of: an id's folded form, then
+    its folded names and aliases), belongs to, unless the two have positions in one brief (`held_in`: the briefs
+    where an id has one; asked only of the ids `alike`, sharing a key with another). An actor's key is its first
+    id, made unique."""
+    groups: list[tuple[str, list[str]]] = []
     by_id: dict[str, int] = {}
     by_name: dict[str, int] = {}
     keys_used: set[str] = set()
@@ -402,16 +423,19 @@ def _group_ids(
         return not together.isdisjoint(briefs_of(ident))
 
     for ident in ids:
-        name, _ = defined.get((ident, firsts[ident][1]), (None, 0))
-        known = labels.get(ident) or []
-        own = fold(ident)
-        keys = [own, *dict.fromkeys(folded for _, folded in known)]  # an id's names match even when it is one
-        number = by_id.get(own)
-        if number is not None and apart(ident, number):
-            number = None
-        if number is None:
-            number = next((n for key in keys[1:] if (n := by_name.get(key)) is not None and not apart(ident, n)),
-                          None)  # fmt: skip
+        if ident not in alike and ident not in keys_used:  # no other id shares its keys: an actor of its own
+            keys_used.add(ident)
+            groups.append((ident, [ident]))
+            continue
+        keys = keys_of[ident]
+        number = None
+        if ident in alike:
+            number = by_id.get(keys[0])
+            if number is not None and apart(ident, number):
+                number = None
+            if number is None:
+                number = next((n for key in keys[1:] if (n := by_name.get(key)) is not None and not apart(ident, n)),
+                              None)  # fmt: skip
         if number is None:
             key = ident
             suffix = 2
@@ -420,22 +444,35 @@ def _group_ids(
                 suffix += 1
             keys_used.add(key)
             number = len(groups)
-            groups.append((ActorInfo(key, name or ident), []))
-        group, members = groups[number]
+            groups.append((key, []))
+        members = groups[number][1]
         members.append(ident)
         if number in held:
             held[number] |= briefs_of(ident)
-        group.ids.append(ident)
-        for label, _ in known:
-            if label != group.name and label not in group.aliases:
-                group.aliases.append(label)
-        by_id.setdefault(own, number)
-        for key in keys:
-            by_name.setdefault(key, number)
-            group._keys.add(key)
-    for group, _ in groups:
-        group.requested = bool(group._keys & requested.keys())
+        if ident in alike:  # no other id has the keys of the rest
+            by_id.setdefault(keys[0], number)
+            for key in keys:
+                by_name.setdefault(key, number)
     return groups
+
+
+def _actor(
+    key: str, members: list[str], keys_of: Mapping[str, list[str]], labels: Mapping[str, list[tuple[str, str]]],
+    defined: Mapping[tuple[str, str], Defined], firsts: Mapping[str, tuple[str, str]], requested: bool,
+) -> ActorInfo:  # fmt: skip
+    """An actor shown, named as its first id is where it first appears, with the other names and aliases of its
+    ids."""
+    first = members[0]
+    name = defined.get((first, firsts[first][1]), (None, 0))[0] or first
+    actor = ActorInfo(key, name, list(members), requested=requested)
+    seen = {name}
+    for ident in members:
+        actor._keys.update(keys_of[ident])
+        for label, _ in labels.get(ident) or ():
+            if label not in seen:
+                seen.add(label)
+                actor.aliases.append(label)
+    return actor
 
 
 def _merge(tracks: list[Track], codes: Mapping[str, Mapping[str, str | None]]) -> Track:
