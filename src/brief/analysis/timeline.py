@@ -3,7 +3,7 @@ the positions of each actor as tracks, folded into periods, as the in-memory com
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from brief.analysis.grids import (
@@ -62,10 +62,11 @@ class TimelineSource(Protocol):
 
     def codes(self) -> Mapping[str, Mapping[str, str | None]]: ...  # how tracks' codes read: column → code → value
 
-    def tracks(self, ids: Collection[str] | None = None) -> Sequence[tuple[Any, ...]]:
+    def tracks(self, ids: Collection[str] | None = None, values: bool = True) -> Sequence[tuple[Any, ...]]:
         """Every actor id with a position on the issue (or those of `ids`), in date order: Track's arguments (id,
         dates, briefs, stances, bases, confidences, None, places in the brief or None, changes), briefs as one
-        comma-separated string or a list, the others as lists or strings of one-letter codes (codes())."""
+        comma-separated string or a list, the others as lists or strings of one-letter codes (codes()); without
+        `values`, bases and confidences may be left empty (positions() has them)."""
         ...
 
     def actor_summary(self) -> Sequence[tuple[str, int, str, str, str | None]]:
@@ -186,28 +187,32 @@ def index_timeline(
     for ident, key, date in extra:
         if ident not in firsts or (date or "9999", order(key)) < (firsts[ident][0] or "9999", order(firsts[ident][1])):
             firsts[ident] = (date, key)
-    if fast:  # only ids first appearing on one day need their briefs ranked, and in one brief their places
+    if not fast:
+        defined.update(source.actors([(ident, key) for ident, (_, key) in firsts.items()]))
+
+    def settle(among: Collection[str]) -> None:
+        """Read what orders `among` by appearance: the ids of the briefs where several first appear on one day,
+        and the places of those first appearing in one brief (only these are compared)."""
         on_day: dict[str, list[str]] = {}
-        for ident, (date, _) in firsts.items():
-            on_day.setdefault(date, []).append(ident)
+        for ident in among:
+            on_day.setdefault(firsts[ident][0], []).append(ident)
         shared = [ident for same in on_day.values() if len(same) > 1 for ident in same]
-        labels.update(source.ranks({firsts[ident][1] for ident in shared} - labels.keys()))
+        unranked = {firsts[ident][1] for ident in shared} - labels.keys()
+        if unranked:
+            labels.update(source.ranks(unranked))
         in_brief: dict[str, list[str]] = {}
         for ident in shared:
             in_brief.setdefault(firsts[ident][1], []).append(ident)
-        defined.update(source.actors([(ident, key) for key, same in in_brief.items() if len(same) > 1
-                                      for ident in same]))  # fmt: skip
-    else:
-        defined.update(source.actors([(ident, key) for ident, (_, key) in firsts.items()]))
+        unplaced = {(ident, key) for key, same in in_brief.items() if len(same) > 1 for ident in same}
+        if unplaced - defined.keys():
+            defined.update(source.actors(unplaced - defined.keys()))
 
-    def appearance(ident: str) -> tuple[Any, ...]:
+    def appearance(ident: str) -> tuple[Any, ...]:  # brief order (date, then id), then the place in the brief
         date, key = firsts[ident]
-        return date or "9999", order(key), defined.get((ident, key), (None, 1 << 30))[1], ident
+        return date or "9999", labels.get(key, ""), int(key), defined.get((ident, key), (None, 1 << 30))[1], ident
 
-    ids = sorted(firsts, key=appearance)
-    known = source.labels(ids)
-    keys_of = {ident: [fold(ident), *dict.fromkeys(folded for _, folded in known.get(ident) or ())] for ident in ids}
-    alike = _alike(keys_of)
+    known = source.labels(list(firsts))
+    keys_of, alike = _keys(firsts, known)
     if fast:  # the briefs of ids that may join another's actor, to keep two actors of one brief apart
         found = source.brief_keys(alike)
 
@@ -219,10 +224,12 @@ def index_timeline(
         def briefs_of(ident: str) -> set[str]:
             return set(folding[ident][0].briefs) if ident in folding else set()
 
-    groups = _group_ids(ids, keys_of, alike, briefs_of)
+    settle(alike)  # which actor an id joins depends on the order of those alike; the others are actors alone
+    groups = _group_ids(sorted(alike, key=appearance), keys_of, briefs_of)
+    groups += [(ident, [ident]) for ident in firsts if ident not in alike]
 
-    # 3. the actors shown: those named, or those with positions (the `top` in the most briefs), named as their
-    # first id is where it first appears
+    # 3. the actors shown: those named, or those with positions (the `top` in the most briefs; ties: the first to
+    # appear), in order of appearance, named as their first id is where it first appears
     matched: dict[str, str] = {}  # every folded id, name and alias → the actor's key (for --actor)
     if requested:
         for key, members in groups:
@@ -235,10 +242,16 @@ def index_timeline(
         picked = [(key, members) for key, members in groups if any(m in weight for m in members)]
     hidden = 0
     if top is not None and len(picked) > top:
-        totals = [sum(weight.get(m, 0) for m in members) for _, members in picked]
-        chosen = set(sorted(range(len(picked)), key=lambda n: -totals[n])[:top])  # ties: the first to appear
+        totals = {key: sum(weight.get(m, 0) for m in members) for key, members in picked}
+        least = sorted(totals.values(), reverse=True)[top - 1]
+        above = [pair for pair in picked if totals[pair[0]] > least]
+        tied_at = [pair for pair in picked if totals[pair[0]] == least]
+        settle([members[0] for _, members in tied_at])
+        tied_at.sort(key=lambda pair: appearance(pair[1][0]))
         hidden = len(picked) - top
-        picked = [pair for n, pair in enumerate(picked) if n in chosen]
+        picked = above + tied_at[: top - len(above)]
+    settle([members[0] for _, members in picked])
+    picked.sort(key=lambda pair: appearance(pair[1][0]))
     unnamed = {(members[0], firsts[members[0]][1]) for _, members in picked} - defined.keys()
     if unnamed:
         defined.update(source.actors(unnamed))
@@ -247,7 +260,7 @@ def index_timeline(
     if fast:
         wanted = [m for _, members in shown for m in members if m in weight]
         keys = set()
-        for row in source.tracks(wanted):
+        for row in source.tracks(wanted, values=False):
             moved, dated, runs = _folding(Track(*row), by, bad_dates, codes)
             folding[moved.actor] = (moved, dated, runs)
             keys.update(tied(moved, runs))
@@ -295,10 +308,12 @@ def index_timeline(
     shown_positions: dict[tuple[str, str], list[dict[str, Any]]] = {}
     briefs: list[BriefInfo] = []
     index_of: dict[str, int] = {}
-    if details:
+    read = details or fast  # the positions shown read from the index (fast: their tracks hold only stances)
+    if read:
         wanted_cells = {(kept.actor_at(k), kept.dates[k]) for _, kept, folded in folded_rows if kept
                         for cell in folded for k in cell.latest}  # fmt: skip
-        shown_positions = source.positions(wanted_cells, True)
+        shown_positions = source.positions(wanted_cells, details)
+    if details:
         infos = source.briefs({row["brief"] for rows in shown_positions.values() for row in rows})
         for key, (ident, date, path, brief_title) in sorted(infos.items(), key=lambda i: (i[1][1] or "9999",
                                                                                             order(i[0]))):  # fmt: skip
@@ -315,7 +330,7 @@ def index_timeline(
         cells: dict[int, Cell] = {}
         for cell in folded:
             assert kept is not None
-            if details:
+            if read:
                 k = cell.latest[0]
                 found_rows = shown_positions.get((kept.actor_at(k), kept.dates[k]), [])
                 if len(found_rows) > 1:  # several briefs of that day: the latest's, or a conflict in one brief
@@ -373,14 +388,22 @@ def _folding(track: Track, by: By, bad_dates: frozenset[str], codes: Mapping[str
     return moved, dated, spans(moved, by, dated)
 
 
-def _alike(keys_of: Mapping[str, list[str]]) -> set[str]:
-    """The ids sharing a folded id, name or alias with another (keys_of: each id's): those that may join another's
-    actor."""
-    holders: dict[str, list[str]] = {}
-    for ident, keys in keys_of.items():
+def _keys(ids: Iterable[str], labels: Mapping[str, list[tuple[str, str]]]) -> tuple[dict[str, list[str]], set[str]]:
+    """Each id's keys (its folded form, then its folded names and aliases), and the ids sharing a key with another:
+    those that may join another's actor."""
+    keys_of: dict[str, list[str]] = {}
+    holder: dict[str, str] = {}  # key → the first id holding it
+    alike: set[str] = set()
+    for ident in ids:
+        known = labels.get(ident)
+        keys = [fold(ident), *dict.fromkeys(folded for _, folded in known)] if known else [fold(ident)]
+        keys_of[ident] = keys
         for key in keys:
-            holders.setdefault(key, []).append(ident)
-    return {ident for held in holders.values() if len(held) > 1 for ident in held}
+            other = holder.setdefault(key, ident)
+            if other != ident:
+                alike.add(ident)
+                alike.add(other)
+    return keys_of, alike
 
 
 def _first(track: Track, dated: int, order: Callable[[str], Any]) -> tuple[str, str]:
@@ -396,17 +419,15 @@ def _first(track: Track, dated: int, order: Callable[[str], Any]) -> tuple[str, 
 
 
 def _group_ids(
-    ids: list[str], keys_of: Mapping[str, list[str]], alike: Collection[str], held_in: Callable[[str], set[str]]
+    ids: list[str], keys_of: Mapping[str, list[str]], held_in: Callable[[str], set[str]]
 ) -> list[tuple[str, list[str]]]:  # fmt: skip
-    """Actor ids (in order of first appearance) → actors, each as its key and its ids: an id joins the actor that
-    an earlier id of the same folded form, else one of its names or aliases (keys_of: an id's folded form, then
-    its folded names and aliases), belongs to, unless the two have positions in one brief (`held_in`: the briefs
-    where an id has one; asked only of the ids `alike`, sharing a key with another). An actor's key is its first
-    id, made unique."""
+    """Actor ids sharing keys with others (in order of first appearance) → actors, each as its key and its ids: an
+    id joins the actor that an earlier id of the same folded form, else one of its names or aliases (keys_of: an
+    id's folded form, then its folded names and aliases), belongs to, unless the two have positions in one brief
+    (`held_in`: the briefs where an id has one). An actor's key is its first id."""
     groups: list[tuple[str, list[str]]] = []
     by_id: dict[str, int] = {}
     by_name: dict[str, int] = {}
-    keys_used: set[str] = set()
     held: dict[int, set[str]] = {}  # group → the briefs where its ids have positions (made when first asked)
     briefs: dict[str, set[str]] = {}
 
@@ -423,36 +444,22 @@ def _group_ids(
         return not together.isdisjoint(briefs_of(ident))
 
     for ident in ids:
-        if ident not in alike and ident not in keys_used:  # no other id shares its keys: an actor of its own
-            keys_used.add(ident)
-            groups.append((ident, [ident]))
-            continue
         keys = keys_of[ident]
-        number = None
-        if ident in alike:
-            number = by_id.get(keys[0])
-            if number is not None and apart(ident, number):
-                number = None
-            if number is None:
-                number = next((n for key in keys[1:] if (n := by_name.get(key)) is not None and not apart(ident, n)),
-                              None)  # fmt: skip
+        number = by_id.get(keys[0])
+        if number is not None and apart(ident, number):
+            number = None
         if number is None:
-            key = ident
-            suffix = 2
-            while key in keys_used:  # an id reused for another actor: keep rows apart
-                key = f"{ident}~{suffix}"
-                suffix += 1
-            keys_used.add(key)
+            number = next((n for key in keys[1:] if (n := by_name.get(key)) is not None and not apart(ident, n)),
+                          None)  # fmt: skip
+        if number is None:
             number = len(groups)
-            groups.append((key, []))
-        members = groups[number][1]
-        members.append(ident)
+            groups.append((ident, []))
+        groups[number][1].append(ident)
         if number in held:
             held[number] |= briefs_of(ident)
-        if ident in alike:  # no other id has the keys of the rest
-            by_id.setdefault(keys[0], number)
-            for key in keys:
-                by_name.setdefault(key, number)
+        by_id.setdefault(keys[0], number)
+        for key in keys:
+            by_name.setdefault(key, number)
     return groups
 
 

@@ -169,16 +169,19 @@ class IssueTimeline:
                  for column, values in _VALUES.items()}  # fmt: skip
         return codes | {"change": {_NO_CHANGE: None, _A_CHANGE: "change"}}
 
-    def tracks(self, ids: Collection[str] | None = None) -> list[TrackRow]:
+    def tracks(self, ids: Collection[str] | None = None, values: bool = True) -> list[TrackRow]:
         """Every actor id's positions on the issue in date order (or those of `ids`): (id, dates, briefs,
         stances, bases, confidences, None, places, changes), '' where a date is missing. One row per actor id,
         each column of its positions concatenated (a row per position would cost more than everything else
         together): briefs stay one string, and stances, bases and confidences are one-letter codes (codes());
         unless a brief may hold two positions of one actor, where their text and their place in the brief are
-        read instead. Changes are codes (CHANGED or UNCHANGED), their texts read for the notes shown."""
+        read instead. Changes are codes (codes()["change"]), their texts read for the notes shown. Without
+        `values`, bases and confidences are left out (empty) where the codes are read: the caller reads those of
+        the positions it shows."""
         found: list[TrackRow] = []
         if self._regular:
-            columns = ", ".join(f"group_concat({_code(column)}, '')" for column in _VALUES)
+            read = _VALUES if values else ("stance",)
+            columns = ", ".join(f"group_concat({_code(column)}, '')" for column in read)
         else:
             columns = "group_concat(ifnull(stance, '')), group_concat(ifnull(basis, '')), "
             columns += "group_concat(ifnull(confidence, '')), group_concat(rowid)"
@@ -193,15 +196,15 @@ class IssueTimeline:
         # positions_timeline (issue, actor, date, brief, …); any other plan gets its dates checked.
         plan = " ".join(row[-1] for row in self.db.execute(f"EXPLAIN QUERY PLAN {query}", params))
         ordered = "COVERING INDEX positions_timeline" in plan and "TEMP B-TREE" not in plan
-        for actor, count, dates_text, briefs, *values, changes in self.db.execute(query, params):
+        for actor, count, dates_text, briefs, *columns_read, changes in self.db.execute(query, params):
             dates = dates_text.split(",")
-            held = values if self._regular else [value.split(",") for value in values]
+            held = columns_read if self._regular else [value.split(",") for value in columns_read]
             # a comma in a value or an unknown one (only in an invalid brief), or not in date order
             if (len(dates) != count or any(len(column) != count or "?" in column for column in held[:3])
                     or (not ordered and dates != sorted(dates))):  # fmt: skip
                 found.append(self._track(actor))
             elif self._regular:
-                found.append((actor, dates, briefs, *held, None, None, changes))
+                found.append((actor, dates, briefs, *(held if values else (*held, "", "")), None, None, changes))
             else:
                 found.append((actor, dates, briefs, *held[:3], None, [int(place) for place in held[3]], changes))
         return found
