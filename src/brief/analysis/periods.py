@@ -391,6 +391,13 @@ def fold_track(
     return folded
 
 
+def period_key(by: By) -> Callable[[str], str]:
+    """The period of a calendar date ('2021-09-28' → '2021-Q3' by quarter), without checking that it is one."""
+    if by == "brief":
+        raise ValueError("a brief is its own period")
+    return _PERIOD_KEY[by]
+
+
 def _period_or_undated(date: str, by: By) -> str:
     return _PERIOD_KEY[by](date) if calendar_date(date) else UNDATED
 

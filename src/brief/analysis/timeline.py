@@ -19,6 +19,7 @@ from brief.analysis.grids import (
 from brief.analysis.periods import (
     CHANGED,
     UNCHANGED,
+    UNDATED,
     By,
     Defined,
     Folded,
@@ -32,6 +33,7 @@ from brief.analysis.periods import (
     calendar_date,
     change_keys,
     fold_track,
+    period_key,
     spans,
     tied,
 )
@@ -69,9 +71,10 @@ class TimelineSource(Protocol):
         `values`, bases and confidences may be left empty (positions() has them)."""
         ...
 
-    def actor_summary(self) -> Sequence[tuple[str, int, str, str, str | None]]:
+    def actor_summary(self) -> Sequence[tuple[str, int, str, str, str | None, str | None]]:
         """Without invalid briefs, each actor id with a position: (id, positions, first date, first brief of that
-        date, the other briefs of that date comma-separated or None)."""
+        date, the other briefs of that date comma-separated or None, its folded names and aliases separated by
+        \x1f or None)."""
         ...
 
     def brief_keys(self, ids: Collection[str]) -> dict[str, str]: ...  # id → its briefs, comma-separated
@@ -149,11 +152,13 @@ def index_timeline(
     firsts: dict[str, tuple[str, str]] = {}
     defined: dict[tuple[str, str], Defined] = {}
     keys: set[str] = set()  # briefs to rank
+    folds: dict[str, list[str]] = {}  # id → the folded names and aliases it goes by
     if fast:
         ties: dict[str, list[str]] = {}
-        for ident, count, date, key, others in source.actor_summary():
+        for ident, count, date, key, others, names in source.actor_summary():
             weight[ident] = count
             firsts[ident] = (date, key)
+            folds[ident] = names.split("\x1f") if names else []
             if others:  # several briefs on its first day: the first by brief order
                 ties[ident] = [key, *others.split(",")]
                 keys.update(ties[ident])
@@ -211,8 +216,13 @@ def index_timeline(
         date, key = firsts[ident]
         return date or "9999", labels.get(key, ""), int(key), defined.get((ident, key), (None, 1 << 30))[1], ident
 
-    known = source.labels(list(firsts))
-    keys_of, alike = _keys(firsts, known)
+    known = {} if fast else source.labels(list(firsts))  # names and aliases (fast: of the actors shown)
+    for ident in firsts.keys() - folds.keys():
+        folds[ident] = [folded for _, folded in known.get(ident) or ()] if not fast else []
+    if fast and extra:  # ids answering --actor without a position
+        for ident, labelled in source.labels([i for i, _, _ in extra if i not in weight]).items():
+            folds[ident] = [folded for _, folded in labelled]
+    keys_of, alike = _keys(firsts, folds)
     if fast:  # the briefs of ids that may join another's actor, to keep two actors of one brief apart
         found = source.brief_keys(alike)
 
@@ -242,7 +252,8 @@ def index_timeline(
         picked = [(key, members) for key, members in groups if any(m in weight for m in members)]
     hidden = 0
     if top is not None and len(picked) > top:
-        totals = {key: sum(weight.get(m, 0) for m in members) for key, members in picked}
+        totals = {key: weight.get(members[0], 0) if len(members) == 1 else sum(weight.get(m, 0) for m in members)
+                  for key, members in picked}  # fmt: skip
         least = sorted(totals.values(), reverse=True)[top - 1]
         above = [pair for pair in picked if totals[pair[0]] > least]
         tied_at = [pair for pair in picked if totals[pair[0]] == least]
@@ -255,6 +266,8 @@ def index_timeline(
     unnamed = {(members[0], firsts[members[0]][1]) for _, members in picked} - defined.keys()
     if unnamed:
         defined.update(source.actors(unnamed))
+    if fast:
+        known = source.labels([m for _, members in picked for m in members])
     shown = [(_actor(key, members, keys_of, known, defined, firsts, bool(requested)), members)
              for key, members in picked]  # fmt: skip
     if fast:
@@ -296,7 +309,7 @@ def index_timeline(
                  for cell in folded for kind, _, _, k in cell.notes if kind == "change"}  # fmt: skip
         for ident, date, key, label, text, place in source.change_texts(noted):
             described.setdefault((ident, key), []).append((place, date, label, text))
-    counts = _period_counts(dates, by)
+    counts = _period_counts(dates, by, bad_dates)
     for _, _, folded in folded_rows:
         for cell in folded:
             counts.setdefault(cell.period, 0)  # a position in a brief the dates missed: none should
@@ -388,15 +401,14 @@ def _folding(track: Track, by: By, bad_dates: frozenset[str], codes: Mapping[str
     return moved, dated, spans(moved, by, dated)
 
 
-def _keys(ids: Iterable[str], labels: Mapping[str, list[tuple[str, str]]]) -> tuple[dict[str, list[str]], set[str]]:
+def _keys(ids: Iterable[str], folds: Mapping[str, list[str]]) -> tuple[dict[str, list[str]], set[str]]:
     """Each id's keys (its folded form, then its folded names and aliases), and the ids sharing a key with another:
     those that may join another's actor."""
     keys_of: dict[str, list[str]] = {}
     holder: dict[str, str] = {}  # key → the first id holding it
     alike: set[str] = set()
     for ident in ids:
-        known = labels.get(ident)
-        keys = [fold(ident), *dict.fromkeys(folded for _, folded in known)] if known else [fold(ident)]
+        keys = [fold(ident), *folds[ident]]
         keys_of[ident] = keys
         for key in keys:
             other = holder.setdefault(key, ident)
@@ -531,11 +543,12 @@ def _index_note(
     return PendingNote(kind, where, text, ident, date)
 
 
-def _period_counts(dates: Mapping[str, int], by: By) -> dict[str, int]:
+def _period_counts(dates: Mapping[str, int], by: By, bad_dates: frozenset[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
+    key = period_key(by)
     for date, count in dates.items():
-        key = _period_or_undated(date, by)
-        counts[key] = counts.get(key, 0) + count
+        period = UNDATED if date in bad_dates else key(date)
+        counts[period] = counts.get(period, 0) + count
     return counts
 
 

@@ -221,16 +221,18 @@ class IssueTimeline:
         )
         return actor, dates, briefs, stances, bases, confidences, None, places, "".join(changes)
 
-    def actor_summary(self) -> list[tuple[str, int, str, str, str | None]]:
+    def actor_summary(self) -> list[tuple[str, int, str, str, str | None, str | None]]:
         """Every actor id with a position on the issue, without reading its positions: (id, how many positions,
-        its first date, the first brief of that date (lowest key), and the keys of the other briefs of that date,
-        comma-separated, when there are any). Only for a timeline without invalid briefs: their positions may
-        lack a date, or come two to a brief."""
+        its first date, the first brief of that date (lowest key), the keys of the other briefs of that date,
+        comma-separated, when there are any, and the folded names and aliases it goes by in the collection,
+        separated by US (\x1f)). Only for a timeline without invalid briefs: their positions may lack a date, or
+        come two to a brief."""
         only = self._only.format("")
         return self.db.execute(
             "SELECT f.actor_id, f.n, ifnull(f.d, ''), CAST(f.brief AS TEXT), (SELECT group_concat(p.brief) FROM "
             "positions p INDEXED BY positions_timeline WHERE p.issue_id = ?1 AND p.actor_id = f.actor_id AND "
-            f"p.date = f.d AND p.brief <> f.brief{self._only.format('p.')}) FROM (SELECT actor_id, count(*) n, "
+            f"p.date = f.d AND p.brief <> f.brief{self._only.format('p.')}), (SELECT group_concat(l.fold, "
+            "char(31)) FROM actor_labels l WHERE l.actor_id = f.actor_id) FROM (SELECT actor_id, count(*) n, "
             f"min(date) d, brief FROM positions INDEXED BY positions_timeline WHERE issue_id = ?1{only} "
             "GROUP BY actor_id) f", (self.issue,),
         ).fetchall()  # fmt: skip
