@@ -64,20 +64,13 @@ class TimelineSource(Protocol):
 
     def codes(self) -> Mapping[str, Mapping[str, str | None]]: ...  # how tracks' codes read: column → code → value
 
-    def tracks(self, ids: Collection[str] | None = None, values: bool = True) -> Sequence[tuple[Any, ...]]:
-        """Every actor id with a position on the issue (or those of `ids`), in date order: Track's arguments (id,
-        dates, briefs, stances, bases, confidences, None, places in the brief or None, changes), briefs as one
-        comma-separated string or a list, the others as lists or strings of one-letter codes (codes()); without
-        `values`, bases and confidences may be left empty (positions() has them)."""
+    def tracks(self, values: bool = True, names: bool = False) -> Sequence[tuple[Any, ...]]:
+        """Every actor id with a position on the issue, in date order: Track's arguments (id, dates, briefs,
+        stances, bases, confidences, None, places in the brief or None, changes), briefs as one comma-separated
+        string or a list, the others as lists or strings of one-letter codes (codes()); without `values`, bases
+        and confidences may be left empty (positions() has them); with `names`, each row ends with the folded
+        names and aliases the id goes by in the collection, separated by \x1f (None: none)."""
         ...
-
-    def actor_summary(self) -> Sequence[tuple[str, int, str, str, str | None, str | None]]:
-        """Without invalid briefs, each actor id with a position: (id, positions, first date, first brief of that
-        date, the other briefs of that date comma-separated or None, its folded names and aliases separated by
-        \x1f or None)."""
-        ...
-
-    def brief_keys(self, ids: Collection[str]) -> dict[str, str]: ...  # id → its briefs, comma-separated
 
     def ranks(self, keys: Collection[str]) -> dict[str, str]: ...  # brief key → its id (else path), for order
 
@@ -144,9 +137,10 @@ def index_timeline(
     def order(key: str) -> tuple[str, int]:
         return labels.get(key, ""), int(key)
 
-    # 1. every actor id with a position: in how many briefs, and where it first appears. Without invalid briefs
-    # the index says so without a track; otherwise every track is read (and folded below only if shown).
+    # 1. every actor id with a position: its track, in how many briefs, and where it first appears. Without invalid
+    # briefs, a track is taken apart and folded only when shown, and the index says which names each id goes by.
     fast = regular and not bad_dates
+    as_read: dict[str, Track] = {}  # id → its track as read (fast)
     folding: dict[str, tuple[Track, int, list[Run]]] = {}  # id → its track, how many dated positions, its runs
     weight: dict[str, int] = {}  # id → briefs where it has a position
     firsts: dict[str, tuple[str, str]] = {}
@@ -155,12 +149,17 @@ def index_timeline(
     folds: dict[str, list[str]] = {}  # id → the folded names and aliases it goes by
     if fast:
         ties: dict[str, list[str]] = {}
-        for ident, count, date, key, others, names in source.actor_summary():
-            weight[ident] = count
-            firsts[ident] = (date, key)
+        for *values, names in source.tracks(values=False, names=True):
+            track = as_read[values[0]] = Track(*values)
+            ident, dates_held = track.actor, track.dates
+            weight[ident] = len(dates_held)
+            firsts[ident] = (dates_held[0], track.first_brief())
             folds[ident] = names.split("\x1f") if names else []
-            if others:  # several briefs on its first day: the first by brief order
-                ties[ident] = [key, *others.split(",")]
+            if len(dates_held) > 1 and dates_held[1] == dates_held[0]:  # several briefs on its first day
+                same = 2
+                while same < len(dates_held) and dates_held[same] == dates_held[0]:
+                    same += 1
+                ties[ident] = track.briefs[:same]
                 keys.update(ties[ident])
     else:
         for row in source.tracks():
@@ -223,16 +222,9 @@ def index_timeline(
         for ident, labelled in source.labels([i for i, _, _ in extra if i not in weight]).items():
             folds[ident] = [folded for _, folded in labelled]
     keys_of, alike = _keys(firsts, folds)
-    if fast:  # the briefs of ids that may join another's actor, to keep two actors of one brief apart
-        found = source.brief_keys(alike)
-
-        def briefs_of(ident: str) -> set[str]:
-            text = found.get(ident)
-            return set(text.split(",")) if text else set()
-    else:
-
-        def briefs_of(ident: str) -> set[str]:
-            return set(folding[ident][0].briefs) if ident in folding else set()
+    def briefs_of(ident: str) -> set[str]:  # to keep two actors of one brief apart
+        track = as_read[ident] if ident in as_read else folding[ident][0] if ident in folding else None
+        return set(track.briefs) if track else set()
 
     settle(alike)  # which actor an id joins depends on the order of those alike; the others are actors alone
     groups = _group_ids(sorted(alike, key=appearance), keys_of, briefs_of)
@@ -271,11 +263,10 @@ def index_timeline(
     shown = [(_actor(key, members, keys_of, known, defined, firsts, bool(requested)), members)
              for key, members in picked]  # fmt: skip
     if fast:
-        wanted = [m for _, members in shown for m in members if m in weight]
         keys = set()
-        for row in source.tracks(wanted, values=False):
-            moved, dated, runs = _folding(Track(*row), by, bad_dates, codes)
-            folding[moved.actor] = (moved, dated, runs)
+        for ident in (m for _, members in shown for m in members if m in as_read):
+            moved, dated, runs = _folding(as_read[ident], by, bad_dates, codes)
+            folding[ident] = (moved, dated, runs)
             keys.update(tied(moved, runs))
             keys.update(change_keys(moved, runs))
         labels.update(source.ranks(keys - labels.keys()))
@@ -328,8 +319,8 @@ def index_timeline(
         shown_positions = source.positions(wanted_cells, details)
     if details:
         infos = source.briefs({row["brief"] for rows in shown_positions.values() for row in rows})
-        for key, (ident, date, path, brief_title) in sorted(infos.items(), key=lambda i: (i[1][1] or "9999",
-                                                                                            order(i[0]))):  # fmt: skip
+        in_order = sorted(infos.items(), key=lambda i: (i[1][1] or "9999", i[1][0], int(i[0])))  # date, id
+        for key, (ident, date, path, brief_title) in in_order:
             index_of[key] = len(briefs)
             briefs.append(BriefInfo(len(briefs), ident, date, path, brief_title, [issue]))
         ids_by_period: dict[str, list[str]] = {}
@@ -495,30 +486,37 @@ def _actor(
 
 
 def _merge(tracks: list[Track], codes: Mapping[str, Mapping[str, str | None]]) -> Track:
-    """One track of several ids' tracks, in date order, each position keeping its id; their values as text when
-    some tracks hold codes and others not."""
+    """One track of several ids' tracks, in date order (then brief, then place), each position keeping its id;
+    their values as text when some tracks hold codes and others not."""
     as_codes = all(isinstance(t.stances, str) for t in tracks) or not any(isinstance(t.stances, str) for t in tracks)
 
-    def value(track: Track, column: str, values: Sequence[str], k: int) -> str:
-        if as_codes or not isinstance(values, str):
-            return values[k] if values else ""
-        return codes[column].get(values[k]) or ""
+    def column(name: str, held: list[Sequence[str]]) -> list[str]:
+        found: list[str] = []
+        for track, values in zip(tracks, held, strict=True):
+            if not values:
+                found += [""] * len(track.dates)
+            elif as_codes or not isinstance(values, str):
+                found += values
+            else:
+                found += [codes[name].get(value) or "" for value in values]
+        return [found[k] for k in order]
 
-    entries = sorted(
-        (track.dates[k], track.briefs[k], track.order[k] if track.order else 0,
-         value(track, "stance", track.stances, k), value(track, "basis", track.bases, k),
-         value(track, "confidence", track.confidences, k), track.actor_at(k),
-         track.changes[k] if track.changes else UNCHANGED)
-        for track in tracks for k in range(len(track.dates))
-    )  # fmt: skip
-    dates, briefs, places, stances, bases, confidences, actors, changes = (
-        [list(column) for column in zip(*entries, strict=True)] if entries else [[] for _ in range(8)]
-    )
+    dates = [date for track in tracks for date in track.dates]
+    briefs = [brief for track in tracks for brief in track.briefs]
+    places = [place for track in tracks for place in (track.order or [0] * len(track.dates))]
+    by = list(zip(dates, briefs, places, strict=True))
+    order = sorted(range(len(dates)), key=by.__getitem__)  # tuples compared in C
+    stances = column("stance", [t.stances for t in tracks])
+    bases = column("basis", [t.bases for t in tracks])
+    confidences = column("confidence", [t.confidences for t in tracks])
+    changes = [code for track in tracks for code in (track.changes or UNCHANGED * len(track.dates))]  # codes
+    actors = [track.actor_at(k) for track in tracks for k in range(len(track.dates))]
     text = isinstance(tracks[0].stances, str) and as_codes
-    order = places if any(t.order for t in tracks) else None
-    return Track(tracks[0].actor, dates, briefs, "".join(stances) if text else stances,
-                 "".join(bases) if text else bases, "".join(confidences) if text else confidences,
-                 actors, order, "".join(changes))  # fmt: skip
+    return Track(tracks[0].actor, [dates[k] for k in order], [briefs[k] for k in order],
+                 "".join(stances) if text else stances, "".join(bases) if text else bases,
+                 "".join(confidences) if text else confidences, [actors[k] for k in order],
+                 [places[k] for k in order] if any(t.order for t in tracks) else None,
+                 "".join(changes[k] for k in order))  # fmt: skip
 
 
 Described = Mapping[tuple[str, str], list[tuple[int, str, str, str]]]  # (id, brief key) → (place, date, id, text)

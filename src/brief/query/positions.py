@@ -169,15 +169,16 @@ class IssueTimeline:
                  for column, values in _VALUES.items()}  # fmt: skip
         return codes | {"change": {_NO_CHANGE: None, _A_CHANGE: "change"}}
 
-    def tracks(self, ids: Collection[str] | None = None, values: bool = True) -> list[TrackRow]:
-        """Every actor id's positions on the issue in date order (or those of `ids`): (id, dates, briefs,
-        stances, bases, confidences, None, places, changes), '' where a date is missing. One row per actor id,
-        each column of its positions concatenated (a row per position would cost more than everything else
-        together): briefs stay one string, and stances, bases and confidences are one-letter codes (codes());
-        unless a brief may hold two positions of one actor, where their text and their place in the brief are
-        read instead. Changes are codes (codes()["change"]), their texts read for the notes shown. Without
-        `values`, bases and confidences are left out (empty) where the codes are read: the caller reads those of
-        the positions it shows."""
+    def tracks(self, values: bool = True, names: bool = False) -> list[TrackRow]:
+        """Every actor id's positions on the issue in date order: (id, dates, briefs, stances, bases,
+        confidences, None, places, changes), '' where a date is missing. One row per actor id, each column of its
+        positions concatenated (a row per position would cost more than everything else together): briefs stay
+        one string, and stances, bases and confidences are one-letter codes (codes()); unless a brief may hold
+        two positions of one actor, where their text and their place in the brief are read instead. Changes are
+        codes (codes()["change"]), their texts read for the notes shown. Without `values`, bases and confidences
+        are left out (empty) where the codes are read: the caller reads those of the positions it shows. With
+        `names`, each row ends with the folded names and aliases the id goes by in the collection, separated by
+        US (\x1f), or None."""
         found: list[TrackRow] = []
         if self._regular:
             read = _VALUES if values else ("stance",)
@@ -185,28 +186,33 @@ class IssueTimeline:
         else:
             columns = "group_concat(ifnull(stance, '')), group_concat(ifnull(basis, '')), "
             columns += "group_concat(ifnull(confidence, '')), group_concat(rowid)"
-        among = " AND actor_id IN (SELECT value FROM json_each(?))" if ids is not None else ""
+        columns += f", group_concat(iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}'), '')"
+        if names:  # an aggregate query's correlated subquery reads the group's actor_id
+            columns += ", (SELECT group_concat(l.fold, char(31)) FROM actor_labels l WHERE l.actor_id = p.actor_id)"
         query = (
-            f"SELECT actor_id, count(*), group_concat(ifnull(date, '')), group_concat(brief), {columns}, "
-            f"group_concat(iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}'), '') FROM positions INDEXED BY "
-            f"positions_timeline WHERE issue_id = ?{among}{self._only.format('')} GROUP BY actor_id"
+            f"SELECT actor_id, count(*), group_concat(ifnull(date, '')), group_concat(brief), {columns} FROM "
+            f"positions p INDEXED BY positions_timeline WHERE issue_id = ?{self._only.format('')} GROUP BY actor_id"
         )
-        params = (self.issue,) if ids is None else (self.issue, _json_list(ids))
+        params = (self.issue,)
         # Aggregates read the rows in the order of the index scanned: by date within an actor when it is
         # positions_timeline (issue, actor, date, brief, …); any other plan gets its dates checked.
         plan = " ".join(row[-1] for row in self.db.execute(f"EXPLAIN QUERY PLAN {query}", params))
         ordered = "COVERING INDEX positions_timeline" in plan and "TEMP B-TREE" not in plan
-        for actor, count, dates_text, briefs, *columns_read, changes in self.db.execute(query, params):
+        for actor, count, dates_text, briefs, *columns_read in self.db.execute(query, params):
+            more = (columns_read.pop(),) if names else ()
+            changes = columns_read.pop()
             dates = dates_text.split(",")
             held = columns_read if self._regular else [value.split(",") for value in columns_read]
             # a comma in a value or an unknown one (only in an invalid brief), or not in date order
             if (len(dates) != count or any(len(column) != count or "?" in column for column in held[:3])
                     or (not ordered and dates != sorted(dates))):  # fmt: skip
-                found.append(self._track(actor))
+                found.append((*self._track(actor), *more))
             elif self._regular:
-                found.append((actor, dates, briefs, *(held if values else (*held, "", "")), None, None, changes))
+                found.append((actor, dates, briefs, *(held if values else (*held, "", "")), None, None, changes,
+                              *more))  # fmt: skip
             else:
-                found.append((actor, dates, briefs, *held[:3], None, [int(place) for place in held[3]], changes))
+                found.append((actor, dates, briefs, *held[:3], None, [int(place) for place in held[3]], changes,
+                              *more))  # fmt: skip
         return found
 
     def _track(self, actor: str) -> TrackRow:
@@ -220,32 +226,6 @@ class IssueTimeline:
             [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
         )
         return actor, dates, briefs, stances, bases, confidences, None, places, "".join(changes)
-
-    def actor_summary(self) -> list[tuple[str, int, str, str, str | None, str | None]]:
-        """Every actor id with a position on the issue, without reading its positions: (id, how many positions,
-        its first date, the first brief of that date (lowest key), the keys of the other briefs of that date,
-        comma-separated, when there are any, and the folded names and aliases it goes by in the collection,
-        separated by US (\x1f)). Only for a timeline without invalid briefs: their positions may lack a date, or
-        come two to a brief."""
-        only = self._only.format("")
-        return self.db.execute(
-            "SELECT f.actor_id, f.n, ifnull(f.d, ''), CAST(f.brief AS TEXT), (SELECT group_concat(p.brief) FROM "
-            "positions p INDEXED BY positions_timeline WHERE p.issue_id = ?1 AND p.actor_id = f.actor_id AND "
-            f"p.date = f.d AND p.brief <> f.brief{self._only.format('p.')}), (SELECT group_concat(l.fold, "
-            "char(31)) FROM actor_labels l WHERE l.actor_id = f.actor_id) FROM (SELECT actor_id, count(*) n, "
-            f"min(date) d, brief FROM positions INDEXED BY positions_timeline WHERE issue_id = ?1{only} "
-            "GROUP BY actor_id) f", (self.issue,),
-        ).fetchall()  # fmt: skip
-
-    def brief_keys(self, ids: Collection[str]) -> dict[str, str]:
-        """Actor id → the briefs where it has a position on the issue, comma-separated keys."""
-        if not ids:
-            return {}
-        return dict(self.db.execute(
-            "SELECT actor_id, group_concat(brief) FROM positions INDEXED BY positions_timeline WHERE issue_id = ? "
-            f"AND actor_id IN (SELECT value FROM json_each(?)){self._only.format('')} GROUP BY actor_id",
-            (self.issue, _json_list(ids)),
-        ).fetchall())  # fmt: skip
 
     def positions(
         self, cells: Collection[tuple[str, str]], details: bool
