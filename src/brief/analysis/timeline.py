@@ -222,6 +222,7 @@ def index_timeline(
         for ident, labelled in source.labels([i for i, _, _ in extra if i not in weight]).items():
             folds[ident] = [folded for _, folded in labelled]
     keys_of, alike = _keys(firsts, folds)
+
     def briefs_of(ident: str) -> set[str]:  # to keep two actors of one brief apart
         track = as_read[ident] if ident in as_read else folding[ident][0] if ident in folding else None
         return set(track.briefs) if track else set()

@@ -275,10 +275,11 @@ def _render_tables(
 def more_actors(grid: Grid) -> str:
     """The line under a table whose rows were capped: how many actors it leaves out, and how to see them."""
     shown = sum(1 for row in grid.rows if not row.actor.requested)
+    which = f"the {shown:,} actors" if shown != 1 else "the actor"
     more = "actor" if grid.hidden == 1 else "actors"
     return (
-        f"{shown:,} actors shown, those with positions in the most briefs; {grid.hidden:,} more {more}: "
-        "--top N or --top all shows them, --actor ID picks one."
+        f"Shown: {which} with positions in the most briefs; {grid.hidden:,} more {more}: --top N or --top all "
+        "shows them, --actor ID picks one."
     )
 
 
