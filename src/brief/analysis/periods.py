@@ -114,15 +114,16 @@ class Track:
     Folding reads every date and stance, but a brief only where a period's last day holds several: `briefs` may
     come as one comma-separated string, split when first read."""
 
-    __slots__ = ("_briefs", "actor", "actors", "bases", "changes", "confidences", "dates", "order", "stances")
+    __slots__ = ("_briefs", "_dates", "actor", "actors", "bases", "changes", "confidences", "order", "stances")
 
     def __init__(
-        self, actor: str, dates: list[str], briefs: list[str] | str, stances: Sequence[str],
+        self, actor: str, dates: list[str] | str, briefs: list[str] | str, stances: Sequence[str],
         bases: Sequence[str] = "", confidences: Sequence[str] = "", actors: list[str] | None = None,
         order: list[int] | None = None, changes: Sequence[str] = "",
     ) -> None:  # fmt: skip
         self.actor = actor  # the actor's id in the briefs
-        self.dates = dates  # the date of the brief holding each position ('' when it has none)
+        self._dates = dates  # the date of the brief holding each position ('' when it has none), or them joined by ','
+
         self._briefs = briefs  # which brief holds each position: a key the caller ranks and describes
         self.stances = stances  # each position's stance ('' if none), or a string of one-letter codes of stances
         self.bases = bases  # the same of basis and confidence (empty when not read: the caller has the positions)
@@ -132,6 +133,28 @@ class Track:
         # each position's `change` text ('' if none), or a string of CHANGED / UNCHANGED codes whose texts the
         # caller reads for the notes shown; empty: no change anywhere
         self.changes = changes
+
+    @property
+    def dates(self) -> list[str]:
+        if isinstance(self._dates, str):
+            self._dates = self._dates.split(",")
+        return self._dates
+
+    def first_day(self) -> tuple[str, int]:
+        """The first date, and how many positions bear it (without splitting a string of dates for one)."""
+        dates = self._dates
+        if isinstance(dates, str):
+            comma = dates.find(",")
+            if comma < 0:
+                return dates, 1
+            second = dates.find(",", comma + 1)
+            if dates[comma + 1 : second if second >= 0 else len(dates)] != dates[:comma]:
+                return dates[:comma], 1
+            dates = self.dates
+        same = 1
+        while same < len(dates) and dates[same] == dates[0]:
+            same += 1
+        return (dates[0] if dates else ""), same
 
     @property
     def briefs(self) -> list[str]:

@@ -66,10 +66,11 @@ class TimelineSource(Protocol):
 
     def tracks(self, values: bool = True, names: bool = False) -> Sequence[tuple[Any, ...]]:
         """Every actor id with a position on the issue, in date order: Track's arguments (id, dates, briefs,
-        stances, bases, confidences, None, places in the brief or None, changes), briefs as one comma-separated
-        string or a list, the others as lists or strings of one-letter codes (codes()); without `values`, bases
-        and confidences may be left empty (positions() has them); with `names`, each row ends with the folded
-        names and aliases the id goes by in the collection, separated by \x1f (None: none)."""
+        stances, bases, confidences, None, places in the brief or None, changes), dates and briefs as one
+        comma-separated string or a list, the others as lists or strings of one-letter codes (codes()); without
+        `values`, bases and confidences may be left empty (positions() has them); with `names`, each row ends with
+        how many positions it has and the folded names and aliases the id goes by in the collection, separated by
+        \x1f (None: none)."""
         ...
 
     def ranks(self, keys: Collection[str]) -> dict[str, str]: ...  # brief key → its id (else path), for order
@@ -149,16 +150,14 @@ def index_timeline(
     folds: dict[str, list[str]] = {}  # id → the folded names and aliases it goes by
     if fast:
         ties: dict[str, list[str]] = {}
-        for *values, names in source.tracks(values=False, names=True):
+        for *values, count, names in source.tracks(values=False, names=True):
             track = as_read[values[0]] = Track(*values)
-            ident, dates_held = track.actor, track.dates
-            weight[ident] = len(dates_held)
-            firsts[ident] = (dates_held[0], track.first_brief())
+            ident = track.actor
+            weight[ident] = count
+            first, same = track.first_day()
+            firsts[ident] = (first, track.first_brief())
             folds[ident] = names.split("\x1f") if names else []
-            if len(dates_held) > 1 and dates_held[1] == dates_held[0]:  # several briefs on its first day
-                same = 2
-                while same < len(dates_held) and dates_held[same] == dates_held[0]:
-                    same += 1
+            if same > 1:  # several briefs on its first day
                 ties[ident] = track.briefs[:same]
                 keys.update(ties[ident])
     else:

@@ -177,10 +177,14 @@ class IssueTimeline:
         two positions of one actor, where their text and their place in the brief are read instead. Changes are
         codes (codes()["change"]), their texts read for the notes shown. Without `values`, bases and confidences
         are left out (empty) where the codes are read: the caller reads those of the positions it shows. With
-        `names`, each row ends with the folded names and aliases the id goes by in the collection, separated by
-        US (\x1f), or None."""
+        `names`, each row ends with how many positions the id has and the folded names and aliases it goes by in
+        the collection, separated by US (\x1f), or None; and with `names` but not `values`, when no brief is
+        invalid, stances are read as text and dates stay one string (split when first read)."""
         found: list[TrackRow] = []
-        if self._regular:
+        lean = names and self._regular and not values  # every id, to fold only some: stances as text (cheaper)
+        if lean:
+            columns = "group_concat(ifnull(stance, ''))"
+        elif self._regular:
             read = _VALUES if values else ("stance",)
             columns = ", ".join(f"group_concat({_code(column)}, '')" for column in read)
         else:
@@ -198,8 +202,17 @@ class IssueTimeline:
         # positions_timeline (issue, actor, date, brief, …); any other plan gets its dates checked.
         plan = " ".join(row[-1] for row in self.db.execute(f"EXPLAIN QUERY PLAN {query}", params))
         ordered = "COVERING INDEX positions_timeline" in plan and "TEMP B-TREE" not in plan
-        for actor, count, dates_text, briefs, *columns_read in self.db.execute(query, params):
-            more = (columns_read.pop(),) if names else ()
+        rows = self.db.execute(query, params)
+        if lean:  # no comma in a valid brief's date or stance
+            for actor, count, dates_text, briefs, stances_text, changes, folds in rows:
+                stances = stances_text.split(",")
+                if not ordered or dates_text.count(",") + 1 != count or len(stances) != count:
+                    found.append((*self._track(actor), count, folds))
+                else:
+                    found.append((actor, dates_text, briefs, stances, "", "", None, None, changes, count, folds))
+            return found
+        for actor, count, dates_text, briefs, *columns_read in rows:
+            more = (count, columns_read.pop()) if names else ()
             changes = columns_read.pop()
             dates = dates_text.split(",")
             held = columns_read if self._regular else [value.split(",") for value in columns_read]
