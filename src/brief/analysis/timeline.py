@@ -87,8 +87,8 @@ class TimelineSource(Protocol):
         """Actor ids of the briefs holding the issue answering one of the folded names: (id, brief key, date)."""
         ...
 
-    def changes(self, ids: Collection[str] | None = None) -> Sequence[tuple[str, str, str, str, str, int]]:
-        """(actor id, date, brief key, brief id, text, place) of the positions (of `ids`) giving a change."""
+    def changes(self) -> Sequence[tuple[str, str, str, str, str, int]]:
+        """(actor id, date, brief key, brief id, text, place) of every position giving a change."""
         ...
 
     def change_texts(self, pairs: Collection[tuple[str, str]]) -> Sequence[tuple[str, str, str, str, str, int]]:
@@ -274,9 +274,11 @@ def index_timeline(
     # 4. fold each actor's track (several ids of one actor: their tracks merged), then lay out the periods
     described: dict[tuple[str, str], list[tuple[int, str, str, str]]] = {}  # (id, brief) → (place, date, id, text)
     if details:  # every change of the cells shown, ranked for their order
-        for ident, date, key, label, text, place in source.changes([m for _, ms in shown for m in ms]):
-            described.setdefault((ident, key), []).append((place, date, label, text))
-            labels.setdefault(key, label)
+        wanted = {m for _, members in shown for m in members}
+        for ident, date, key, label, text, place in source.changes():
+            if ident in wanted:
+                described.setdefault((ident, key), []).append((place, date, label, text))
+                labels.setdefault(key, label)
     tracked: list[tuple[ActorInfo, Track | None, list[Run]]] = []
     more: set[str] = set()
     for group, members in shown:
