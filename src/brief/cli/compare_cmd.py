@@ -268,6 +268,8 @@ class _Timelines:
         grids, comparisons = [], []
         for issue in issues:
             source = IssueTimeline(self.db, issue, self.filters, invalid=self.invalid)
+            if not long_view and by != "brief" and source.held() > (width // 10 if width else MAX_COLUMNS):
+                source.prefetch()  # too many briefs for a column each (10 wide at least): folded, read ahead
             for path, count, first in source.invalid():
                 self._warn_invalid(path, count, first)
             dates = source.dates()

@@ -17,7 +17,7 @@ from brief.query.filters import Filters, combined_where, register_functions
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable
+    from collections.abc import Callable, Collection, Iterable
     from typing import Any
 
     # analysis.positions.Track's arguments: id, dates, briefs, stances, bases, confidences[, None, places]
@@ -77,6 +77,7 @@ class IssueTimeline:
         self.db = db
         self.issue = issue
         self._dates: dict[str, int] | None = None
+        self._prefetched: _Prefetch | None = None
         where, params = combined_where(filters, excludes or [])
         invalid = invalid_briefs(db) if invalid is None else invalid
         # invalid briefs with a position on the issue they do not define: they hold it too
@@ -108,6 +109,18 @@ class IssueTimeline:
         else:
             self._held, self._held_params = held, held_params
             self._only = ""
+
+    def held(self) -> int:
+        """How many briefs hold the issue, filters aside (an index-only count)."""
+        count: int = self.db.execute("SELECT count(*) FROM issues WHERE issue_id = ?", (self.issue,)).fetchone()[0]
+        return count + len(self._undefined)
+
+    def prefetch(self) -> None:
+        """Start reading every actor's track (tracks(values=False, names=True)) in a thread, on a connection of its
+        own, while the caller asks for the dates (SQLite lets go of the GIL while it reads): the two longest reads
+        of a timeline folded into periods then share two cores. Only unfiltered, without invalid briefs."""
+        if self._regular and not self.filtered and self._prefetched is None:
+            self._prefetched = _Prefetch(self.db, self._lean_tracks)
 
     # -- what every view needs -------------------------------------------------------------------------------
 
@@ -170,6 +183,17 @@ class IssueTimeline:
         return codes | {"change": {_NO_CHANGE: None, _A_CHANGE: "change"}}
 
     def tracks(self, values: bool = True, names: bool = False) -> list[TrackRow]:
+        if self._prefetched is not None and names and not values:
+            prefetched, self._prefetched = self._prefetched, None
+            found = prefetched.result()
+            if found is not None:
+                return found
+        return self._tracks(self.db, values, names)
+
+    def _lean_tracks(self, db: sqlite3.Connection) -> list[TrackRow]:
+        return self._tracks(db, values=False, names=True)
+
+    def _tracks(self, db: sqlite3.Connection, values: bool, names: bool) -> list[TrackRow]:
         """Every actor id's positions on the issue in date order: (id, dates, briefs, stances, bases,
         confidences, None, places, changes), '' where a date is missing. One row per actor id, each column of its
         positions concatenated (a row per position would cost more than everything else together): briefs stay
@@ -200,14 +224,14 @@ class IssueTimeline:
         params = (self.issue,)
         # Aggregates read the rows in the order of the index scanned: by date within an actor when it is
         # positions_timeline (issue, actor, date, brief, …); any other plan gets its dates checked.
-        plan = " ".join(row[-1] for row in self.db.execute(f"EXPLAIN QUERY PLAN {query}", params))
+        plan = " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {query}", params))
         ordered = "COVERING INDEX positions_timeline" in plan and "TEMP B-TREE" not in plan
-        rows = self.db.execute(query, params)
+        rows = db.execute(query, params)
         if lean:  # no comma in a valid brief's date or stance
             for actor, count, dates_text, briefs, stances_text, changes, folds in rows:
                 stances = stances_text.split(",")
                 if not ordered or dates_text.count(",") + 1 != count or len(stances) != count:
-                    found.append((*self._track(actor), count, folds))
+                    found.append((*self._track(actor, db), count, folds))
                 else:
                     found.append((actor, dates_text, briefs, stances, "", "", None, None, changes, count, folds))
             return found
@@ -219,7 +243,7 @@ class IssueTimeline:
             # a comma in a value or an unknown one (only in an invalid brief), or not in date order
             if (len(dates) != count or any(len(column) != count or "?" in column for column in held[:3])
                     or (not ordered and dates != sorted(dates))):  # fmt: skip
-                found.append((*self._track(actor), *more))
+                found.append((*self._track(actor, db), *more))
             elif self._regular:
                 found.append((actor, dates, briefs, *(held if values else (*held, "", "")), None, None, changes,
                               *more))  # fmt: skip
@@ -228,8 +252,8 @@ class IssueTimeline:
                               *more))  # fmt: skip
         return found
 
-    def _track(self, actor: str) -> TrackRow:
-        rows = self.db.execute(
+    def _track(self, actor: str, db: sqlite3.Connection) -> TrackRow:
+        rows = db.execute(
             "SELECT ifnull(date, ''), CAST(brief AS TEXT), ifnull(stance, ''), ifnull(basis, ''), "
             f"ifnull(confidence, ''), rowid, iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}') FROM positions "
             f"WHERE issue_id = ? AND actor_id = ?{self._only.format('')} ORDER BY date, brief, rowid",
@@ -356,6 +380,36 @@ class IssueTimeline:
         ).fetchall()  # fmt: skip
         rows.sort(key=lambda row: (row[0] or "9999", row[1], row[2]))  # as timelines order briefs from an index
         return [(date, ident) for date, ident, _ in rows]
+
+
+class _Prefetch:
+    """read(connection) run in a thread, on a read-only connection of its own to db's database file; result()
+    waits for it, and is None when it failed (the caller reads for itself)."""
+
+    def __init__(self, db: sqlite3.Connection, read: Callable[[sqlite3.Connection], list[TrackRow]]) -> None:
+        import threading
+
+        self._path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+        self._read = read
+        self._found: list[TrackRow] | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        if self._path:
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            own = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)
+            try:
+                self._found = self._read(own)
+            finally:
+                own.close()
+        except sqlite3.Error:
+            self._found = None
+
+    def result(self) -> list[TrackRow] | None:
+        if self._path:
+            self._thread.join()
+        return self._found
 
 
 def briefs_with_issues(
