@@ -259,11 +259,10 @@ def _render_tables(
         else:
             table, abbreviations = _grid_table(grid, style, cell, width, words)
             parts.append(table + "\n")
-            after = [more_actors(grid)] if grid.hidden else []
-            after += legend(grid, words)
+            after = legend(grid, words)
             if output_format != "table":  # a paragraph in a document, not lines under a terminal table
                 after = [" ".join(after)]
-            after += abbreviations
+            after = ([more_actors(grid)] if grid.hidden else []) + after + abbreviations
         notes = [note for note in grid.notes if not (long and note.kind == "change")]
         after += [note_line(note) for note in notes]
         if after:
