@@ -22,16 +22,20 @@ def _leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
+# every month and day a calendar date can have ('02-29' in a leap year only)
+_MONTH_DAYS_OF_YEAR = frozenset(f"{month:02d}-{day:02d}" for month in range(1, 13)
+                                for day in range(1, _MONTH_DAYS[month - 1] + 1 + (month == 2)))  # fmt: skip
+
+
 @lru_cache(maxsize=1 << 16)  # a collection has a few thousand dates, each read many times
 def calendar_date(text: str) -> bool:
     """Whether `text` is a calendar date, YYYY-MM-DD, with a time after 'T' or a space allowed (and ignored)."""
-    if len(text) < 10 or (len(text) > 10 and text[10] not in "T "):
+    if len(text) < 10 or (len(text) > 10 and text[10] not in "T ") or text[4] != "-" or text[7] != "-":
         return False
-    digits = text[:4] + text[5:7] + text[8:10]
-    if text[4] != "-" or text[7] != "-" or not (digits.isascii() and digits.isdigit()):
+    year, month_day = text[:4], text[5:10]
+    if not (year.isascii() and year.isdigit()) or month_day not in _MONTH_DAYS_OF_YEAR:
         return False
-    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
-    return 1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1] + (month == 2 and _leap(year))
+    return month_day != "02-29" or _leap(int(year))
 
 
 def _quarter(month_key: str) -> str:
