@@ -146,14 +146,16 @@ def test_a_change_within_a_period_is_marked_and_explained() -> None:
         _brief("d", "2021-04-10", ("fr", "supports"), ("ru", "supports")),
     )
     grid = _grid("quarter", *records)
-    # France ends Q1 where it began, but it changed within the quarter; Russia never did
-    assert _cells(grid) == {"fr": ["→ + [1][2]", "+"], "ru": ["+", "+"]}
-    assert [(n.number, n.actor, n.column, n.text, n.brief, n.date) for n in grid.notes] == [
-        (1, "Fr", "2021-02-10 b", "Turned against it.", "b", "2021-02-10"),
-        (2, "Fr", "2021-03-10 c", "Came back round.", "c", "2021-03-10"),
+    # France ends Q1 where it began, but it changed within the quarter; Russia never did. The note explains the
+    # latest change, the one that led to the stance shown, and counts the earlier ones.
+    assert _cells(grid) == {"fr": ["→ + [1]", "+"], "ru": ["+", "+"]}
+    assert [(n.number, n.actor, n.column, n.text, n.brief, n.date, n.earlier, n.period) for n in grid.notes] == [
+        (1, "Fr", "2021-03-10 c", "Came back round.", "c", "2021-03-10", 1, "2021-Q1"),
     ]  # fmt: skip
     first = grid.rows[0].cells[0]
     assert first is not None and first.count == 3 and first.positions[0].stance == "supports"
+    assert first.changes is not None  # json and csv list every change of the period
+    assert [(c.brief, c.text) for c in first.changes] == [("b", "Turned against it."), ("c", "Came back round.")]
     assert grid.rows[0].cells[0].positions[0].brief == 2  # type: ignore[union-attr]  # the latest brief, c
     # by brief, each change is against the previous brief
     assert _cells(_grid("brief", *records))["fr"] == ["+", "→ - [1]", "→ + [2]", "+"]

@@ -10,6 +10,7 @@ from typing import Any, Literal, NamedTuple, overload
 from brief.analysis.periods import (
     UNDATED,
     By,
+    Folded,
     NoteKind,
     PendingNote,
     Period,
@@ -62,6 +63,9 @@ class Cell:
     notes: tuple[int, ...] = ()  # numbers of Grid.notes about this cell
     count: int = 1  # folded: the briefs of the period in which the actor has a position
     pending: tuple[PendingNote, ...] = ()  # the notes to number, in order
+    # every change the cell's briefs give (folded: each of the period, in brief order; json and csv list them),
+    # when they were read; else the change notes
+    changes: tuple[PendingNote, ...] | None = None
 
     @property
     def conflict(self) -> bool:
@@ -146,6 +150,8 @@ class Note(NamedTuple):
     text: str
     brief: str | None = None  # over time, the id and date of the brief the note is about
     date: str | None = None
+    earlier: int = 0  # a folded cell's change: how many earlier changes its period holds (not noted)
+    period: str | None = None
 
 
 @dataclass(slots=True)
@@ -162,10 +168,13 @@ class Grid:
     periods: list[Period] = field(default_factory=list)  # a timeline's columns, with the briefs they hold
     briefs: list[BriefInfo] = field(default_factory=list)  # what Position.brief indexes
     issues: list[IssueInfo] = field(default_factory=list)  # the issues compared
+    hidden: int = 0  # actors with positions left out by a cap on rows (top), the fewest briefs first
+    top: int | None = None  # that cap
 
 
-def issue_grid(comparison: Comparison, brief: int = 0, sort: Sort | None = None) -> Grid:
-    """One brief: actors as rows, the compared issues as columns (an issue nobody holds is a blank column)."""
+def issue_grid(comparison: Comparison, brief: int = 0, sort: Sort | None = None, top: int | None = None) -> Grid:
+    """One brief: actors as rows, the compared issues as columns (an issue nobody holds is a blank column); with
+    `top`, the `top` actors holding the most positions (see top_rows)."""
     info = comparison.briefs[brief]
     issues = [i for i in comparison.issues if i.id in info.issues]
     columns = [Column(i.id, i.id, i.statement or "") for i in issues]
@@ -178,21 +187,24 @@ def issue_grid(comparison: Comparison, brief: int = 0, sort: Sort | None = None)
             rows.append(Row(actor, cells))
     title = f"{info.id} ({info.date or 'no date'})" + (f": {info.title}" if info.title else "")
     grid = Grid("issues", title, columns, rows, [], [], brief=brief, briefs=comparison.briefs, issues=issues)
-    return _finish(grid, sort, timeline=False)
+    return _finish(grid, sort, timeline=False, top=top)
 
 
-def timeline_grid(comparison: Comparison, issue: str, sort: Sort | None = None, by: By = "brief") -> Grid:
+def timeline_grid(
+    comparison: Comparison, issue: str, sort: Sort | None = None, by: By = "brief", top: int | None = None
+) -> Grid:
     """One issue over time: actors as rows; as columns the briefs holding the issue in date order, or (`by` a
     period) the periods holding them, oldest first and `undated` last. By brief, a stance that differs from the
     actor's previous one is marked changed and a brief's `change` text becomes a note. By period, a cell shows
     the actor's latest stance in the period, marked changed when its stances in the period (and the latest before
-    it) are not all the same, and every `change` text of the period becomes a note."""
+    it) are not all the same, and the period's latest `change` text becomes a note (with how many earlier ones it
+    holds). With `top`, the `top` actors with positions in the most briefs (see top_rows)."""
     briefs = [b for b in comparison.briefs if issue in b.issues]
     statement = next((i.statement for i in comparison.issues if i.id == issue and i.statement), None)
     title = issue + (f": {statement}" if statement else "")
     issues = [IssueInfo(issue, statement)]
     if by != "brief":
-        return _folded_grid(comparison, briefs, issue, title, issues, sort, by)
+        return _folded_grid(comparison, briefs, issue, title, issues, sort, by, top)
     columns = [Column(b.index, b.label, b.title or "") for b in briefs]
     column_of = {b.index: n for n, b in enumerate(briefs)}
     held: dict[str, dict[int, list[Position]]] = {}  # actor → brief → positions: each actor reads its own only
@@ -219,12 +231,12 @@ def timeline_grid(comparison: Comparison, issue: str, sort: Sort | None = None, 
     periods = [Period(b.label, b.date or None, b.date or None, 1, (b.id,)) for b in briefs]
     grid = Grid("timeline", title, columns, rows, [], [], issue=issue, periods=periods, briefs=comparison.briefs,
                 issues=issues)  # fmt: skip
-    return _finish(grid, sort, timeline=True)
+    return _finish(grid, sort, timeline=True, top=top)
 
 
 def _folded_grid(
     comparison: Comparison, briefs: list[BriefInfo], issue: str, title: str, issues: list[IssueInfo],
-    sort: Sort | None, by: By,
+    sort: Sort | None, by: By, top: int | None,
 ) -> Grid:  # fmt: skip
     """A timeline by period of briefs parsed in memory: each actor's positions as a track, folded."""
     held: dict[str, list[tuple[int, Position]]] = {}
@@ -238,23 +250,27 @@ def _folded_grid(
     for actor in comparison.actors:
         entries = sorted(held.get(actor.key, []), key=lambda item: item[0])  # brief order: date, id, path
         dates = [comparison.briefs[index].date for index, _ in entries]
-        track = Track(actor.key, dates, [str(index) for index, _ in entries], [p.stance for _, p in entries])
+        track = Track(actor.key, dates, [str(index) for index, _ in entries], [p.stance for _, p in entries],
+                      changes=[p.change or "" for _, p in entries])  # fmt: skip
         kept = [p for _, p in entries]
         moved, dated, order = _dated_first(track, bad_dates)
         if order is not None:
             kept = [kept[k] for k in order]
-        changes = [(comparison.briefs[index].date, str(index), p.change) for index, p in entries if p.change]
         cells: list[Cell | None] = [None] * len(periods)
-        for folded in fold_track(moved, spans(moved, by, dated), by, int, changes):
-            pending = tuple(_pending(kind, comparison.briefs[int(key)], text) for kind, key, text in folded.notes)
+        for folded in fold_track(moved, spans(moved, by, dated), by, int, every_change=True):
+            pending = tuple(_pending(kind, comparison.briefs[int(key)], text, folded, n == len(folded.notes) - 1)
+                            for n, (kind, key, text, _) in enumerate(folded.notes))  # fmt: skip
+            every = tuple(_pending("change", comparison.briefs[int(moved.briefs[k])], kept[k].change or "")
+                          for k in folded.changes)  # fmt: skip
             shown = tuple(kept[k] for k in folded.latest)
-            cells[column_of[folded.period]] = Cell(shown, folded.changed, count=folded.briefs, pending=pending)
+            cells[column_of[folded.period]] = Cell(shown, folded.changed, count=folded.briefs, pending=pending,
+                                                   changes=every)  # fmt: skip
         if any(cells) or actor.requested:
             rows.append(Row(actor, cells))
     columns = [Column(period.key, period.key, "") for period in periods]
     grid = Grid("timeline", title, columns, rows, [], [], issue=issue, by=by, periods=periods,
                 briefs=comparison.briefs, issues=issues)  # fmt: skip
-    return _finish(grid, sort, timeline=True)
+    return _finish(grid, sort, timeline=True, top=top)
 
 
 def _periods(briefs: Iterable[tuple[str, str | None]], by: By, counts: Mapping[str, int] | None = None) -> list[Period]:
@@ -289,7 +305,23 @@ def _cell(positions: tuple[Position, ...], where: str, brief: BriefInfo | None =
     return Cell(positions, pending=tuple(pending))
 
 
-def _finish(grid: Grid, sort: Sort | None, timeline: bool) -> Grid:
+def top_rows(rows: list[Row], top: int) -> tuple[list[Row], int]:
+    """The `top` rows whose actors hold positions in the most briefs (a folded cell counts the briefs of its period
+    the actor has a position in; an issue grid's, one each), in their order; ties go to the earlier row. Actors
+    named by --actor (requested) are always kept. Returns the rows kept and how many with positions were not."""
+    if len(rows) <= top:
+        return rows, 0
+    weight = {id(row): sum(cell.count for _, cell in filled(row.cells)) for row in rows}
+    ranked = sorted((row for row in rows if not row.actor.requested), key=lambda row: -weight[id(row)])
+    kept = {id(row) for row in ranked[:top]} | {id(row) for row in rows if row.actor.requested}
+    hidden = sum(1 for row in ranked[top:] if weight[id(row)])
+    return [row for row in rows if id(row) in kept], hidden
+
+
+def _finish(grid: Grid, sort: Sort | None, timeline: bool, top: int | None = None) -> Grid:
+    if top is not None:
+        grid.rows, grid.hidden = top_rows(grid.rows, top)
+        grid.top = top
     grid.rows = _sorted(grid.rows, sort, timeline)
     grid.totals = _totals(grid.rows, len(grid.columns))
     # notes in reading order: row by row, left to right
@@ -300,13 +332,18 @@ def _finish(grid: Grid, sort: Sort | None, timeline: bool) -> Grid:
     return grid
 
 
-def _pending(kind: NoteKind, brief: BriefInfo, text: str) -> PendingNote:
+def _pending(kind: NoteKind, brief: BriefInfo, text: str, folded: Folded | None = None, last: bool = False
+             ) -> PendingNote:  # fmt: skip
+    """A note about a brief; the last note of a folded cell (its change) says how many earlier ones it has."""
+    if folded is not None and last and kind == "change":
+        return PendingNote(kind, brief.label, text, brief.id, brief.date, folded.earlier, folded.period)
     return PendingNote(kind, brief.label, text, brief.id, brief.date)
 
 
 def _note(grid: Grid, actor: str, pending: PendingNote) -> int:
     number = len(grid.notes) + 1
-    grid.notes.append(Note(number, pending.kind, actor, pending.where, pending.text, pending.brief, pending.date))
+    grid.notes.append(Note(number, pending.kind, actor, pending.where, pending.text, pending.brief, pending.date,
+                           pending.earlier, pending.period))  # fmt: skip
     return number
 
 

@@ -22,16 +22,20 @@ def _leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
+# every month and day a calendar date can have ('02-29' in a leap year only)
+_MONTH_DAYS_OF_YEAR = frozenset(f"{month:02d}-{day:02d}" for month in range(1, 13)
+                                for day in range(1, _MONTH_DAYS[month - 1] + 1 + (month == 2)))  # fmt: skip
+
+
 @lru_cache(maxsize=1 << 16)  # a collection has a few thousand dates, each read many times
 def calendar_date(text: str) -> bool:
     """Whether `text` is a calendar date, YYYY-MM-DD, with a time after 'T' or a space allowed (and ignored)."""
-    if len(text) < 10 or (len(text) > 10 and text[10] not in "T "):
+    if len(text) < 10 or (len(text) > 10 and text[10] not in "T ") or text[4] != "-" or text[7] != "-":
         return False
-    digits = text[:4] + text[5:7] + text[8:10]
-    if text[4] != "-" or text[7] != "-" or not (digits.isascii() and digits.isdigit()):
+    year, month_day = text[:4], text[5:10]
+    if not (year.isascii() and year.isdigit()) or month_day not in _MONTH_DAYS_OF_YEAR:
         return False
-    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
-    return 1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1] + (month == 2 and _leap(year))
+    return month_day != "02-29" or _leap(int(year))
 
 
 def _quarter(month_key: str) -> str:
@@ -114,21 +118,47 @@ class Track:
     Folding reads every date and stance, but a brief only where a period's last day holds several: `briefs` may
     come as one comma-separated string, split when first read."""
 
-    __slots__ = ("_briefs", "actor", "actors", "bases", "confidences", "dates", "order", "stances")
+    __slots__ = ("_briefs", "_dates", "actor", "actors", "bases", "changes", "confidences", "order", "stances")
 
     def __init__(
-        self, actor: str, dates: list[str], briefs: list[str] | str, stances: Sequence[str],
+        self, actor: str, dates: list[str] | str, briefs: list[str] | str, stances: Sequence[str],
         bases: Sequence[str] = "", confidences: Sequence[str] = "", actors: list[str] | None = None,
-        order: list[int] | None = None,
+        order: list[int] | None = None, changes: Sequence[str] = "",
     ) -> None:  # fmt: skip
         self.actor = actor  # the actor's id in the briefs
-        self.dates = dates  # the date of the brief holding each position ('' when it has none)
+        self._dates = dates  # the date of the brief holding each position ('' when it has none), or them joined by ','
+
         self._briefs = briefs  # which brief holds each position: a key the caller ranks and describes
         self.stances = stances  # each position's stance ('' if none), or a string of one-letter codes of stances
         self.bases = bases  # the same of basis and confidence (empty when not read: the caller has the positions)
         self.confidences = confidences
         self.actors = actors  # each position's actor id, when the track merges several ids of one actor
         self.order = order  # each position's place in its brief, when two of one brief may not come in order
+        # each position's `change` text ('' if none), or a string of CHANGED / UNCHANGED codes whose texts the
+        # caller reads for the notes shown; empty: no change anywhere
+        self.changes = changes
+
+    @property
+    def dates(self) -> list[str]:
+        if isinstance(self._dates, str):
+            self._dates = self._dates.split(",")
+        return self._dates
+
+    def first_day(self) -> tuple[str, int]:
+        """The first date, and how many positions bear it (without splitting a string of dates for one)."""
+        dates = self._dates
+        if isinstance(dates, str):
+            comma = dates.find(",")
+            if comma < 0:
+                return dates, 1
+            second = dates.find(",", comma + 1)
+            if dates[comma + 1 : second if second >= 0 else len(dates)] != dates[:comma]:
+                return dates[:comma], 1
+            dates = self.dates
+        same = 1
+        while same < len(dates) and dates[same] == dates[0]:
+            same += 1
+        return (dates[0] if dates else ""), same
 
     @property
     def briefs(self) -> list[str]:
@@ -149,6 +179,7 @@ class Track:
 
 NoteKind = Literal["change", "conflict"]
 Run = tuple[str, int, int]  # a track's positions in one period: (period, start, end)
+CHANGED, UNCHANGED = "c", "-"  # a track's changes as codes: whether each position gives a `change`
 
 
 class PendingNote(NamedTuple):
@@ -159,6 +190,8 @@ class PendingNote(NamedTuple):
     text: str
     brief: str | None = None  # the id and date of the brief it is about (None: a brief's own issue grid)
     date: str | None = None
+    earlier: int = 0  # a change in a period: how many earlier changes of the actor the period holds
+    period: str | None = None  # …and that period
 
 
 Defined = tuple[str | None, int]  # an actor as a brief defines it: its name, and its place among the actors
@@ -171,7 +204,11 @@ class Folded(NamedTuple):
     latest: list[int]  # the positions (indexes in the track) of the latest brief of the period: several conflict
     changed: bool  # the actor's stances in the period, and its latest stance before it, are not all the same
     briefs: int  # briefs of the period in which the actor has a position
-    notes: list[tuple[NoteKind, str, str]]  # (kind, brief key, text): conflicts, then changes, in brief order
+    # (kind, brief key, text, position): conflicts in brief order, then the latest change of the period (its
+    # text '' when the track holds codes: the caller reads it)
+    notes: list[tuple[NoteKind, str, str, int]]
+    earlier: int = 0  # changes of the period before the one noted
+    changes: Sequence[int] = ()  # with every_change: each position of the period giving a change, in brief order
 
 
 def _dated_first(track: Track, bad_dates: frozenset[str]) -> tuple[Track, int, list[int] | None]:
@@ -191,7 +228,8 @@ def _dated_first(track: Track, bad_dates: frozenset[str]) -> tuple[Track, int, l
     actors = [track.actors[k] for k in order] if track.actors is not None else None
     places = [track.order[k] for k in order] if track.order is not None else None
     moved = Track(track.actor, [track.dates[k] for k in order], [track.briefs[k] for k in order],
-                  pick(track.stances), pick(track.bases), pick(track.confidences), actors, places)  # fmt: skip
+                  pick(track.stances), pick(track.bases), pick(track.confidences), actors, places,
+                  pick(track.changes))  # fmt: skip
     return moved, len(dated), order
 
 
@@ -251,22 +289,76 @@ def tied(track: Track, runs: list[tuple[str, int, int]]) -> set[str]:
     return keys
 
 
+def changed_at(track: Track, start: int, end: int) -> list[int]:
+    """The positions in [start, end) that give a `change`, in track order."""
+    changes = track.changes
+    if not changes:
+        return []
+    if isinstance(changes, str):
+        found = []
+        k = changes.find(CHANGED, start, end)
+        while k >= 0:
+            found.append(k)
+            k = changes.find(CHANGED, k + 1, end)
+        return found
+    return [k for k in range(start, end) if changes[k]]
+
+
+def _last_changes(track: Track, period: str, start: int, end: int) -> list[int]:
+    """The positions of a run that may be its latest change: those giving a change on the latest day that has one
+    (several to rank by brief), or in the undated period every one; [] when none gives a change."""
+    changes = track.changes
+    if not changes:
+        return []
+    if period == UNDATED:
+        return changed_at(track, start, end)
+    if isinstance(changes, str):
+        last = changes.rfind(CHANGED, start, end)
+    else:
+        last = next((k for k in range(end - 1, start - 1, -1) if changes[k]), -1)
+    if last < 0:
+        return []
+    dates = track.dates
+    coded = isinstance(changes, str)
+    found = [last]
+    k = last - 1
+    while k >= start and dates[k] == dates[last]:  # the dated positions of a run are in date order
+        if (changes[k] == CHANGED) if coded else changes[k]:
+            found.append(k)
+        k -= 1
+    return found
+
+
+def change_keys(track: Track, runs: list[tuple[str, int, int]]) -> set[str]:
+    """The briefs whose order must be known to find each period's latest change: those sharing its day."""
+    keys: set[str] = set()
+    if not track.changes:
+        return keys
+    for period, start, end in runs:
+        candidates = _last_changes(track, period, start, end)
+        if len(candidates) > 1:
+            briefs = track.briefs
+            keys.update(briefs[k] for k in candidates)
+    return keys
+
+
 def fold_track(
-    track: Track, runs: list[tuple[str, int, int]], by: By, order: Callable[[str], Any],
-    changes: Sequence[tuple[str, str, str]] = (), regular: bool = False,
+    track: Track, runs: list[tuple[str, int, int]], by: By, order: Callable[[str], Any], regular: bool = False,
+    every_change: bool = False,
 ) -> list[Folded]:  # fmt: skip
     """The cells of a track, one per period it has a position in (`runs`, from `spans`). `order` ranks the briefs
-    that share a date (those `tied` names are enough); `changes` are the track's (date, brief key, `change`
-    text), in any order; `regular`: no brief holds two of the track's positions (only an invalid brief can), so
-    that none is looked for. Each cell shows the latest brief's positions, marked changed when the actor's stances
-    in the period and its latest stance before it are not all the same."""
+    that share a date (those `tied` and `change_keys` name are enough); `regular`: no brief holds two of the
+    track's positions (only an invalid brief can), so that none is looked for. Each cell shows the latest brief's
+    positions, marked changed when the actor's stances in the period and its latest stance before it are not all
+    the same. Its note is the period's latest `change` (the one that led to the stance shown, when the briefs
+    explain it), with how many earlier ones the period holds; `every_change` lists them all."""
     dates, stances = track.dates, track.stances
     regular = regular or len(set(track.briefs)) == len(dates)
-    by_period: dict[str, list[tuple[str, str, str]]] = {}
-    if changes:
-        key = _PERIOD_KEY[by]
-        for change in changes:
-            by_period.setdefault(key(change[0]) if calendar_date(change[0]) else UNDATED, []).append(change)
+    places = track.order
+
+    def change_rank(k: int) -> tuple[Any, ...]:  # brief order: date (none last), then the brief, then its place
+        return dates[k] or "9999", order(track.briefs[k]), places[k] if places is not None else k
+
     folded = []
     previous: set[str] | None = None  # the stances of the latest brief before the period
     for period, start, end in runs:
@@ -284,8 +376,8 @@ def fold_track(
                 first -= 1
             best = max(set(briefs[first:end]), key=order)
             latest = [k for k in range(first, end) if briefs[k] == best]
-        if len(latest) > 1 and track.order is not None:  # a conflict: the brief's positions in its order
-            latest.sort(key=track.order.__getitem__)
+        if len(latest) > 1 and places is not None:  # a conflict: the brief's positions in its order
+            latest.sort(key=places.__getitem__)
         if last == start:
             stance = stances[start]
             changed = previous is not None and (len(previous) > 1 or stance not in previous)
@@ -295,7 +387,7 @@ def fold_track(
             changed = len(held | previous) > 1 if previous is not None else len(held) > 1
             previous = {stances[k] for k in latest}
         count = end - start
-        notes: list[tuple[NoteKind, str, str]] = []
+        notes: list[tuple[NoteKind, str, str, int]] = []
         if not regular:
             repeated: dict[str, list[int]] = {}
             for k in range(start, end):
@@ -304,19 +396,33 @@ def fold_track(
             conflicts = [b for b, ks in repeated.items() if len(ks) > 1]
             for brief in sorted(conflicts, key=lambda b: (dates[repeated[b][0]] or "9999", order(b))):
                 ks = repeated[brief]
-                if track.order is not None:
-                    places = track.order
-                    ks.sort(key=lambda k: places[k])
+                if places is not None:
+                    ks.sort(key=places.__getitem__)
                 listed = ", ".join(stances[k] or "(none)" for k in ks)
-                notes.append(("conflict", brief, _conflict_text(len(ks), listed)))
-        if period in by_period:
-            seen: set[str] = set()
-            for _, brief, text in sorted(by_period[period], key=lambda c: (c[0] or "9999", order(c[1]))):
-                if text not in seen:
-                    seen.add(text)
-                    notes.append(("change", brief, text))
-        folded.append(Folded(period, latest, changed, count, notes))
+                notes.append(("conflict", brief, _conflict_text(len(ks), listed), ks[0]))
+        earlier = 0
+        every: list[int] = []
+        candidates = _last_changes(track, period, start, end)
+        if candidates:
+            noted = max(candidates, key=change_rank) if len(candidates) > 1 else candidates[0]
+            text = "" if isinstance(track.changes, str) else track.changes[noted]
+            notes.append(("change", track.briefs[noted], text, noted))
+            if every_change:
+                every = sorted(changed_at(track, start, end), key=change_rank)
+                earlier = len(every) - 1
+            elif isinstance(track.changes, str):
+                earlier = track.changes.count(CHANGED, start, end) - 1
+            else:
+                earlier = len(changed_at(track, start, end)) - 1
+        folded.append(Folded(period, latest, changed, count, notes, earlier, every))
     return folded
+
+
+def period_key(by: By) -> Callable[[str], str]:
+    """The period of a calendar date ('2021-09-28' → '2021-Q3' by quarter), without checking that it is one."""
+    if by == "brief":
+        raise ValueError("a brief is its own period")
+    return _PERIOD_KEY[by]
 
 
 def _period_or_undated(date: str, by: By) -> str:

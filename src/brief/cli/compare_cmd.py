@@ -40,6 +40,31 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+if TYPE_CHECKING:
+    # click 8.2+ types ParamType by what it converts to; older clicks (which pyproject allows) cannot subscript it
+    IntBase = click.ParamType[int]
+else:
+    IntBase = click.ParamType
+
+DEFAULT_TOP = 25  # the actors a table shows, those with positions in the most briefs (--top; --long, csv, json: all)
+ALL = 0  # --top all
+
+
+class Top(IntBase):
+    """--top N (at least 1) or all (also 0)."""
+
+    name = "N|all"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower()
+        if text == "all":
+            return ALL
+        if text.isdigit():
+            return int(text)
+        self.fail(f"{value!r} is not a number of actors or 'all'", param, ctx)
+
 
 def _help_lines(items: list[str], first: str, width: int = 80) -> str:
     """Items joined with spaces, as many to a line as fit in `width`, none split across lines."""
@@ -83,6 +108,12 @@ def _with_symbols(command: F) -> F:
     "fits the terminal; 12 columns at most when not on one].",
 )
 @click.option(
+    "--top",
+    type=Top(),
+    help=f"Show the N actors with positions in the most briefs, or all [default: {DEFAULT_TOP} in a table, "
+    "all with --long, csv and json].",
+)
+@click.option(
     "--sort",
     type=click.Choice(["stance", "name", "power"]),
     help="Order rows: most supportive first, by name, or most powerful first [default: as in the brief].",
@@ -117,6 +148,7 @@ def compare(
     issues: tuple[str, ...],
     actors: tuple[str, ...],
     by: str | None,
+    top: int | None,
     sort: str | None,
     words: bool,
     long_view: bool,
@@ -151,17 +183,20 @@ def compare(
         raise click.UsageError("comparing several briefs (or a folder) needs --issue ID: the issue to follow.")
     order = cast("Sort | None", sort)
     width = _table_width() if output_format == "table" else None
+    if top is None and not long_view and output_format not in ("json", "csv"):
+        top = DEFAULT_TOP
+    rows = None if actors or top == ALL else top  # the actors named are the rows
 
     if single:
         record = _load_one(refs[0])
         comparison = compare_positions([record], issues, actors)
         _check_found([comparison], f"in brief {record.id}")
-        grids = [issue_grid(comparison, 0, order)]
+        grids = [issue_grid(comparison, 0, order, rows)]
         if long_view and len(grids[0].columns) != 1:
             held = ", ".join(column.label for column in grids[0].columns) or "none"
             raise click.UsageError(f"--long shows one issue: add --issue ID (this brief's issues: {held}).")
     else:
-        view = _Timelines(refs, no_refresh, filters, actors, order, words, tablefmt, output_format)
+        view = _Timelines(refs, no_refresh, filters, actors, order, words, tablefmt, output_format, rows)
         with _no_cycle_collection():
             grids, comparisons = view.build(list(dict.fromkeys(issues)), cast("By | None", by), long_view, width)
         _check_found(comparisons, "in any brief compared")
@@ -196,7 +231,7 @@ class _Timelines:
 
     def __init__(
         self, refs: tuple[str, ...], no_refresh: bool, options: dict[str, Any], actors: tuple[str, ...],
-        sort: Sort | None, words: bool, tablefmt: str | None, output_format: str,
+        sort: Sort | None, words: bool, tablefmt: str | None, output_format: str, top: int | None,
     ) -> None:  # fmt: skip
         from brief.base.text import fold
         from brief.query.positions import existing_ids, invalid_briefs, unreadable
@@ -220,6 +255,7 @@ class _Timelines:
         self.actors = actors
         self.folded_actors = [fold(name) for name in actors]
         self.sort = sort
+        self.top = top
         self.words = words
         self.tablefmt = tablefmt
         self.details = output_format in ("json", "csv") or sort == "power"
@@ -235,6 +271,8 @@ class _Timelines:
         grids, comparisons = [], []
         for issue in issues:
             source = IssueTimeline(self.db, issue, self.filters, invalid=self.invalid)
+            if not long_view and by != "brief" and source.held() > (width // 10 if width else MAX_COLUMNS):
+                source.prefetch()  # too many briefs for a column each (10 wide at least): folded, read ahead
             for path, count, first in source.invalid():
                 self._warn_invalid(path, count, first)
             dates = source.dates()
@@ -270,8 +308,8 @@ class _Timelines:
 
         if by == "brief":
             comparison = compare_positions(self._records(issue), [issue], self.actors)
-            return comparison, timeline_grid(comparison, issue, self.sort)
-        comparison, grid = index_timeline(source, issue, by, self.sort, self.actors, self.details)
+            return comparison, timeline_grid(comparison, issue, self.sort, top=self.top)
+        comparison, grid = index_timeline(source, issue, by, self.sort, self.actors, self.details, self.top)
         prefix = current_prefix()
         for brief in grid.briefs:
             brief.path = display_path(brief.path, prefix) or brief.path

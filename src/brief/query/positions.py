@@ -17,7 +17,7 @@ from brief.query.filters import Filters, combined_where, register_functions
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable
+    from collections.abc import Callable, Collection, Iterable
     from typing import Any
 
     # analysis.positions.Track's arguments: id, dates, briefs, stances, bases, confidences[, None, places]
@@ -50,6 +50,11 @@ def _json_list(values: Iterable[Any]) -> str:
 _VALUES = {"stance": STANCES, "basis": ("stated", "inferred"), "confidence": CONFIDENCE_LEVELS}
 
 
+# Whether each position gives a `change`, one letter each (codes() says which is which): a track's notes are found
+# without reading a text, and only the texts shown are read.
+_NO_CHANGE, _A_CHANGE = "-", "c"
+
+
 def _code(column: str) -> str:
     cases = " ".join(f"WHEN '{value}' THEN '{chr(97 + n)}'" for n, value in enumerate(_VALUES[column]))
     return f"CASE {column} {cases} ELSE iif({column} IS NULL, '-', '?') END"
@@ -72,6 +77,7 @@ class IssueTimeline:
         self.db = db
         self.issue = issue
         self._dates: dict[str, int] | None = None
+        self._prefetched: _Prefetch | None = None
         where, params = combined_where(filters, excludes or [])
         invalid = invalid_briefs(db) if invalid is None else invalid
         # invalid briefs with a position on the issue they do not define: they hold it too
@@ -103,6 +109,18 @@ class IssueTimeline:
         else:
             self._held, self._held_params = held, held_params
             self._only = ""
+
+    def held(self) -> int:
+        """How many briefs hold the issue, filters aside (an index-only count)."""
+        count: int = self.db.execute("SELECT count(*) FROM issues WHERE issue_id = ?", (self.issue,)).fetchone()[0]
+        return count + len(self._undefined)
+
+    def prefetch(self) -> None:
+        """Start reading every actor's track (tracks(values=False, names=True)) in a thread, on a connection of its
+        own, while the caller asks for the dates (SQLite lets go of the GIL while it reads): the two longest reads
+        of a timeline folded into periods then share two cores. Only unfiltered, without invalid briefs."""
+        if self._regular and not self.filtered and self._prefetched is None:
+            self._prefetched = _Prefetch(self.db, self._lean_tracks)
 
     # -- what every view needs -------------------------------------------------------------------------------
 
@@ -160,52 +178,91 @@ class IssueTimeline:
 
     def codes(self) -> dict[str, dict[str, str | None]]:
         """How tracks' one-letter codes read: column → letter → value."""
-        return {column: {"-": None, **{chr(97 + n): value for n, value in enumerate(values)}}
-                for column, values in _VALUES.items()}  # fmt: skip
+        codes = {column: {"-": None, **{chr(97 + n): value for n, value in enumerate(values)}}
+                 for column, values in _VALUES.items()}  # fmt: skip
+        return codes | {"change": {_NO_CHANGE: None, _A_CHANGE: "change"}}
 
-    def tracks(self) -> list[TrackRow]:
+    def tracks(self, values: bool = True, names: bool = False) -> list[TrackRow]:
+        if self._prefetched is not None and names and not values:
+            prefetched, self._prefetched = self._prefetched, None
+            found = prefetched.result()
+            if found is not None:
+                return found
+        return self._tracks(self.db, values, names)
+
+    def _lean_tracks(self, db: sqlite3.Connection) -> list[TrackRow]:
+        return self._tracks(db, values=False, names=True)
+
+    def _tracks(self, db: sqlite3.Connection, values: bool, names: bool) -> list[TrackRow]:
         """Every actor id's positions on the issue in date order: (id, dates, briefs, stances, bases,
-        confidences), '' where a date is missing. One row per actor id, each column of its positions
-        concatenated (a row per position would cost more than everything else together): briefs stay one
-        string, and stances, bases and confidences are one-letter codes (codes()); unless a brief may hold two
-        positions of one actor, where their text and their place in the brief are read instead."""
+        confidences, None, places, changes), '' where a date is missing. One row per actor id, each column of its
+        positions concatenated (a row per position would cost more than everything else together): briefs stay
+        one string, and stances, bases and confidences are one-letter codes (codes()); unless a brief may hold
+        two positions of one actor, where their text and their place in the brief are read instead. Changes are
+        codes (codes()["change"]), their texts read for the notes shown. Without `values`, bases and confidences
+        are left out (empty) where the codes are read: the caller reads those of the positions it shows. With
+        `names`, each row ends with how many positions the id has and the folded names and aliases it goes by in
+        the collection, separated by US (\x1f), or None; and with `names` but not `values`, when no brief is
+        invalid, stances are read as text and dates stay one string (split when first read)."""
         found: list[TrackRow] = []
-        if self._regular:
-            columns = ", ".join(f"group_concat({_code(column)}, '')" for column in _VALUES)
+        lean = names and self._regular and not values  # every id, to fold only some: stances as text (cheaper)
+        if lean:
+            columns = "group_concat(ifnull(stance, ''))"
+        elif self._regular:
+            read = _VALUES if values else ("stance",)
+            columns = ", ".join(f"group_concat({_code(column)}, '')" for column in read)
         else:
             columns = "group_concat(ifnull(stance, '')), group_concat(ifnull(basis, '')), "
             columns += "group_concat(ifnull(confidence, '')), group_concat(rowid)"
+        columns += f", group_concat(iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}'), '')"
+        if names:  # an aggregate query's correlated subquery reads the group's actor_id
+            columns += ", (SELECT group_concat(l.fold, char(31)) FROM actor_labels l WHERE l.actor_id = p.actor_id)"
         query = (
-            f"SELECT actor_id, count(*), group_concat(ifnull(date, '')), group_concat(brief), {columns} "
-            f"FROM positions WHERE issue_id = ?{self._only.format('')} GROUP BY actor_id"
+            f"SELECT actor_id, count(*), group_concat(ifnull(date, '')), group_concat(brief), {columns} FROM "
+            f"positions p INDEXED BY positions_timeline WHERE issue_id = ?{self._only.format('')} GROUP BY actor_id"
         )
+        params = (self.issue,)
         # Aggregates read the rows in the order of the index scanned: by date within an actor when it is
         # positions_timeline (issue, actor, date, brief, …); any other plan gets its dates checked.
-        plan = " ".join(row[-1] for row in self.db.execute(f"EXPLAIN QUERY PLAN {query}", (self.issue,)))
+        plan = " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {query}", params))
         ordered = "COVERING INDEX positions_timeline" in plan and "TEMP B-TREE" not in plan
-        for actor, count, dates_text, briefs, *values in self.db.execute(query, (self.issue,)):
+        rows = db.execute(query, params)
+        if lean:  # no comma in a valid brief's date or stance
+            for actor, count, dates_text, briefs, stances_text, changes, folds in rows:
+                stances = stances_text.split(",")
+                if not ordered or dates_text.count(",") + 1 != count or len(stances) != count:
+                    found.append((*self._track(actor, db), count, folds))
+                else:
+                    found.append((actor, dates_text, briefs, stances, "", "", None, None, changes, count, folds))
+            return found
+        for actor, count, dates_text, briefs, *columns_read in rows:
+            more = (count, columns_read.pop()) if names else ()
+            changes = columns_read.pop()
             dates = dates_text.split(",")
-            held = values if self._regular else [value.split(",") for value in values]
+            held = columns_read if self._regular else [value.split(",") for value in columns_read]
             # a comma in a value or an unknown one (only in an invalid brief), or not in date order
             if (len(dates) != count or any(len(column) != count or "?" in column for column in held[:3])
                     or (not ordered and dates != sorted(dates))):  # fmt: skip
-                found.append(self._track(actor))
+                found.append((*self._track(actor, db), *more))
             elif self._regular:
-                found.append((actor, dates, briefs, *held))
+                found.append((actor, dates, briefs, *(held if values else (*held, "", "")), None, None, changes,
+                              *more))  # fmt: skip
             else:
-                found.append((actor, dates, briefs, *held[:3], None, [int(place) for place in held[3]]))
+                found.append((actor, dates, briefs, *held[:3], None, [int(place) for place in held[3]], changes,
+                              *more))  # fmt: skip
         return found
 
-    def _track(self, actor: str) -> TrackRow:
-        rows = self.db.execute(
+    def _track(self, actor: str, db: sqlite3.Connection) -> TrackRow:
+        rows = db.execute(
             "SELECT ifnull(date, ''), CAST(brief AS TEXT), ifnull(stance, ''), ifnull(basis, ''), "
-            f"ifnull(confidence, ''), rowid FROM positions WHERE issue_id = ? AND actor_id = ?{self._only.format('')}"
-            " ORDER BY date, brief, rowid", (self.issue, actor),
+            f"ifnull(confidence, ''), rowid, iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}') FROM positions "
+            f"WHERE issue_id = ? AND actor_id = ?{self._only.format('')} ORDER BY date, brief, rowid",
+            (self.issue, actor),
         ).fetchall()  # fmt: skip
-        dates, briefs, stances, bases, confidences, places = (
-            [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(6)]
+        dates, briefs, stances, bases, confidences, places, changes = (
+            [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
         )
-        return actor, dates, briefs, stances, bases, confidences, None, places
+        return actor, dates, briefs, stances, bases, confidences, None, places, "".join(changes)
 
     def positions(
         self, cells: Collection[tuple[str, str]], details: bool
@@ -248,11 +305,26 @@ class IssueTimeline:
                 brief = int(row["brief"])
                 row["sources"] = [sources.get((brief, ident)) or {"id": ident} for ident in row["sources"]]
 
-    def changes(self) -> list[tuple[str, str, str, str, str]]:
+    def changes(self) -> list[tuple[str, str, str, str, str, int]]:
+        """(actor id, date, brief key, brief label, change, place) of the positions giving a change (read from the
+        positions_timeline index, which holds the change: no row of the positions table is read)."""
         return self.db.execute(
-            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change FROM positions p "
-            "JOIN brief_ids i ON i.rowid = p.brief WHERE p.issue_id = ? AND p.change IS NOT NULL"
-            f"{self._only.format('p.')}", (self.issue,),
+            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
+            "positions p INDEXED BY positions_timeline JOIN brief_ids i ON i.rowid = p.brief WHERE p.issue_id = ? "
+            f"AND p.change IS NOT NULL{self._only.format('p.')}", (self.issue,),
+        ).fetchall()  # fmt: skip
+
+    def change_texts(self, pairs: Collection[tuple[str, str]]) -> list[tuple[str, str, str, str, str, int]]:
+        """The same, for the positions of (actor id, brief key) pairs."""
+        if not pairs:
+            return []
+        return self.db.execute(  # each pair as 'brief:actor' (json_extract costs more than the lookup)
+            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
+            "json_each(?) j JOIN positions p INDEXED BY positions_brief ON p.brief = CAST(substr(j.value, 1, "
+            "instr(j.value, ':') - 1) AS "
+            "INTEGER) AND p.actor_id = substr(j.value, instr(j.value, ':') + 1) AND p.issue_id = ? "
+            "JOIN brief_ids i ON i.rowid = p.brief WHERE p.change IS NOT NULL",
+            (_json_list(f"{key}:{actor}" for actor, key in pairs), self.issue),
         ).fetchall()  # fmt: skip
 
     def ranks(self, keys: Collection[str]) -> dict[str, str]:
@@ -308,6 +380,36 @@ class IssueTimeline:
         ).fetchall()  # fmt: skip
         rows.sort(key=lambda row: (row[0] or "9999", row[1], row[2]))  # as timelines order briefs from an index
         return [(date, ident) for date, ident, _ in rows]
+
+
+class _Prefetch:
+    """read(connection) run in a thread, on a read-only connection of its own to db's database file; result()
+    waits for it, and is None when it failed (the caller reads for itself)."""
+
+    def __init__(self, db: sqlite3.Connection, read: Callable[[sqlite3.Connection], list[TrackRow]]) -> None:
+        import threading
+
+        self._path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+        self._read = read
+        self._found: list[TrackRow] | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        if self._path:
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            own = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)
+            try:
+                self._found = self._read(own)
+            finally:
+                own.close()
+        except sqlite3.Error:
+            self._found = None
+
+    def result(self) -> list[TrackRow] | None:
+        if self._path:
+            self._thread.join()
+        return self._found
 
 
 def briefs_with_issues(

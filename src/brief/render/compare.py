@@ -17,7 +17,7 @@ from brief.render.escape import html_escape, json_text, md_cell, md_escape, pipe
 from brief.render.records import format_table
 
 if TYPE_CHECKING:
-    from brief.analysis.grids import Cell, Grid
+    from brief.analysis.grids import Cell, Grid, Note
     from brief.analysis.periods import By
     from brief.analysis.positions import Position
 
@@ -115,14 +115,17 @@ def _position_dict(grid: Grid, column: int, cell: Cell, position: Position, name
     }
     if grid.kind == "timeline":
         period = grid.periods[column]
-        changes = [note for note in (grid.notes[n - 1] for n in cell.notes) if note.kind == "change"]
+        if cell.changes is not None:  # every change of the period
+            changes = [(p.brief, p.date, p.text) for p in cell.changes]
+        else:
+            changes = [(n.brief, n.date, n.text) for n in (grid.notes[k - 1] for k in cell.notes) if n.kind == "change"]
         record |= {
             "period": period.key,
             "period_start": period.start,
             "period_end": period.end,
             "period_briefs": period.count,
             "count": cell.count,
-            "changes": [{"brief": note.brief, "date": note.date, "text": note.text} for note in changes],
+            "changes": [{"brief": brief, "date": date, "text": text} for brief, date, text in changes],
         }
     return record
 
@@ -163,9 +166,25 @@ def render_json(grids: list[Grid]) -> str:
     }
     if periods:
         document["periods"] = periods
+    hidden = sum(grid.hidden for grid in grids)
+    if hidden:  # --top left actors out
+        document["more_actors"] = hidden
     document |= {"positions": [_position_dict(*item) for item in _positions(grids)], "totals": totals}
-    # json escapes C0 controls itself; DEL and C1 (which can drive a terminal too) get \u escapes, still exact
-    return json_text(document) + "\n"
+    return _json_document(document)
+
+
+def _json_document(document: dict[str, Any]) -> str:
+    """The document with one item of each list to a line: readable and greppable over thousands of positions, and
+    written by json's C encoder (indenting every level is pure Python: seconds at 100,000 briefs). json escapes C0
+    controls itself; DEL and C1 (which can drive a terminal too) get \\u escapes (json_text), still exact."""
+    lines = []
+    for key, value in document.items():
+        if isinstance(value, list) and value:
+            items = ",\n    ".join(json_text(item, indent=None) for item in value)
+            lines.append(f"  {json_text(key)}: [\n    {items}\n  ]")
+        else:
+            lines.append(f"  {json_text(key)}: {json_text(value, indent=None)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def render_csv(grids: list[Grid]) -> str:
@@ -247,13 +266,32 @@ def _render_tables(
             after = legend(grid, words)
             if output_format != "table":  # a paragraph in a document, not lines under a terminal table
                 after = [" ".join(after)]
-            after += abbreviations
+            after = ([more_actors(grid)] if grid.hidden else []) + after + abbreviations
         notes = [note for note in grid.notes if not (long and note.kind == "change")]
-        after += [f"[{note.number}] {note.actor}, {note.column}: {note.text}" for note in notes]
+        after += [note_line(note) for note in notes]
         if after:
             parts.append(_paragraphs(output_format, text, after))
         blocks.append("\n".join(parts))
     return "\n".join(blocks)
+
+
+def more_actors(grid: Grid) -> str:
+    """The line under a table whose rows were capped: how many actors it leaves out, and how to see them."""
+    shown = sum(1 for row in grid.rows if not row.actor.requested)
+    which = f"the {shown:,} actors" if shown != 1 else "the actor"
+    more = "actor" if grid.hidden == 1 else "actors"
+    return (
+        f"Shown: {which} with positions in the most briefs; {grid.hidden:,} more {more}: --top N or --top all "
+        "shows them, --actor ID picks one."
+    )
+
+
+def note_line(note: Note) -> str:
+    """'[1] France, 2021-12-27 deployment-2021-12: Hardened. (Latest of 3 changes in 2021.)'"""
+    line = f"[{note.number}] {note.actor}, {note.column}: {note.text}"
+    if note.earlier:
+        line += f" (Latest of {note.earlier + 1:,} changes in {note.period}.)"
+    return line
 
 
 def _multiline(style: str) -> bool:
