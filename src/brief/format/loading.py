@@ -226,6 +226,16 @@ def _fast_loader() -> Any:
     return _loader_class
 
 
+def reads_as_text(value: str) -> bool:
+    """Whether YAML 1.2's core schema reads `value`, written as a plain scalar, as text (so `NO` is text,
+    `0o17`, `1e3` and `true` are not). Writers of YAML quote what this refuses, so that brief reads back
+    what it wrote."""
+    import yamlcore
+
+    resolvers = yamlcore.CCoreLoader.yaml_implicit_resolvers
+    return not any(regexp.match(value) for _, regexp in resolvers.get(value[:1] if value else "", ()))
+
+
 class _Unusual(Exception):
     """The node tree holds something `build` leaves to the careful builder."""
 
