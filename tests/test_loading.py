@@ -238,3 +238,27 @@ def test_json_nesting_is_bounded_exactly(depth: int) -> None:
         with pytest.raises(loading.LoadError) as caught:
             loading.load_text(text, "t.json", "json")
         assert caught.value.rule == "too-deep"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("NO", True), ("on", True), ("1_000", True), ("", False), ("0o17", False), ("1e3", False), ("019", False),
+     ("true", False), ("~", False), ("2021-09-20", True), ("-.inf", False), ("x", True)],
+)  # fmt: skip
+def test_reads_as_text_follows_the_loader(value: str, text: bool) -> None:
+    assert loading.reads_as_text(value) is text
+    if value:
+        assert isinstance(parse(f"a: {value}\n")[0]["a"], str) is text
+
+
+TRICKY = ["0o17", "1e3", "019", "NO", "on", "1_000", "true", "~", "null", ".5", "0x1F", "1:30", "=", "<<"]
+
+
+def test_what_brief_writes_as_yaml_reads_back_as_text() -> None:
+    from brief.authoring.emit import scalar
+    from brief.render.show.data import render_yaml
+
+    brief = {"schema_version": "1.0", "id": "t", "title": "0o17", "tags": TRICKY, "summary": "1e3"}
+    assert parse(render_yaml(brief))[0] == brief
+    for value in TRICKY:
+        assert parse(f"a: {scalar(value)}\n")[0] == {"a": value}, value

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from brief.format.loading import reads_as_text
+
 # characters YAML does not allow raw, or reads as line breaks, or that would change what a reader sees
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
@@ -36,7 +38,8 @@ def scalar(value: Any) -> str:
     if isinstance(value, (int, float)):
         return json.dumps(value)
     text = str(value)
-    if _PLAIN.match(text) and not _SPECIAL.search(text) and not _NOT_STRING.match(text) and not _UNSAFE.search(text):
+    plain = _PLAIN.match(text) and not _SPECIAL.search(text) and not _NOT_STRING.match(text)
+    if plain and reads_as_text(text) and not _UNSAFE.search(text):  # text to YAML 1.1 readers and to brief
         return text
     return quoted(text)
 

@@ -210,8 +210,12 @@ def _fast_loader() -> Any:
         resolved: dict[str, str] = {}
 
         class FastLoader(yamlcore.CCoreLoader):  # type: ignore[misc]
+            # BaseResolver.resolve without its general cases (brief sets no path resolvers): libyaml's
+            # composer calls this for every untagged node, so each step saved counts
             def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-                if kind is ScalarNode and implicit[0]:
+                if kind is ScalarNode:
+                    if not implicit[0]:  # quoted, block or `!`-tagged: text
+                        return _STR
                     tag = resolved.get(value)
                     if tag is None:
                         tag = super().resolve(kind, value, implicit)
@@ -219,11 +223,21 @@ def _fast_loader() -> Any:
                             resolved.clear()
                         resolved[value] = tag
                     return tag
-                return super().resolve(kind, value, implicit)
+                return _SEQ if kind is SequenceNode else _MAP
 
         _loader_class = FastLoader
         _loader_class.node_types = (ScalarNode, SequenceNode, MappingNode)
     return _loader_class
+
+
+def reads_as_text(value: str) -> bool:
+    """Whether YAML 1.2's core schema reads `value`, written as a plain scalar, as text (so `NO` is text,
+    `0o17`, `1e3` and `true` are not). Writers of YAML quote what this refuses, so that brief reads back
+    what it wrote."""
+    import yamlcore
+
+    resolvers = yamlcore.CCoreLoader.yaml_implicit_resolvers
+    return not any(regexp.match(value) for _, regexp in resolvers.get(value[:1] if value else "", ()))
 
 
 class _Unusual(Exception):

@@ -135,7 +135,7 @@ class CompiledSchema:
         bundled = schema if not check_schema and isinstance(schema, dict) else _bundled()
         bundled_id = str(bundled.get("$id", ""))
         self.is_brief = not check_schema or extends_bundled(schema, bundled_id)
-        self._codes_from: dict[str, Any] = schema if isinstance(schema, dict) and "$defs" in schema else bundled
+        self._bundled_defs: dict[str, Any] = bundled.get("$defs", {})
         retriever = _Retriever(folder or os.getcwd())
         options: dict[str, Any] = {"retriever": retriever}
         if check_schema:
@@ -181,15 +181,21 @@ class CompiledSchema:
             node = node[segment]
         return node
 
+    def _codes(self, name: str) -> frozenset[str]:
+        """The codes of `$defs/<name>` in this schema, else in the bundled one (which a brief schema builds on)."""
+        defs = self.schema.get("$defs") if isinstance(self.schema, dict) else None
+        node = defs.get(name) if isinstance(defs, dict) else None
+        if not isinstance(node, dict) or not isinstance(node.get("enum"), list):
+            node = self._bundled_defs.get(name, {})
+        return frozenset(code for code in node.get("enum", ()) if isinstance(code, str))
+
     @cached_property
     def language_codes(self) -> frozenset[str]:
-        node = self._codes_from.get("$defs", {}).get("language", {})
-        return frozenset(node.get("enum", ()))
+        return self._codes("language")
 
     @cached_property
     def country_codes(self) -> frozenset[str]:
-        node = self._codes_from.get("$defs", {}).get("country", {})
-        return frozenset(node.get("enum", ()))
+        return self._codes("country")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -39,6 +39,8 @@ def render_json(data: Brief, sections: Iterable[str] | None = None) -> str:
 def render_yaml(data: Brief, sections: Iterable[str] | None = None) -> str:
     import yaml
 
+    from brief.format.loading import reads_as_text
+
     class Dumper(yaml.SafeDumper):
         pass
 
@@ -48,6 +50,8 @@ def render_yaml(data: Brief, sections: Iterable[str] | None = None) -> str:
             style = '"'  # the only YAML style that writes every control character as an escape
         elif "\n" in value.strip("\n"):
             style = "|"  # the body and other prose stay readable (PyYAML falls back when it cannot)
+        elif not reads_as_text(value):
+            style = "'"  # `0o17`, `1e3`: text that YAML 1.2 would read back as a number (PyYAML's dumper is 1.1)
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, text)
