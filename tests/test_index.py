@@ -292,3 +292,17 @@ def test_the_stored_copy_is_the_checked_brief(collection_copy: Path) -> None:
         data, _ = checker.load_path(path)
         assert (None if stored is None else json.loads(stored)) == data, path
     index.close()
+
+
+def test_an_index_begun_empty_stores_what_comes_later(tmp_path: Path) -> None:
+    """A collection indexed with no brief has no compression dictionary: briefs added later are stored without
+    one, and read back as they were written."""
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    assert run("list", str(folder), "--count").stdout.strip() == "0"
+    (folder / "new.yaml").write_text(NEW + "original_language: fr\nsummary: Tiani spoke\n", encoding="utf-8")
+    assert run("list", str(folder), "--where", "original_language=fr", "--format", "ids").stdout.split() == [
+        "new-brief"
+    ]
+    found = run("search", "tiani", str(folder), "--format", "json")
+    assert "Tiani" in json.loads(found.stdout)[0]["snippet"]
