@@ -209,9 +209,8 @@ def reference() -> str:
         "Exit code 130: interrupted (Ctrl-C). A reader that goes away (`brief … | head`) ends the command quietly, "
         "with exit code 0.",
         "",
-        "",
     ]
-    return "\n".join(head) + "\n\n".join(command_reference(name, command) for name, command in found.items())
+    return "\n".join([*head, ""]) + "\n".join(command_reference(name, command) for name, command in found.items())
 
 
 def main(argv: list[str] | None = None) -> int:
