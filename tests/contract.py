@@ -14,6 +14,7 @@ def make_workspace(folder: Path) -> Path:
     shutil.copytree(ROOT / "examples", folder / "examples")
     for name in ("collection", "invalid", "compare"):
         shutil.copytree(DATA / name, folder / name)
+    shutil.copytree(DATA / "contract" / "hostile", folder / "hostile")
     shutil.copy(DATA / "import" / "seed.txt", folder / "seed.txt")
     (folder / "brief.toml").write_text('paths = ["examples/"]\n', encoding="utf-8")
     (folder / "out").mkdir()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from contract import make_workspace, read_cases
 SCHEMAS = ROOT / "schemas" / "output"
 CASES = read_cases(DATA / "contract" / "json-outputs.txt")
 JSON_FORMATS = ("json", "jsonl", "ndjson")
+CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # what a terminal acts on: C0 (but the line feed), DEL, C1
 NOT_OUTPUTS = {("new", "json"): "the format of the brief file it writes (a brief), not of what it prints"}
 
 
@@ -64,6 +66,8 @@ def test_output_matches_its_schema(target: str, args: list[str], workspace: Path
     assert result.returncode in (0, 1), result.stderr.decode()
     assert b"Traceback" not in result.stderr
     text = result.stdout.decode("utf-8")
+    raw = CONTROLS.search(text)
+    assert raw is None, f"a raw control character in the output: {raw.group()!r}"  # JSON escapes, never raw
     if pointer:  # one item per line
         assert pointer.startswith("/$defs/")
         item = {"$defs": schema["$defs"], "$ref": f"#{pointer}"}
