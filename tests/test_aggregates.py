@@ -26,6 +26,10 @@ SNAPSHOT = {
         "SELECT c.actor_id, c.issue_id, c.date, c.path, p.stance, q.stance FROM agg_changes c "
         "JOIN positions p ON p.rowid = c.position JOIN positions q ON q.rowid = c.previous ORDER BY 1, 2, 3, 4"
     ),
+    # not an aggregate, but kept by key rather than by brief: a refresh must find a brief's rows by its names
+    "actor_names": (
+        "SELECT n.fold, n.actor_id, b.path FROM actor_names n LEFT JOIN briefs b ON b.rowid = n.brief ORDER BY 1, 2, 3"
+    ),
 }
 
 

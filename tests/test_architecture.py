@@ -15,8 +15,9 @@ from conftest import ROOT
 PACKAGE = ROOT / "src" / "brief"
 # A module may import its own part and the parts below it (lower rank), never above or beside.
 RANKS = {"base": 0, "format": 1, "collection": 2, "query": 3, "analysis": 3, "render": 4, "authoring": 4, "export": 4,
-         "cli": 5}
-SQL_PARTS = {"collection", "query"}
+         "remote": 4, "cli": 5}
+# remote/ writes the PostgreSQL mirror (`brief sync`): its schema and its COPY are SQL by nature
+SQL_PARTS = {"collection", "query", "remote"}
 SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|CREATE\s+(TEMP\s+)?(TABLE|INDEX)|DELETE\s+FROM)\b")
 
 

@@ -217,6 +217,36 @@ def test_new(title: str, date: str, nation: str, output: str, tag: str) -> None:
 
 
 @FUZZ
+@given(
+    brief=briefs,
+    query=st.one_of(st.just(""), queries),
+    output=st.sampled_from(["mermaid", "dot", "json"]),
+    extra=st.sampled_from([[], ["--positions"], ["--top", "3"], ["--include-invalid"]]),
+)
+def test_graph(brief: Fuzzed, query: str, output: str, extra: list[str]) -> None:
+    with collection(brief) as root:
+        args = [str(root), "--format", output, *extra] + (["-q", query] if query else [])
+        invoke("graph", args, root)
+
+
+@FUZZ
+@given(
+    brief=briefs,
+    query=st.one_of(st.just(""), queries),
+    output=st.sampled_from(["html", "json"]),
+    title=st.one_of(st.just("Weekly"), hostile_text),
+)
+def test_report(brief: Fuzzed, query: str, output: str, title: str) -> None:
+    with collection(brief) as root:
+        target = root.parent / f"report.{output}"
+        args = [str(root), "--format", output, "-o", str(target), "--title", title, "--include-invalid"]
+        invoke("report", args + (["-q", query] if query else []), root)
+        if output == "html":
+            page = target.read_text(encoding="utf-8")
+            assert "<script" not in page.lower()  # the page runs no script: hostile text stays text
+
+
+@FUZZ
 @given(brief=briefs)
 def test_index(brief: Fuzzed) -> None:
     with collection(brief) as root:

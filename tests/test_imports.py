@@ -10,7 +10,8 @@ import pytest
 
 from brief.cli.commands import COMMANDS  # the registry only: nothing heavy, not even click
 
-HEAVY = ("jsonschema", "jsonschema_rs", "yaml", "tabulate", "sqlite3", "pycountry", "multiprocessing", "markdown_it")
+HEAVY = ("jsonschema", "jsonschema_rs", "yaml", "tabulate", "sqlite3", "pycountry", "multiprocessing", "markdown_it",
+         "psycopg")
 
 PROBE = """
 import sys

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -246,3 +247,48 @@ def test_a_build_removes_the_index_an_older_version_left(collection_copy: Path, 
     open_index(chosen).close()
     assert not legacy.exists() and not Path(f"{legacy}-wal").exists()
     assert Path(chosen.index_path()).exists()
+
+
+def _full_text_intact(index: Index) -> None:
+    """FTS5 checks its index against its content (here derived from each brief's stored copy): it raises when a
+    brief's words were indexed, or deleted, with other text than the stored copy gives."""
+    index.connection().execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_the_full_text_follows_the_stored_copy_through_every_change(collection_copy: Path) -> None:
+    odd = collection_copy / "odd.yaml"
+    # data JSON has no type for (binary, a mapping with non-string keys) still gives the same words back
+    odd.write_text(NEW.replace("title: Freshly written about Tiani", "title: !!binary aGVsbG8=\n1: one")
+                   + "summary: Tiani spoke\n", encoding="utf-8")  # fmt: skip
+    chosen = collection([str(collection_copy)])
+    index = open_index(chosen)
+    _full_text_intact(index)
+    for text in (NEW, NEW.replace("Tiani", "Goïta"), "title: [unclosed\n"):
+        odd.write_text(text, encoding="utf-8")
+        index.refresh()
+        _full_text_intact(index)
+    assert run("search", "goita", str(collection_copy)).exit_code == 1
+    odd.write_text(NEW.replace("Tiani", "Goïta"), encoding="utf-8")
+    found = run("search", "goita", str(collection_copy), "--format", "json")
+    assert [hit["id"] for hit in json.loads(found.stdout)] == ["new-brief"]
+    assert "Goïta" in json.loads(found.stdout)[0]["snippet"]
+    odd.unlink()
+    index.refresh()
+    _full_text_intact(index)
+    index.close()
+
+
+def test_the_stored_copy_is_the_checked_brief(collection_copy: Path) -> None:
+    """What the index keeps of a brief is what the checker made of it, body included (export and --where read it)."""
+    from brief.format.checker import Checker
+
+    index = open_index(collection([str(collection_copy)]))
+    rows = index.connection().execute(
+        "SELECT b.path, brief_json(d.data) FROM briefs b JOIN brief_data d ON d.rowid = b.rowid"
+    ).fetchall()
+    checker = Checker(None)
+    assert len(rows) == 5
+    for path, stored in rows:
+        data, _ = checker.load_path(path)
+        assert (None if stored is None else json.loads(stored)) == data, path
+    index.close()

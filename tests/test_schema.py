@@ -103,3 +103,105 @@ def test_shipped_names_match_pycountry() -> None:
     from brief.base.names import NAMES_FILE, build
 
     assert json.loads(NAMES_FILE.read_text(encoding="utf-8")) == build(), "regenerate: python -m brief.names"
+
+
+# --- `--schema`: brief schemas and foreign ones ---------------------------------------------------------------
+
+BUNDLED_ID = SCHEMA["$id"]
+BRIEF = (
+    'schema_version: "1.0"\nid: b\ntitle: Title\ndate: 2021-09-20\nupdated: 2021-09-01\nlanguage: en\n'
+    "nations: [France]\npositions: [{actor: nobody, issue: none, stance: supports}]\n"
+)
+FORMAT_RULES = {"date-order", "unresolved-reference"}
+
+
+def check_with(tmp_path: Path, schema: Any, text: str = BRIEF, name: str = "user.json") -> list[tuple[str, str]]:
+    path = tmp_path / name
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    _, result = Checker(str(path)).load_bytes(text.encode(), "b.yaml", "yaml")
+    return [(d.rule, d.message) for d in result.diagnostics]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"$id": BUNDLED_ID, "type": "object"},  # the bundled schema, edited: it keeps its $id
+        {"$ref": BUNDLED_ID},
+        {"allOf": [{"$ref": BUNDLED_ID + "#"}], "required": ["summary"]},
+    ],
+    ids=["same-id", "ref", "allOf"],
+)
+def test_schemas_that_extend_the_bundled_one_keep_the_format_rules(tmp_path: Path, schema: Any) -> None:
+    from brief.format.schema import extends_bundled
+
+    assert extends_bundled(schema, BUNDLED_ID)
+    rules = {rule for rule, _ in check_with(tmp_path, schema)}
+    assert rules >= FORMAT_RULES
+
+
+def test_extending_through_allof_applies_both_schemas_offline(tmp_path: Path) -> None:
+    schema = {"allOf": [{"$ref": BUNDLED_ID}], "required": ["summary"]}
+    found = check_with(tmp_path, schema, BRIEF.replace("stance: supports", "stance: opose"))
+    assert ("schema-required", "missing required field 'summary'") in found
+    assert any(rule == "schema-enum" for rule, _ in found)  # the bundled schema's enum, from its $id
+    assert not any("country" in message for _, message in found)  # France still normalised to FR
+
+
+@pytest.mark.parametrize("schema", [{}, True, {"type": "object"}, {"$ref": "#/$defs/x", "$defs": {"x": {}}}])
+def test_a_foreign_schema_gets_no_format_rules(tmp_path: Path, schema: Any) -> None:
+    assert check_with(tmp_path, schema) == []
+
+
+def test_a_foreign_schema_sees_the_data_as_written(tmp_path: Path) -> None:
+    schema = {"properties": {"nations": {"items": {"const": "France"}}}}
+    assert check_with(tmp_path, schema) == []
+
+
+def test_the_false_schema_refuses_everything_in_one_line(tmp_path: Path) -> None:
+    assert check_with(tmp_path, False) == [
+        ("schema-false-schema", "not allowed here (the schema is false at this place)")
+    ]
+
+
+def test_a_pattern_the_engine_accepts_is_not_refused_by_the_metaschema_check(tmp_path: Path) -> None:
+    schema = {"properties": {"title": {"pattern": "^\\p{Letter}+$"}}}
+    assert check_with(tmp_path, schema) == []
+    found = check_with(tmp_path, schema, BRIEF.replace("title: Title", "title: Two words"))
+    assert [rule for rule, _ in found] == ["schema-pattern"]
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        ({"$ref": "https://example.org/s.json"}, "$ref to https://example.org/s.json refused: brief never uses"),
+        ({"$schema": "https://example.org/meta"}, "$schema https://example.org/meta is not a JSON Schema draft"),
+        ({"$ref": "../outside.json"}, "refused: it is outside"),
+        ({"type": 12}, "not a valid JSON Schema (type)"),
+        ({"pattern": "("}, "cannot use schema"),
+        ({"format": "no-such-format"}, "cannot use schema: Unknown format"),
+    ],
+)
+def test_unusable_schemas_are_refused_in_one_line(tmp_path: Path, schema: Any, message: str) -> None:
+    from brief.base.errors import ConfigError
+
+    (tmp_path / "outside.json").write_text('{"type": "string"}', encoding="utf-8")
+    (tmp_path / "team").mkdir()
+    with pytest.raises(ConfigError) as refused:
+        check_with(tmp_path, schema, name="team/user.json")
+    assert message in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_file_refs_in_the_schemas_folder_are_read(tmp_path: Path) -> None:
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "title.json").write_text('{"maxLength": 3}', encoding="utf-8")
+    found = check_with(tmp_path, {"properties": {"title": {"$ref": "parts/title.json"}}})
+    assert [rule for rule, _ in found] == ["schema-max-length"]
+
+
+def test_file_refs_outside_are_read_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "team").mkdir()
+    (tmp_path / "common.json").write_text('{"maxLength": 3}', encoding="utf-8")
+    monkeypatch.setenv("BRIEF_SCHEMA_REFS_UNDER", str(tmp_path))
+    found = check_with(tmp_path, {"properties": {"title": {"$ref": "../common.json"}}}, name="team/user.json")
+    assert [rule for rule, _ in found] == ["schema-max-length"]

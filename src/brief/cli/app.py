@@ -32,11 +32,10 @@ class LazyGroup(click.Group):
             reader_left()  # before click turns it into exit status 1, which would read as "problems found"
         except KeyboardInterrupt:
             sys.exit(130)  # Ctrl-C, as shells report SIGINT (click would say "Aborted!" and exit 1)
-        except click.ClickException as exc:  # a usage error quotes what was typed: never an escape sequence
+        except click.UsageError as exc:  # it quotes what was typed: never an escape sequence
             from brief.base.text import neutralise
 
-            exc.message = neutralise(exc.message)  # type: ignore[misc]  # Final in click 8.2+ typing, writable at run time
-            raise
+            raise click.UsageError(neutralise(exc.format_message()), exc.ctx) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]

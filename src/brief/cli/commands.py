@@ -19,4 +19,5 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("brief.cli.export_cmd", "export", "Export briefs as JSON, NDJSON (OpenSearch _bulk), CSV or STIX 2.1."),
     "report": ("brief.cli.report_cmd", "report", "Write a self-contained HTML report of briefs, with pictures."),
     "graph": ("brief.cli.graph_cmd", "graph", "Draw the actors' network (relations, stances): Mermaid, DOT, SVG."),
+    "sync": ("brief.cli.sync_cmd", "sync", "Mirror the collection into a PostgreSQL database, incrementally."),
 }

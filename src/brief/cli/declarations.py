@@ -93,6 +93,13 @@ FORMAT = Option(
     help="table for people; json, jsonl or csv for programs; markdown to publish; ids, one per line.",
 )  # fmt: skip
 
+# answered by the PostgreSQL database `brief sync` writes, rather than the local index
+DATABASE = (
+    Option(("--db",), "db", "value", help="Ask this PostgreSQL database (brief sync) instead: a connection string, or "
+           "'' for BRIEF_DATABASE_URL."),
+    Option(("--collection",), "collections", "multiple", help="With --db: only this synced collection (repeatable)."),
+)  # fmt: skip
+
 
 LIST = Command(
     "list",
@@ -101,6 +108,7 @@ LIST = Command(
     (
         NO_REFRESH,
         *FILTERS,
+        *DATABASE,
         Option(("--sort",), "sort", "value", ("date", "title", "id"), default="date", help="Order of the briefs."),
         Option(("-r", "--reverse"), "reverse", "flag", help="Reverse the order."),
         Option(("--limit",), "limit", "value", "int>=1", help="At most this many briefs."),
@@ -123,6 +131,7 @@ SEARCH = Command(
     (
         NO_REFRESH,
         *FILTERS,
+        *DATABASE,
         Option(("--limit",), "limit", "value", "int>=0", default=20, help="0 for every hit."),
         Option(("--sort",), "sort", "value", ("score", "date", "title", "id"), default="score", help="Hit order."),
         Option(("-r", "--reverse"), "reverse", "flag", help="Reverse the order (with --sort date|title|id)."),

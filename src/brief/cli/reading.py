@@ -15,7 +15,12 @@ if TYPE_CHECKING:
 
 @handle_errors
 def list_briefs(paths: tuple[str, ...], no_refresh: bool, sort: str, reverse: bool, limit: int | None, count: bool,
-                fmt: str, tablefmt: str | None, **kwargs: Any) -> None:  # fmt: skip
+                fmt: str, tablefmt: str | None, db: str | None = None, collections: tuple[str, ...] = (),
+                **kwargs: Any) -> None:  # fmt: skip
+    if db is not None or collections:  # the PostgreSQL mirror (brief sync), not the local index
+        from brief.cli.db_reading import list_from_db
+
+        return list_from_db(paths, db, collections, sort, reverse, limit, count, fmt, tablefmt, kwargs)
     index = open_collection(paths, no_refresh)  # the freshness check starts now, in a thread
     from brief.query.search import count_briefs
     from brief.query.search import list_briefs as run_list
@@ -31,9 +36,13 @@ def list_briefs(paths: tuple[str, ...], no_refresh: bool, sort: str, reverse: bo
 
 @handle_errors
 def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: int, sort: str, reverse: bool,
-                  fmt: str, tablefmt: str | None, color: str = "auto", quiet: bool = False,
-                  **kwargs: Any) -> None:  # fmt: skip
+                  fmt: str, tablefmt: str | None, db: str | None = None, collections: tuple[str, ...] = (),
+                  color: str = "auto", quiet: bool = False, **kwargs: Any) -> None:  # fmt: skip
     choose_colour(color)
+    if db is not None or collections:  # the PostgreSQL mirror (brief sync), not the local index
+        from brief.cli.db_reading import search_db
+
+        return search_db(query, paths, db, collections, limit, sort, reverse, fmt, tablefmt, kwargs)
     index = open_collection(paths, no_refresh)  # the freshness check starts now, in a thread
     from brief.query.language import check_search, parse_search
     from brief.query.search import search as run_search

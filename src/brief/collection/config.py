@@ -8,6 +8,8 @@ cache = ".brief-cache"       # optional: where the index lives (default: the use
 exclude = ["drafts/*"]       # optional: globs to skip
 template = "templates/brief.md"  # optional: what `brief new` starts from
 tlp = "amber"                # optional: the TLP marking of briefs that carry none
+name = "sahel-team"          # optional: the collection's name in a shared database (`brief sync`)
+database = "postgresql://…"  # optional: the database `brief sync` writes to
 ```
 """
 
@@ -29,11 +31,12 @@ CONFIG_CACHE = "config-cache.json"  # parsed configuration files, in the cache f
 class Collection:
     """The brief paths (absolute) and settings of one collection (a plain class: see brief.query.filters.Filters)."""
 
-    __slots__ = ("cache_dir", "config_file", "exclude", "paths", "schema", "template", "tlp")
+    __slots__ = ("cache_dir", "config_file", "database", "exclude", "name", "paths", "schema", "template", "tlp")
 
     def __init__(self, paths: list[str], schema: str | None = None, cache_dir: str | None = None,
                  exclude: list[str] | None = None, config_file: str | None = None,
-                 template: str | None = None, tlp: str | None = None) -> None:  # fmt: skip
+                 template: str | None = None, tlp: str | None = None, name: str | None = None,
+                 database: str | None = None) -> None:  # fmt: skip
         self.paths = paths
         self.schema = schema
         self.cache_dir = cache_dir
@@ -41,6 +44,8 @@ class Collection:
         self.config_file = config_file
         self.template = template  # `brief new`'s template, replacing the built-in one
         self.tlp = tlp  # the TLP marking of briefs that carry none (None: they are unmarked)
+        self.name = name  # its name in a shared database (`brief sync`; None: the repository's folder name)
+        self.database = database  # the database `brief sync` writes to (None: given on the command line)
 
     def index_path(self) -> str:
         """One index per collection (its paths and schema), in the cache folder unless configured."""
@@ -172,7 +177,7 @@ def collection(paths: tuple[str, ...] | list[str] = (), start: str | os.PathLike
     if found:
         config_file, config = found
     base = os.path.dirname(config_file) if config_file else (start or os.getcwd())
-    known = {"paths", "schema", "cache", "exclude", "template", "tlp"}
+    known = {"paths", "schema", "cache", "exclude", "template", "tlp", "name", "database"}
     unknown = set(config) - known
     if unknown and config_file:
         raise ConfigError(
@@ -193,7 +198,15 @@ def collection(paths: tuple[str, ...] | list[str] = (), start: str | os.PathLike
     exclude = _strings(config.get("exclude", []), "exclude", config_file) if config_file else []
     template = absolute(config["template"]) if isinstance(config.get("template"), str) else None
     tlp = _tlp(config["tlp"], config_file) if "tlp" in config and config_file else None
-    return Collection(chosen, schema, cache, exclude, config_file, template, tlp)
+    name = _text(config["name"], "name", config_file) if "name" in config and config_file else None
+    database = _text(config["database"], "database", config_file) if "database" in config and config_file else None
+    return Collection(chosen, schema, cache, exclude, config_file, template, tlp, name, database)
+
+
+def _text(value: Any, key: str, where: str) -> str:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise ConfigError(f"{where}: '{key}' must be a non-empty string")
 
 
 def _tlp(value: Any, where: str) -> str:

@@ -71,8 +71,11 @@ class Index:
             self._db = None
 
     def _connect(self, path: str) -> sqlite3.Connection:
+        from brief.collection.stored import register
+
         db = sqlite3.connect(path, timeout=30, isolation_level=None)
         db.execute("PRAGMA busy_timeout = 30000")
+        register(db)  # the full-text table's content is derived from each brief's stored copy
         return db
 
     def _build(self, found: Scan | None = None) -> RefreshStats:

@@ -9,13 +9,15 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from typing import Any
 
 from brief.base.fields import mappings, number, text, texts, tlp
 from brief.base.hashing import blake2b
 from brief.base.text import fold
+from brief.collection.stored import Packer, text_columns
 from brief.collection.tables import FTS_COLUMNS, LIST_FIELDS, TABLES
-from brief.format.batch import worker_checker
+from brief.format.batch import init_worker, worker_checker
 
 
 @dataclass(repr=False, eq=False)
@@ -27,7 +29,7 @@ class Rows:
     mtime_ns: int
     hash: str
     brief: tuple[Any, ...] = ()
-    data: tuple[str, str | None] = ("[]", None)  # errors as JSON, the brief (less its body) as JSON
+    data: tuple[str, bytes | None] = ("[]", None)  # errors as JSON, the stored copy (collection/stored.py)
     values: list[tuple[str, str, str]] = field(default_factory=list)
     actors: list[tuple[Any, ...]] = field(default_factory=list)
     actor_names: list[tuple[str, str]] = field(default_factory=list)
@@ -35,20 +37,32 @@ class Rows:
     issues: list[tuple[Any, ...]] = field(default_factory=list)
     positions: list[tuple[Any, ...]] = field(default_factory=list)
     sources: list[tuple[Any, ...]] = field(default_factory=list)
-    relations: list[tuple[Any, ...]] = field(default_factory=list)
     text: tuple[str, ...] = ()
     touch_only: bool = False  # same content as indexed: only size/mtime change
 
 
 # --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
 
+_packer: Packer | None = None
+_folded: dict[str, str] = {}  # fold() of what this process has seen: names, tags and nations recur across briefs
+_labelled: set[tuple[str, str]] = set()  # (actor id, folded label) this process has given actor_labels already
 
 
+def init_rows(schema_path: str | None, zdict: bytes) -> None:
+    """Give this process (a pool worker, or the caller itself) its checker and the index's compression dictionary."""
+    global _packer
+    init_worker(schema_path)
+    _packer = Packer(zdict)
+    _labelled.clear()
 
 
-
-
-
+def _fold(value: str) -> str:
+    folded = _folded.get(value)
+    if folded is None:
+        if len(_folded) > 200_000:
+            _folded.clear()
+        folded = _folded[value] = fold(value)
+    return folded
 
 
 def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
@@ -75,137 +89,138 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         kind = loading.kind_for(path) or "yaml"
         data, result = worker_checker().load_bytes(raw, path, kind)
         diagnostics = result.diagnostics
-    errors = json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False)
+    errors = json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False) if diagnostics else "[]"
     if data is None:
         rows.brief = (path, size, mtime_ns, digest, None, None, None, None, None, None, None, 0, len(diagnostics), None)
         rows.data = (errors, None)
-        rows.text = ("",) * len(FTS_COLUMNS)
+        rows.text = text_columns(None)
         return rows
-    body = text(data.get("body")) or ""
-    stored = {key: value for key, value in data.items() if key != "body"}
+    assert _packer is not None, "init_rows() first"
+    stored, plain = _packer.pack(data)
+    rows.data = (errors, stored)
+    rows.text = text_columns(plain)
+    get = data.get
+    date = text(get("date"))
     rows.brief = (
-        path, size, mtime_ns, digest, text(data.get("id")), text(data.get("title")), text(data.get("date")),
-        text(data.get("updated")), text(data.get("language")), text(data.get("original_language")),
-        text(data.get("summary")), 0 if diagnostics else 1, len(diagnostics), tlp(data.get("tlp")),
+        path, size, mtime_ns, digest, text(get("id")), text(get("title")), date, text(get("updated")),
+        text(get("language")), text(get("original_language")), text(get("summary")), 0 if diagnostics else 1,
+        len(diagnostics), tlp(get("tlp")),
     )  # fmt: skip
-    rows.data = (errors, json.dumps(stored, ensure_ascii=False, default=str))
+    values = rows.values
     for name in LIST_FIELDS:
-        for value in texts(data.get(name)):
-            rows.values.append((name, value, fold(value)))
-    actor_text: list[str] = []
-    descriptions: list[str] = []
-    for actor in mappings(data.get("actors")):
+        for value in texts(get(name)):
+            values.append((name, value, _fold(value)))
+    names, labels = rows.actor_names, rows.actor_labels
+    for actor in mappings(get("actors")):
         actor_id = text(actor.get("id"))
         actor_name = text(actor.get("name"))
         if actor_id is None or actor_name is None:
             continue
         aliases = texts(actor.get("aliases"))
         rows.actors.append(
-            (
-                actor_id,
-                actor_name,
-                text(actor.get("kind")),
-                text(actor.get("country")),
-                json.dumps(aliases, ensure_ascii=False),
-            )
+            (actor_id, actor_name, text(actor.get("kind")), text(actor.get("country")), _json_list(aliases))
         )
-        for label in {fold(actor_id), fold(actor_name), *(fold(alias) for alias in aliases)}:
-            rows.actor_names.append((actor_id, label))
+        folded = {_fold(actor_id)}
         for label in (actor_name, *aliases):
-            rows.actor_labels.append((actor_id, label, fold(label)))
-        actor_text += [actor_name, *aliases]
-        description = text(actor.get("description"))
-        if description:
-            descriptions.append(description)
-    # an actor's description ("seen as Wagner's successor") can be all a brief says of a subject
-    other: list[str] = [*texts(data.get("tags")), *texts(data.get("authors")), *descriptions]
-    for issue in mappings(data.get("issues")):
+            label_fold = _fold(label)
+            folded.add(label_fold)
+            if (actor_id, label_fold) not in _labelled:  # the table keeps the first label anyway
+                _labelled.add((actor_id, label_fold))
+                labels.append((actor_id, label, label_fold))
+        names += [(actor_id, label) for label in folded]
+    for issue in mappings(get("issues")):
         if isinstance(issue.get("id"), str):
             rows.issues.append((issue["id"], text(issue.get("statement"))))
-        other += [s for s in (text(issue.get("statement")), text(issue.get("description"))) if s]
-    for position in mappings(data.get("positions")):
-        if not (isinstance(position.get("actor"), str) and isinstance(position.get("issue"), str)):
+    for position in mappings(get("positions")):
+        pick = position.get
+        if not (isinstance(pick("actor"), str) and isinstance(pick("issue"), str)):
             continue
-        rationale = texts(position.get("rationale"))
         rows.positions.append((
-            position["actor"], position["issue"], text(position.get("stance")), text(position.get("basis")),
-            text(position.get("confidence")), number(position.get("salience")), number(position.get("power")),
-            text(position.get("as_of")), json.dumps(rationale, ensure_ascii=False),
-            json.dumps(texts(position.get("sources"))), text(position.get("change")), text(data.get("date")),
+            position["actor"], position["issue"], text(pick("stance")), text(pick("basis")), text(pick("confidence")),
+            number(pick("salience")), number(pick("power")), text(pick("as_of")), _json_list(texts(pick("rationale"))),
+            _json_list(texts(pick("sources"))), text(pick("change")), date,
         ))  # fmt: skip
-        other += rationale
-        if isinstance(position.get("change"), str):
-            other.append(position["change"])
-    for source in mappings(data.get("sources")):
+    for source in mappings(get("sources")):
         if not isinstance(source.get("id"), str):
             continue
-        credibility = source.get("credibility")
+        pick = source.get
+        credibility = pick("credibility")
         rows.sources.append((
-            source["id"], text(source.get("title")), text(source.get("publisher")), text(source.get("url")),
-            text(source.get("date")), text(source.get("reliability")),
+            source["id"], text(pick("title")), text(pick("publisher")), text(pick("url")), text(pick("date")),
+            text(pick("reliability")),
             credibility if isinstance(credibility, int) and not isinstance(credibility, bool) else None,
         ))  # fmt: skip
-        other += [s for s in (text(source.get("title")), text(source.get("publisher"))) if s]
-    for relation in mappings(data.get("relations")):
-        ends = texts(relation.get("actors"))
-        factors = texts(relation.get("factors"))
-        rows.relations.append((
-            ends[0] if ends else None, ends[1] if len(ends) > 1 else None, text(relation.get("kind")),
-            text(relation.get("trend")), json.dumps(factors, ensure_ascii=False),
-        ))  # fmt: skip
-        other += factors
-    for figure in mappings(data.get("figures")):
-        if isinstance(figure.get("label"), str):
-            other.append(figure["label"])
-    judgments = [j["statement"] for j in mappings(data.get("key_judgments")) if isinstance(j.get("statement"), str)]
-    rows.text = (
-        text(data.get("title")) or "",
-        "\n".join(actor_text),
-        text(data.get("summary")) or "",
-        "\n".join(judgments),
-        body,
-        "\n".join(other),
-    )
     return rows
 
 
-def insert_rows(
-    db: sqlite3.Connection, rows: Iterable[Rows], sync_fts: bool = False, next_rowid: int | None = None
-) -> int:
-    """Insert rows (the caller holds the transaction). With `sync_fts`, also feed the full-text index row by
-    row (incremental updates); a fresh build rebuilds it in one pass instead. `next_rowid` gives shards
-    disjoint rowids so that they merge without renumbering."""
+def _json_list(items: list[str]) -> str:
+    """json.dumps(items, ensure_ascii=False), the same text, for a list of strings, without its general machinery."""
+    return "[" + ", ".join(map(_json_string, items)) + "]" if items else "[]"
+
+
+# --- writing rows ---------------------------------------------------------------------------------------------------
+
+_INSERTS = (
+    ("briefs", "INSERT INTO briefs(rowid, path, size, mtime_ns, hash, id, title, date, updated, language, "
+               f"original_language, summary, valid, error_count, tlp) VALUES (?{', ?' * 14})"),
+    ("data", "INSERT INTO brief_data VALUES (?, ?, ?)"),
+    ("ids", "INSERT INTO brief_ids VALUES (?, ?)"),
+    ("values", "INSERT INTO brief_values VALUES (?, ?, ?, ?)"),
+    ("actors", "INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?)"),
+    ("actor_names", "INSERT OR IGNORE INTO {names}(fold, actor_id, brief) VALUES (?, ?, ?)"),
+    ("actor_labels", "INSERT OR IGNORE INTO actor_labels VALUES (?, ?, ?)"),
+    ("issues", "INSERT INTO issues VALUES (?, ?, ?)"),
+    ("positions", "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+    ("sources", "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+)  # fmt: skip
+BATCH = 256  # briefs whose rows are inserted together, one executemany per table
+
+
+def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], text_table: str | None = "fts",
+                next_rowid: int | None = None, names_table: str = "actor_names") -> int:  # fmt: skip
+    """Insert rows (the caller holds the transaction), numbering briefs from `next_rowid` (by default after
+    the last one), and their full-text columns into `text_table` (the full-text table itself, or a staging
+    table a full build feeds it from); actor names into `names_table` (a full build stages them too, to fill
+    actor_names in its key order). Returns how many briefs were inserted (not merely touched)."""
+    if next_rowid is None:
+        next_rowid = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM briefs").fetchone()[0]
+    insert_text = None
+    if text_table is not None:
+        insert_text = f"INSERT INTO {text_table}(rowid, {', '.join(FTS_COLUMNS)}) VALUES (?{', ?' * len(FTS_COLUMNS)})"
     count = 0
-    columns = ", ".join(FTS_COLUMNS)
-    marks = ", ".join("?" * len(FTS_COLUMNS))
+    batch: dict[str, list[tuple[Any, ...]]] = {name: [] for name, _ in _INSERTS}
+    texts_: list[tuple[Any, ...]] = []
+
+    def flush() -> None:
+        for name, sql in _INSERTS:
+            if batch[name]:
+                db.executemany(sql.format(names=names_table), batch[name])
+                batch[name].clear()
+        if insert_text is not None and texts_:
+            db.executemany(insert_text, texts_)
+        texts_.clear()
+
     for row in rows:
         if row.touch_only:
             db.execute("UPDATE briefs SET size = ?, mtime_ns = ? WHERE path = ?", (row.size, row.mtime_ns, row.path))
             continue
+        rowid = next_rowid
+        next_rowid += 1
         count += 1
-        cursor = db.execute(
-            "INSERT INTO briefs(rowid, path, size, mtime_ns, hash, id, title, date, updated, language, "
-            "original_language, summary, valid, error_count, tlp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (next_rowid, *row.brief),
-        )
-        rowid = cursor.lastrowid
-        db.execute("INSERT INTO brief_data VALUES (?, ?, ?)", (rowid, *row.data))
-        db.execute("INSERT INTO brief_ids VALUES (?, ?)", (rowid, row.brief[4] or row.path))
-        if next_rowid is not None:
-            next_rowid += 1
-        db.executemany("INSERT INTO brief_values VALUES (?, ?, ?, ?)", [(rowid, *v) for v in row.values])
-        db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *a) for a in row.actors])
-        db.executemany("INSERT INTO actor_names VALUES (?, ?, ?)", [(rowid, *n) for n in row.actor_names])
-        db.executemany("INSERT OR IGNORE INTO actor_labels VALUES (?, ?, ?)", row.actor_labels)
-        db.executemany("INSERT INTO issues VALUES (?, ?, ?)", [(rowid, *i) for i in row.issues])
-        db.executemany(
-            "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *p) for p in row.positions]
-        )
-        db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(rowid, *s) for s in row.sources])
-        db.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?)", [(rowid, *r) for r in row.relations])
-        db.execute(f"INSERT INTO brief_text(rowid, {columns}) VALUES (?, {marks})", (rowid, *row.text))
-        if sync_fts:
-            db.execute(f"INSERT INTO fts(rowid, {columns}) VALUES (?, {marks})", (rowid, *row.text))
+        batch["briefs"].append((rowid, *row.brief))
+        batch["data"].append((rowid, *row.data))
+        batch["ids"].append((rowid, row.brief[4] or row.path))
+        batch["values"] += [(rowid, *v) for v in row.values]
+        batch["actors"] += [(rowid, *a) for a in row.actors]
+        batch["actor_names"] += [(label, actor_id, rowid) for actor_id, label in row.actor_names]
+        batch["actor_labels"] += row.actor_labels
+        batch["issues"] += [(rowid, *i) for i in row.issues]
+        batch["positions"] += [(rowid, *p) for p in row.positions]
+        batch["sources"] += [(rowid, *s) for s in row.sources]
+        texts_.append((rowid, *row.text))
+        if count % BATCH == 0:
+            flush()
+    flush()
     return count
 
 
@@ -217,5 +232,6 @@ def create_database(path: str) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA page_size = 16384")  # stored copies (1-3 KB each) waste a third of a 4 KB page
     db.executescript(TABLES)
     return db

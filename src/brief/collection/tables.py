@@ -5,11 +5,12 @@ The full-text columns are ranked by query/ranking.py, which gives each its weigh
 
 from __future__ import annotations
 
-INDEX_FORMAT = "11"  # bump when the tables below change: older indexes are rebuilt
+INDEX_FORMAT = "12"  # bump when the tables below change: older indexes are rebuilt
 # case- and accent-insensitive, as base.text.fold is (tests/test_architecture.py checks they agree)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
 LIST_FIELDS = ("nations", "regions", "domains", "tags", "authors")
+_DERIVED = ", ".join(f"brief_columns(data, {i})" for i in range(len(FTS_COLUMNS)))
 
 TABLES = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -26,8 +27,12 @@ CREATE TABLE briefs(
   -- rest at query time, so that changing the default needs no rebuild
   tlp TEXT
 );
--- the bulky parts live apart, so that scans and joins over briefs stay on few pages
-CREATE TABLE brief_data(rowid INTEGER PRIMARY KEY, errors TEXT NOT NULL, data TEXT);
+-- the bulky parts live apart, so that scans and joins over briefs stay on few pages: the errors as JSON, and
+-- the brief's one stored copy (collection/stored.py: the normalised brief, body included, as compressed JSON;
+-- NULL for a file that could not be read as a brief)
+CREATE TABLE brief_data(rowid INTEGER PRIMARY KEY, errors TEXT NOT NULL, data BLOB);
+-- the dictionary the stored copies are compressed with (one row)
+CREATE TABLE brief_dictionary(zdict BLOB NOT NULL);
 -- what `--format ids` prints for a brief (its id, else its path), densely packed: looking up 20,000 hits here
 -- takes a third of the time it takes in briefs
 CREATE TABLE brief_ids(rowid INTEGER PRIMARY KEY, label TEXT NOT NULL);
@@ -35,7 +40,9 @@ CREATE TABLE brief_values(brief INTEGER NOT NULL, field TEXT NOT NULL, value TEX
 CREATE TABLE actors(
   brief INTEGER NOT NULL, actor_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT, country TEXT, aliases TEXT
 );
-CREATE TABLE actor_names(brief INTEGER NOT NULL, actor_id TEXT NOT NULL, fold TEXT NOT NULL);
+-- each brief's actors under every name they go by there (id, name, aliases), folded: what --actor looks up
+CREATE TABLE actor_names(fold TEXT NOT NULL, actor_id TEXT NOT NULL, brief INTEGER NOT NULL,
+  PRIMARY KEY (fold, actor_id, brief)) WITHOUT ROWID;
 -- every name and alias each actor id goes by, once: search expands an alias to the other names from here
 CREATE TABLE actor_labels(actor_id TEXT NOT NULL, label TEXT NOT NULL, fold TEXT NOT NULL,
   PRIMARY KEY (actor_id, fold)) WITHOUT ROWID;
@@ -49,8 +56,8 @@ CREATE TABLE sources(
   brief INTEGER NOT NULL, source_id TEXT NOT NULL, title TEXT, publisher TEXT, url TEXT, date TEXT,
   reliability TEXT, credibility INTEGER
 );
-CREATE TABLE relations(brief INTEGER NOT NULL, a TEXT, b TEXT, kind TEXT, trend TEXT, factors TEXT);
-CREATE TABLE brief_text(rowid INTEGER PRIMARY KEY, {", ".join(FTS_COLUMNS)});
+-- the full-text table's external content: its columns derived from the stored copy (no second copy of the text)
+CREATE VIEW brief_text(rowid, {", ".join(FTS_COLUMNS)}) AS SELECT rowid, {_DERIVED} FROM brief_data;
 CREATE VIRTUAL TABLE fts USING fts5({", ".join(FTS_COLUMNS)}, content='brief_text', content_rowid='rowid',
   tokenize='{TOKENIZER}');
 """
@@ -65,8 +72,6 @@ CREATE INDEX brief_values_brief ON brief_values(brief);
 CREATE INDEX actors_brief ON actors(brief);
 CREATE INDEX actors_id ON actors(actor_id, brief, name);
 CREATE INDEX actors_kind ON actors(kind, brief);
-CREATE INDEX actor_names_fold ON actor_names(fold);
-CREATE INDEX actor_names_brief ON actor_names(brief, actor_id);
 CREATE INDEX actor_labels_fold ON actor_labels(fold);
 CREATE INDEX issues_brief ON issues(brief);
 CREATE INDEX issues_id ON issues(issue_id);
@@ -74,7 +79,6 @@ CREATE INDEX positions_brief ON positions(brief);
 CREATE INDEX positions_timeline ON positions(issue_id, actor_id, date, brief, stance, basis, confidence, change);
 CREATE INDEX positions_time ON positions(actor_id, issue_id, date, stance);
 CREATE INDEX sources_brief ON sources(brief);
-CREATE INDEX relations_brief ON relations(brief);
 CREATE INDEX briefs_recent ON briefs(date DESC, id);
 CREATE INDEX briefs_month ON briefs(substr(date, 1, 7));  -- the summary's months, recounted one at a time
 CREATE INDEX briefs_valid ON briefs(valid);
@@ -109,9 +113,7 @@ CHILD_TABLES = (
     "brief_ids",
     "brief_values",
     "actors",
-    "actor_names",
     "issues",
     "positions",
     "sources",
-    "relations",
 )

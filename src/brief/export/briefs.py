@@ -11,7 +11,6 @@ exported."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -96,13 +95,8 @@ def _indexed(path: str, raw: bytes, row: int) -> dict[str, Any] | None:
     stored = stored_brief(_index, row)
     if stored is None:
         return None
-    stored_path, digest, valid, text, body = stored
-    if stored_path != path or not valid or text is None or blake2b(raw, digest_size=16).hexdigest() != digest:
-        return None
-    data: dict[str, Any] = json.loads(text)
-    if body or path.lower().endswith(".md"):  # a .md brief always has a body, if only an empty one
-        data["body"] = body
-    elif b"body" in raw:  # an empty body field, or the word: the file decides
+    stored_path, digest, valid, data = stored
+    if stored_path != path or not valid or data is None or blake2b(raw, digest_size=16).hexdigest() != digest:
         return None
     return data
 

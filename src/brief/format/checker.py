@@ -21,9 +21,8 @@ from brief.format.schema import CompiledSchema, compiled
 if TYPE_CHECKING:
     from brief.format.source import Kind
 
-_YAML_BOOLEAN_WORDS = re.compile(
-    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$"
-)
+# the only booleans of YAML 1.2's core schema (`yes`, `no`, `on`, `off` are text there)
+_YAML_BOOLEAN_WORDS = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 
 def country_names_to_codes(data: dict[str, Any], codes: frozenset[str]) -> None:
@@ -88,15 +87,17 @@ class Checker:
 
     def _check_loaded(self, loaded: Loaded) -> FileResult:
         data: dict[str, Any] = loaded.data
-        country_names_to_codes(data, self.schema.country_codes)
-        brief_id = data.get("id") if isinstance(data.get("id"), str) else None
-        result = FileResult(loaded.source.name, brief_id)
-        problems = rules.check(data)
+        result = FileResult(loaded.source.name)
+        problems: list[rules.Problem] = []
+        if self.schema.is_brief:  # a foreign --schema sees the data as written, and the format's rules stay out
+            country_names_to_codes(data, self.schema.country_codes)
+            result.brief_id = data.get("id") if isinstance(data.get("id"), str) else None
+            problems = rules.check(data)
         try:
             schema_ok = self.schema.validator.is_valid(data)
         except (ValueError, TypeError):  # keys or values JSON has no type for (YAML int keys, !!binary, …)
             schema_ok = False
-        if schema_ok and not problems and not loaded.has_duplicate_keys:
+        if schema_ok and not problems and not loaded.has_duplicate_keys and not loaded.type_problems:
             return result
         result.diagnostics = self._locate_all(loaded, problems)
         return result
@@ -116,6 +117,8 @@ class Checker:
                     f"duplicate key '{key}' (first at line {first_line}); only the last one would count",
                 )
             )
+        for typed in loaded.type_problems:
+            found.append(Diagnostic(name, typed.line, typed.column, json_path(typed.path), "yaml-type", typed.message))
         data, type_problems = _jsonable(loaded.data)
         for path, message in type_problems:
             line, column, _ = locator.locate(path, key_only=True)
@@ -152,13 +155,13 @@ class Checker:
                         column,
                         json_path([*path, key]),
                         rule,
-                        f"unknown field '{key}'{did_you_mean(str(key), known)}",
+                        f"unknown field {_quoted(str(key))}{did_you_mean(str(key), known)}",
                     )
                 )
             return out
         line, column, raw = locator.locate(path)
         shown = _show(error.instance)
-        if raw is not None:  # as the user typed it: `1.10`, not `1.1`
+        if raw is not None and raw.isprintable():  # as the user typed it: `1.10`, not `1.1`
             shown = f"'{raw}'" if isinstance(error.instance, str) and raw[:1] not in "\"'|>" else raw
         if kind == "Required":
             message = f"missing required field '{details.get('property', '?')}'"
@@ -170,6 +173,8 @@ class Checker:
             fmt = details.get("format", "?")
             example = {"date": " (YYYY-MM-DD)", "uri": " (an absolute address such as https://…)"}.get(fmt, "")
             message = f"{shown} is not a valid {fmt}{example}"
+        elif kind == "FalseSchema":
+            message = "not allowed here (the schema is false at this place)"
         elif kind == "Pattern":
             node = self.schema.resolve(list(error.schema_path)[:-1]) or {}
             description = node.get("description", "") if isinstance(node, dict) else ""
@@ -206,6 +211,11 @@ def failed_result(name: str, exc: LoadError) -> FileResult:
 
 def _error_order(error: Any) -> tuple[str, ...]:
     return tuple(str(part) for part in error.instance_path)
+
+
+def _quoted(text: str) -> str:
+    """'text' in quotes; Python's escapes where it holds a line break or another control character."""
+    return f"'{text}'" if text.isprintable() else repr(text)
 
 
 def _show(value: Any) -> str:
@@ -270,7 +280,8 @@ def _french_language_names() -> dict[str, str]:
 
 
 def _jsonable(data: Any) -> tuple[Any, list[tuple[list[PathSegment], str]]]:
-    """A JSON-compatible copy of YAML data, with a problem for each key or value JSON cannot hold."""
+    """A JSON-compatible copy of YAML data, with a problem for each key or value JSON cannot hold (keys that are
+    numbers, true/false or null; .inf and .nan). Tags and keys that are lists were reported by the loader."""
     problems: list[tuple[list[PathSegment], str]] = []
 
     def convert(value: Any, path: list[PathSegment]) -> Any:
@@ -286,9 +297,6 @@ def _jsonable(data: Any) -> tuple[Any, list[tuple[list[PathSegment], str]]]:
             return [convert(item, [*path, index]) for index, item in enumerate(value)]
         if isinstance(value, float) and not math.isfinite(value):
             problems.append((path, f"{value} is not a number JSON can hold"))
-            return None
-        if isinstance(value, (bytes, set, tuple)):
-            problems.append((path, f"YAML {type(value).__name__} values are not allowed in a brief"))
             return None
         return value
 

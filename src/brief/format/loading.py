@@ -1,7 +1,8 @@
 """Reading brief files (YAML, Markdown with YAML front matter, JSON) into plain data.
 
-The fast path parses with PyYAML's C loader (or the json module) and nothing else: positions are only
-computed later, from `Source`, for files that turn out to have problems, so valid files pay nothing for them.
+The fast path parses with libyaml (PyYAML's C parser, with the YAML 1.2 core schema) or the json module: positions
+are only computed later, from `Source`, for files that turn out to have problems, so valid files pay nothing for
+them.
 Hostile input is bounded before the parser sees it: size, binary content, encoding, nesting depth and
 alias expansion.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from brief.format.source import EXTENSIONS, Source
@@ -40,11 +41,22 @@ class LoadError(Exception):
         self.column = column
 
 
+@dataclass(frozen=True, slots=True)
+class TypeProblem:
+    """A key or value JSON has no type for (an unknown tag, a list as a key...), where it was typed."""
+
+    path: tuple[str | int, ...]
+    message: str
+    line: int
+    column: int
+
+
 @dataclass(slots=True, repr=False, eq=False)
 class Loaded:
     data: Any
     source: Source
     has_duplicate_keys: bool = False
+    type_problems: list[TypeProblem] = field(default_factory=list)
 
 
 def kind_for(name: str) -> Kind | None:
@@ -62,10 +74,24 @@ def sniff_kind(raw: bytes) -> Kind:
 
 
 def read_file(path: str) -> bytes:
-    """Read a file within the size bound, without reading more than the bound."""
+    """Read a file within the size bound, without reading more than the bound.
+
+    Unbuffered, asking for the size `stat` gives (plus one byte, to see a file that grew): a buffered
+    read(4 MiB) allocated the whole bound for every brief, which cost cold index builds several percent.
+    """
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        with open(path, "rb", buffering=0) as handle:
+            want = min(os.fstat(handle.fileno()).st_size, MAX_BYTES) + 1
+            parts: list[bytes] = []
+            total = 0
+            while total <= MAX_BYTES:  # short reads (pipes, FIFOs) and files that grew: read on to the bound
+                chunk = handle.read(want)
+                if not chunk:
+                    break
+                parts.append(chunk)
+                total += len(chunk)
+                want = MAX_BYTES + 1 - total
+            raw = b"".join(parts)
     except IsADirectoryError:
         raise LoadError("unreadable", "is a directory") from None
     except OSError as exc:
@@ -109,7 +135,7 @@ def load_text(text: str, name: str, kind: Kind) -> Loaded:
     source = Source(name, kind, text)
     if kind == "markdown":
         source, body = _split_front_matter(text, name)
-    data, duplicates = _parse_yaml(source)
+    data, duplicates, type_problems = _parse_yaml(source)
     data = _require_mapping(data, source)
     if body is not None:
         if "body" in data:
@@ -119,7 +145,7 @@ def load_text(text: str, name: str, kind: Kind) -> Loaded:
                 *_key_position(source, "body"),
             )
         data["body"] = body
-    return Loaded(data, source, duplicates)
+    return Loaded(data, source, duplicates, type_problems)
 
 
 def _require_mapping(data: Any, source: Source) -> dict[str, Any]:
@@ -157,6 +183,11 @@ def _split_front_matter(text: str, name: str) -> tuple[Source, str]:
 
 
 # --- YAML -----------------------------------------------------------------------------------------------------
+#
+# YAML 1.2 with its core schema, as JSON Schema tools read it: only true/false (True, TRUE, ...) are booleans,
+# so `NO` (Norway), `on` and `yes` are text; integers are decimal, 0o octal or 0x hexadecimal; `1_000`, `0b11`
+# and `1:30` (YAML 1.1's underscores, binary and base 60) are text; dates are text; `<<` is an ordinary key.
+# libyaml parses (it reads the 1.2 syntax briefs use); yamlcore's resolver gives the 1.2 core types.
 
 
 _loader_class: Any = None
@@ -164,65 +195,67 @@ _RESOLVED_CACHE_LIMIT = 50_000
 
 
 def _fast_loader() -> Any:
-    """A C-backed safe loader that keeps timestamps as typed and notices duplicate keys, built once.
+    """libyaml's C parser with the YAML 1.2 core schema resolver, built once.
 
-    Two shortcuts over PyYAML's own path, with identical results (tests/test_loading.py compares them):
-    plain scalars' implicit tags are memoised (briefs repeat the same keys and vocabulary values), and the
-    node tree libyaml composed is turned into Python data by one tight function (`build`) instead of
-    PyYAML's general constructor. Anything that function does not handle (merge keys, explicit or
-    unusual tags, unhashable keys) falls back to the general constructor.
+    Plain scalars' implicit tags are memoised (briefs repeat the same keys and vocabulary values), and the
+    node tree libyaml composed is turned into Python data by one tight function (`build`); anything it does
+    not handle (explicit or unknown tags, keys that are lists or mappings, recursive aliases) goes to the
+    careful builder, which records each as a `yaml-type` problem at its position.
     """
     global _loader_class
     if _loader_class is None:
-        import yaml
+        import yamlcore
         from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
         resolved: dict[str, str] = {}
 
-        class FastLoader(yaml.CSafeLoader):
-            duplicates = False
-
+        class FastLoader(yamlcore.CCoreLoader):  # type: ignore[misc]
             def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
                 if kind is ScalarNode and implicit[0]:
                     tag = resolved.get(value)
                     if tag is None:
-                        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                        tag = super().resolve(kind, value, implicit)
                         if len(resolved) > _RESOLVED_CACHE_LIMIT:
                             resolved.clear()
                         resolved[value] = tag
                     return tag
-                return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                return super().resolve(kind, value, implicit)
 
-            def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-                mapping = super().construct_mapping(node, deep)
-                if len(mapping) != len(node.value):
-                    self.duplicates = True  # located precisely, with every occurrence, on the slow path
-                return mapping
-
-        def keep_as_typed(loader: Any, node: Any) -> str:
-            # JSON Schema has no date type: `date: 2021-09-15` stays the string the user typed.
-            return str(node.value)
-
-        FastLoader.add_constructor("tag:yaml.org,2002:timestamp", keep_as_typed)
         _loader_class = FastLoader
         _loader_class.node_types = (ScalarNode, SequenceNode, MappingNode)
     return _loader_class
 
 
 class _Unusual(Exception):
-    """The node tree holds something `build` leaves to PyYAML's general constructor."""
+    """The node tree holds something `build` leaves to the careful builder."""
 
 
 _TAG = "tag:yaml.org,2002:"
-_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP, _SEQ, _MAP = (
-    _TAG + name for name in ("str", "null", "bool", "int", "float", "timestamp", "seq", "map")
+_STR, _NULL, _BOOL, _INT, _FLOAT, _SEQ, _MAP = (
+    _TAG + name for name in ("str", "null", "bool", "int", "float", "seq", "map")
 )
 
 
+def _scalar(loader: Any, node: Any) -> Any:
+    """A core-schema scalar; ValueError or KeyError when an explicit tag does not fit the text (`!!int abc`)."""
+    tag, value = node.tag, node.value
+    if tag == _STR:
+        return value
+    if tag == _NULL:
+        return loader.null_values["core"][value]
+    if tag == _BOOL:
+        return loader.bool_values["core"][value]
+    if tag == _INT:
+        return loader.construct_yaml_int_core(node)
+    if tag == _FLOAT:
+        return loader.construct_yaml_float_core(node)
+    raise _Unusual
+
+
 def build(loader: Any, root: Any) -> tuple[Any, bool]:
-    """Python data from a composed node tree, as SafeConstructor (with `keep_as_typed`) would make it."""
+    """Python data from a composed node tree of core-schema nodes; raises _Unusual for anything else."""
     scalar_type, sequence_type, mapping_type = loader.node_types
-    bool_values = loader.bool_values
+    bool_values = loader.bool_values["core"]
     shared: dict[int, Any] = {}  # aliased nodes are one object, as in PyYAML
     duplicates = False
 
@@ -231,20 +264,20 @@ def build(loader: Any, root: Any) -> tuple[Any, bool]:
         kind = type(node)
         tag = node.tag
         if kind is scalar_type:
-            if tag in (_STR, _TIMESTAMP):
+            if tag == _STR:
                 return node.value
             if tag == _NULL:
                 return None
             if tag == _BOOL:
-                return bool_values[node.value.lower()]
+                return bool_values[node.value]
             if tag == _INT:
-                return loader.construct_yaml_int(node)
+                return loader.construct_yaml_int_core(node)
             if tag == _FLOAT:
-                return loader.construct_yaml_float(node)
+                return loader.construct_yaml_float_core(node)
             raise _Unusual
         known = shared.get(id(node))
         if known is not None:
-            return known
+            raise _Unusual  # an alias to a collection: the careful builder checks it is not recursive
         if kind is sequence_type and tag == _SEQ:
             items: list[Any] = []
             shared[id(node)] = items
@@ -254,7 +287,7 @@ def build(loader: Any, root: Any) -> tuple[Any, bool]:
             mapping: dict[Any, Any] = {}
             shared[id(node)] = mapping
             for key_node, value_node in node.value:
-                if key_node.tag == _TAG + "merge" or type(key_node) is not scalar_type:
+                if type(key_node) is not scalar_type:
                     raise _Unusual
                 mapping[construct(key_node)] = construct(value_node)
             if len(mapping) != len(node.value):
@@ -263,6 +296,81 @@ def build(loader: Any, root: Any) -> tuple[Any, bool]:
         raise _Unusual
 
     return (None if root is None else construct(root)), duplicates
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+def build_carefully(loader: Any, root: Any, source: Source) -> tuple[Any, bool, list[TypeProblem]]:
+    """Like `build`, for any node tree: what JSON cannot hold becomes a `TypeProblem` at its position.
+
+    An unknown or non-core tag (`!local`, `!!binary`, `!!set`, `!!timestamp`) keeps its node's plain value
+    (what the YAML test suite expects); a key that is a list or mapping is dropped; an alias to a list or
+    mapping that contains it becomes null. Each is reported, so the brief is invalid but fully checked.
+    """
+    scalar_type, sequence_type, _ = loader.node_types
+    done: dict[int, Any] = {}
+    building: set[int] = set()
+    problems: list[TypeProblem] = []
+    duplicates = False
+
+    def problem(node: Any, path: tuple[str | int, ...], message: str) -> None:
+        problems.append(TypeProblem(path, message, *_mark(source, node.start_mark)))
+
+    def tagged(node: Any, path: tuple[str | int, ...], core: str) -> None:
+        if node.tag not in (core, "!"):  # `!` is the non-specific tag: the node's kind decides
+            problem(
+                node,
+                path,
+                f"YAML tag {_shown_tag(node.tag)} is not allowed in a brief (only plain values: "
+                "text, numbers, true/false, null, lists and mappings)",
+            )
+
+    def construct(node: Any, path: tuple[str | int, ...]) -> Any:
+        nonlocal duplicates
+        kind = type(node)
+        if kind is scalar_type:
+            try:
+                return _scalar(loader, node)
+            except (_Unusual, KeyError, ValueError, IndexError):
+                if node.tag in (_NULL, _BOOL, _INT, _FLOAT):
+                    problem(node, path, f"{node.value!r} is not a valid {_shown_tag(node.tag)}")
+                else:
+                    tagged(node, path, _STR)
+                return node.value
+        if id(node) in building:
+            problem(node, path, "an alias to the list or mapping that contains it (recursive data JSON cannot hold)")
+            return None
+        if id(node) in done:
+            return done[id(node)]
+        building.add(id(node))
+        try:
+            if kind is sequence_type:
+                tagged(node, path, _SEQ)
+                items = [construct(child, (*path, index)) for index, child in enumerate(node.value)]
+                done[id(node)] = items
+                return items
+            tagged(node, path, _MAP)
+            mapping: dict[Any, Any] = {}
+            kept = 0
+            for key_node, value_node in node.value:
+                if type(key_node) is not scalar_type:
+                    what = "a list" if type(key_node) is sequence_type else "a mapping"
+                    problem(key_node, path, f"{what} used as a key; keys must be text")
+                    continue
+                kept += 1
+                key = construct(key_node, (*path, str(key_node.value)))
+                mapping[key] = construct(value_node, (*path, str(key)))
+            if len(mapping) != kept:
+                duplicates = True
+            done[id(node)] = mapping
+            return mapping
+        finally:
+            building.discard(id(node))
+
+    data = None if root is None else construct(root, ())
+    return data, duplicates, problems
 
 
 def _needs_careful_scan(text: str) -> bool:
@@ -319,7 +427,8 @@ def _careful_scan(source: Source) -> None:
         return  # the real parse reports syntax errors with their position
 
 
-def _parse_yaml(source: Source) -> tuple[Any, bool]:
+def _parse_yaml(source: Source) -> tuple[Any, bool, list[TypeProblem]]:
+    """(data, whether some mapping repeats a key, type problems) of one YAML document; LoadError otherwise."""
     import yaml
 
     if _needs_careful_scan(source.text):
@@ -328,12 +437,14 @@ def _parse_yaml(source: Source) -> tuple[Any, bool]:
     try:
         try:
             root = loader.get_single_node()
-            try:
-                data, duplicates = build(loader, root)
-            except (_Unusual, TypeError):  # TypeError: an unhashable key, which PyYAML reports properly
-                data = loader.construct_document(root)
-                duplicates = loader.duplicates
         except yaml.MarkedYAMLError as exc:
+            if exc.context == "expected a single document in the stream" and exc.problem_mark is not None:
+                raise LoadError(
+                    "multiple-documents",
+                    "a second YAML document starts here; a brief is one document (remove the '---' line, "
+                    "or split the file)",
+                    *_mark(source, exc.problem_mark),
+                ) from None
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or "invalid YAML"
             if exc.context and exc.problem:
@@ -342,9 +453,13 @@ def _parse_yaml(source: Source) -> tuple[Any, bool]:
             raise LoadError("yaml-syntax", f"YAML syntax error: {problem}", *where) from None
         except yaml.YAMLError as exc:
             raise LoadError("yaml-syntax", f"YAML error: {exc}", source.line_offset + 1, 1) from None
+        try:
+            data, duplicates = build(loader, root)
+            return data, duplicates, []
+        except (_Unusual, KeyError, ValueError, IndexError):  # the last three: `!!int abc` and the like
+            return build_carefully(loader, root, source)
         except RecursionError:
             raise LoadError("too-deep", "nesting too deep; not a brief", source.line_offset + 1, 1) from None
-        return data, duplicates
     finally:
         loader.dispose()
 
@@ -375,8 +490,8 @@ def _parse_json(text: str) -> tuple[Any, bool]:
             duplicates = True
         return result
 
-    if text.count("[") + text.count("{") > MAX_DEPTH:
-        _json_depth_scan(text)
+    if text.count("[") + text.count("{") > MAX_DEPTH and _json_depth(text) > MAX_DEPTH:
+        _json_depth_scan(text)  # exact, with the position
     try:
         data = json.loads(text, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as exc:
@@ -403,6 +518,19 @@ def _refuse_lone_surrogates(text: str) -> None:
             column = at - (text.rfind("\n", 0, at) + 1) + 1
             message = f"JSON syntax error: \\u{match.group(1)} is half of a UTF-16 pair, not a character"
             raise LoadError("json-syntax", message, line, column)
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _json_depth(text: str) -> int:
+    """The deepest nesting of JSON text, from its brackets outside strings (regular expressions do the
+    scanning, so a rich brief with hundreds of brackets costs a short loop, not one step per character)."""
+    depth = deepest = 0
+    for char in _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)):
+        depth += 1 if char in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _json_depth_scan(text: str) -> None:

@@ -268,7 +268,7 @@ def filter_sql(filters: Filters, alias: str = "b") -> tuple[str, list[Any]]:
         clauses.append(f"{alias}.date <= ?")
         params.append(filters.until)
     for path, value in filters.where:
-        clauses.append(f"brief_where((SELECT data FROM brief_data d WHERE d.rowid = {alias}.rowid), ?, ?)")
+        clauses.append(f"brief_where((SELECT brief_json(data) FROM brief_data d WHERE d.rowid = {alias}.rowid), ?, ?)")
         params.extend([path, value])
     if filters.invalid:
         clauses.append(f"{alias}.valid = 0")

@@ -43,9 +43,15 @@ def expand_aliases(db: sqlite3.Connection, term: Term) -> list[Term]:
         "ORDER BY actor_id, fold LIMIT 200",
         (fold(term.text),),
     ).fetchall()
+    return alias_alternatives(term, [label for (label,) in labels])
+
+
+def alias_alternatives(term: Term, labels: list[str]) -> list[Term]:
+    """The term and the other names (`labels`) of the actors it names, as the alternatives a search looks for
+    (shared with the PostgreSQL search, query/postgres.py)."""
     wanted = fold(term.text)
     names = {wanted: term}
-    for (label,) in labels:
+    for label in labels:
         folded = fold(label)
         # "Wagner Group" adds nothing to a search for wagner: every brief it finds, wagner finds
         if not re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", folded):

@@ -16,6 +16,10 @@ from brief.query.filters import Filters, effective_tlp
 from brief.query.language import SearchQuery
 from brief.query.search import search_rows
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 def withheld(level: str | None, max_tlp: str = DEFAULT_MAX_TLP) -> bool:
     """Whether a brief with this marking stays in the collection when briefs up to `max_tlp` may leave it."""
@@ -66,16 +70,21 @@ def open_reader(index_path: str) -> sqlite3.Connection:
     """A read-only connection to an index, for a process that reads briefs' stored data (`stored_brief`)."""
     from pathlib import Path
 
-    return sqlite3.connect(f"{Path(index_path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    from brief.collection.stored import register
+
+    db = sqlite3.connect(f"{Path(index_path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    register(db)  # brief_json: the stored copies are compressed
+    return db
 
 
-def stored_brief(db: sqlite3.Connection, row: int) -> tuple[str, str, bool, str | None, str] | None:
-    """What the index holds of one brief: (path, content hash, valid, the normalised data less its body as JSON,
-    the body or ''). The data is the checker's for the content with that hash: a reader that finds its file still
-    holds that content may use it rather than parse and check the file again."""
-    found = db.execute(
-        "SELECT b.path, b.hash, b.valid, d.data, coalesce(t.body, '') FROM briefs b JOIN brief_data d ON d.rowid = "
-        "b.rowid LEFT JOIN brief_text t ON t.rowid = b.rowid WHERE b.rowid = ?",
-        (row,),
-    ).fetchone()
-    return None if found is None else (found[0], found[1], bool(found[2]), found[3], found[4])
+def stored_brief(db: sqlite3.Connection, row: int) -> tuple[str, str, bool, dict[str, Any] | None] | None:
+    """What the index holds of one brief: (path, content hash, valid, the normalised data, body included). The
+    data is the checker's for the content with that hash: a reader that finds its file still holds that content
+    may use it rather than parse and check the file again."""
+    import json
+
+    found = db.execute("SELECT b.path, b.hash, b.valid, brief_json(d.data) FROM briefs b JOIN brief_data d ON "
+                       "d.rowid = b.rowid WHERE b.rowid = ?", (row,)).fetchone()  # fmt: skip
+    if found is None:
+        return None
+    return found[0], found[1], bool(found[2]), None if found[3] is None else json.loads(found[3])

@@ -1,0 +1,476 @@
+"""`brief list --db` and `brief search --db`: the same questions as query/search.py, asked of the PostgreSQL mirror
+that `brief sync` writes (remote/). Only the dialect differs: the query language is parsed by query/language.py,
+filters are checked by query/filters.py, actor aliases expand and scores read as in query/ranking.py; here are the
+SQL of PostgreSQL and its full-text search.
+
+Full text: the six columns of the local full-text index (collection/tables.py FTS_COLUMNS), folded and split into
+words by brief itself (base.text.fold, which tests/test_architecture.py holds to SQLite's tokenizer), so that a
+search finds the same briefs in both. They become one weighted tsvector, `search` (A: title and actors, B: summary
+and key judgments, C: body, D: the rest: tags, sources, descriptions…), under a GIN index, and a small one,
+`scopes` (A: title, B: summary, C: judgments, D: actors), that scoped terms (`title:coup`) and the snippets read.
+Every term is a phrase of lexemes brief made itself, written as a tsquery literal: nothing a user types is parsed
+by PostgreSQL's query syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+
+from brief.base.text import closest, fold
+from brief.collection.tables import FTS_COLUMNS
+from brief.query.filters import Filters, QueryError, merge_filters
+from brief.query.language import SearchQuery, Term
+from brief.query.ranking import HIGHLIGHT_END, HIGHLIGHT_START, SNIPPET_ORDER, WEIGHTS, alias_alternatives, relevance
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import Any
+
+# --- the full text, as `brief sync` writes it and searches read it ---------------------------------------------------
+
+SEARCH_CLASS = {"title": "A", "actors": "A", "summary": "B", "judgments": "B", "body": "C", "other": "D"}
+SCOPE_CLASS = {"title": "A", "summary": "B", "judgments": "C", "actors": "D"}
+# field:term of the search language -> where it is looked for
+SCOPE_OF = {"title": ("scopes", "A"), "summary": ("scopes", "B"), "judgments": ("scopes", "C"), "body": ("search", "C")}
+FIELD_TEST = {**{f: ("scopes", c) for f, c in SCOPE_CLASS.items()}, "body": ("search", "C"), "other": ("search", "D")}
+
+_WORD = re.compile(r"[^\W_]+")  # what SQLite's unicode61 tokenizer keeps: letters and digits
+MAX_POSITION = 16383  # PostgreSQL's largest word position
+MAX_POSITIONS = 256  # positions PostgreSQL keeps per lexeme
+MAX_LEXEME = 500  # characters; a longer "word" is not indexed (PostgreSQL refuses lexemes over 2 KB)
+FIELD_GAP = 2  # positions left between fields: a phrase never spans two of them
+MAX_TSVECTOR = 900_000  # bytes, estimated: PostgreSQL's limit is 1 MB
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, as the local full-text index tokenizes it."""
+    return _WORD.findall(fold(text))
+
+
+def tsvectors(texts: dict[str, str]) -> tuple[str, str]:
+    """The `search` and `scopes` tsvector literals of a brief's full-text columns (see SEARCH_CLASS, SCOPE_CLASS)."""
+    fields = {column: words(texts.get(column, "")) for column in FTS_COLUMNS}
+    return _tsvector(fields, SEARCH_CLASS), _tsvector(fields, SCOPE_CLASS)
+
+
+def tsvector(texts: dict[str, str], classes: dict[str, str]) -> str:
+    """A tsvector literal of the fields named in `classes`, each word with its position and weight class."""
+    return _tsvector({column: words(texts.get(column, "")) for column in FTS_COLUMNS}, classes)
+
+
+@cache
+def _labels(mark: str) -> list[str]:
+    """Position labels as a tsvector literal writes them ("1A", "2A", …), made once: the hot loop of a sync."""
+    return [f"{position}{mark}" for position in range(MAX_POSITION + 1)]
+
+
+def _tsvector(fields: dict[str, list[str]], classes: dict[str, str]) -> str:
+    """The literal. Past MAX_POSITION words, positions stay at the last one (as PostgreSQL's own parser does); a
+    word keeps its first MAX_POSITIONS positions; past MAX_TSVECTOR bytes (a hostile body of distinct words:
+    PostgreSQL refuses a tsvector over 1 MB) later words are left out rather than the brief refused."""
+    places: dict[str, list[str]] = {}
+    position = 1
+    for column in FTS_COLUMNS:
+        weight = classes.get(column)
+        if weight is None:
+            continue
+        labels = _labels("" if weight == "D" else weight)  # D is PostgreSQL's default, written without a letter
+        found = fields[column]
+        end = position + len(found)
+        marks = labels[position:end]
+        if end > MAX_POSITION:
+            marks += [labels[MAX_POSITION]] * (len(found) - len(marks))
+        for word, label in zip(found, marks, strict=True):  # the hot loop: one dictionary look-up per word
+            seen = places.get(word)
+            if seen is None:
+                places[word] = [label]
+            else:
+                seen.append(label)
+        position = end + FIELD_GAP
+    out: list[str] = []
+    size = 0
+    for word, seen in places.items():
+        if len(word) > MAX_LEXEME:
+            continue
+        size += 4 * len(word) + 8 + 2 * min(len(seen), MAX_POSITIONS)  # at most 4 bytes a character, an entry
+        if size > MAX_TSVECTOR:
+            break
+        out.append(f"{word}:{','.join(seen[:MAX_POSITIONS])}")
+    return " ".join(out)
+
+
+def term_query(term: Term, weight: str = "") -> str | None:
+    """A term as a tsquery literal: its words as a phrase (the last one a prefix for `word*`), restricted to the
+    weight classes given; None when it has no word at all."""
+    found = [word for word in words(term.text) if len(word) <= MAX_LEXEME]
+    if not found:
+        return None
+    parts = [f"{word}:{weight}" if weight else word for word in found]
+    if term.prefix:
+        parts[-1] = f"{found[-1]}:*{weight}"
+    return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
+
+
+def rank_weights() -> list[float]:
+    """ts_rank's weights {D, C, B, A}: each class the mean of its fields' weights in query/ranking.py, over the
+    largest."""
+    means = {c: sum(WEIGHTS[f] for f in SEARCH_CLASS if SEARCH_CLASS[f] == c) / list(SEARCH_CLASS.values()).count(c)
+             for c in "ABCD"}  # fmt: skip
+    top = max(means.values())
+    return [round(means[c] / top, 3) for c in "DCBA"]
+
+
+# --- filters -------------------------------------------------------------------------------------------------------
+
+
+def _day(value: str, upper: bool) -> date:
+    """A checked filter date (YYYY, YYYY-MM, YYYY-MM-DD; an upper bound expanded to the last day it covers,
+    perhaps a 31st a month lacks) as a calendar date."""
+    import calendar
+
+    parts = [int(p) for p in value.split("-")]
+    year, month = parts[0], parts[1] if len(parts) > 1 else (12 if upper else 1)
+    last = calendar.monthrange(year, month)[1]
+    day = min(parts[2], last) if len(parts) > 2 else (last if upper else 1)
+    return date(year, month, day)
+
+
+def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
+    """A WHERE clause over `brief.briefs b` (without the keyword; "true" when empty) and its parameters, for
+    filters checked by check_filters: the same meaning as query/filters.py filter_sql has for the local index."""
+    clauses: list[str] = []
+    params: list[Any] = []
+
+    def actor_match(alias: str) -> str:
+        params.extend([[fold(v) for v in filters.actors]] * 3)
+        return (
+            f"({alias}.id_fold = ANY(%s) OR {alias}.name_fold = ANY(%s) OR EXISTS (SELECT 1 FROM brief.actor_aliases l "
+            f"WHERE l.brief = {alias}.brief AND l.actor_id = {alias}.actor_id AND l.fold = ANY(%s)))"
+        )
+
+    if filters.nations:
+        clauses.append("b.nations && %s::text[]")
+        params.append(list(filters.nations))
+    for name in ("regions", "domains"):
+        if getattr(filters, name):
+            clauses.append(f"b.{name} && %s::text[]")
+            params.append([fold(v) for v in getattr(filters, name)])
+    if filters.tags:
+        clauses.append("b.tags_fold && %s::text[]")
+        params.append([fold(v) for v in filters.tags])
+    if filters.authors:
+        clauses.append("EXISTS (SELECT 1 FROM unnest(b.authors_fold) a WHERE a LIKE ANY(%s))")
+        params.append([f"%{fold(v)}%" for v in filters.authors])
+    if filters.langs:
+        clauses.append("b.language = ANY(%s)")
+        params.append(list(filters.langs))
+    if filters.tlps:
+        clauses.append("b.tlp = ANY(%s)")
+        params.append(list(filters.tlps))
+    if filters.ids:
+        clauses.append("lower(b.id) = ANY(%s)")
+        params.append([v.lower() for v in filters.ids])
+    if filters.stances:
+        # a stance filter applies to the same position as the actor and issue filters, if any
+        conditions = ["p.stance = ANY(%s)"]
+        params.append(list(filters.stances))
+        if filters.actors:
+            conditions.append(
+                "EXISTS (SELECT 1 FROM brief.actors a WHERE a.brief = p.brief AND a.actor_id = p.actor_id AND "
+                + actor_match("a") + ")"
+            )  # fmt: skip
+        if filters.issues:
+            conditions.append("lower(p.issue_id) = ANY(%s)")
+            params.append([v.lower() for v in filters.issues])
+        clauses.append(f"b.key IN (SELECT p.brief FROM brief.positions p WHERE {' AND '.join(conditions)})")
+    else:
+        if filters.actors:
+            folded = [fold(v) for v in filters.actors]
+            clauses.append(
+                "b.key IN (SELECT brief FROM brief.actors WHERE id_fold = ANY(%s) OR name_fold = ANY(%s) "
+                "UNION SELECT brief FROM brief.actor_aliases WHERE fold = ANY(%s))"
+            )
+            params.extend([folded] * 3)
+        if filters.issues:
+            clauses.append("b.key IN (SELECT brief FROM brief.issues WHERE lower(issue_id) = ANY(%s))")
+            params.append([v.lower() for v in filters.issues])
+    if filters.since:
+        clauses.append("b.date >= %s")
+        params.append(_day(filters.since, upper=False))
+    if filters.until:
+        clauses.append("b.date <= %s")
+        params.append(_day(filters.until, upper=True))
+    for path, value in filters.where:
+        # lax jsonpath: a member of a list of objects is looked for in each; a list at the end gives its items
+        steps = "".join('."' + part + '"' for part in path.split("."))
+        clauses.append(
+            "EXISTS (SELECT 1 FROM jsonb_path_query(b.data, %s::jsonpath) v WHERE brief.fold_text(CASE "
+            "jsonb_typeof(v) WHEN 'string' THEN v #>> '{}' ELSE v::text END) = %s)"
+        )
+        params.extend([f"lax ${steps}[*]", fold(value)])
+    if filters.invalid:
+        clauses.append("false")  # invalid briefs are never synced
+    return (" AND ".join(clauses) or "true"), params
+
+
+def combined_where(filters: Filters, excludes: list[Filters], collections: list[int] | None) -> tuple[str, list[Any]]:
+    sql, params = filter_sql(filters)
+    for exclude in excludes:
+        extra, extra_params = filter_sql(exclude)
+        sql += f" AND NOT ({extra})"
+        params += extra_params
+    if collections is not None:
+        sql += " AND b.collection = ANY(%s)"
+        params.append(collections)
+    return sql, params
+
+
+# --- list and search -----------------------------------------------------------------------------------------------
+
+LIST_COLUMNS = "b.key, b.id, b.path, b.title, b.date, b.language, b.nations, b.tlp, b.summary, c.name"
+SORTS = {"date": "b.date", "title": "lower(b.title)", "id": "b.id"}
+_FROM = "brief.briefs b JOIN brief.collections c ON c.id = b.collection"
+
+
+def _record(row: tuple[Any, ...]) -> dict[str, Any]:
+    key, ident, path, title, day, language, nations, tlp, summary, collection = row[:10]
+    return {
+        "id": ident, "path": path, "title": title, "date": day.isoformat() if day else None, "language": language,
+        "nations": list(nations), "tlp": tlp, "valid": True, "errors": 0, "summary": summary,
+        "collection": collection, "_key": key,
+    }  # fmt: skip
+
+
+def collection_ids(conn: Any, names: list[str]) -> list[int] | None:
+    """The ids of the named collections (None: every collection); an unknown name is an error, with advice."""
+    if not names:
+        return None
+    known = dict(conn.execute("SELECT name, id FROM brief.collections").fetchall())
+    for name in names:
+        if name not in known:
+            near = closest(name, sorted(known))
+            hint = f"; did you mean '{near[0]}'?" if near else f"; known: {', '.join(sorted(known)) or 'none'}"
+            raise QueryError(f"no collection '{name}' in the database{hint}")
+    return [known[name] for name in names]
+
+
+def list_briefs(conn: Any, filters: Filters, sort: str = "date", reverse: bool = False, limit: int | None = None,
+                collections: list[int] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    where, params = combined_where(filters, [], collections)
+    order = f"{SORTS[sort]} {'DESC' if reverse else 'ASC'}, c.name, b.path"
+    sql = f"SELECT {LIST_COLUMNS} FROM {_FROM} WHERE {where} ORDER BY {order}"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [_record(row) for row in conn.execute(sql, params).fetchall()]
+
+
+def count_briefs(conn: Any, filters: Filters, collections: list[int] | None = None) -> int:
+    where, params = combined_where(filters, [], collections)
+    return int(conn.execute(f"SELECT count(*) FROM brief.briefs b WHERE {where}", params).fetchone()[0])
+
+
+class TextQuery:
+    """A search's full-text part in SQL: the condition over `b`, its parameters, and the tsquery that ranks
+    (None when the query has no positive term) with, per positive term, its tsquery literal."""
+
+    __slots__ = ("condition", "params", "rank", "terms")
+
+    def __init__(self) -> None:
+        self.condition = "true"
+        self.params: list[Any] = []
+        self.rank: str | None = None
+        self.terms: list[Term] = []
+
+
+def _term_sql(term: Term, params: list[Any]) -> str | None:
+    if term.scope is None:
+        literal = term_query(term)
+        if literal is None:
+            return None
+        params.append(literal)
+        return "b.search @@ %s::tsquery"
+    column, weight = SCOPE_OF[term.scope]
+    literal = term_query(term, weight)
+    if literal is None:
+        return None
+    if column == "search":
+        params.append(literal)
+        return "b.search @@ %s::tsquery"
+    # the GIN index on `search` finds the candidates (title and actors share its class A); `scopes` decides
+    params.extend([term_query(term, SEARCH_CLASS[term.scope]), literal])
+    return "(b.search @@ %s::tsquery AND b.scopes @@ %s::tsquery)"
+
+
+def text_query(conn: Any, query: SearchQuery) -> TextQuery:
+    """The full-text part of a search: groups of alternatives ANDed, negated terms excluded, actor names expanded
+    to their aliases (as the local index does)."""
+    out = TextQuery()
+    conditions: list[str] = []
+    ranked: list[str] = []
+    for group in query.groups:
+        alternatives: list[str] = []
+        literals: list[str] = []
+        for term in group:
+            for expanded in expand_aliases(conn, term):
+                sql = _term_sql(expanded, out.params)
+                if sql is not None:
+                    alternatives.append(sql)
+                    literals.append(term_query(expanded) or "")
+                    out.terms.append(expanded)
+        if not alternatives:
+            # a term with no word (punctuation alone) is no condition, as in the local index's phrase of nothing
+            continue
+        conditions.append("(" + " OR ".join(alternatives) + ")")
+        ranked.append("(" + " | ".join(literals) + ")")
+    negated: list[str] = []
+    for term in query.negated:
+        sql = _term_sql(term, out.params)
+        if sql is not None:
+            negated.append(sql)
+    if negated:
+        conditions.append("NOT (" + " OR ".join(negated) + ")")
+    out.condition = " AND ".join(conditions) or "true"
+    out.rank = " & ".join(ranked) or None
+    return out
+
+
+def expand_aliases(conn: Any, term: Term) -> list[Term]:
+    """An actor's name or alias also finds briefs that use its other names (query/ranking.py decides which)."""
+    if term.scope or term.prefix:
+        return [term]
+    labels = conn.execute(
+        "SELECT DISTINCT label FROM (SELECT a.name AS label, a.actor_id FROM brief.actors a UNION ALL "
+        "SELECT l.alias, l.actor_id FROM brief.actor_aliases l) names WHERE actor_id IN ("
+        "SELECT actor_id FROM brief.actors WHERE name_fold = %s UNION SELECT actor_id FROM brief.actor_aliases "
+        "WHERE fold = %s) ORDER BY label LIMIT 200",
+        (fold(term.text), fold(term.text)),
+    ).fetchall()
+    return alias_alternatives(term, [label for (label,) in labels])
+
+
+def search(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 20, snippets: bool = True,
+           sort: str | None = None, reverse: bool = False,
+           collections: list[int] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Briefs matching the query and the filters: best first (ts_rank with the field weights), or in `sort` order."""
+    merged = Filters()
+    merge_filters(merged, filters)
+    merge_filters(merged, query.include)
+    text = text_query(conn, query)
+    where, params = combined_where(merged, query.exclude, collections)
+    weights = "{" + ",".join(str(w) for w in rank_weights()) + "}"
+    score = f"ts_rank('{weights}'::real[], b.search, %s::tsquery)" if text.rank else "0.0"
+    order = f"{SORTS[sort]} {'DESC' if reverse else 'ASC'}, c.name, b.path" if sort else "score DESC, c.name, b.path"
+    if not text.rank and not sort:
+        order = "b.date, c.name, b.path"
+    sql = f"SELECT {LIST_COLUMNS}, {score} AS score FROM {_FROM} WHERE {text.condition} AND {where} ORDER BY {order}"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    rows = conn.execute(sql, [*([text.rank] if text.rank else []), *text.params, *params]).fetchall()
+    results = []
+    for row, relative in zip(rows, relevance([float(row[10]) for row in rows]), strict=True):
+        record = _record(row)
+        record["score"] = relative if text.rank else None
+        record["bm25"] = None  # PostgreSQL ranks with ts_rank, not BM25: `rank` is its figure
+        record["rank"] = float(f"{float(row[10]):.3g}") if text.rank else None
+        results.append(record)
+    if snippets and text.terms and results:
+        _add_snippets(conn, results, text.terms)
+    return results
+
+
+def _add_snippets(conn: Any, results: list[dict[str, Any]], terms: list[Term]) -> None:
+    """The fields each hit matched in (the local index's column order), and a snippet from the one that reads best."""
+    tests: list[str] = []
+    params: list[Any] = []
+    for field in FTS_COLUMNS:
+        column, weight = FIELD_TEST[field]
+        literals = [q for q in (term_query(t, weight) for t in terms if t.scope in (None, field)) if q]
+        if literals:
+            tests.append(f"b.{column} @@ %s::tsquery")
+            params.append(" | ".join(literals))
+        else:
+            tests.append("false")
+    keys = [record["_key"] for record in results]
+    found = {
+        row[0]: row[1:]
+        for row in conn.execute(
+            f"SELECT b.key, {', '.join(tests)}, b.data FROM brief.briefs b WHERE b.key = ANY(%s)", [*params, keys]
+        ).fetchall()
+    }
+    plain = " | ".join(q for q in (term_query(t) for t in terms) if q)
+    options = f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", MaxWords=28, MinWords=14, MaxFragments=1'
+    texts: list[str] = []
+    for record in results:
+        row = found.get(record["_key"])
+        fields = [name for name, hit in zip(FTS_COLUMNS, row[:-1], strict=True) if hit] if row else []
+        chosen = min(fields, key=SNIPPET_ORDER.index, default=None)
+        record["fields"] = fields
+        texts.append(field_text(row[-1], chosen) if row and chosen else "")
+    # every snippet in one round trip
+    shown = conn.execute(
+        "SELECT ts_headline('brief.fold', t, %s::tsquery, %s) FROM unnest(%s::text[]) WITH ORDINALITY u(t, n) "
+        "ORDER BY n",
+        (plain, options, texts),
+    ).fetchall()
+    for record, (snippet,) in zip(results, shown, strict=True):
+        record["snippet"] = " ".join(snippet.split())
+
+
+def field_text(data: dict[str, Any], field: str) -> str:
+    """One full-text column of a synced brief, from its normalised data, as collection/rows.py composes it for
+    the local index (tests/test_db.py compares the two)."""
+    from brief.base.fields import mappings, text, texts
+
+    if field in ("title", "summary", "body"):
+        return text(data.get(field)) or ""
+    if field == "judgments":
+        judgments = mappings(data.get("key_judgments"))
+        return "\n".join(j["statement"] for j in judgments if isinstance(j.get("statement"), str))
+    actors = [a for a in mappings(data.get("actors")) if text(a.get("id")) and text(a.get("name"))]
+    if field == "actors":
+        return "\n".join(name for a in actors for name in (a["name"], *texts(a.get("aliases"))))
+    other: list[str] = [*texts(data.get("tags")), *texts(data.get("authors"))]
+    other += [d for d in (text(a.get("description")) for a in actors) if d]
+    for issue in mappings(data.get("issues")):
+        other += [s for s in (text(issue.get("statement")), text(issue.get("description"))) if s]
+    for position in mappings(data.get("positions")):
+        if isinstance(position.get("actor"), str) and isinstance(position.get("issue"), str):
+            other += texts(position.get("rationale"))
+            if isinstance(position.get("change"), str):
+                other.append(position["change"])
+    for source in mappings(data.get("sources")):
+        if isinstance(source.get("id"), str):
+            other += [s for s in (text(source.get("title")), text(source.get("publisher"))) if s]
+    for relation in mappings(data.get("relations")):
+        other += texts(relation.get("factors"))
+    other += [f["label"] for f in mappings(data.get("figures")) if isinstance(f.get("label"), str)]
+    return "\n".join(other)
+
+
+def search_ids(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 20, sort: str | None = None,
+               reverse: bool = False, collections: list[int] | None = None) -> list[str]:  # fmt: skip
+    """The ids of what `search` finds, in its order (for `--format ids`)."""
+    return [r["id"] for r in search(conn, query, filters, limit, False, sort, reverse, collections)]
+
+
+def suggestions(conn: Any, words_typed: list[str], limit: int = 3) -> list[str]:
+    """Known actor names and aliases, tags and nation names close to the words of a query that found nothing."""
+    from brief.base.countries import name_of
+
+    known: dict[str, str] = {}
+    for (name,) in conn.execute(
+        "SELECT DISTINCT name FROM brief.actors UNION SELECT DISTINCT alias FROM brief.actor_aliases"
+    ).fetchall():
+        known.setdefault(fold(name), name)
+    for (tag,) in conn.execute("SELECT DISTINCT unnest(tags) FROM brief.briefs").fetchall():
+        known.setdefault(fold(tag), tag)
+    for (code,) in conn.execute("SELECT DISTINCT unnest(nations) FROM brief.briefs").fetchall():
+        known.setdefault(fold(name_of(code)), name_of(code))
+    found: list[str] = []
+    for word in words_typed:
+        for match in closest(fold(word), list(known), n=limit, cutoff=0.7):
+            if known[match] not in found:
+                found.append(known[match])
+    return found[:limit]

@@ -1,0 +1,212 @@
+"""`brief sync` as a function: mirror one collection into PostgreSQL, incrementally and safely.
+
+- What is synced: the briefs `brief export` would write (query/selection.py: the TLP rule withholds those marked
+  above `max_tlp`), less the invalid ones, read from the local index, refreshed first (collection/index.py: one
+  stat per file, only changed files parsed): each brief's normalised data (format/normal.py) with its marking,
+  and the index's full-text columns. Nothing is parsed twice.
+- Incremental: each synced brief carries a hash of its content, its marking and the row format; a brief whose
+  hash the database already holds is not written; gone ones are removed.
+- Safe: one transaction, so readers see the collection before or after a sync, never half of one, and a killed
+  sync leaves the database as it was; an advisory lock per collection makes two syncs of it take turns (both
+  succeed, the second finding the first's work done); other collections are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+from brief.base.hashing import blake2b
+from brief.base.vocabulary import DEFAULT_MAX_TLP
+from brief.format.normal import normalised
+from brief.remote.schema import SCHEMA_LOCK, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from brief.collection.config import Collection
+    from brief.collection.index import Index
+
+ROW_FORMAT = f"{SCHEMA_VERSION}.1"  # bump when rows.py writes a brief differently: every brief is written again
+BATCH = 500  # briefs whose rows are built and copied at a time
+
+
+class SyncReport:
+    """What a sync did: brief counts, the briefs left out, and the time it took."""
+
+    def __init__(self, collection: str, database: str) -> None:
+        self.collection = collection
+        self.database = database  # the connection string, password hidden
+        self.added = 0
+        self.changed = 0
+        self.removed = 0
+        self.unchanged = 0
+        self.invalid: list[str] = []  # paths of invalid briefs, not synced
+        self.withheld: dict[str, int] = {}  # marking -> briefs withheld by the TLP rule
+        self.seconds = 0.0
+
+    @property
+    def total(self) -> int:
+        return self.added + self.changed + self.unchanged
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "collection": self.collection, "database": self.database, "added": self.added, "changed": self.changed,
+            "removed": self.removed, "unchanged": self.unchanged, "briefs": self.total, "invalid": len(self.invalid),
+            "invalid_paths": self.invalid, "withheld": self.withheld, "seconds": round(self.seconds, 3),
+        }  # fmt: skip
+
+
+def collection_root(collection: Collection) -> str:
+    """The folder synced paths are relative to, so that every checkout syncs the same paths: the git repository
+    holding the collection, else its configuration's folder, else the folder its paths share."""
+    start = os.path.dirname(collection.config_file) if collection.config_file else _common_folder(collection.paths)
+    folder = start
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return start
+        folder = parent
+
+
+def _common_folder(paths: list[str]) -> str:
+    folders = [p if os.path.isdir(p) else os.path.dirname(p) for p in paths] or [os.getcwd()]
+    return os.path.commonpath(folders)
+
+
+def collection_name(collection: Collection) -> str:
+    """The collection's name in the database: its configured `name`, else its repository's folder name."""
+    return collection.name or os.path.basename(collection_root(collection)) or "collection"
+
+
+def _relative(path: str, root: str) -> str:
+    relative = os.path.relpath(path, root)
+    return relative.replace(os.sep, "/")
+
+
+def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT_MAX_TLP) -> SyncReport:
+    """Mirror the collection of `index` into the database `dsn` under `name` (default: collection_name)."""
+    from brief.query.filters import Filters
+    from brief.query.mirror import content_hashes
+    from brief.query.selection import select
+    from brief.remote.connect import connect, database_errors, redact
+    from brief.remote.schema import ensure_schema
+
+    started = time.perf_counter()
+    collection = index.collection
+    name = name or collection_name(collection)
+    report = SyncReport(name, redact(dsn))
+    db = index.connection()  # refreshed: only changed files are read
+    selection = select(db, Filters(), None, max_tlp)
+    report.withheld = selection.withheld
+    hashes = content_hashes(db)
+    root = collection_root(collection)
+    local: dict[str, tuple[int, str]] = {}  # path -> (index row, sync hash)
+    for chosen in selection.chosen:
+        if not chosen.valid or chosen.row is None:
+            report.invalid.append(chosen.path)
+            continue
+        marking = chosen.tlp or ""
+        digest = blake2b(f"{hashes[chosen.row]}\0{marking}\0{ROW_FORMAT}".encode(), digest_size=16).hexdigest()
+        local[_relative(chosen.path, root)] = (chosen.row, digest)
+    conn: Any = connect(dsn)
+    try:
+        ensure_schema(conn)
+        with database_errors(f"cannot sync collection '{name}'"), conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (SCHEMA_LOCK >> 32, name))
+            conn.execute("SET LOCAL synchronous_commit = on")
+            collection_id = conn.execute(
+                "INSERT INTO brief.collections(name) VALUES (%s) ON CONFLICT (name) DO UPDATE SET name = excluded.name "
+                "RETURNING id",
+                (name,),
+            ).fetchone()[0]
+            remote = dict(
+                conn.execute("SELECT path, hash FROM brief.briefs WHERE collection = %s", (collection_id,)).fetchall()
+            )
+            keys_gone = []
+            write: list[tuple[str, int, str]] = []  # (path, index row, sync hash)
+            for path, (row, digest) in local.items():
+                known = remote.get(path)
+                if known == digest:
+                    report.unchanged += 1
+                    continue
+                if known is None:
+                    report.added += 1
+                else:
+                    report.changed += 1
+                write.append((path, row, digest))
+            gone = [path for path in remote if path not in local]
+            report.removed = len(gone)
+            stale = gone + [path for path, _, _ in write if path in remote]
+            if stale:
+                keys_gone = [
+                    key for (key,) in conn.execute(
+                        "SELECT key FROM brief.briefs WHERE collection = %s AND path = ANY(%s)", (collection_id, stale)
+                    ).fetchall()
+                ]  # fmt: skip
+                conn.execute("DELETE FROM brief.briefs WHERE key = ANY(%s)", (keys_gone,))
+            _write(conn, db, collection_id, write, selection_markings(selection, root))
+            from brief import __version__
+
+            conn.execute(
+                "UPDATE brief.collections SET synced_at = now(), brief_version = %s, briefs = %s WHERE id = %s",
+                (__version__, report.total, collection_id),
+            )
+    finally:
+        conn.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def selection_markings(selection: Any, root: str) -> dict[str, str | None]:
+    """path (relative) -> the marking the brief is synced with (its own, else the collection's default)."""
+    return {_relative(chosen.path, root): chosen.tlp for chosen in selection.chosen}
+
+
+def _write(conn: Any, db: Any, collection_id: int, write: list[tuple[str, int, str]],
+           markings: dict[str, str | None]) -> None:  # fmt: skip
+    """Insert the briefs to write, BATCH at a time, with COPY."""
+    from brief.query.mirror import stored
+    from brief.remote.rows import brief_rows, empty_rows
+
+    if not write:
+        return
+    keys = [
+        key for (key,) in conn.execute(
+            "SELECT nextval(pg_get_serial_sequence('brief.briefs', 'key')) FROM generate_series(1, %s)", (len(write),)
+        ).fetchall()
+    ]  # fmt: skip
+    by_row = {row: (path, digest, key) for (path, row, digest), key in zip(write, keys, strict=True)}
+    order = [row for _, row, _ in write]
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    # The server stores one batch (COPY) while this thread makes the rows of the next: the two overlap, on two
+    # cores; at most two batches are held at once.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief-copy") as copier:
+        pending: Future[None] | None = None
+        for start in range(0, len(order), BATCH):
+            rows = empty_rows()
+            for row, data, texts in stored(db, order[start : start + BATCH]):
+                path, digest, key = by_row[row]
+                marking = markings.get(path)
+                if marking is not None and data.get("tlp") != marking:
+                    data["tlp"] = marking  # the marking travels with the data, as in `brief export`
+                brief_rows(key, collection_id, path, digest, normalised(data), texts, rows)
+            if pending is not None:
+                pending.result()  # raises what the COPY raised
+            pending = copier.submit(_copy, conn, rows)
+        if pending is not None:
+            pending.result()
+
+
+def _copy(conn: Any, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    from brief.remote.rows import COLUMNS
+
+    with conn.cursor() as cursor:
+        for table, columns in COLUMNS.items():
+            if not rows[table]:
+                continue
+            with cursor.copy(f"COPY brief.{table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for values in rows[table]:
+                    copy.write_row(values)

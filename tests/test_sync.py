@@ -1,0 +1,429 @@
+"""`brief sync` end to end, through the real command line, against a real PostgreSQL server (tests/pgserver.py):
+a sync of examples/, edits, deletions, a second collection, rows compared with the local index, the TLP rule,
+invalid briefs, two syncs at once, a sync killed mid-way, and the schema's versioning."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from conftest import ROOT, run_process
+from pgserver import pg_dsn, pg_server  # noqa: F401  (fixtures)
+
+EXAMPLES = ROOT / "examples"
+
+
+def make_collection(parent: Path, name: str | None = None, source: Path = EXAMPLES) -> Path:
+    """A collection folder with a brief.toml (and a name, if given) holding a copy of `source`'s briefs."""
+    folder = parent / (name or "team")
+    shutil.copytree(source, folder / "briefs")
+    settings = 'paths = ["briefs/"]\n' + (f'name = "{name}"\n' if name else "")
+    (folder / "brief.toml").write_text(settings, encoding="utf-8")
+    return folder
+
+
+def sync(folder: Path, dsn: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    result = run_process("sync", dsn, *args, "--format", "json", cwd=folder, env=env)
+    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(), result.stderr.decode())
+
+
+def report(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert result.returncode in (0, 1), result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def query(dsn: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        cursor = conn.execute(sql, params)  # type: ignore[arg-type]
+        return cursor.fetchall() if cursor.description else []
+
+
+def snapshot(dsn: str) -> dict[str, Any]:
+    """Everything a sync may change: each table's rows (less the keys), per collection."""
+    tables = ["collections", "briefs", "actors", "actor_aliases", "issues", "positions", "relations", "judgments",
+              "figures", "sources"]  # fmt: skip
+    out: dict[str, Any] = {}
+    for table in tables:
+        if table == "collections":
+            rows = query(dsn, "SELECT name, synced_at, briefs FROM brief.collections ORDER BY name")
+        elif table == "briefs":
+            rows = query(dsn, "SELECT c.name, path, hash, title FROM brief.briefs b JOIN brief.collections c ON "
+                              "c.id = b.collection ORDER BY 1, 2")  # fmt: skip
+        else:
+            rows = query(dsn, f"SELECT count(*) FROM brief.{table}")
+        out[table] = rows
+    return out
+
+
+def local_index(folder: Path) -> sqlite3.Connection:
+    where = run_process("index", "--where", cwd=folder).stdout.decode().strip()
+    return sqlite3.connect(where)
+
+
+# --- a sync of examples/, then edits and deletions -------------------------------------------------------------------
+
+
+def test_first_sync_of_the_examples_mirrors_the_local_index(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    folder = make_collection(tmp_path, "sahel")
+    result = sync(folder, pg_dsn)
+    assert result.returncode == 0, result.stderr
+    done = report(result)
+    assert (done["added"], done["changed"], done["removed"], done["unchanged"]) == (10, 0, 0, 0)
+    assert done["collection"] == "sahel" and done["seconds"] > 0
+    db = local_index(folder)
+    # the same briefs, with the same metadata
+    local = {
+        row[0]: row[1:] for row in db.execute("SELECT id, title, date, language, summary FROM briefs")
+    }  # fmt: skip
+    remote = {
+        row[0]: (row[1], row[2].isoformat(), row[3], row[4])
+        for row in query(pg_dsn, "SELECT id, title, date, language, summary FROM brief.briefs")
+    }
+    assert remote == local
+    # paths relative to the collection's folder, as every checkout has them
+    assert sorted(p for (p,) in query(pg_dsn, "SELECT path FROM brief.briefs")) == sorted(
+        f"briefs/{name}" for name in os.listdir(EXAMPLES)
+    )
+
+    # the same actors, issues, positions and sources as the local index holds
+    def local_set(sql: str) -> set[tuple[Any, ...]]:
+        return set(db.execute(sql))
+
+    def remote_set(sql: str) -> set[tuple[Any, ...]]:
+        return set(query(pg_dsn, sql))
+
+    assert remote_set("SELECT b.id, a.actor_id, a.name, a.kind FROM brief.actors a JOIN brief.briefs b ON b.key = "
+                      "a.brief") == local_set("SELECT b.id, a.actor_id, a.name, a.kind FROM actors a JOIN briefs b ON "
+                                              "b.rowid = a.brief")  # fmt: skip
+    assert remote_set(
+        "SELECT b.id, p.actor_id, p.issue_id, p.stance, p.basis, p.confidence FROM brief.positions p JOIN "
+        "brief.briefs b ON b.key = p.brief"
+    ) == local_set(
+        "SELECT b.id, p.actor_id, p.issue_id, p.stance, p.basis, p.confidence FROM positions p JOIN briefs b ON "
+        "b.rowid = p.brief"
+    )
+    assert remote_set("SELECT b.id, i.issue_id FROM brief.issues i JOIN brief.briefs b ON b.key = i.brief") == \
+        local_set("SELECT b.id, i.issue_id FROM issues i JOIN briefs b ON b.rowid = i.brief")  # fmt: skip
+    assert remote_set(
+        "SELECT b.id, s.source_id, s.reliability, s.credibility FROM brief.sources s JOIN brief.briefs b ON "
+        "b.key = s.brief"
+    ) == local_set(
+        "SELECT b.id, s.source_id, s.reliability, s.credibility FROM sources s JOIN briefs b ON b.rowid = s.brief"
+    )
+    aliases = {(b, a, alias) for b, a, names in db.execute(
+        "SELECT b.id, a.actor_id, a.aliases FROM actors a JOIN briefs b ON b.rowid = a.brief") for alias in
+        json.loads(names)}  # fmt: skip
+    assert remote_set("SELECT b.id, l.actor_id, l.alias FROM brief.actor_aliases l JOIN brief.briefs b ON "
+                      "b.key = l.brief") == aliases  # fmt: skip
+    # the normalised brief, as `brief show --format json` prints it
+    shown = json.loads(run_process("show", "mali-wagner-2021", "--format", "json", cwd=folder).stdout)
+    (stored,) = query(pg_dsn, "SELECT data FROM brief.briefs WHERE id = 'mali-wagner-2021'")[0]
+    assert stored == shown
+    # judgments and figures, typed, one row per item of the data
+    assert query(pg_dsn, "SELECT count(*) FROM brief.judgments") == query(
+        pg_dsn, "SELECT sum(jsonb_array_length(data->'key_judgments'))::bigint FROM brief.briefs")
+    (figure,) = query(pg_dsn, "SELECT value, date, date_precision FROM brief.figures WHERE date_precision IS NOT NULL "
+                              "ORDER BY brief, ordinal LIMIT 1")  # fmt: skip
+    assert isinstance(figure[0], float) and figure[2] in ("year", "month", "day")
+
+
+def test_a_second_sync_writes_nothing_and_edits_and_deletions_are_mirrored(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    folder = make_collection(tmp_path, "sahel")
+    assert sync(folder, pg_dsn).returncode == 0
+    before = query(pg_dsn, "SELECT key, path FROM brief.briefs ORDER BY key")
+    again = report(sync(folder, pg_dsn))
+    assert (again["added"], again["changed"], again["removed"], again["unchanged"]) == (0, 0, 0, 10)
+    assert query(pg_dsn, "SELECT key, path FROM brief.briefs ORDER BY key") == before  # nothing rewritten
+
+    edited = folder / "briefs" / "2023-08-niger-coup.yaml"
+    edited.write_text(edited.read_text().replace("title: ", "title: EDITED ", 1), encoding="utf-8")
+    (folder / "briefs" / "2024-07-aes-confederation.yaml").unlink()
+    (folder / "briefs" / "2021-12-wagner-deployment-mali.json").unlink()
+    done = report(sync(folder, pg_dsn))
+    assert (done["added"], done["changed"], done["removed"], done["unchanged"]) == (0, 1, 2, 7)
+    (title,) = query(pg_dsn, "SELECT title FROM brief.briefs WHERE id = 'niger-coup-2023'")[0]
+    assert title.startswith("EDITED ")
+    assert query(pg_dsn, "SELECT count(*) FROM brief.briefs WHERE id IN ('aes-confederation-2024', "
+                         "'wagner-deployment-mali-2021')") == [(0,)]  # fmt: skip
+    # the children of removed and replaced briefs go with them
+    orphans = query(pg_dsn, "SELECT count(*) FROM brief.positions p WHERE NOT EXISTS (SELECT 1 FROM brief.briefs b "
+                            "WHERE b.key = p.brief)")  # fmt: skip
+    assert orphans == [(0,)]
+    assert query(pg_dsn, "SELECT count(*) FROM brief.positions")[0][0] == local_index(folder).execute(
+        "SELECT count(*) FROM positions").fetchone()[0]  # fmt: skip
+    assert query(pg_dsn, "SELECT name, briefs FROM brief.collections") == [("sahel", 8)]
+
+
+def test_a_second_collection_is_kept_apart(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    first = make_collection(tmp_path, "sahel")
+    second = make_collection(tmp_path / "other", None)  # named after its folder: "team"
+    for name in os.listdir(second / "briefs")[3:]:
+        (second / "briefs" / name).unlink()
+    assert sync(first, pg_dsn).returncode == 0
+    done = report(sync(second, pg_dsn))
+    assert done["collection"] == "team" and done["added"] == 3
+    assert query(pg_dsn, "SELECT c.name, count(*) FROM brief.briefs b JOIN brief.collections c ON c.id = b.collection "
+                         "GROUP BY 1 ORDER BY 1") == [("sahel", 10), ("team", 3)]  # fmt: skip
+    # deleting every brief of the second touches nothing of the first
+    for name in os.listdir(second / "briefs"):
+        (second / "briefs" / name).unlink()
+    assert report(sync(second, pg_dsn))["removed"] == 3
+    assert query(pg_dsn, "SELECT c.name, count(*) FROM brief.briefs b JOIN brief.collections c ON c.id = b.collection "
+                         "GROUP BY 1") == [("sahel", 10)]  # fmt: skip
+    # --collection on the command line names it instead
+    assert report(sync(first, pg_dsn, "--collection", "renamed"))["added"] == 10
+    assert report(sync(first, pg_dsn))["unchanged"] == 10
+
+
+# --- what is not synced -----------------------------------------------------------------------------------------------
+
+
+def test_invalid_briefs_are_not_synced_and_are_counted(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    folder = make_collection(tmp_path, "sahel")
+    assert sync(folder, pg_dsn).returncode == 0
+    broken = folder / "briefs" / "2023-08-niger-coup.yaml"
+    broken.write_text(broken.read_text().replace("stance: ", "stance: sideways-", 1), encoding="utf-8")
+    (folder / "briefs" / "garbage.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    result = sync(folder, pg_dsn)
+    assert result.returncode == 1
+    done = report(result)
+    assert done["invalid"] == 2 and done["removed"] == 1 and done["unchanged"] == 9
+    assert "brief: 2 invalid briefs not synced: " in result.stderr and "garbage.yaml" in result.stderr
+    assert "(brief validate shows why)" in result.stderr
+    assert query(pg_dsn, "SELECT count(*) FROM brief.briefs WHERE id = 'niger-coup-2023'") == [(0,)]
+
+
+def test_the_tlp_rule_withholds_as_export_does(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    folder = make_collection(tmp_path, "sahel")
+    red = folder / "briefs" / "2023-08-niger-coup.yaml"
+    red.write_text(red.read_text().replace("\ntitle:", "\ntlp: red\ntitle:", 1), encoding="utf-8")
+    (folder / "brief.toml").write_text('paths = ["briefs/"]\nname = "sahel"\ntlp = "green"\n', encoding="utf-8")
+    result = sync(folder, pg_dsn)
+    assert result.returncode == 0, result.stderr
+    assert report(result)["added"] == 9
+    assert "brief: withheld 1 brief marked above TLP:AMBER: 1 TLP:RED (--max-tlp red syncs them)" in result.stderr
+    # the collection's default marking is written with each brief, in its column and its data
+    assert query(pg_dsn, "SELECT DISTINCT tlp, data->>'tlp' FROM brief.briefs") == [("green", "green")]
+    done = report(sync(folder, pg_dsn, "--max-tlp", "red"))
+    assert (done["added"], done["unchanged"]) == (1, 9)
+    assert query(pg_dsn, "SELECT tlp FROM brief.briefs WHERE id = 'niger-coup-2023'") == [("red",)]
+    # a lower limit later removes what it withholds; a changed default rewrites the briefs it marks
+    done = report(sync(folder, pg_dsn, "--max-tlp", "clear"))
+    assert (done["removed"], done["briefs"]) == (10, 0)
+    (folder / "brief.toml").write_text('paths = ["briefs/"]\nname = "sahel"\ntlp = "clear"\n', encoding="utf-8")
+    done = report(sync(folder, pg_dsn))
+    assert (done["added"], done["briefs"]) == (9, 9)
+    assert query(pg_dsn, "SELECT DISTINCT tlp FROM brief.briefs") == [("clear",)]
+
+
+def test_a_hostile_body_is_synced_within_postgresql_limits(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    """A brief of 1.6 MB of distinct words (PostgreSQL refuses a tsvector over 1 MB, a word over 2 KB) and control
+    characters: synced, its first words searchable, the sync not failed for it."""
+    import random
+
+    folder = make_collection(tmp_path, "sahel")
+    source = (folder / "briefs" / "2023-08-niger-coup.yaml").read_text(encoding="utf-8")
+    rng = random.Random(1)
+    words = " ".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(10)) for _ in range(150_000))
+    body = "zyxwvutsr firstword \x1b[31m " + "q" * 5000 + " " + words
+    huge = source.replace("id: niger-coup-2023", "id: huge-2023").split("\nbody:")[0]
+    (folder / "briefs" / "huge.yaml").write_text(huge + "\nbody: " + json.dumps(body) + "\n", encoding="utf-8")
+    assert run_process("validate", "briefs/huge.yaml", cwd=folder).returncode == 0
+    result = sync(folder, pg_dsn)
+    assert result.returncode == 0, result.stderr
+    assert report(result)["added"] == 11
+    found = run_process("search", "--db", pg_dsn, "zyxwvutsr", "--format", "ids", cwd=folder)
+    assert found.stdout == b"huge-2023\n"
+
+
+# --- concurrency and failure ------------------------------------------------------------------------------------------
+
+
+def test_two_syncs_at_once_take_turns_and_both_succeed(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    folder = make_collection(tmp_path, "sahel")
+    run_process("index", cwd=folder)  # both then go straight to the database
+    exe = str(Path(sys.executable).with_name("brief"))
+    env = {**os.environ, "NO_COLOR": "1"}
+    command = [exe, "sync", pg_dsn, "--format", "json"]
+    processes = [
+        subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], [err for _, err in outputs]
+    reports = [json.loads(out) for out, _ in outputs]
+    # one wrote the briefs; the other, waiting on the lock, found them written
+    assert sorted((r["added"], r["unchanged"]) for r in reports) == [(0, 10), (10, 0)]
+    assert query(pg_dsn, "SELECT count(*), count(DISTINCT path) FROM brief.briefs") == [(10, 10)]
+
+
+def test_a_killed_sync_leaves_the_database_as_it_was(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    sys.path.insert(0, str(ROOT / "bench"))
+    import corpus
+
+    folder = make_collection(tmp_path, "sahel")
+    assert sync(folder, pg_dsn).returncode == 0
+    before = snapshot(pg_dsn)
+    corpus.generate(folder / "briefs" / "many", 1500, 1, {"yaml": 1}, corpus="small")
+    run_process("index", cwd=folder, timeout=300)  # the sync then starts writing at once
+    exe = str(Path(sys.executable).with_name("brief"))
+    process = subprocess.Popen([exe, "sync", pg_dsn], cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    copying = False
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        # mid-way: the sync holds its lock and is copying briefs into the tables
+        active = query(pg_dsn, "SELECT query FROM pg_stat_activity WHERE application_name = 'brief' AND "
+                               "state = 'active' AND query LIKE 'COPY brief.%%'")  # fmt: skip
+        if active:
+            copying = True
+            os.kill(process.pid, signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    process.wait(timeout=30)
+    assert copying, "the sync finished before it could be killed mid-way"
+    assert process.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 30  # the server notices the lost connection and rolls its transaction back
+    while query(pg_dsn, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'brief'") != [(0,)]:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert snapshot(pg_dsn) == before
+    # and the next sync does the whole work, its lock free again
+    done = report(sync(folder, pg_dsn))
+    assert (done["added"], done["unchanged"]) == (1500, 10)
+
+
+# --- errors -----------------------------------------------------------------------------------------------------------
+
+
+def test_errors_are_one_line_with_exit_code_2(tmp_path: Path, pg_server: str) -> None:  # noqa: F811
+    from psycopg.conninfo import make_conninfo
+
+    folder = make_collection(tmp_path, "sahel")
+    env = {"BRIEF_DATABASE_URL": ""}
+    result = sync(folder, "", env=env)
+    # the empty first argument is no path and no connection string
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    missing = make_conninfo(pg_server, dbname="no_such_database", password="s3cret")
+    result = run_process("sync", missing, cwd=folder)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and err.startswith("brief: error: cannot connect to ") and err.count("\n") == 1
+    assert "s3cret" not in err and "no_such_database" in err
+    result = run_process("sync", cwd=folder, env={"BRIEF_DATABASE_URL": ""})
+    assert result.returncode == 2
+    assert result.stderr.decode() == ("brief: error: no database: give a connection string (postgresql://…), set "
+                                      "BRIEF_DATABASE_URL, or set `database` in brief.toml\n")  # fmt: skip
+
+
+def test_the_database_may_come_from_the_environment_or_the_configuration(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    folder = make_collection(tmp_path, "sahel")
+    result = run_process("sync", cwd=folder, env={"BRIEF_DATABASE_URL": pg_dsn})
+    assert result.returncode == 0 and b"10 added" in result.stdout
+    (folder / "brief.toml").write_text(f'paths = ["briefs/"]\nname = "sahel"\ndatabase = "{pg_dsn}"\n')
+    result = run_process("sync", cwd=folder, env={"BRIEF_DATABASE_URL": ""})
+    assert result.returncode == 0 and b"10 unchanged" in result.stdout
+
+
+def test_without_psycopg_one_line_says_what_to_install(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.modules['psycopg'] = None\n"
+        "from brief.cli.main import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    for args in (["sync", "postgresql:///x"], ["search", "--db", "postgresql:///x", "wagner"],
+                 ["list", "--db", "postgresql:///x"]):  # fmt: skip
+        result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=tmp_path,
+                                check=False)  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert result.stderr == ("brief: error: PostgreSQL support is not installed: pip install 'brief[postgres]' "
+                                 "(psycopg 3)\n")  # fmt: skip
+
+
+# --- the schema -------------------------------------------------------------------------------------------------------
+
+
+def test_the_schema_is_versioned_and_a_newer_one_is_refused(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    from brief.remote.schema import SCHEMA_VERSION
+
+    folder = make_collection(tmp_path, "sahel")
+    assert sync(folder, pg_dsn).returncode == 0
+    assert query(pg_dsn, "SELECT value FROM brief.meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    query(pg_dsn, "UPDATE brief.meta SET value = %s WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    before = snapshot(pg_dsn)
+    for args in (("sync", pg_dsn), ("search", "--db", pg_dsn, "wagner"), ("list", "--db", pg_dsn)):
+        result = run_process(*args, cwd=folder)
+        assert result.returncode == 2
+        assert re.fullmatch(r"brief: error: .*schema version \d+, newer than this brief knows \(\d+\): upgrade brief\n",
+                            result.stderr.decode()), result.stderr  # fmt: skip
+    assert snapshot(pg_dsn) == before
+
+
+# A digest of the DDL of each version: editing a released version's DDL, instead of adding a migration and a new
+# SCHEMA_VERSION, fails here (databases already at that version would never get the change).
+
+
+def test_a_change_to_the_schema_is_a_new_version() -> None:
+    from brief.remote.schema import SCHEMA_VERSION, ddl
+
+    digests = {v: hashlib.sha256(ddl(v).encode()).hexdigest()[:16] for v in range(1, SCHEMA_VERSION + 1)}
+    assert digests == KNOWN_DDL, "a released schema version changed: add a migration and bump SCHEMA_VERSION"
+
+
+KNOWN_DDL = {1: "d9308cc8383bc753"}
+
+
+def test_docs_describe_every_table_view_and_column(pg_dsn: str) -> None:  # noqa: F811
+    from brief.remote.connect import connect
+    from brief.remote.schema import SCHEMA_VERSION, ensure_schema
+
+    with connect(pg_dsn) as conn:
+        ensure_schema(conn)
+        columns = conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'brief' "
+            "ORDER BY table_name, ordinal_position"
+        ).fetchall()
+    document = (ROOT / "docs" / "postgres.md").read_text(encoding="utf-8")
+    assert f"schema version {SCHEMA_VERSION}" in document
+    missing = []
+    for table, column in columns:
+        section = re.search(rf"^### `brief\.{table}`\n(.*?)(?=^##|\Z)", document, re.M | re.S)
+        if section is None:
+            missing.append(table)
+        elif f"`{column}`" not in section.group(1):
+            missing.append(f"{table}.{column}")
+    assert missing == [], "describe these in docs/postgres.md"
+
+
+def test_the_text_search_configuration_folds_as_brief_does(pg_dsn: str) -> None:  # noqa: F811
+    """`brief.fold`, for hand-written SQL, makes the lexemes brief itself writes, but for letters that have no
+    decomposition into a base letter and accents (ł, æ, ø: unaccent spells them l, ae, o) and numbers with a
+    decimal point (one lexeme for PostgreSQL, two words for brief): docs/postgres.md says so."""
+    from brief.query.postgres import words
+    from brief.remote.connect import connect
+    from brief.remote.schema import ensure_schema
+    from test_architecture import WORDS
+
+    samples = [*WORDS, "AES-confederation", "l'armée", "Wagner Group", "x_y", "3.5"]
+    with connect(pg_dsn) as conn:
+        ensure_schema(conn)
+        for sample in samples:
+            made = conn.execute("SELECT array(SELECT lexeme FROM unnest(to_tsvector('brief.fold', %s)) ORDER BY 1)",
+                                (sample,)).fetchone()  # fmt: skip
+            assert made is not None
+            expected = sorted(set(words(sample)))
+            if any(letter in sample.lower() for letter in "łæø") or re.search(r"\d\.\d", sample):
+                assert made[0] != expected
+            else:
+                assert made[0] == expected, sample
