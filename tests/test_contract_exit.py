@@ -15,7 +15,8 @@ import pytest
 from brief.cli.commands import COMMANDS
 from brief.cli.reference import EXIT_CODES
 from conftest import DATA, run_process
-from contract import make_workspace, read_cases
+from contract import fill, make_workspace, read_cases
+from pgserver import pg_server  # noqa: F401  (the PostgreSQL server some lines ask for)
 
 CASES = [(int(code), args) for code, args in read_cases(DATA / "contract" / "exit-codes.txt")]
 
@@ -27,8 +28,8 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("code", "args"), CASES, ids=[" ".join(args) or "(nothing)" for _, args in CASES])
-def test_exit_code(code: int, args: list[str], workspace: Path) -> None:
-    result = run_process(*args, cwd=workspace, input=b"")
+def test_exit_code(code: int, args: list[str], workspace: Path, request: pytest.FixtureRequest) -> None:
+    result = run_process(*fill(args, request, workspace), cwd=workspace, input=b"")
     stderr = result.stderr.decode("utf-8", "replace")
     assert result.returncode == code, f"brief {shlex.join(args)}: {result.returncode}, not {code}\n{stderr}"
     assert "Traceback" not in stderr

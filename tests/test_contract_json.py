@@ -15,7 +15,8 @@ import pytest
 
 from brief.cli.reference import commands
 from conftest import DATA, ROOT, run_process
-from contract import make_workspace, read_cases
+from contract import fill, make_workspace, read_cases
+from pgserver import pg_server  # noqa: F401  (the PostgreSQL server some lines ask for)
 
 SCHEMAS = ROOT / "schemas" / "output"
 CASES = read_cases(DATA / "contract" / "json-outputs.txt")
@@ -58,11 +59,12 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(("target", "args"), CASES, ids=[" ".join(args) for _, args in CASES])
-def test_output_matches_its_schema(target: str, args: list[str], workspace: Path) -> None:
+def test_output_matches_its_schema(target: str, args: list[str], workspace: Path,
+                                   request: pytest.FixtureRequest) -> None:  # fmt: skip
     name, _, pointer = target.partition("#")
     schema = closed(_schema(name))
     stdin = (DATA / "valid" / "minimal.yaml").read_bytes()
-    result = run_process(*args, cwd=workspace, input=stdin)
+    result = run_process(*fill(args, request, workspace), cwd=workspace, input=stdin)
     assert result.returncode in (0, 1), result.stderr.decode()
     assert b"Traceback" not in result.stderr
     text = result.stdout.decode("utf-8")

@@ -129,7 +129,7 @@ def test_first_sync_of_the_examples_mirrors_the_local_index(tmp_path: Path, pg_d
     assert remote_set("SELECT b.id, l.actor_id, l.alias FROM brief.actor_aliases l JOIN brief.briefs b ON "
                       "b.key = l.brief") == aliases  # fmt: skip
     # the normalised brief, as `brief show --format json` prints it
-    shown = json.loads(run_process("show", "mali-wagner-2021", "--format", "json", cwd=folder).stdout)
+    shown = json.loads(run_process("show", "mali-wagner-2021", "--format", "json", cwd=folder).stdout)["brief"]
     (stored,) = query(pg_dsn, "SELECT data FROM brief.briefs WHERE id = 'mali-wagner-2021'")[0]
     assert stored == shown
     # judgments and figures, typed, one row per item of the data

@@ -79,6 +79,12 @@ EXIT_CODES: dict[str, dict[int, str]] = {
         1: "some selected brief is invalid or unreadable (the others are in the report)",
         2: "a malformed query, a path or output folder that does not exist, HTML to a terminal",
     },
+    "sync": {
+        0: "synced",
+        1: "synced, but some briefs are invalid and were left out",
+        2: "a database that cannot be reached or refuses, or holds a newer schema than this brief knows; a path that "
+        "does not exist",
+    },
 }
 CODES = (0, 1, 2)
 

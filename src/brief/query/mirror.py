@@ -34,7 +34,7 @@ def stored(db: sqlite3.Connection, rows: Iterable[int]) -> Iterator[tuple[int, d
         found = {
             row[0]: row
             for row in db.execute(
-                f"SELECT b.rowid, d.data, {columns} FROM briefs b JOIN brief_data d ON d.rowid = b.rowid "
+                f"SELECT b.rowid, brief_json(d.data), {columns} FROM briefs b JOIN brief_data d ON d.rowid = b.rowid "
                 f"LEFT JOIN brief_text t ON t.rowid = b.rowid WHERE b.rowid IN ({marks}) AND d.data IS NOT NULL",
                 chunk,
             )
