@@ -15,8 +15,8 @@ import pytest
 from brief.cli.commands import COMMANDS
 from brief.cli.reference import EXIT_CODES
 from conftest import DATA, run_process
-from contract import make_workspace, read_cases
-from pgserver import pg_dsn, pg_server  # noqa: F401  (fixtures)
+from contract import fill, make_workspace, read_cases
+from pgserver import pg_server  # noqa: F401  (the PostgreSQL server some lines ask for)
 
 CASES = [(int(code), args) for code, args in read_cases(DATA / "contract" / "exit-codes.txt")]
 
@@ -29,10 +29,7 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(("code", "args"), CASES, ids=[" ".join(args) or "(nothing)" for _, args in CASES])
 def test_exit_code(code: int, args: list[str], workspace: Path, request: pytest.FixtureRequest) -> None:
-    if any("{database}" in arg for arg in args):  # a database of the test's own on the real server (pgserver.py)
-        dsn = request.getfixturevalue("pg_dsn")
-        args = [arg.replace("{database}", dsn) for arg in args]
-    result = run_process(*args, cwd=workspace, input=b"")
+    result = run_process(*fill(args, request, workspace), cwd=workspace, input=b"")
     stderr = result.stderr.decode("utf-8", "replace")
     assert result.returncode == code, f"brief {shlex.join(args)}: {result.returncode}, not {code}\n{stderr}"
     assert "Traceback" not in stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,13 @@ import pytest
 
 from brief.cli.reference import commands
 from conftest import DATA, ROOT, run_process
-from contract import make_workspace, read_cases
-from pgserver import pg_dsn, pg_server  # noqa: F401  (fixtures)
+from contract import fill, make_workspace, read_cases
+from pgserver import pg_server  # noqa: F401  (the PostgreSQL server some lines ask for)
 
 SCHEMAS = ROOT / "schemas" / "output"
 CASES = read_cases(DATA / "contract" / "json-outputs.txt")
 JSON_FORMATS = ("json", "jsonl", "ndjson")
+CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # what a terminal acts on: C0 (but the line feed), DEL, C1
 NOT_OUTPUTS = {("new", "json"): "the format of the brief file it writes (a brief), not of what it prints"}
 
 
@@ -57,19 +59,17 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(("target", "args"), CASES, ids=[" ".join(args) for _, args in CASES])
-def test_output_matches_its_schema(
-    target: str, args: list[str], workspace: Path, request: pytest.FixtureRequest
-) -> None:
-    if any("{database}" in arg for arg in args):  # a database of the test's own on the real server (pgserver.py)
-        dsn = request.getfixturevalue("pg_dsn")
-        args = [arg.replace("{database}", dsn) for arg in args]
+def test_output_matches_its_schema(target: str, args: list[str], workspace: Path,
+                                   request: pytest.FixtureRequest) -> None:  # fmt: skip
     name, _, pointer = target.partition("#")
     schema = closed(_schema(name))
     stdin = (DATA / "valid" / "minimal.yaml").read_bytes()
-    result = run_process(*args, cwd=workspace, input=stdin)
+    result = run_process(*fill(args, request, workspace), cwd=workspace, input=stdin)
     assert result.returncode in (0, 1), result.stderr.decode()
     assert b"Traceback" not in result.stderr
     text = result.stdout.decode("utf-8")
+    raw = CONTROLS.search(text)
+    assert raw is None, f"a raw control character in the output: {raw.group()!r}"  # JSON escapes, never raw
     if pointer:  # one item per line
         assert pointer.startswith("/$defs/")
         item = {"$defs": schema["$defs"], "$ref": f"#{pointer}"}

@@ -101,7 +101,7 @@ def test_search_records_carry_the_local_fields_and_the_collection(synced: tuple[
 
 def test_ranking_puts_title_and_actor_matches_first(synced: tuple[Path, str]) -> None:
     (_, local), (_, remote) = both(synced, "search", "prigozhin", "--format", "json", "--limit", "3")
-    first = [json.loads(found)["briefs"][0]["id"] for found in (remote, local)]
+    first = [json.loads(output)["briefs"][0]["id"] for output in (remote, local)]
     assert first == ["wagner-after-prigozhin-2023"] * 2
 
 
@@ -114,10 +114,10 @@ def test_snippet_text_is_the_local_full_text(synced: tuple[Path, str]) -> None:
 
     folder, dsn = synced
     assert run("-C", str(folder), "index").exit_code == 0  # this test's own cache folder
-    index = sqlite3.connect(run("-C", str(folder), "index", "--where").stdout.strip())
     from brief.collection.stored import register
 
-    register(index)  # the full-text columns are a view over the stored copies
+    index = sqlite3.connect(run("-C", str(folder), "index", "--where").stdout.strip())
+    register(index)  # brief_text derives its columns from the stored copies
     local = {row[0]: row[1:] for row in index.execute(
         f"SELECT b.id, {', '.join('t.' + c for c in FTS_COLUMNS)} FROM briefs b JOIN brief_text t ON t.rowid = b.rowid"
     )}  # fmt: skip

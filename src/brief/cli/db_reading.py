@@ -64,7 +64,8 @@ def list_from_db(paths: tuple[str, ...], db: str | None, collections: tuple[str,
 
 
 def search_db(query: str, paths: tuple[str, ...], db: str | None, collections: tuple[str, ...], limit: int,
-              sort: str, reverse: bool, fmt: str, tablefmt: str | None, options: dict[str, Any]) -> None:  # fmt: skip
+              sort: str, reverse: bool, fmt: str, tablefmt: str | None, options: dict[str, Any],
+              quiet: bool = False) -> None:  # fmt: skip
     from brief.query.language import check_search, parse_search
 
     parsed = parse_search(query)  # a malformed query fails before the database is reached
@@ -77,18 +78,24 @@ def search_db(query: str, paths: tuple[str, ...], db: str | None, collections: t
     order_by = None if sort == "score" else sort
     with database_errors("cannot search"), conn:
         chosen = postgres.collection_ids(conn, list(collections))
-        if fmt == "ids":
+        if quiet:  # as grep -q: is there a hit?
+            found = bool(postgres.search_ids(conn, parsed, filters, 1, None, False, chosen))
+        elif fmt == "ids":
             ids = postgres.search_ids(conn, parsed, filters, limit or None, order_by, reverse, chosen)
             found = bool(ids)
         else:
             results = postgres.search(conn, parsed, filters, limit or None, True, order_by, reverse, chosen)
             found = bool(results)
-        near = [] if found else postgres.suggestions(conn, parsed.words)
+        near = [] if found or quiet else postgres.suggestions(conn, parsed.words)
+    if quiet:
+        if not found:
+            sys.exit(EXIT_PROBLEMS)
+        return
     if fmt == "ids":
         from brief.render.records import write_ids
 
         write_ids(ids, sys.stdout)
-    elif found:
+    elif found or fmt == "json":  # a program reading json gets a document, with no briefs, whatever the exit code
         from brief.render.records import write_search
 
         write_search(results, fmt, sys.stdout, tablefmt, use_colour(sys.stdout))

@@ -42,7 +42,7 @@ def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: i
     if db is not None or collections:  # the PostgreSQL mirror (brief sync), not the local index
         from brief.cli.db_reading import search_db
 
-        return search_db(query, paths, db, collections, limit, sort, reverse, fmt, tablefmt, kwargs)
+        return search_db(query, paths, db, collections, limit, sort, reverse, fmt, tablefmt, kwargs, quiet)
     index = open_collection(paths, no_refresh)  # the freshness check starts now, in a thread
     from brief.query.language import check_search, parse_search
     from brief.query.search import search as run_search

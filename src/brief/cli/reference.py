@@ -82,8 +82,8 @@ EXIT_CODES: dict[str, dict[int, str]] = {
     "sync": {
         0: "synced",
         1: "synced, but some briefs are invalid and were left out",
-        2: "usage, configuration or database error (unreachable, refused, or holding a newer schema than this brief "
-        "knows)",
+        2: "a database that cannot be reached or refuses, or holds a newer schema than this brief knows; a path that "
+        "does not exist",
     },
 }
 CODES = (0, 1, 2)
@@ -215,9 +215,8 @@ def reference() -> str:
         "Exit code 130: interrupted (Ctrl-C). A reader that goes away (`brief … | head`) ends the command quietly, "
         "with exit code 0.",
         "",
-        "",
     ]
-    return "\n".join(head) + "\n\n".join(command_reference(name, command) for name, command in found.items())
+    return "\n".join([*head, ""]) + "\n".join(command_reference(name, command) for name, command in found.items())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, say
 from brief.cli.options import handle_errors
 
 NAMED = 5  # invalid files named in the message; more are counted
+JSON_VERSION = 1  # the `version` of --format json (schemas/output/sync.schema.json): raised when its shape changes
 
 
 def _looks_like_dsn(value: str) -> bool:
@@ -30,7 +31,7 @@ def _looks_like_dsn(value: str) -> bool:
     help="Withhold briefs marked above this TLP level (they are removed from the database).",
 )
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
-              help="text for people; json (what was done, with counts) for programs.")
+              help="text for people, json for programs (CI).")  # fmt: skip
 @handle_errors
 def sync(arguments: tuple[str, ...], name: str | None, max_tlp: str, fmt: str) -> None:
     """Mirror the collection into a PostgreSQL database, incrementally.
@@ -68,7 +69,7 @@ def sync(arguments: tuple[str, ...], name: str | None, max_tlp: str, fmt: str) -
     if fmt == "json":
         from brief.base.text import json_text
 
-        click.echo(json_text(report.as_dict()))
+        click.echo(json_text({"version": JSON_VERSION, **report.as_dict()}))
     else:
         from brief.base.text import neutralise
 

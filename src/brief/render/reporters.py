@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from typing import TextIO
 
 import click
 
-from brief.base.text import neutralise
+from brief.base.text import json_text, neutralise
 from brief.format.diagnostics import Diagnostic, FileResult
 from brief.render.terminal import use_colour
 
@@ -97,7 +96,7 @@ class JsonReporter(Reporter):
             "error_count": summary.errors,
             "errors": [d.as_dict() for d in self.errors],
         }
-        self.stream.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        self.stream.write(json_text(document) + "\n")  # C1 controls and DEL as \u escapes, as JSON does C0
 
 
 def _escape_data(text: str) -> str:
