@@ -50,7 +50,6 @@ class SyncReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "version": 1,  # of this document's shape (schemas/output/sync.schema.json)
             "collection": self.collection, "database": self.database, "added": self.added, "changed": self.changed,
             "removed": self.removed, "unchanged": self.unchanged, "briefs": self.total, "invalid": len(self.invalid),
             "invalid_paths": self.invalid, "withheld": self.withheld, "seconds": round(self.seconds, 3),
