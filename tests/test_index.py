@@ -305,4 +305,4 @@ def test_an_index_begun_empty_stores_what_comes_later(tmp_path: Path) -> None:
         "new-brief"
     ]
     found = run("search", "tiani", str(folder), "--format", "json")
-    assert "Tiani" in json.loads(found.stdout)[0]["snippet"]
+    assert "Tiani" in json.loads(found.stdout)["briefs"][0]["snippet"]
