@@ -19,6 +19,7 @@ class Locator:
         self.source = source
         self._root: Any = None
         self._composed = False
+        self._keys: dict[int, dict[str, tuple[Any, Any]]] = {}  # per mapping node: key -> (key node, value node)
 
     @property
     def root(self) -> Any:
@@ -54,19 +55,30 @@ class Locator:
         for depth, segment in enumerate(path):
             last = depth == len(path) - 1
             if isinstance(node, yaml.MappingNode):
-                found = None
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(segment):
-                        found = key_node if (last and key_only) else value_node
-                        # keep the last occurrence: it is the one the loader kept
-                if found is None:
+                pair = self._pairs(node).get(str(segment))
+                if pair is None:
                     return node
-                node = found
+                node = pair[0] if (last and key_only) else pair[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(segment, int) and 0 <= segment < len(node.value):
                 node = node.value[segment]
             else:
                 return node
         return node
+
+    def _pairs(self, node: Any) -> dict[str, tuple[Any, Any]]:
+        """A mapping node's text keys, each with its last occurrence (the one the loader kept), indexed once:
+        a brief with thousands of unknown keys is located in linear time."""
+        import yaml
+
+        pairs = self._keys.get(id(node))
+        if pairs is None:
+            pairs = {
+                key_node.value: (key_node, value_node)
+                for key_node, value_node in node.value
+                if isinstance(key_node, yaml.ScalarNode)
+            }
+            self._keys[id(node)] = pairs
+        return pairs
 
     def locate(self, path: Sequence[PathSegment], key_only: bool = False) -> tuple[int, int, str | None]:
         """`(line, column, raw text)` of the value at `path`; falls back to the nearest enclosing node."""
