@@ -113,13 +113,19 @@ def recompute(db: sqlite3.Connection, keys: Keys) -> None:
 def _by_path(rows: Iterable[Row]) -> Iterator[Row]:
     """Rows already in (actor, issue, date, stance) order, with each run of equal keys put in path order."""
     run: list[Row] = []
+    first: Row | None = None
     for row in rows:
-        if run and row[:3] == run[0][:3] and row[4] == run[0][4]:
+        if first is not None and row[2] == first[2] and row[4] == first[4] and row[:2] == first[:2]:
             run.append(row)
             continue
-        yield from sorted(run, key=lambda item: item[3])
+        if len(run) > 1:  # most runs are one position: nothing to sort
+            run.sort(key=lambda item: item[3])
+        yield from run
         run = [row]
-    yield from sorted(run, key=lambda item: item[3])
+        first = row
+    if len(run) > 1:
+        run.sort(key=lambda item: item[3])
+    yield from run
 
 
 def _changes(rows: Iterable[Row]) -> Iterator[tuple[object, ...]]:

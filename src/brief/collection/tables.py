@@ -77,7 +77,7 @@ CREATE INDEX issues_brief ON issues(brief);
 CREATE INDEX issues_id ON issues(issue_id);
 CREATE INDEX positions_brief ON positions(brief);
 CREATE INDEX positions_timeline ON positions(issue_id, actor_id, date, brief, stance, basis, confidence, change);
-CREATE INDEX positions_time ON positions(actor_id, issue_id, date, stance);
+CREATE INDEX positions_time ON positions(actor_id, issue_id, date, stance, brief);
 CREATE INDEX sources_brief ON sources(brief);
 CREATE INDEX briefs_recent ON briefs(date DESC, id);
 CREATE INDEX briefs_month ON briefs(substr(date, 1, 7));  -- the summary's months, recounted one at a time
