@@ -1113,6 +1113,7 @@ def bench_complete(ctx: Context, size: int) -> Report:
         f"brief show {prefix}": r.folder,  # an id, through the collection of the current folder (as `show` finds it)
         f"brief list {r.rel} --actor ": ROOT,  # every actor (the first 200 by id)
         f"brief list {r.rel} --nation ": ROOT,
+        f"brief list {r.rel} --tag ": ROOT,  # the first 200 tags
     }
     checks = []
     for words, cwd in lines.items():  # untimed: each offers something, and the id is among the ids

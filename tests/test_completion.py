@@ -198,7 +198,14 @@ def test_complete_by_prefix(db: sqlite3.Connection) -> None:
          "Against Terrorism")
     ]  # fmt: skip
     assert complete(db, "actor", "WAG") == [("wagner", "Wagner")]  # ids are lower case; typed upper case finds them
-    assert complete(db, "tag", "", limit=2) == [("aes", "2 briefs"), ("africa-corps", "1 brief")]
+    assert complete(db, "tag", "", limit=2) == [("aes", ""), ("africa-corps", "")]
+    assert complete(db, "tag", "wagner") == [("wagner", "")]  # the prefix itself is a value
+    assert complete(db, "issue", "mali-wagner-partnership") == [
+        ("mali-wagner-partnership", "A Mali–Wagner security partnership")
+    ]  # fmt: skip
+    assert [value for value, _ in complete(db, "issue", "")] == sorted(
+        {row[0] for row in db.execute("SELECT issue_id FROM issues")}
+    )  # one seek a value finds each once, in order
     assert complete_nation(db, "n") == [("NE", "Niger (6 briefs)"), ("NG", "Nigeria (1 brief)")]
     assert complete(db, "issue", "zzz") == []
     assert complete(db, "issue", "%") == [] and complete(db, "brief", "_") == []  # not LIKE patterns
