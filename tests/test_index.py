@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from brief.collection.config import collection
 from brief.collection.index import Index, open_index
 from conftest import COLLECTION, run, run_process
@@ -306,3 +308,44 @@ def test_an_index_begun_empty_stores_what_comes_later(tmp_path: Path) -> None:
     ]
     found = run("search", "tiani", str(folder), "--format", "json")
     assert "Tiani" in json.loads(found.stdout)["briefs"][0]["snippet"]
+
+
+def test_a_build_on_every_core_equals_one_on_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers parse chunks, write shards and hand the full-text columns back: the index they make is the one a
+    single process makes, row for row, and its full-text table is whole."""
+
+    from conftest import ROOT
+
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    for copy in range(20):  # 200 briefs: enough chunks for two workers
+        for source in sorted((ROOT / "examples").iterdir()):
+            text = source.read_text(encoding="utf-8")
+            target = folder / f"c{copy}-{source.name}"
+            target.write_text(text.replace('"id": "', f'"id": "c{copy}-', 1).replace("\nid: ", f"\nid: c{copy}-", 1),
+                              encoding="utf-8")  # fmt: skip
+    tables = {
+        "briefs": "SELECT rowid, path, hash, id, title, date, summary, valid, error_count FROM briefs ORDER BY rowid",
+        "brief_data": "SELECT rowid, errors, brief_json(data) FROM brief_data ORDER BY rowid",
+        "values": "SELECT brief, field, value, fold FROM brief_values ORDER BY rowid",
+        "actors": "SELECT * FROM actors ORDER BY rowid",
+        "actor_names": "SELECT * FROM actor_names",
+        "actor_labels": "SELECT * FROM actor_labels",
+        "positions": "SELECT * FROM positions ORDER BY rowid",
+        "sources": "SELECT * FROM sources ORDER BY rowid",
+        "changes": "SELECT * FROM agg_changes ORDER BY date, path, actor_id, issue_id",
+        "hits": "SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH 'wagner' ORDER BY rowid",
+    }
+    made = []
+    for jobs in (1, 2):
+        cache = tmp_path / f"cache-{jobs}"
+        monkeypatch.setenv("BRIEF_CACHE_DIR", str(cache))
+        index = Index(collection([str(folder)]), jobs=jobs)
+        index.rebuild()
+        _full_text_intact(index)
+        made.append({name: index.connection().execute(sql).fetchall() for name, sql in tables.items()})
+        index.close()
+        assert [p.name for p in cache.iterdir() if "sqlite" in p.name] == [Path(index.path).name]  # no shard left
+    assert len(made[0]["briefs"]) == 200 and made[0]["hits"]
+    for name in tables:
+        assert made[1][name] == made[0][name], name

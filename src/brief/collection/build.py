@@ -15,7 +15,16 @@ from brief.base.text import fold
 from brief.collection import aggregates
 from brief.collection.config import Collection
 from brief.collection.freshness import RefreshStats, Scan, Task, scan, stamp
-from brief.collection.rows import Rows, create_database, file_rows, init_rows, insert_rows
+from brief.collection.rows import (
+    INSERT_LABEL,
+    INSERT_TEXT,
+    Handed,
+    Rows,
+    create_database,
+    file_rows,
+    init_rows,
+    insert_rows,
+)
 from brief.collection.stored import dictionary
 from brief.collection.tables import CHILD_TABLES, FTS_COLUMNS, INDEXES
 
@@ -33,41 +42,35 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
     found = found or scan(collection.paths, collection.exclude)
     tasks: list[Task] = [(p, s, m, None) for p, (s, m) in sorted(found.files.items())]
     jobs = min(jobs or available_cores(), max(1, len(tasks) // PARALLEL_THRESHOLD))
-    # worker 0 writes the new index file itself; the others write shards merged into it afterwards; each stages
-    # its briefs' full-text columns in a file of its own, fed to the full-text table at the end
-    shards = [temporary, *(f"{temporary}-{k}" for k in range(1, jobs))]
-    share = -(-len(tasks) // jobs)
     zdict = _dictionary(tasks)
-    work = [(shard, tasks[k * share : (k + 1) * share], k * share + 1, collection.schema, zdict)
-            for k, shard in enumerate(shards)]  # fmt: skip
+    # Workers parse chunks of files, each chunk's briefs numbered in path order, and write their rows to shards
+    # of their own, merged into the new index afterwards; the full-text columns come back to this process, which
+    # feeds the full-text table meanwhile. Chunks go to whichever worker is free: a worker slowed by other load
+    # holds no share of the files back.
+    size = max(16, min(CHUNK, -(-len(tasks) // (4 * jobs))))  # four chunks a worker at least
+    chunks = [(k + 1, tasks[k : k + size]) for k in range(0, len(tasks), size)]
     db: sqlite3.Connection | None = None
+    count = 0
     try:
         if jobs > 1:
-            with process_pool(jobs) as pool:
-                count = sum(pool.map(build_shard, work))
+            written: list[tuple[str, dict[str, tuple[int, int]]]] = []  # per chunk: its shard, its rows there
+            with process_pool(jobs, _init_shard, (temporary, collection.schema, zdict)) as pool:
+                db = _create(temporary)  # after the workers are forked: they inherit no connection
+                db.execute("BEGIN")
+                for shard, inserted, handed, ranges in pool.imap(_shard_chunk, chunks):
+                    written.append((shard, ranges))
+                    count += inserted
+                    db.executemany(INSERT_TEXT, handed.texts)
+                    db.executemany(INSERT_LABEL, handed.labels)
+                db.execute("COMMIT")
+            _merge(db, written)
         else:
-            count = build_shard(work[0])
-        db = sqlite3.connect(temporary, isolation_level=None)
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        for shard in shards[1:]:  # merge in SQLite's own code: no row crosses into Python
-            db.execute("ATTACH DATABASE ? AS shard", (shard,))
+            init_rows(collection.schema, zdict)
+            db = _create(temporary)
             db.execute("BEGIN")
-            for table in ("briefs", *CHILD_TABLES):
-                db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table}")
-            db.execute("INSERT OR IGNORE INTO main.actor_labels SELECT * FROM shard.actor_labels")
-            db.execute("INSERT INTO main.names_staged SELECT * FROM shard.names_staged")
+            count = insert_rows(db, (file_rows(t) for t in tasks), 1, "names_staged")
             db.execute("COMMIT")
-            db.execute("DETACH DATABASE shard")
-            os.unlink(shard)
-        columns = ", ".join(FTS_COLUMNS)
-        for shard in shards:
-            db.execute("ATTACH DATABASE ? AS staged", (_staging(shard),))
-            db.execute("BEGIN")
-            db.execute(f"INSERT INTO main.fts(rowid, {columns}) SELECT rowid, {columns} FROM staged.text")
-            db.execute("COMMIT")
-            db.execute("DETACH DATABASE staged")
-            os.unlink(_staging(shard))
+        _remove_shards(temporary)
         # in key order: a WITHOUT ROWID table filled in order has full pages (the staging table's pages are then
         # reused by the secondary indexes)
         db.execute("BEGIN")
@@ -88,11 +91,22 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
     except BaseException:
         if db is not None:
             db.close()
-        for shard in shards:
-            _unlink(shard)
-            _unlink(_staging(shard))
+        _unlink(temporary)
+        _remove_shards(temporary)
         raise
     return RefreshStats(added=count, rebuilt=True)
+
+
+CHUNK = 256  # files a worker parses and writes at a time (a chunk's full-text columns take about a megabyte)
+
+
+def _create(path: str) -> sqlite3.Connection:
+    db = create_database(path)
+    db.execute(_NAMES_STAGED)
+    return db
+
+
+_NAMES_STAGED = "CREATE TABLE names_staged(fold TEXT NOT NULL, actor_id TEXT NOT NULL, brief INTEGER NOT NULL)"
 
 
 def _dictionary(tasks: list[Task], samples: int = 6) -> bytes:
@@ -109,28 +123,66 @@ def _dictionary(tasks: list[Task], samples: int = 6) -> bytes:
     return dictionary([loaded.data for loaded in chosen])
 
 
-def _staging(shard: str) -> str:
-    return f"{shard}-text"
+_MERGED = ("briefs", *CHILD_TABLES, "names_staged")  # actor_labels come with the full-text columns
 
 
-def build_shard(task: tuple[str, list[Task], int, str | None, bytes]) -> int:
-    """Worker: parse, check and insert a share of the files into a shard database of its own, numbering its
-    briefs from `first`, so that parsing and inserting run on every core and nothing large crosses between
-    processes. Their full-text columns go to a staging file beside it."""
-    shard_path, tasks, first, schema_path, zdict = task
+def _merge(db: sqlite3.Connection, written: list[tuple[str, dict[str, tuple[int, int]]]]) -> None:
+    """Copy the workers' rows into the new index chunk by chunk, in SQLite's own code (no row crosses into
+    Python), so that every table holds its rows in brief order, as a build in one process writes them."""
+    attached: str | None = None
+    for shard, ranges in written:
+        if shard != attached:
+            if attached is not None:
+                db.execute("COMMIT")
+                db.execute("DETACH DATABASE shard")
+            db.execute("ATTACH DATABASE ? AS shard", (shard,))
+            db.execute("BEGIN")
+            attached = shard
+        for table in _MERGED:
+            if table in ranges:
+                db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table} WHERE rowid BETWEEN ? AND ?",
+                           ranges[table])  # fmt: skip
+    if attached is not None:
+        db.execute("COMMIT")
+        db.execute("DETACH DATABASE shard")
+
+
+def _remove_shards(temporary: str) -> None:
+    """Every shard of this build, merged or not (a worker given no chunk leaves an empty one)."""
+    folder, name = os.path.split(temporary)
+    for leftover in os.listdir(folder or "."):
+        if leftover.startswith(f"{name}-"):
+            _unlink(os.path.join(folder, leftover))
+
+
+_shard: tuple[str, sqlite3.Connection] | None = None  # a build worker's shard: its path and connection
+
+
+def _init_shard(temporary: str, schema_path: str | None, zdict: bytes) -> None:
+    """Build worker: its checker, the compression dictionary, and a shard database of its own beside the new
+    index (named after the build's temporary file, so that a killed build's shards are found and removed)."""
+    global _shard
     init_rows(schema_path, zdict)
-    db = create_database(shard_path)
-    _unlink(_staging(shard_path))
-    db.execute("ATTACH DATABASE ? AS staged", (_staging(shard_path),))
-    db.execute("PRAGMA staged.journal_mode = OFF")  # a private file, deleted once read
-    db.execute("PRAGMA staged.synchronous = OFF")
-    db.execute(f"CREATE TABLE staged.text(rowid INTEGER PRIMARY KEY, {', '.join(FTS_COLUMNS)})")
-    db.execute("CREATE TABLE names_staged(fold TEXT NOT NULL, actor_id TEXT NOT NULL, brief INTEGER NOT NULL)")
+    shard = f"{temporary}-{os.getpid()}"
+    _shard = (shard, _create(shard))
+
+
+def _shard_chunk(chunk: tuple[int, list[Task]]) -> tuple[str, int, Handed, dict[str, tuple[int, int]]]:
+    """Build worker: parse, check and write one chunk of files to this worker's shard, committed (the pool may
+    end the worker at any time after the last chunk). Returns the shard, how many briefs, what goes back to the
+    building process (their full-text columns, new actor labels), and the rowids the chunk's rows took in each
+    table of the shard."""
+    assert _shard is not None, "_init_shard() first"
+    shard, db = _shard
+    first, tasks = chunk
+    handed = Handed()
     db.execute("BEGIN")
-    count = insert_rows(db, (file_rows(t) for t in tasks), "staged.text", first, "names_staged")
+    before = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in _MERGED]
+    count = insert_rows(db, (file_rows(t) for t in tasks), first, "names_staged", handed)
+    after = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in _MERGED]
     db.execute("COMMIT")
-    db.close()
-    return count
+    ranges = {table: (low + 1, high) for table, low, high in zip(_MERGED, before, after, strict=True) if high > low}
+    return shard, count, handed, ranges
 
 
 def update(db: sqlite3.Connection, found: Scan, started_ns: int, tasks: list[Task], removed: list[str],

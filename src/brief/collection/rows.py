@@ -176,29 +176,34 @@ _INSERTS = (
 BATCH = 256  # briefs whose rows are inserted together, one executemany per table
 
 
-def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], text_table: str | None = "fts",
-                next_rowid: int | None = None, names_table: str = "actor_names") -> int:  # fmt: skip
+INSERT_TEXT = f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES (?{', ?' * len(FTS_COLUMNS)})"
+INSERT_LABEL = dict(_INSERTS)["actor_labels"]
+
+
+def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], next_rowid: int | None = None,
+                names_table: str = "actor_names", handed: Handed | None = None) -> int:  # fmt: skip
     """Insert rows (the caller holds the transaction), numbering briefs from `next_rowid` (by default after
-    the last one), and their full-text columns into `text_table` (the full-text table itself, or a staging
-    table a full build feeds it from); actor names into `names_table` (a full build stages them too, to fill
-    actor_names in its key order). Returns how many briefs were inserted (not merely touched)."""
+    the last one); actor names into `names_table` (a full build stages them, to fill actor_names in its key
+    order); the full-text columns and actor labels into their tables, or, given `handed`, into its lists (a
+    worker of a full build hands them to the process that writes those tables). Returns how many briefs were
+    inserted (not merely touched)."""
     if next_rowid is None:
         next_rowid = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM briefs").fetchone()[0]
-    insert_text = None
-    if text_table is not None:
-        insert_text = f"INSERT INTO {text_table}(rowid, {', '.join(FTS_COLUMNS)}) VALUES (?{', ?' * len(FTS_COLUMNS)})"
     count = 0
     batch: dict[str, list[tuple[Any, ...]]] = {name: [] for name, _ in _INSERTS}
-    texts_: list[tuple[Any, ...]] = []
+    texts: list[tuple[Any, ...]] = []
+    if handed is not None:
+        texts, batch["actor_labels"] = handed.texts, handed.labels
 
     def flush() -> None:
+        if handed is not None:
+            return
         for name, sql in _INSERTS:
             if batch[name]:
                 db.executemany(sql.format(names=names_table), batch[name])
                 batch[name].clear()
-        if insert_text is not None and texts_:
-            db.executemany(insert_text, texts_)
-        texts_.clear()
+        db.executemany(INSERT_TEXT, texts)
+        texts.clear()
 
     for row in rows:
         if row.touch_only:
@@ -217,11 +222,26 @@ def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], text_table: str | 
         batch["issues"] += [(rowid, *i) for i in row.issues]
         batch["positions"] += [(rowid, *p) for p in row.positions]
         batch["sources"] += [(rowid, *s) for s in row.sources]
-        texts_.append((rowid, *row.text))
+        texts.append((rowid, *row.text))
         if count % BATCH == 0:
             flush()
     flush()
+    if handed is not None:  # the rest of the rows, written here (the lists handed over stay as they are)
+        for name, sql in _INSERTS:
+            if batch[name] and name != "actor_labels":
+                db.executemany(sql.format(names=names_table), batch[name])
     return count
+
+
+class Handed:
+    """What a build worker hands back instead of writing: full-text columns and actor labels (rows of tables
+    only the building process writes, in chunk order)."""
+
+    __slots__ = ("labels", "texts")
+
+    def __init__(self) -> None:
+        self.texts: list[tuple[Any, ...]] = []
+        self.labels: list[tuple[Any, ...]] = []
 
 
 def create_database(path: str) -> sqlite3.Connection:
