@@ -917,9 +917,12 @@ def bench_search(ctx: Context, size: int) -> Report:
     rg_row = rows[0]
     targets = []
     for row in rows[1:]:
-        goal = 6.0 if "no-refresh" in row.tool.name else 2.0
+        # issue 11: the 20 best hits of a word in 80 % of the briefs, ≥ 4× faster than rg warm, ≥ 8× without the
+        # freshness check; every hit (ranked, as ids) is for information
+        goal = 8.0 if "no-refresh" in row.tool.name else 4.0
         speed = rg_row.median / row.median
-        targets.append(Target(f"rg ÷ {row.tool.name}", f"{speed:.2f}×", f"≥ {goal:g}×", speed >= goal))
+        met = None if "every hit" in row.tool.name else speed >= goal
+        targets.append(Target(f"rg ÷ {row.tool.name}", f"{speed:.2f}×", f"≥ {goal:g}×", met))
     threads = len(os.sched_getaffinity(0))
     notes = [
         "The ratio column is rg's median time ÷ the row's (how many times faster than rg the row is).",
@@ -963,7 +966,9 @@ def bench_summary(ctx: Context, size: int) -> Report:
     ]
     print(f"summary, {size} files:", flush=True)
     rows, when = timed(tools, ctx.args)
-    targets = [_time_target(f"{row.tool.name}, whole process", row, 1.0) for row in rows]
+    # issue 11: under 1 s warm, under 0.5 s without the freshness check
+    targets = [_time_target(f"{row.tool.name}, whole process", row, 0.5 if "no-refresh" in row.tool.name else 1.0)
+               for row in rows]  # fmt: skip
     notes = [
         "`brief summary` over the whole collection: counts by domain, region, nation, actor kind and language, "
         "the monthly histogram, the top actors and contested issues, the stance changes and the 20 latest briefs.",
@@ -1074,8 +1079,8 @@ def bench_compare(ctx: Context, size: int) -> Report:
     ]
     print(f"compare, {size} files (issue {issue}, in {held} briefs):", flush=True)
     rows, when = timed(tools, ctx.args)
-    info = size != 10_000
-    targets = [_time_target(f"{rows[0].tool.name}, whole process", rows[0], 0.5, info=info)]
+    # issue 11: under 0.5 s for an issue held by tens of thousands of briefs, at any size
+    targets = [_time_target(f"{rows[0].tool.name}, whole process", rows[0], 0.5)]
     notes = [
         f"Issue `{issue}`: defined in {held:,} of the {size:,} briefs, the most of any issue (counted untimed in "
         "the index just built); the output has one column per such brief, in date order.",
