@@ -12,12 +12,12 @@ import click
 from brief.base.vocabulary import DEFAULT_MAX_TLP, TLP_LEVELS
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, say
 from brief.cli.options import filter_options, filters_from, handle_errors, open_collection
+from brief.cli.selecting import briefs_count, named_paths
 
 # Kept here so that `brief export --help` imports nothing of the export itself; tests/test_export.py checks them.
 FORMATS = ("json", "ndjson", "csv", "stix")
 TABLES = ("briefs", "positions", "actors", "relations", "judgments", "sources")
 BRIEF_SUFFIXES = (".yaml", ".yml", ".md", ".json")
-NAMED = 5  # files named in a message; more are counted
 
 
 @click.command()
@@ -135,43 +135,30 @@ def _format(fmt: str | None, table: str | None, bulk_index: str | None) -> str:
     return fmt or "json"
 
 
-def _named(paths: list[str]) -> str:
-    from brief.base.text import neutralise
-    from brief.render.records import current_prefix, display_path
-
-    prefix = current_prefix()
-    shown = [neutralise(display_path(path, prefix) or path) for path in paths[:NAMED]]
-    more = f" and {len(paths) - NAMED} more" if len(paths) > NAMED else ""
-    return ", ".join(shown) + more
-
-
-def _briefs(count: int) -> str:
-    return f"{count} brief{'s' if count != 1 else ''}"
-
-
 def _report(exported: Any, output: str | None, max_tlp: str) -> int:
     """Say on stderr what was left out and why (never silently), and return the exit code."""
     if exported.withheld_count:
         levels = ", ".join(f"{count} {TLP_LEVELS[level]}" for level, count in exported.withheld.items())
         widest = list(exported.withheld)[-1]
         say(
-            f"brief: withheld {_briefs(exported.withheld_count)} marked above {TLP_LEVELS[max_tlp]}: {levels} "
+            f"brief: withheld {briefs_count(exported.withheld_count)} marked above {TLP_LEVELS[max_tlp]}: {levels} "
             f"(--max-tlp {widest} exports them)"
         )
     if exported.unreadable:
-        say(f"brief: {len(exported.unreadable)} unreadable file(s) not exported: {_named(exported.unreadable)} "
+        say(f"brief: {len(exported.unreadable)} unreadable file(s) not exported: {named_paths(exported.unreadable)} "
             "(brief validate shows why)")  # fmt: skip
     if exported.invalid and exported.include_invalid:
-        say(f"brief: exported {_briefs(len(exported.invalid))} with validation errors, as written: "
-            f"{_named(exported.invalid)}")  # fmt: skip
+        say(f"brief: exported {briefs_count(len(exported.invalid))} with validation errors, as written: "
+            f"{named_paths(exported.invalid)}")  # fmt: skip
     elif exported.invalid:
-        say(f"brief: {_briefs(len(exported.invalid))} with validation errors not exported: {_named(exported.invalid)} "
+        say(f"brief: {briefs_count(len(exported.invalid))} with validation errors not exported: "
+            f"{named_paths(exported.invalid)} "
             "(brief validate shows why; --include-invalid exports them as written)")  # fmt: skip
     if exported.unmarked:
-        say(f"brief: notice: {_briefs(exported.unmarked)} exported without a TLP marking "
+        say(f"brief: notice: {briefs_count(exported.unmarked)} exported without a TLP marking "
             "(give them `tlp`, or set a default `tlp` in brief.toml)")  # fmt: skip
     if not exported.selection.chosen and not exported.withheld_count:
         say("brief: no brief matches the filters and query: nothing to export")
     if output is not None and output != "-":
-        say(f"brief: exported {_briefs(exported.written)} to {output}")
+        say(f"brief: exported {briefs_count(exported.written)} to {output}")
     return EXIT_PROBLEMS if exported.invalid or exported.unreadable else EXIT_OK

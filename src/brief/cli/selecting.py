@@ -113,7 +113,8 @@ def _described(paths: tuple[str, ...], refs: list[str], query: str | None, filte
     return lines
 
 
-def _named(paths: list[str]) -> str:
+def named_paths(paths: list[str]) -> str:
+    """The first few paths as the user would type them, and how many more (for one-line messages)."""
     from brief.base.text import neutralise
     from brief.render.records import current_prefix, display_path
 
@@ -123,7 +124,7 @@ def _named(paths: list[str]) -> str:
     return ", ".join(shown) + more
 
 
-def _briefs(count: int) -> str:
+def briefs_count(count: int) -> str:
     return f"{count} brief{'s' if count != 1 else ''}"
 
 
@@ -134,16 +135,17 @@ def report_left_out(picked: Picked, max_tlp: str, verb: str) -> int:
     if exported.withheld_count:
         levels = ", ".join(f"{count} {TLP_LEVELS[level]}" for level, count in exported.withheld.items())
         widest = list(exported.withheld)[-1]
-        say(f"brief: withheld {_briefs(exported.withheld_count)} marked above {TLP_LEVELS[max_tlp]}: {levels} "
+        say(f"brief: withheld {briefs_count(exported.withheld_count)} marked above {TLP_LEVELS[max_tlp]}: {levels} "
             f"(--max-tlp {widest} includes them)")  # fmt: skip
     if exported.unreadable:
-        say(f"brief: {len(exported.unreadable)} unreadable file(s) not {verb}: {_named(exported.unreadable)} "
+        say(f"brief: {len(exported.unreadable)} unreadable file(s) not {verb}: {named_paths(exported.unreadable)} "
             "(brief validate shows why)")  # fmt: skip
     if exported.invalid and exported.include_invalid:
-        say(f"brief: {_briefs(len(exported.invalid))} with validation errors {verb} as written: "
-            f"{_named(exported.invalid)}")  # fmt: skip
+        say(f"brief: {briefs_count(len(exported.invalid))} with validation errors {verb} as written: "
+            f"{named_paths(exported.invalid)}")  # fmt: skip
     elif exported.invalid:
-        say(f"brief: {_briefs(len(exported.invalid))} with validation errors not {verb}: {_named(exported.invalid)} "
+        say(f"brief: {briefs_count(len(exported.invalid))} with validation errors not {verb}: "
+            f"{named_paths(exported.invalid)} "
             "(brief validate shows why; --include-invalid includes them as written)")  # fmt: skip
     if not exported.selection.chosen and not exported.withheld_count:
         say("brief: no brief matches the arguments, filters and query")
