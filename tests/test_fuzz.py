@@ -287,3 +287,13 @@ def test_regressions(args: list[str]) -> None:
     with collection(Fuzzed("2023-08-niger-coup.yaml", EXAMPLES[0].read_bytes())) as root:
         result = invoke(args[0], [arg.replace("{root}", str(root)) for arg in args[1:]], root)
         assert "\\x1b" in result.output or result.exit_code == 1  # quoted, visibly
+
+
+def test_regression_control_character_in_a_sampled_brief() -> None:
+    """Found by the campaign: a YAML brief starting with an escape sequence and an anchor crashed the index build
+    (the compression dictionary's sample read it; the depth scan let libyaml's ReaderError through)."""
+    bad = (Path(__file__).parent / "data" / "invalid" / "control-character.yaml").read_bytes()
+    with collection(Fuzzed("2023-08-niger-coup.yaml", bad)) as root:
+        result = invoke("report", [str(root), "-o", str(root.parent / "r.html"), "--include-invalid"], root)
+        assert result.exit_code == 1 and "unreadable" in result.output  # the other brief is in the report
+        assert invoke("validate", [str(root)], root).exit_code == 1

@@ -437,8 +437,8 @@ def _careful_scan(source: Source) -> None:
                 if stack:
                     anchor, parent_count = stack[-1]
                     stack[-1] = (anchor, parent_count + count)
-    except yaml.MarkedYAMLError:
-        return  # the real parse reports syntax errors with their position
+    except yaml.YAMLError:
+        return  # the real parse reports syntax errors (and characters YAML refuses) with their position
 
 
 def _parse_yaml(source: Source) -> tuple[Any, bool, list[TypeProblem]]:
@@ -465,8 +465,16 @@ def _parse_yaml(source: Source) -> tuple[Any, bool, list[TypeProblem]]:
                 problem = f"{exc.problem} ({exc.context})"
             where = _mark(source, mark) if mark is not None else (source.line_offset + 1, 1)
             raise LoadError("yaml-syntax", f"YAML syntax error: {problem}", *where) from None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character, say)
+            at = exc.position
+            line = source.text.count("\n", 0, at) + 1 + source.line_offset
+            column = at - (source.text.rfind("\n", 0, at) + 1) + 1
+            code = ord(exc.character) if isinstance(exc.character, str) else int(exc.character)
+            message = f"YAML syntax error: unacceptable character U+{code:04X} ({exc.reason})"
+            raise LoadError("yaml-syntax", message, line, column) from None
         except yaml.YAMLError as exc:
-            raise LoadError("yaml-syntax", f"YAML error: {exc}", source.line_offset + 1, 1) from None
+            message = " ".join(str(exc).split())  # one line, whatever the error's own layout
+            raise LoadError("yaml-syntax", f"YAML error: {message}", source.line_offset + 1, 1) from None
         try:
             data, duplicates = build(loader, root)
             return data, duplicates, []
