@@ -54,6 +54,17 @@ def closest(value: str, options: list[str], n: int = 1, cutoff: float = 0.6) -> 
     return difflib.get_close_matches(value, options, n=n, cutoff=cutoff)
 
 
+def nearest_known(words: list[str], known: dict[str, str], limit: int = 3) -> list[str]:
+    """For a query that found nothing: the known names (`known`: folded form -> name as written) nearest to the
+    words typed, at most `limit`, each once."""
+    found: list[str] = []
+    for word in words:
+        for match in closest(fold(word), list(known), n=limit, cutoff=0.7):
+            if known[match] not in found:
+                found.append(known[match])
+    return found[:limit]
+
+
 def did_you_mean(value: str, options: list[str], cutoff: float = 0.6) -> str:
     """The hint "; did you mean 'x'?" for the nearest option, or "" when none is near."""
     match = closest(value, options, cutoff=cutoff)

@@ -18,7 +18,7 @@ import re
 from datetime import date
 from functools import cache
 
-from brief.base.text import closest, fold
+from brief.base.text import closest, fold, nearest_known
 from brief.collection.tables import FTS_COLUMNS
 from brief.query.filters import Filters, QueryError, merge_filters
 from brief.query.language import SearchQuery, Term
@@ -446,9 +446,4 @@ def suggestions(conn: Any, words_typed: list[str], limit: int = 3) -> list[str]:
         known.setdefault(fold(tag), tag)
     for (code,) in conn.execute("SELECT DISTINCT unnest(nations) FROM brief.briefs").fetchall():
         known.setdefault(fold(name_of(code)), name_of(code))
-    found: list[str] = []
-    for word in words_typed:
-        for match in closest(fold(word), list(known), n=limit, cutoff=0.7):
-            if known[match] not in found:
-                found.append(known[match])
-    return found[:limit]
+    return nearest_known(words_typed, known, limit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from brief.base.text import closest, fold
+from brief.base.text import fold, nearest_known
 from brief.query.filters import Filters, QueryError, combined_where, effective_tlp, merge_filters, register_functions
 from brief.query.language import SearchQuery
 from brief.query.ranking import bm25, fts_expression, relevance, snippet
@@ -164,9 +164,4 @@ def suggestions(db: sqlite3.Connection, words: list[str], limit: int = 3) -> lis
         known.setdefault(fold(tag), tag)
     for (code,) in db.execute("SELECT DISTINCT value FROM brief_values WHERE field = 'nations'"):
         known.setdefault(fold(name_of(code)), name_of(code))
-    found: list[str] = []
-    for word in words:
-        for match in closest(fold(word), list(known), n=limit, cutoff=0.7):
-            if known[match] not in found:
-                found.append(known[match])
-    return found[:limit]
+    return nearest_known(words, known, limit)
