@@ -88,14 +88,29 @@ class Index:
         return {"format": INDEX_FORMAT, "tokenizer": TOKENIZER, "schema": _schema_fingerprint(self.collection.schema)}
 
     def _open(self, found: Scan | None = None) -> sqlite3.Connection:
-        """Open the index, rebuilding it when missing, outdated or unreadable; in a temporary folder when the
-        cache folder cannot be written (read-only, full, not ours)."""
+        """Open the index, rebuilding it when missing, outdated or unreadable."""
+        if os.path.exists(self.path):
+            try:
+                db = self._connect(self.path)
+                meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+                if all(meta.get(k) == v for k, v in self._expected_meta().items()):
+                    return self._ready(db, meta)
+                db.close()
+                self._notice("index format or schema changed; rebuilding the index")
+            except sqlite3.DatabaseError as exc:
+                self._notice(f"index {self.path} was unreadable ({exc}); rebuilding it")
+        return self._built(found)[0]
+
+    def _built(self, found: Scan | None) -> tuple[sqlite3.Connection, RefreshStats]:
+        """A new index, open; in a temporary folder when the cache folder cannot be written (read-only, full, not
+        ours)."""
         try:
-            return self._open_here(found)
+            stats = self._build(found)
+            return self._ready(self._connect(self.path)), stats
         except (OSError, sqlite3.OperationalError) as exc:
             if self._temporary or not _cannot_write(exc):
                 raise
-            return self._open_elsewhere(exc, found)
+            return self._open_elsewhere(exc, found), RefreshStats(added=found.count if found else 0, rebuilt=True)
 
     def _open_elsewhere(self, exc: BaseException, found: Scan | None) -> sqlite3.Connection:
         import atexit
@@ -109,20 +124,6 @@ class Index:
         atexit.register(shutil.rmtree, folder, True)
         self.path = os.path.join(folder, os.path.basename(self.path))
         self._temporary = True
-        self._build(found)
-        return self._ready(self._connect(self.path))
-
-    def _open_here(self, found: Scan | None) -> sqlite3.Connection:
-        if os.path.exists(self.path):
-            try:
-                db = self._connect(self.path)
-                meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-                if all(meta.get(k) == v for k, v in self._expected_meta().items()):
-                    return self._ready(db, meta)
-                db.close()
-                self._notice("index format or schema changed; rebuilding the index")
-            except sqlite3.DatabaseError as exc:
-                self._notice(f"index {self.path} was unreadable ({exc}); rebuilding it")
         self._build(found)
         return self._ready(self._connect(self.path))
 
@@ -141,14 +142,7 @@ class Index:
 
     def rebuild(self) -> RefreshStats:
         self.close()
-        try:
-            stats = self._build()
-            self._db = self._ready(self._connect(self.path))
-        except (OSError, sqlite3.OperationalError) as exc:
-            if self._temporary or not _cannot_write(exc):
-                raise
-            self._db = self._open_elsewhere(exc, None)
-            stats = RefreshStats(rebuilt=True)
+        self._db, stats = self._built(None)
         return stats
 
     def refresh(self) -> RefreshStats:
