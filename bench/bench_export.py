@@ -18,7 +18,6 @@ in the same order as `brief list`.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -137,22 +136,7 @@ def bench_export(ctx: run.Context, size: int) -> run.Report:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="corpus sizes [%(default)s]")
-    ap.add_argument("--repeat", type=int, default=3, help="timed rounds per row [%(default)s]")
-    ap.add_argument("--seed", type=int, default=1, help="corpus seed [%(default)s]")
-    ap.add_argument("--read-formats", default="yaml,json,md", help="corpus file formats [%(default)s]")
-    ap.add_argument("--corpus", choices=run.corpus.CORPORA, default="rich",
-                    help="rich (shaped like examples/) or small, as in bench/run.py [%(default)s]")  # fmt: skip
-    ap.add_argument("--settle", type=float, default=0, metavar="SECONDS",
-                    help="before each timed run, wait up to SECONDS for a quiet machine [off]")  # fmt: skip
-    args = ap.parse_args(argv)
-    try:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    except ValueError:
-        ap.error("--sizes takes integers, e.g. 10000,100000")
-    if not sizes or any(s <= 0 for s in sizes) or args.repeat < 1:
-        ap.error("sizes and --repeat must be positive")
+    args, sizes = run.script_arguments(__doc__.split("\n\n")[0], DEFAULT_SIZES, 3, argv)
     run.brief_path()  # stops with advice when brief is not installed
     ctx = run.Context(args)
     for size in sizes:

@@ -17,7 +17,6 @@ page holds every brief, its graph was drawn by Graphviz, and it has no script.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -110,21 +109,7 @@ def bench_report(ctx: run.Context, size: int) -> run.Report:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="corpus sizes [%(default)s]")
-    ap.add_argument("--repeat", type=int, default=5, help="timed rounds per row [%(default)s]")
-    ap.add_argument("--seed", type=int, default=1, help="corpus seed [%(default)s]")
-    ap.add_argument("--corpus", choices=("rich", "small"), default="rich", help="corpus kind [%(default)s]")
-    ap.add_argument("--read-formats", default="yaml,json,md", help="corpus file formats [%(default)s]")
-    ap.add_argument("--settle", type=float, default=0, metavar="SECONDS",
-                    help="before each timed run, wait up to SECONDS for a quiet machine [off]")  # fmt: skip
-    args = ap.parse_args(argv)
-    try:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    except ValueError:
-        ap.error("--sizes takes integers, e.g. 1000,10000")
-    if not sizes or any(s <= 0 for s in sizes) or args.repeat < 1:
-        ap.error("sizes and --repeat must be positive")
+    args, sizes = run.script_arguments(__doc__.split("\n\n")[0], DEFAULT_SIZES, 5, argv)
     run.brief_path()  # stops with advice when brief is not installed
     ctx = run.Context(args)
     for size in sizes:

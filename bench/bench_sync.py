@@ -25,7 +25,6 @@ same briefs for both queries.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import subprocess
@@ -191,21 +190,7 @@ def bench_sync(ctx: run.Context, size: int, server: Server) -> run.Report:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="corpus sizes [%(default)s]")
-    ap.add_argument("--repeat", type=int, default=3, help="timed rounds per row [%(default)s]")
-    ap.add_argument("--seed", type=int, default=1, help="corpus seed [%(default)s]")
-    ap.add_argument("--corpus", choices=("rich", "small"), default="rich", help="bench/corpus.py --corpus [rich]")
-    ap.add_argument("--read-formats", default="yaml,json,md", help="corpus file formats [%(default)s]")
-    ap.add_argument("--settle", type=float, default=0, metavar="SECONDS",
-                    help="before each timed run, wait up to SECONDS for a quiet machine [off]")  # fmt: skip
-    args = ap.parse_args(argv)
-    try:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    except ValueError:
-        ap.error("--sizes takes integers, e.g. 10000,100000")
-    if not sizes or any(s <= 0 for s in sizes) or args.repeat < 1:
-        ap.error("sizes and --repeat must be positive")
+    args, sizes = run.script_arguments(__doc__.split("\n\n")[0], DEFAULT_SIZES, 3, argv)
     run.brief_path()  # stops with advice when brief is not installed
     try:
         import psycopg  # noqa: F401

@@ -51,6 +51,30 @@ BIN = Path(sys.executable).parent  # not resolved: the venv's bin dir, where `br
 # ---------------------------------------------------------------------------
 
 
+def script_arguments(
+    description: str, default_sizes: list[int], default_repeat: int, argv: list[str] | None
+) -> tuple[argparse.Namespace, list[int]]:
+    """The options every benchmark script of its own takes (bench_export, bench_report, bench_sync), parsed:
+    sizes, rounds, seed, corpus, formats, settle; then the sizes as integers."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--sizes", default=",".join(map(str, default_sizes)), help="corpus sizes [%(default)s]")
+    ap.add_argument("--repeat", type=int, default=default_repeat, help="timed rounds per row [%(default)s]")
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed [%(default)s]")
+    ap.add_argument("--corpus", choices=corpus.CORPORA, default="rich",
+                    help="rich (shaped like examples/) or small, as in bench/run.py [%(default)s]")  # fmt: skip
+    ap.add_argument("--read-formats", default="yaml,json,md", help="corpus file formats [%(default)s]")
+    ap.add_argument("--settle", type=float, default=0, metavar="SECONDS",
+                    help="before each timed run, wait up to SECONDS for a quiet machine [off]")  # fmt: skip
+    args = ap.parse_args(argv)
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        ap.error("--sizes takes integers, e.g. 1000,10000")
+    if not sizes or any(s <= 0 for s in sizes) or args.repeat < 1:
+        ap.error("sizes and --repeat must be positive")
+    return args, sizes
+
+
 def tool_path(name: str, hint: str) -> Path:
     """An executable next to the running Python; exit with a clear message if it is missing."""
     path = BIN / name
