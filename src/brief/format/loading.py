@@ -230,6 +230,56 @@ def _fast_loader() -> Any:
     return _loader_class
 
 
+_NOT_BUILT: Any = object()
+_native: Any = _NOT_BUILT  # (load, maybe_typed, resolve_plain) of brief.format._yaml, or None
+
+
+def native_yaml_built() -> bool:
+    """Whether `native_yaml` would find the C module, without importing PyYAML (for `brief --version`)."""
+    from importlib.util import find_spec
+
+    return not os.environ.get("BRIEF_NO_EXTENSION") and find_spec("brief.format._yaml") is not None
+
+
+def native_yaml() -> Any:
+    """`(load, maybe_typed, resolve_plain)` for brief.format._yaml (src/brief/format/_yaml.c), or None when it is
+    not built or BRIEF_NO_EXTENSION is set. `resolve_plain` gives a plain scalar its YAML 1.2 core value with the
+    same resolver and constructors as `build` (memoised: briefs repeat their values); `maybe_typed` holds the
+    first characters for which the resolver has a pattern, so that the C module asks only about those."""
+    global _native
+    if _native is _NOT_BUILT:
+        _native = None
+        if not os.environ.get("BRIEF_NO_EXTENSION"):
+            try:
+                from brief.format._yaml import load  # type: ignore[import-not-found,import-untyped,unused-ignore]
+            except ImportError:
+                return None
+            from yaml.nodes import ScalarNode
+
+            loader_class = _fast_loader()
+            loader = loader_class("")
+            firsts = [key for key in loader_class.yaml_implicit_resolvers if key]
+            if None in loader_class.yaml_implicit_resolvers or not all(len(key.encode()) == 1 for key in firsts):
+                return None  # a resolver for any first character, or a non-ASCII one: ask about every scalar
+            values: dict[str, Any] = {}
+            implicit = (True, False)
+
+            def resolve_plain(value: str) -> Any:
+                known = values.get(value, _NOT_BUILT)
+                if known is _NOT_BUILT:
+                    try:
+                        known = _scalar(loader, ScalarNode(loader.resolve(ScalarNode, value, implicit), value))
+                    except (_Unusual, KeyError, ValueError):
+                        return _Unusual  # the full loader decides
+                    if len(values) > _RESOLVED_CACHE_LIMIT:
+                        values.clear()
+                    values[value] = known
+                return known
+
+            _native = (load, "".join(firsts).encode(), resolve_plain)
+    return _native
+
+
 def reads_as_text(value: str) -> bool:
     """Whether YAML 1.2's core schema reads `value`, written as a plain scalar, as text (so `NO` is text,
     `0o17`, `1e3` and `true` are not). Writers of YAML quote what this refuses, so that brief reads back
@@ -447,6 +497,12 @@ def _parse_yaml(source: Source) -> tuple[Any, bool, list[TypeProblem]]:
 
     if _needs_careful_scan(source.text):
         _careful_scan(source)
+    native = native_yaml()
+    if native is not None:
+        load, maybe_typed, resolve_plain = native
+        built = load(source.text, maybe_typed, resolve_plain, _Unusual, MAX_DEPTH)
+        if built is not None:  # the common case; anything else (errors included) is the full loader's
+            return built[0], built[1], []
     loader = _fast_loader()(source.text)
     try:
         try:
