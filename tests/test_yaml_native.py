@@ -97,11 +97,10 @@ def test_the_same_answer_as_the_full_loader(name: str, text: str) -> None:
 def test_it_answers_the_common_case() -> None:
     """Every example brief is built by the C module (the loader does not fall back to composing nodes)."""
     assert NATIVE is not None
-    load, maybe_typed, resolve_plain = NATIVE
     examples = sorted((ROOT / "examples").glob("*.yaml"))
     assert examples
     for path in examples:
-        built = load(path.read_text(encoding="utf-8"), maybe_typed, resolve_plain, loading._Unusual, 64)
+        built = NATIVE(path.read_text(encoding="utf-8"))
         assert built is not None, path
         with full_loader_only():
             assert _exact(built[0]) == _exact(loading.load_text(path.read_text(encoding="utf-8"), "t", "yaml").data)

@@ -6,8 +6,9 @@
  * document, no anchor, alias, directive or tag other than `!`, scalar keys, nesting within the depth given.
  * For anything else, and for every error, it answers None and the loader parses the text as before, so that
  * every message, rule and line:col comes from one place. Plain scalars that may not be text (those starting
- * with one of the characters given, or empty) are resolved by the loader's own resolver, passed in: the YAML 1.2
- * core schema is declared once, in Python. tests/test_yaml_native.py checks both paths give the same data. */
+ * with one of the characters given, or empty) are resolved by the loader's own resolver, passed in, which keeps
+ * what it resolved in the dict `known` (looked up here first: briefs repeat their values): the YAML 1.2 core
+ * schema is declared once, in Python. tests/test_yaml_native.py checks both paths give the same data. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -19,6 +20,7 @@ typedef struct {
     yaml_parser_t parser;
     const char *maybe_typed; /* first characters of plain scalars that may not be text */
     Py_ssize_t maybe_typed_len;
+    PyObject *known;   /* plain scalar text -> its value, for those resolved before (resolve fills it) */
     PyObject *resolve; /* plain scalar text -> its value, or `unusual` */
     PyObject *unusual;
     int max_depth;
@@ -45,7 +47,18 @@ static int scalar(Loader *l, yaml_event_t *event, PyObject **out) {
     /* as PyYAML's composer: a plain scalar untagged or tagged `!` is resolved; a quoted or block one is text */
     int plain = event->data.scalar.plain_implicit;
     if (plain && (length == 0 || memchr(l->maybe_typed, value[0], (size_t)l->maybe_typed_len) != NULL)) {
-        PyObject *resolved = PyObject_CallOneArg(l->resolve, text);
+        PyObject *resolved = PyDict_GetItemWithError(l->known, text); /* borrowed */
+        if (resolved != NULL) {
+            Py_DECREF(text);
+            Py_INCREF(resolved);
+            *out = resolved;
+            return BUILT;
+        }
+        if (PyErr_Occurred()) {
+            Py_DECREF(text);
+            return FAILED;
+        }
+        resolved = PyObject_CallOneArg(l->resolve, text);
         Py_DECREF(text);
         if (resolved == NULL)
             return FAILED;
@@ -196,12 +209,13 @@ static int document(Loader *l, PyObject **out) {
 }
 
 static PyObject *load(PyObject *self, PyObject *args) {
-    PyObject *text, *maybe_typed, *resolve, *unusual;
+    PyObject *text, *maybe_typed, *known, *resolve, *unusual;
     int max_depth;
-    if (!PyArg_ParseTuple(args, "UOOOi:load", &text, &maybe_typed, &resolve, &unusual, &max_depth))
+    if (!PyArg_ParseTuple(args, "UO!O!OOi:load", &text, &PyBytes_Type, &maybe_typed, &PyDict_Type, &known, &resolve,
+                          &unusual, &max_depth))
         return NULL;
-    if (!PyBytes_Check(maybe_typed) || !PyCallable_Check(resolve)) {
-        PyErr_SetString(PyExc_TypeError, "load(text, maybe_typed: bytes, resolve: callable, unusual, max_depth)");
+    if (!PyCallable_Check(resolve)) {
+        PyErr_SetString(PyExc_TypeError, "load(text, maybe_typed, known, resolve: callable, unusual, max_depth)");
         return NULL;
     }
     Py_ssize_t size;
@@ -211,7 +225,7 @@ static PyObject *load(PyObject *self, PyObject *args) {
         Py_RETURN_NONE;
     }
     Loader l = {.maybe_typed = PyBytes_AS_STRING(maybe_typed), .maybe_typed_len = PyBytes_GET_SIZE(maybe_typed),
-                .resolve = resolve, .unusual = unusual, .max_depth = max_depth, .duplicates = 0};
+                .known = known, .resolve = resolve, .unusual = unusual, .max_depth = max_depth, .duplicates = 0};
     if (!yaml_parser_initialize(&l.parser))
         return PyErr_NoMemory();
     yaml_parser_set_input_string(&l.parser, (const unsigned char *)utf8, (size_t)size);
@@ -229,7 +243,7 @@ static PyObject *load(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"load", load, METH_VARARGS,
-     "load(text, maybe_typed, resolve, unusual, max_depth) -> (data, has_duplicate_keys) | None\n\n"
+     "load(text, maybe_typed, known, resolve, unusual, max_depth) -> (data, has_duplicate_keys) | None\n\n"
      "One YAML document of the common kind as Python data; None when the text needs brief's full loader."},
     {NULL, NULL, 0, NULL},
 };

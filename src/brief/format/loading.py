@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from brief.format.source import EXTENSIONS, Source
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from brief.format.source import Kind
 
 
@@ -231,7 +233,7 @@ def _fast_loader() -> Any:
 
 
 _NOT_BUILT: Any = object()
-_native: Any = _NOT_BUILT  # (load, maybe_typed, resolve_plain) of brief.format._yaml, or None
+_native: Any = _NOT_BUILT  # brief.format._yaml's load, ready to call, or None
 
 
 def native_yaml_built() -> bool:
@@ -241,43 +243,44 @@ def native_yaml_built() -> bool:
     return not os.environ.get("BRIEF_NO_EXTENSION") and find_spec("brief.format._yaml") is not None
 
 
-def native_yaml() -> Any:
-    """`(load, maybe_typed, resolve_plain)` for brief.format._yaml (src/brief/format/_yaml.c), or None when it is
-    not built or BRIEF_NO_EXTENSION is set. `resolve_plain` gives a plain scalar its YAML 1.2 core value with the
-    same resolver and constructors as `build` (memoised: briefs repeat their values); `maybe_typed` holds the
-    first characters for which the resolver has a pattern, so that the C module asks only about those."""
+def native_yaml() -> Callable[[str], tuple[Any, bool] | None] | None:
+    """`load(text) -> (data, has_duplicate_keys) | None` of brief.format._yaml (src/brief/format/_yaml.c), or None
+    when it is not built or BRIEF_NO_EXTENSION is set. It gives plain scalars their YAML 1.2 core value with the
+    same resolver and constructors as `build` (`resolve_plain`, memoised in `known`, which the C module reads
+    first), and asks only about scalars starting with a character for which the resolver has a pattern."""
     global _native
     if _native is _NOT_BUILT:
         _native = None
-        if not os.environ.get("BRIEF_NO_EXTENSION"):
+        if not native_yaml_built():
+            return None
+        from yaml.nodes import ScalarNode
+
+        from brief.format._yaml import load  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+        loader_class = _fast_loader()
+        loader = loader_class("")
+        firsts = [key for key in loader_class.yaml_implicit_resolvers if key]
+        if None in loader_class.yaml_implicit_resolvers or not all(len(key.encode()) == 1 for key in firsts):
+            return None  # a resolver for any first character, or a non-ASCII one: not what the C module assumes
+        maybe_typed = "".join(firsts).encode()
+        known: dict[str, Any] = {}
+        implicit = (True, False)
+
+        def resolve_plain(value: str) -> Any:
             try:
-                from brief.format._yaml import load  # type: ignore[import-not-found,import-untyped,unused-ignore]
-            except ImportError:
-                return None
-            from yaml.nodes import ScalarNode
+                resolved = _scalar(loader, ScalarNode(loader.resolve(ScalarNode, value, implicit), value))
+            except (_Unusual, KeyError, ValueError):
+                return _Unusual  # the full loader decides
+            if len(known) > _RESOLVED_CACHE_LIMIT:
+                known.clear()
+            known[value] = resolved
+            return resolved
 
-            loader_class = _fast_loader()
-            loader = loader_class("")
-            firsts = [key for key in loader_class.yaml_implicit_resolvers if key]
-            if None in loader_class.yaml_implicit_resolvers or not all(len(key.encode()) == 1 for key in firsts):
-                return None  # a resolver for any first character, or a non-ASCII one: ask about every scalar
-            values: dict[str, Any] = {}
-            implicit = (True, False)
+        def native_load(text: str) -> tuple[Any, bool] | None:
+            return load(text, maybe_typed, known, resolve_plain, _Unusual, MAX_DEPTH)  # type: ignore[no-any-return]
 
-            def resolve_plain(value: str) -> Any:
-                known = values.get(value, _NOT_BUILT)
-                if known is _NOT_BUILT:
-                    try:
-                        known = _scalar(loader, ScalarNode(loader.resolve(ScalarNode, value, implicit), value))
-                    except (_Unusual, KeyError, ValueError):
-                        return _Unusual  # the full loader decides
-                    if len(values) > _RESOLVED_CACHE_LIMIT:
-                        values.clear()
-                    values[value] = known
-                return known
-
-            _native = (load, "".join(firsts).encode(), resolve_plain)
-    return _native
+        _native = native_load
+    return _native  # type: ignore[no-any-return]
 
 
 def reads_as_text(value: str) -> bool:
@@ -495,14 +498,13 @@ def _parse_yaml(source: Source) -> tuple[Any, bool, list[TypeProblem]]:
     """(data, whether some mapping repeats a key, type problems) of one YAML document; LoadError otherwise."""
     import yaml
 
-    if _needs_careful_scan(source.text):
-        _careful_scan(source)
     native = native_yaml()
-    if native is not None:
-        load, maybe_typed, resolve_plain = native
-        built = load(source.text, maybe_typed, resolve_plain, _Unusual, MAX_DEPTH)
+    if native is not None:  # bounded by itself: it declines at the first anchor and past MAX_DEPTH
+        built = native(source.text)
         if built is not None:  # the common case; anything else (errors included) is the full loader's
             return built[0], built[1], []
+    if _needs_careful_scan(source.text):
+        _careful_scan(source)
     loader = _fast_loader()(source.text)
     try:
         try:
