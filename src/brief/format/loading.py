@@ -570,14 +570,19 @@ def _parse_json(text: str) -> tuple[Any, bool]:
             duplicates = True
         return result
 
-    if text.count("[") + text.count("{") > MAX_DEPTH and _json_depth(text) > MAX_DEPTH:
-        _json_depth_scan(text)  # exact, with the position
+    # nesting past MAX_DEPTH needs that many brackets; it is refused (at its position) before any syntax error
+    bracketed = text.count("[") + text.count("{") > MAX_DEPTH
     try:
-        data = json.loads(text, object_pairs_hook=pairs_hook)
+        data = json.loads(text, object_pairs_hook=pairs_hook)  # deep nesting ends in RecursionError, safely
     except json.JSONDecodeError as exc:
+        if bracketed and _json_depth(text) > MAX_DEPTH:
+            _json_depth_scan(text)
         raise LoadError("json-syntax", f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
+        _json_depth_scan(text)
         raise LoadError("too-deep", "nesting too deep; not a brief", 1, 1) from None
+    if bracketed and _deeper_than(data, MAX_DEPTH):  # the parsed data is cheaper to measure than the text
+        _json_depth_scan(text)
     if "\\u" in text:
         _refuse_lone_surrogates(text)
     return data, duplicates
@@ -601,6 +606,17 @@ def _refuse_lone_surrogates(text: str) -> None:
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether lists and mappings nest more than `limit` deep in `data` (as in the text it was parsed from)."""
+    level = [data] if isinstance(data, (dict, list)) else []
+    for _ in range(limit):
+        level = [child for item in level for child in (item.values() if isinstance(item, dict) else item)
+                 if isinstance(child, (dict, list))]  # fmt: skip
+        if not level:
+            return False
+    return True
 
 
 def _json_depth(text: str) -> int:
