@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 from brief.base.hashing import blake2b
 from brief.base.vocabulary import DEFAULT_MAX_TLP
 from brief.format.normal import normalised
-from brief.remote.schema import SCHEMA_LOCK, SCHEMA_VERSION
+from brief.remote.schema import LABELS_LOCK, SCHEMA_LOCK
 
 if TYPE_CHECKING:
     from brief.collection.config import Collection
     from brief.collection.index import Index
 
-ROW_FORMAT = f"{SCHEMA_VERSION}.1"  # bump when rows.py writes a brief differently: every brief is written again
+ROW_FORMAT = "1.1"  # bump when rows.py writes a brief differently: every brief is written again (not with each
+# schema version: a migration brings the rows it holds up to date in place)
 BATCH = 500  # briefs whose rows are built and copied at a time
 
 
@@ -139,14 +140,19 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
             gone = [path for path in remote if path not in local]
             report.removed = len(gone)
             stale = gone + [path for path, _, _ in write if path in remote]
+            touched: set[str] = set()  # actors whose labels may change
             if stale:
                 keys_gone = [
                     key for (key,) in conn.execute(
                         "SELECT key FROM brief.briefs WHERE collection = %s AND path = ANY(%s)", (collection_id, stale)
                     ).fetchall()
                 ]  # fmt: skip
+                touched.update(actor for (actor,) in conn.execute(
+                    "SELECT DISTINCT actor_id FROM brief.actors WHERE brief = ANY(%s)", (keys_gone,)
+                ).fetchall())  # fmt: skip
                 conn.execute("DELETE FROM brief.briefs WHERE key = ANY(%s)", (keys_gone,))
-            _write(conn, db, collection_id, write, selection_markings(selection, root))
+            touched |= _write(conn, db, collection_id, write, selection_markings(selection, root))
+            refresh_labels(conn, touched)
             from brief import __version__
 
             conn.execute(
@@ -164,14 +170,35 @@ def selection_markings(selection: Any, root: str) -> dict[str, str | None]:
     return {_relative(chosen.path, root): chosen.tlp for chosen in selection.chosen}
 
 
+def refresh_labels(conn: Any, actors: set[str]) -> None:
+    """Make brief.actor_labels hold, for each of `actors`, exactly the names and aliases the database's briefs give
+    it now (every collection's: a search expands aliases across all of them). Under LABELS_LOCK, taken until the
+    sync commits: two syncs (of different collections) that touch one actor take turns here, and the second,
+    reading after the first committed, sees its briefs."""
+    if not actors:
+        return
+    chosen = sorted(actors)
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (LABELS_LOCK,))
+    conn.execute("DELETE FROM brief.actor_labels WHERE actor_id = ANY(%s)", (chosen,))
+    conn.execute(
+        "INSERT INTO brief.actor_labels (actor_id, fold, label) "
+        "SELECT DISTINCT ON (actor_id, fold) actor_id, fold, label FROM ("
+        "SELECT actor_id, name_fold AS fold, name AS label FROM brief.actors WHERE actor_id = ANY(%s) "
+        "UNION ALL SELECT actor_id, fold, alias FROM brief.actor_aliases WHERE actor_id = ANY(%s)) names "
+        "ORDER BY actor_id, fold, label",
+        (chosen, chosen),
+    )
+
+
 def _write(conn: Any, db: Any, collection_id: int, write: list[tuple[str, int, str]],
-           markings: dict[str, str | None]) -> None:  # fmt: skip
-    """Insert the briefs to write, BATCH at a time, with COPY."""
+           markings: dict[str, str | None]) -> set[str]:  # fmt: skip
+    """Insert the briefs to write, BATCH at a time, with COPY; returns the ids of their actors."""
     from brief.query.mirror import stored
     from brief.remote.rows import brief_rows, empty_rows
 
+    actors: set[str] = set()
     if not write:
-        return
+        return actors
     keys = [
         key for (key,) in conn.execute(
             "SELECT nextval(pg_get_serial_sequence('brief.briefs', 'key')) FROM generate_series(1, %s)", (len(write),)
@@ -193,11 +220,13 @@ def _write(conn: Any, db: Any, collection_id: int, write: list[tuple[str, int, s
                 if marking is not None and data.get("tlp") != marking:
                     data["tlp"] = marking  # the marking travels with the data, as in `brief export`
                 brief_rows(key, collection_id, path, digest, normalised(data), texts, rows)
+            actors.update(row[2] for row in rows["actors"])
             if pending is not None:
                 pending.result()  # raises what the COPY raised
             pending = copier.submit(_copy, conn, rows)
         if pending is not None:
             pending.result()
+    return actors
 
 
 def _copy(conn: Any, rows: dict[str, list[tuple[Any, ...]]]) -> None:
