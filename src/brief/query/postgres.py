@@ -407,10 +407,12 @@ def search(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 
             f"WITH hits AS MATERIALIZED (SELECT b.key, {head.format(ranked)} AS low, {head.format('{1,1,1,1}')} AS "
             f"ones FROM brief.briefs b WHERE {text.condition} AND {where}), "
             f"bar AS (SELECT min({score}) AS bar FROM (SELECT key FROM hits ORDER BY low DESC{top}) best "
-            "JOIN brief.briefs b ON b.key = best.key) "
-            f"SELECT {LIST_COLUMNS}, {score} AS score FROM hits JOIN {_FROM} ON b.key = hits.key "
-            f"WHERE hits.low + {max(weights[:2])} * (1 - hits.ones) + {RANK_SLACK} >= (SELECT bar FROM bar) "
-            f"ORDER BY {order}{top}"
+            "JOIN brief.briefs b ON b.key = best.key), "
+            f"chosen AS (SELECT array_agg(key) AS keys FROM hits "
+            f"WHERE low + {max(weights[:2])} * (1 - ones) + {RANK_SLACK} >= (SELECT bar FROM bar)) "
+            # the chosen keys as one array: looked up in the primary key (a join would invite a merge over them all)
+            f"SELECT {LIST_COLUMNS}, {score} AS score FROM {_FROM} "
+            f"WHERE b.key = ANY((SELECT keys FROM chosen)::bigint[]) ORDER BY {order}{top}"
         )
         values = [text.rank, text.rank, *text.params, *params, text.rank, text.rank]
     else:
