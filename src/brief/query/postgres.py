@@ -361,18 +361,18 @@ def expand_aliases(conn: Any, term: Term) -> list[Term]:
 # the words. `search` lists its fields in FTS_COLUMNS order, title and actors (A) first, then summary and judgments
 # (B), then body and the rest (C, D): the weights fall as positions grow, and w's A and B positions come before all
 # its others. `search_head` holds exactly the A and B positions (remote/schema.py), so for each word its sum over
-# the head is the first k terms of its sum over `search`, and the rest is at most TAIL · (pi²/6 - Σ_{j<k} 1/(j+1)²)
-# (TAIL the largest weight of C and D). ts_rank over the head with every weight 1 gives the mean of those
-# Σ_{j<k} 1/(j+1)² / (pi²/6). Hence, for every hit:
+# the head, h = Σ_{j<k} weight(j) / (j+1)², is the first k terms of its sum over `search`, and the rest is at most
+# TAIL · Σ_{j>=k} 1/(j+1)² (TAIL the largest weight of C and D) = TAIL · (pi²/6 - Σ_{j<k} 1/(j+1)²), which is at
+# most TAIL · (pi²/6 - h) since no weight exceeds 1. Averaged over the words, for every hit:
 #
-#     low = ts_rank(weights, search_head, q)  <=  ts_rank(weights, search, q)  <=  low + TAIL · (1 - ones) = high
+#     low = ts_rank(weights, search_head, q)  <=  ts_rank(weights, search, q)  <=  low + TAIL · (1 - low)
 #
-# with ones = ts_rank('{1,1,1,1}', search_head, q). The head stays in the table's row, so low and high cost little
-# for every hit; the whole `search` (stored apart) is read only for the `limit` hits of the best `low`, whose true
-# rank's minimum is a bar the best hits reach, and for the hits whose `high` reaches that bar: every hit among
-# the best is one of them, and they are ranked by ts_rank itself. The order is ts_rank's, exactly (tests/test_db.py
-# compares it with a ranking of every hit). Other queries (several groups, a phrase alone, a prefix, which can match
-# any number of words outside the head) rank every hit.
+# The head stays in the table's row, so `low` costs little for every hit; the whole `search` (stored apart) is read
+# only for the `limit` hits of the best `low`, the least of whose true ranks is a bar the best hits reach, and for
+# the hits whose upper bound reaches that bar: every hit among the best is one of them, and they are ranked by
+# ts_rank itself. The order is ts_rank's, exactly (tests/test_db.py compares it with a ranking of every hit). Other
+# queries (several groups, a phrase alone, a prefix, which can match any number of words outside the head) rank
+# every hit.
 
 RANK_SLACK = 1e-4  # ts_rank computes in single precision: rounding can move low and high by ~1e-6
 
@@ -402,19 +402,19 @@ def search(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 
         order = "b.date, c.name, b.path"
     top = f" LIMIT {int(limit)}" if limit else ""
     if text.rank and not sort and limit and _prunable(text):
-        head = "ts_rank('{0}'::real[], b.search_head, %s::tsquery)"
+        tail = max(weights[:2])
         sql = (
-            f"WITH hits AS MATERIALIZED (SELECT b.key, {head.format(ranked)} AS low, {head.format('{1,1,1,1}')} AS "
-            f"ones FROM brief.briefs b WHERE {text.condition} AND {where}), "
+            f"WITH hits AS MATERIALIZED (SELECT b.key, ts_rank('{ranked}'::real[], b.search_head, %s::tsquery) AS low "
+            f"FROM brief.briefs b WHERE {text.condition} AND {where}), "
             f"bar AS (SELECT min({score}) AS bar FROM (SELECT key FROM hits ORDER BY low DESC{top}) best "
             "JOIN brief.briefs b ON b.key = best.key), "
             f"chosen AS (SELECT array_agg(key) AS keys FROM hits "
-            f"WHERE low + {max(weights[:2])} * (1 - ones) + {RANK_SLACK} >= (SELECT bar FROM bar)) "
+            f"WHERE low + {tail} * (1 - low) + {RANK_SLACK} >= (SELECT bar FROM bar)) "
             # the chosen keys as one array: looked up in the primary key (a join would invite a merge over them all)
             f"SELECT {LIST_COLUMNS}, {score} AS score FROM {_FROM} "
             f"WHERE b.key = ANY((SELECT keys FROM chosen)::bigint[]) ORDER BY {order}{top}"
         )
-        values = [text.rank, text.rank, *text.params, *params, text.rank, text.rank]
+        values = [text.rank, *text.params, *params, text.rank, text.rank]
     else:
         sql = (f"SELECT {LIST_COLUMNS}, {score if text.rank else '0.0'} AS score FROM {_FROM} "
                f"WHERE {text.condition} AND {where} ORDER BY {order}{top}")  # fmt: skip
