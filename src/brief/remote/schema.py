@@ -282,9 +282,12 @@ INSERT INTO brief.actor_labels (actor_id, fold, label)
     UNION ALL SELECT actor_id, fold, alias FROM brief.actor_aliases
   ) names
   ORDER BY actor_id, fold, label;
+-- toast_tuple_target: rows are made smaller (TOAST) only past 4080 bytes, not the default 2032, which the head
+-- alone nearly fills: at 2032 the title, summary and paths would all be moved out of the row to make room for it
 ALTER TABLE brief.briefs
   ADD COLUMN search_head tsvector GENERATED ALWAYS AS (ts_filter(search, '{a,b}')) STORED,
-  ALTER COLUMN search_head SET STORAGE MAIN;
+  ALTER COLUMN search_head SET STORAGE MAIN,
+  SET (toast_tuple_target = 4080);
 """
 
 
