@@ -512,3 +512,27 @@ def test_the_text_search_configuration_folds_as_brief_does(pg_dsn: str) -> None:
                 assert made[0] != expected
             else:
                 assert made[0] == expected, sample
+
+
+# characters where a fold token by token could differ from a fold of the whole: compatibility forms that decompose
+# to a space (¨, ´) or to several letters (ﬁ, ²), white space of other kinds, marks alone or in a row, quotes fold
+# rewrites, a final sigma, a dotted capital I (whose lower case has a mark)
+TRICKY = "a é e\u0301\u0302 ¨ ´ ﬁ ² \u00a0 \u2003 \u3000 \u0301 ’ ‘ ς Σ İ ß x_y 3.5 Maïga Côte d’Ivoire l'armée\t\n"
+
+
+def test_words_token_by_token_are_the_words_of_the_whole_fold() -> None:
+    """query/postgres.py words folds one token at a time (and remembers it): the words the local index makes."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from brief.base.text import fold
+    from brief.query.postgres import _WORD, words
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.one_of(st.sampled_from(TRICKY.split(" ")), st.text(max_size=6)), max_size=12).map(" ".join))
+    def same(text: str) -> None:
+        assert words(text) == _WORD.findall(fold(text))
+        assert words(text) == _WORD.findall(fold(text))  # remembered
+
+    same()
+    assert words(TRICKY) == _WORD.findall(fold(TRICKY))
