@@ -179,9 +179,10 @@ def bench_sync(ctx: run.Context, size: int, server: Server) -> run.Report:
         f"Re-sync: before every run the database is brought up to date (untimed), then {CHANGED} files get a "
         "changed content; the run refreshes the index (one stat per file, the changed files parsed) and rewrites "
         f"those {CHANGED} briefs.",
-        "Searches: `wagner` is in about 80 % of the rich corpus's briefs, so the database ranks tens of thousands "
-        "of hits (ts_rank reads each hit's tsvector) to print the best 20; the rare phrase is the everyday case. "
-        "The local row answers from the SQLite index with --no-refresh.",
+        "Searches: `wagner` is in about 80 % of the rich corpus's briefs: the database bounds every hit's rank "
+        "from its title, actors, summary and judgments (`search_head`, kept in the row) and ranks in full only "
+        "the few hundred hits that may be among the best 20 (docs/postgres.md, \"Full text\"); the phrase "
+        "is ranked in full, every hit. The local row answers from the SQLite index with --no-refresh.",
         f"Every brief process runs with a private index cache (`BRIEF_CACHE_DIR`); "
         f"{run.tool_version([b, '--version'])}.",
     ]

@@ -166,3 +166,73 @@ def test_a_database_without_a_sync_says_so(pg_server: str) -> None:  # noqa: F81
     assert result.exit_code == 2
     assert result.stderr == "brief: error: the database holds no synced collection yet (brief sync DSN writes one)\n"
 
+
+
+# --- ranking: the best hits without reading every hit's whole tsvector (query/postgres.py, "ranking") ---------------
+
+
+@pytest.fixture(scope="module")
+def rich(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # noqa: F811
+    """400 briefs of the benchmark's rich corpus (bench/corpus.py: actors and issues recur, "wagner" is in about
+    80 % of them, many hits tie on their title and actors), synced to a database of their own."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("rich")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "corpus.py"), "--count", "400", "--seed", "3",
+                    str(folder / "briefs")], check=True, capture_output=True)  # fmt: skip
+    (folder / "brief.toml").write_text('paths = ["briefs/"]\nname = "rich"\n', encoding="utf-8")
+    with new_database(pg_server) as dsn:
+        result = run("-C", str(folder), "sync", dsn)
+        assert result.exit_code == 0, result.output
+        yield dsn
+
+
+RANKED = ["wagner", "mali", "russia", "maiga", "security", "france", "sahel", "junta", "coup", "wagner nation:ML",
+          "wagner -tag:coup", "wagner OR mali", "wagner since:2023", "niger tag:coup", "africa corps",
+          '"africa corps"', '"security partnership"', "sahel*"]  # fmt: skip
+RANKED_IN_FULL = {"africa corps", '"security partnership"', "sahel*"}  # AND, a phrase alone, a prefix: every hit ranked
+
+
+@pytest.mark.parametrize("words", RANKED)
+def test_the_best_hits_are_those_of_a_ranking_of_every_hit(rich: str, words: str) -> None:
+    """The top hits of a pruned ranking (only the hits that may be among the best are ranked in full) are, in order
+    and with their figures, the first hits of a ranking of every hit."""
+    import psycopg
+
+    from brief.query import postgres
+    from brief.query.filters import Filters
+    from brief.query.language import parse_search
+
+    query = parse_search(words)
+    with psycopg.connect(rich, autocommit=True) as conn:
+        every = postgres.search(conn, query, Filters(), None, False)  # no limit: every hit ranked
+        assert len(every) > 25, "too few hits to choose from"
+        for limit in (1, 5, 20):
+            best = postgres.search(conn, query, Filters(), limit, False)
+            assert [(r["path"], r["rank"]) for r in best] == [(r["path"], r["rank"]) for r in every[:limit]]
+        prunable = postgres._prunable(postgres.text_query(conn, query))
+    assert prunable == (words not in RANKED_IN_FULL)
+
+
+def test_bounds_of_the_pruned_ranking_hold_for_every_hit(rich: str) -> None:
+    """For every hit of a common word: the head's rank <= the full rank <= the head's rank + the tail's bound."""
+    import psycopg
+
+    from brief.query.postgres import RANK_SLACK, rank_weights
+
+    weights = rank_weights()
+    ranked = "{" + ",".join(str(w) for w in weights) + "}"
+    tail = max(weights[:2])
+    with psycopg.connect(rich) as conn:
+        for word in ("wagner", "mali", "(maiga | (choguel <-> maiga))", "(junta | coup)"):
+            rows = conn.execute(
+                f"SELECT ts_rank('{ranked}', search_head, %s), ts_rank('{ranked}', search, %s) FROM brief.briefs "
+                "WHERE search @@ %s::tsquery",
+                [word] * 3,
+            ).fetchall()
+            assert len(rows) > 50
+            for low, full in rows:
+                assert low - 1e-6 <= full <= low + tail * (1 - low) + RANK_SLACK / 10
+    # the weights fall from class A to B to C and D (which are equal), and none exceeds 1: the bounds need it
+    assert 1 == weights[3] >= weights[2] >= weights[1] == weights[0]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import ROOT, run_process
-from pgserver import pg_dsn, pg_server  # noqa: F401  (fixtures)
+from pgserver import new_database, pg_dsn, pg_server  # noqa: F401  (fixtures)
 
 EXAMPLES = ROOT / "examples"
 
@@ -165,6 +165,43 @@ def test_a_second_sync_writes_nothing_and_edits_and_deletions_are_mirrored(tmp_p
     assert query(pg_dsn, "SELECT count(*) FROM brief.positions")[0][0] == local_index(folder).execute(
         "SELECT count(*) FROM positions").fetchone()[0]  # fmt: skip
     assert query(pg_dsn, "SELECT name, briefs FROM brief.collections") == [("sahel", 8)]
+
+
+LABELS = (
+    "SELECT actor_id, fold FROM brief.actor_labels",
+    "SELECT actor_id, name_fold FROM brief.actors UNION SELECT actor_id, fold FROM brief.actor_aliases",
+)
+
+
+def test_actor_labels_follow_edits_deletions_and_collections(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    """brief.actor_labels (what the alias expansion reads) holds each actor's names and aliases once, from the
+    briefs the database holds now: after another collection's sync, an edit and a deletion."""
+    first = make_collection(tmp_path, "sahel")
+    second = make_collection(tmp_path / "other", "team")
+    assert sync(first, pg_dsn).returncode == 0
+    labels, expected = (set(query(pg_dsn, sql)) for sql in LABELS)
+    assert labels == expected and ("abdourahamane-tiani", "general tiani") in labels
+    assert len(query(pg_dsn, LABELS[0])) == len(labels)  # one row per actor and folded label
+    assert sync(second, pg_dsn).returncode == 0
+    assert set(query(pg_dsn, LABELS[0])) == labels  # the same actors again: nothing doubled
+    # an alias that one brief of one collection gives: found, and expanded, as on the local index
+    edited = first / "briefs" / "2023-08-niger-coup.yaml"
+    old = "aliases: [Abdourahamane Tchiani, General Tiani]"
+    edited.write_text(edited.read_text(encoding="utf-8").replace(old, old[:-1] + ", Omarou]"), encoding="utf-8")
+    assert report(sync(first, pg_dsn))["changed"] == 1
+    assert set(query(pg_dsn, LABELS[0])) == set(query(pg_dsn, LABELS[1])) == labels | {("abdourahamane-tiani",
+                                                                                         "omarou")}  # fmt: skip
+
+    def ids(*args: str) -> list[str]:
+        found = run_process("search", "omarou", "--limit", "0", "--format", "ids", *args, cwd=first)
+        return sorted(found.stdout.decode().split())
+
+    assert ids("--db", pg_dsn, "--collection", "sahel") == ids() and len(ids()) > 1  # Tiani's other names too
+    # gone with the only brief that gave it: no stale label expands the words to Tiani's other names
+    edited.unlink()
+    assert report(sync(first, pg_dsn))["removed"] == 1
+    assert set(query(pg_dsn, LABELS[0])) == set(query(pg_dsn, LABELS[1])) == labels
+    assert run_process("search", "--db", pg_dsn, "omarou", cwd=first).returncode == 1
 
 
 def test_a_second_collection_is_kept_apart(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
@@ -370,6 +407,54 @@ def test_the_schema_is_versioned_and_a_newer_one_is_refused(tmp_path: Path, pg_d
     assert snapshot(pg_dsn) == before
 
 
+def test_a_database_at_version_1_migrates_in_place(tmp_path: Path, pg_server: str) -> None:  # noqa: F811
+    """A database that a brief of schema version 1 wrote: readers are told to sync; a sync migrates it in place
+    (labels and heads made from the rows it holds, nothing written again) and searches find what they found."""
+    import psycopg
+
+    from brief.remote.rows import COLUMNS
+    from brief.remote.schema import SCHEMA_VERSION, ddl
+
+    folder = make_collection(tmp_path, "sahel")
+    with new_database(pg_server) as source, new_database(pg_server) as old:
+        assert sync(folder, source).returncode == 0
+        # version 1's DDL, holding the rows of version 1's tables, copied from a sync
+        with psycopg.connect(source) as src, psycopg.connect(old, autocommit=True) as dst:
+            dst.execute("CREATE SCHEMA brief")
+            dst.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+            (where,) = dst.execute("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = "
+                                   "'unaccent'").fetchone() or ("public",)  # fmt: skip
+            dst.execute(ddl(1, where).encode())
+            dst.execute("INSERT INTO brief.meta VALUES ('schema_version', '1')")
+            for table, columns in {"collections": ("id", "name", "synced_at", "brief_version", "briefs"),
+                                   **COLUMNS}.items():  # fmt: skip
+                listed = ", ".join(columns)
+                with src.cursor().copy(f"COPY (SELECT {listed} FROM brief.{table}) TO STDOUT") as out, \
+                        dst.cursor().copy(f"COPY brief.{table} ({listed}) FROM STDIN") as into:  # fmt: skip
+                    for chunk in out:
+                        into.write(chunk)
+        before = query(old, "SELECT key, path, hash FROM brief.briefs ORDER BY key")
+        refused = run_process("search", "--db", old, "wagner", cwd=folder)
+        assert (refused.returncode, refused.stderr.decode()) == (2, (
+            f"brief: error: the database holds brief's schema version 1, older than this brief reads "
+            f"({SCHEMA_VERSION}): a brief sync with this brief migrates it\n"))  # fmt: skip
+        done = report(sync(folder, old))
+        assert (done["added"], done["changed"], done["unchanged"]) == (0, 0, 10)  # migrated, not written again
+        assert query(old, "SELECT key, path, hash FROM brief.briefs ORDER BY key") == before
+        assert query(old, "SELECT value FROM brief.meta") == [(str(SCHEMA_VERSION),)]
+        assert set(query(old, LABELS[0])) == set(query(old, LABELS[1])) == set(query(source, LABELS[0]))
+        assert query(old, "SELECT count(*) FROM brief.briefs WHERE search_head = ts_filter(search, '{a,b}') AND "
+                          "length(search_head) > 0") == [(10,)]  # fmt: skip
+        # stored as a new database stores it: the head in the row, rows made smaller only past 4080 bytes
+        layout = ("SELECT c.reloptions, a.attstorage FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+                  "WHERE c.oid = 'brief.briefs'::regclass AND a.attname = 'search_head'")  # fmt: skip
+        assert query(old, layout) == query(source, layout) == [(["toast_tuple_target=4080"], "m")]
+        for words in ("wagner", "maiga", "tiani"):
+            found = [run_process("search", "--db", dsn, words, "--format", "ids", cwd=folder).stdout
+                     for dsn in (old, source)]  # fmt: skip
+            assert found[0] == found[1] and found[0]
+
+
 # A digest of the DDL of each version: editing a released version's DDL, instead of adding a migration and a new
 # SCHEMA_VERSION, fails here (databases already at that version would never get the change).
 
@@ -381,7 +466,7 @@ def test_a_change_to_the_schema_is_a_new_version() -> None:
     assert digests == KNOWN_DDL, "a released schema version changed: add a migration and bump SCHEMA_VERSION"
 
 
-KNOWN_DDL = {1: "d9308cc8383bc753"}
+KNOWN_DDL = {1: "d9308cc8383bc753", 2: "e257828be4c2c33d"}
 
 
 def test_docs_describe_every_table_view_and_column(pg_dsn: str) -> None:  # noqa: F811
@@ -427,3 +512,27 @@ def test_the_text_search_configuration_folds_as_brief_does(pg_dsn: str) -> None:
                 assert made[0] != expected
             else:
                 assert made[0] == expected, sample
+
+
+# characters where a fold token by token could differ from a fold of the whole: compatibility forms that decompose
+# to a space (¨, ´) or to several letters (ﬁ, ²), white space of other kinds, marks alone or in a row, quotes fold
+# rewrites, a final sigma, a dotted capital I (whose lower case has a mark)
+TRICKY = "a é e\u0301\u0302 ¨ ´ ﬁ ² \u00a0 \u2003 \u3000 \u0301 ’ ‘ ς Σ İ ß x_y 3.5 Maïga Côte d’Ivoire l'armée\t\n"
+
+
+def test_words_token_by_token_are_the_words_of_the_whole_fold() -> None:
+    """query/postgres.py words folds one token at a time (and remembers it): the words the local index makes."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from brief.base.text import fold
+    from brief.query.postgres import _WORD, words
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.one_of(st.sampled_from(TRICKY.split(" ")), st.text(max_size=6)), max_size=12).map(" ".join))
+    def same(text: str) -> None:
+        assert words(text) == _WORD.findall(fold(text))
+        assert words(text) == _WORD.findall(fold(text))  # remembered
+
+    same()
+    assert words(TRICKY) == _WORD.findall(fold(TRICKY))

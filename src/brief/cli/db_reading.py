@@ -32,15 +32,17 @@ def _open(paths: tuple[str, ...], db: str | None, collections: tuple[str, ...]) 
     from brief.remote.schema import SCHEMA_VERSION, _version
 
     found = _version(conn)
-    if found == 0:
+    if found != SCHEMA_VERSION:
         from brief.remote.connect import DatabaseError
 
-        raise DatabaseError("the database holds no synced collection yet (brief sync DSN writes one)")
-    if found > SCHEMA_VERSION:
-        from brief.remote.connect import DatabaseError
-
-        raise DatabaseError(f"the database holds brief's schema version {found}, newer than this brief knows "
-                            f"({SCHEMA_VERSION}): upgrade brief")  # fmt: skip
+        if found == 0:
+            raise DatabaseError("the database holds no synced collection yet (brief sync DSN writes one)")
+        if found > SCHEMA_VERSION:
+            raise DatabaseError(f"the database holds brief's schema version {found}, newer than this brief knows "
+                                f"({SCHEMA_VERSION}): upgrade brief")  # fmt: skip
+        # readers may only SELECT: migrating is the job of a sync, with the rights to do it
+        raise DatabaseError(f"the database holds brief's schema version {found}, older than this brief reads "
+                            f"({SCHEMA_VERSION}): a brief sync with this brief migrates it")  # fmt: skip
     return conn, configured.schema
 
 

@@ -45,8 +45,24 @@ MAX_TSVECTOR = 900_000  # bytes, estimated: PostgreSQL's limit is 1 MB
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text, as the local full-text index tokenizes it."""
-    return _WORD.findall(fold(text))
+    """The folded words of a text, as the local full-text index tokenizes it: _WORD.findall(fold(text)), made
+    one white-space-separated token at a time and remembered (a sync folds every brief's whole text; its tokens
+    recur). The same words: fold maps each character apart (NFKD, marks dropped, case folded) and then splits
+    on white space, which no word spans (tests/test_sync.py checks the two against each other)."""
+    out: list[str] = []
+    known = _TOKEN_WORDS
+    for token in text.split():
+        found = known.get(token)
+        if found is None:
+            if len(known) >= _TOKEN_CACHE:
+                known.clear()  # bounded: a hostile text of distinct tokens does not grow it without end
+            found = known[token] = _WORD.findall(fold(token))
+        out += found
+    return out
+
+
+_TOKEN_WORDS: dict[str, list[str]] = {}
+_TOKEN_CACHE = 200_000
 
 
 def tsvectors(texts: dict[str, str]) -> tuple[str, str]:
@@ -275,13 +291,14 @@ class TextQuery:
     """A search's full-text part in SQL: the condition over `b`, its parameters, and the tsquery that ranks
     (None when the query has no positive term) with, per positive term, its tsquery literal."""
 
-    __slots__ = ("condition", "params", "rank", "terms")
+    __slots__ = ("condition", "groups", "params", "rank", "terms")
 
     def __init__(self) -> None:
         self.condition = "true"
         self.params: list[Any] = []
         self.rank: str | None = None
         self.terms: list[Term] = []
+        self.groups: list[list[str]] = []  # the tsquery literals of `rank`, by group (ANDed) and alternative (ORed)
 
 
 def _term_sql(term: Term, params: list[Any]) -> str | None:
@@ -324,6 +341,7 @@ def text_query(conn: Any, query: SearchQuery) -> TextQuery:
             continue
         conditions.append("(" + " OR ".join(alternatives) + ")")
         ranked.append("(" + " | ".join(literals) + ")")
+        out.groups.append(literals)
     negated: list[str] = []
     for term in query.negated:
         sql = _term_sql(term, out.params)
@@ -337,17 +355,50 @@ def text_query(conn: Any, query: SearchQuery) -> TextQuery:
 
 
 def expand_aliases(conn: Any, term: Term) -> list[Term]:
-    """An actor's name or alias also finds briefs that use its other names (query/ranking.py decides which)."""
+    """An actor's name or alias also finds briefs that use its other names (query/ranking.py decides which): the
+    labels of every actor that has this one, from brief.actor_labels (two index look-ups), in the local index's
+    order."""
     if term.scope or term.prefix:
         return [term]
     labels = conn.execute(
-        "SELECT DISTINCT label FROM (SELECT a.name AS label, a.actor_id FROM brief.actors a UNION ALL "
-        "SELECT l.alias, l.actor_id FROM brief.actor_aliases l) names WHERE actor_id IN ("
-        "SELECT actor_id FROM brief.actors WHERE name_fold = %s UNION SELECT actor_id FROM brief.actor_aliases "
-        "WHERE fold = %s) ORDER BY label LIMIT 200",
-        (fold(term.text), fold(term.text)),
+        "SELECT label FROM brief.actor_labels WHERE actor_id IN (SELECT actor_id FROM brief.actor_labels "
+        "WHERE fold = %s) ORDER BY actor_id, fold LIMIT 200",
+        (fold(term.text),),
     ).fetchall()
     return alias_alternatives(term, [label for (label,) in labels])
+
+
+# --- ranking ---------------------------------------------------------------------------------------------------------
+#
+# ts_rank(weights, search, q) of a query whose top is not AND or a phrase (one group of alternatives: `wagner`,
+# `maiga`, which expands to `maiga | (choguel <-> maiga) | …`) is, for each distinct word w of q, a sum over w's
+# positions in the brief, in position order j = 0, 1, …, of weight(j) / (j + 1)², divided by pi²/6 (PostgreSQL's
+# calc_rank_or: its "largest weight" term cancels when the first position has the largest weight), averaged over
+# the words. `search` lists its fields in FTS_COLUMNS order, title and actors (A) first, then summary and judgments
+# (B), then body and the rest (C, D): the weights fall as positions grow, and w's A and B positions come before all
+# its others. `search_head` holds exactly the A and B positions (remote/schema.py), so for each word its sum over
+# the head, h = Σ_{j<k} weight(j) / (j+1)², is the first k terms of its sum over `search`, and the rest is at most
+# TAIL · Σ_{j>=k} 1/(j+1)² (TAIL the largest weight of C and D) = TAIL · (pi²/6 - Σ_{j<k} 1/(j+1)²), which is at
+# most TAIL · (pi²/6 - h) since no weight exceeds 1. Averaged over the words, for every hit:
+#
+#     low = ts_rank(weights, search_head, q)  <=  ts_rank(weights, search, q)  <=  low + TAIL · (1 - low)
+#
+# The head stays in the table's row, so `low` costs little for every hit; the whole `search` (stored apart) is read
+# only for the `limit` hits of the best `low`, the least of whose true ranks is a bar the best hits reach, and for
+# the hits whose upper bound reaches that bar: every hit among the best is one of them, and they are ranked by
+# ts_rank itself. The order is ts_rank's, exactly (tests/test_db.py compares it with a ranking of every hit). Other
+# queries (several groups, a phrase alone, a prefix, which can match any number of words outside the head) rank
+# every hit.
+
+RANK_SLACK = 1e-4  # ts_rank computes in single precision: rounding can move low and high by ~1e-6
+
+
+def _prunable(text: TextQuery) -> bool:
+    """Whether ts_rank of this query is the sum the bounds above hold for: one group (no AND), not a phrase alone
+    (a phrase or an AND at the top is ranked by the distances between words), no prefix."""
+    if len(text.groups) != 1 or any(t.prefix for t in text.terms):
+        return False
+    return len(text.groups[0]) > 1 or " <-> " not in text.groups[0][0]
 
 
 def search(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 20, snippets: bool = True,
@@ -359,15 +410,37 @@ def search(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 
     merge_filters(merged, query.include)
     text = text_query(conn, query)
     where, params = combined_where(merged, query.exclude, collections)
-    weights = "{" + ",".join(str(w) for w in rank_weights()) + "}"
-    score = f"ts_rank('{weights}'::real[], b.search, %s::tsquery)" if text.rank else "0.0"
+    weights = rank_weights()
+    ranked = "{" + ",".join(str(w) for w in weights) + "}"
+    score = f"ts_rank('{ranked}'::real[], b.search, %s::tsquery)"
     order = f"{SORTS[sort]} {'DESC' if reverse else 'ASC'}, c.name, b.path" if sort else "score DESC, c.name, b.path"
     if not text.rank and not sort:
         order = "b.date, c.name, b.path"
-    sql = f"SELECT {LIST_COLUMNS}, {score} AS score FROM {_FROM} WHERE {text.condition} AND {where} ORDER BY {order}"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    rows = conn.execute(sql, [*([text.rank] if text.rank else []), *text.params, *params]).fetchall()
+    top = f" LIMIT {int(limit)}" if limit else ""
+    if text.rank and not sort and limit and _prunable(text):
+        tail = max(weights[:2])
+        sql = (
+            f"WITH hits AS MATERIALIZED (SELECT b.key, ts_rank('{ranked}'::real[], b.search_head, %s::tsquery) AS low "
+            f"FROM brief.briefs b WHERE {text.condition} AND {where}), "
+            f"bar AS (SELECT min({score}) AS bar FROM (SELECT key FROM hits ORDER BY low DESC{top}) best "
+            "JOIN brief.briefs b ON b.key = best.key), "
+            f"chosen AS (SELECT array_agg(key) AS keys FROM hits "
+            f"WHERE low + {tail} * (1 - low) + {RANK_SLACK} >= (SELECT bar FROM bar)) "
+            # the chosen keys as one array: looked up in the primary key (a join would invite a merge over them all)
+            f"SELECT {LIST_COLUMNS}, {score} AS score FROM {_FROM} "
+            f"WHERE b.key = ANY((SELECT keys FROM chosen)::bigint[]) ORDER BY {order}{top}"
+        )
+        values = [text.rank, *text.params, *params, text.rank, text.rank]
+    else:
+        sql = (f"SELECT {LIST_COLUMNS}, {score if text.rank else '0.0'} AS score FROM {_FROM} "
+               f"WHERE {text.condition} AND {where} ORDER BY {order}{top}")  # fmt: skip
+        values = [*([text.rank] if text.rank else []), *text.params, *params]
+    with conn.transaction():
+        if text.rank:
+            # the hits come from the GIN index: a sequential scan would read every brief's whole tsvector to test
+            # it (the planner does not count that cost, and prefers the scan for a word most briefs hold)
+            conn.execute("SET LOCAL enable_seqscan = off")
+        rows = conn.execute(sql, values).fetchall()
     results = []
     for row, relative in zip(rows, relevance([float(row[10]) for row in rows]), strict=True):
         record = _record(row)

@@ -2,7 +2,7 @@
 created and migrated by brief itself. Documented, table by table, in docs/postgres.md (tests/test_sync.py checks the
 document names every table, view and column).
 
-Versioned: `brief.meta` holds `schema_version`; MIGRATIONS[n] takes a database from version n - 1 to n, in one
+Versioned: `brief.meta` holds `schema_version`; ddl(n) takes a database from version n - 1 to n, in one
 transaction under an advisory lock, so two brief processes that find an old schema at once migrate it once. A
 database whose version is newer than this brief knows is refused, with advice, never written. Any change below
 is a new migration and a new SCHEMA_VERSION (tests/test_sync.py keeps a digest of the DDL to catch an edit that
@@ -30,9 +30,11 @@ from brief.base.vocabulary import (
 )  # fmt: skip
 
 SCHEMA = "brief"
-SCHEMA_VERSION = 1
-# pg_advisory_xact_lock keys: one for migrations; a collection's sync locks a key made from its name
+SCHEMA_VERSION = 2
+# pg_advisory_xact_lock keys: one for migrations; a collection's sync locks a key made from its name (the high half
+# of SCHEMA_LOCK with hashtext(name)); LABELS_LOCK serialises the upkeep of brief.actor_labels, which collections share
 SCHEMA_LOCK = 0x62726965_66000001
+LABELS_LOCK = 0x62726965_66000002
 
 
 def _enum(values: Any) -> str:
@@ -257,10 +259,44 @@ CREATE FUNCTION brief.fold_text(value text) RETURNS text LANGUAGE sql IMMUTABLE 
 """
 
 
+# Version 2: search answered without reading every hit's whole tsvector.
+# - brief.actor_labels: each actor's names and aliases once (folded), not once per brief and actor, so that the
+#   alias expansion of a search term is two index look-ups (query/postgres.py expand_aliases), as the local index's
+#   actor_labels; the sync keeps it (remote/sync.py refresh_labels), rebuilt here from the rows a database holds.
+# - brief.briefs.search_head: the A and B classes of `search` (title, actors, summary, judgments), which come first
+#   in its positions; small enough to stay in the table's row (STORAGE MAIN) where `search` is stored apart (TOAST),
+#   so that a search ranks every hit by it cheaply and reads the whole `search` only of the few hits that may be
+#   among the best (query/postgres.py, "ranking").
+_VERSION_2 = """
+CREATE TABLE brief.actor_labels(
+  actor_id text NOT NULL,
+  fold text NOT NULL,
+  label text NOT NULL,
+  PRIMARY KEY (actor_id, fold)
+);
+CREATE INDEX actor_labels_fold ON brief.actor_labels (fold);
+CREATE INDEX actor_aliases_actor ON brief.actor_aliases (actor_id);
+INSERT INTO brief.actor_labels (actor_id, fold, label)
+  SELECT DISTINCT ON (actor_id, fold) actor_id, fold, label FROM (
+    SELECT actor_id, name_fold AS fold, name AS label FROM brief.actors
+    UNION ALL SELECT actor_id, fold, alias FROM brief.actor_aliases
+  ) names
+  ORDER BY actor_id, fold, label;
+-- toast_tuple_target: rows are made smaller (TOAST) only past 4080 bytes, not the default 2032, which the head
+-- alone nearly fills: at 2032 the title, summary and paths would all be moved out of the row to make room for it
+ALTER TABLE brief.briefs
+  ADD COLUMN search_head tsvector GENERATED ALWAYS AS (ts_filter(search, '{a,b}')) STORED,
+  ALTER COLUMN search_head SET STORAGE MAIN,
+  SET (toast_tuple_target = 4080);
+"""
+
+
 def ddl(version: int, unaccent_schema: str = "public") -> str:
     """The DDL that brings a database from `version - 1` to `version`."""
     if version == 1:
         return _version_1() + _text_search(unaccent_schema)
+    if version == 2:
+        return _VERSION_2
     raise ValueError(f"no migration to version {version}")
 
 

@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 from brief.base.hashing import blake2b
 from brief.base.vocabulary import DEFAULT_MAX_TLP
 from brief.format.normal import normalised
-from brief.remote.schema import SCHEMA_LOCK, SCHEMA_VERSION
+from brief.remote.schema import LABELS_LOCK, SCHEMA_LOCK
 
 if TYPE_CHECKING:
     from brief.collection.config import Collection
     from brief.collection.index import Index
 
-ROW_FORMAT = f"{SCHEMA_VERSION}.1"  # bump when rows.py writes a brief differently: every brief is written again
+ROW_FORMAT = "1.1"  # bump when rows.py writes a brief differently: every brief is written again (not with each
+# schema version: a migration brings the rows it holds up to date in place)
 BATCH = 500  # briefs whose rows are built and copied at a time
 
 
@@ -139,14 +140,19 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
             gone = [path for path in remote if path not in local]
             report.removed = len(gone)
             stale = gone + [path for path, _, _ in write if path in remote]
+            touched: set[str] = set()  # actors whose labels may go
             if stale:
                 keys_gone = [
                     key for (key,) in conn.execute(
                         "SELECT key FROM brief.briefs WHERE collection = %s AND path = ANY(%s)", (collection_id, stale)
                     ).fetchall()
                 ]  # fmt: skip
+                touched.update(actor for (actor,) in conn.execute(
+                    "SELECT DISTINCT actor_id FROM brief.actors WHERE brief = ANY(%s)", (keys_gone,)
+                ).fetchall())  # fmt: skip
                 conn.execute("DELETE FROM brief.briefs WHERE key = ANY(%s)", (keys_gone,))
-            _write(conn, db, collection_id, write, selection_markings(selection, root))
+            written = _write(conn, db, collection_id, write, selection_markings(selection, root))
+            refresh_labels(conn, written, touched)
             from brief import __version__
 
             conn.execute(
@@ -164,14 +170,42 @@ def selection_markings(selection: Any, root: str) -> dict[str, str | None]:
     return {_relative(chosen.path, root): chosen.tlp for chosen in selection.chosen}
 
 
+def refresh_labels(conn: Any, written: set[tuple[str, str, str]], touched: set[str]) -> None:
+    """Keep brief.actor_labels holding each actor's names and aliases (folded) that the database's briefs give it
+    now, in every collection (a search expands aliases across all of them): add those of the briefs `written`
+    ((actor id, fold, label) triples), and drop those of the `touched` actors (whose briefs were removed or
+    replaced) that no brief gives any more. Under LABELS_LOCK, held until the sync commits: two syncs (of different
+    collections) take turns here, and the second, reading after the first committed, sees its briefs."""
+    if not written and not touched:
+        return
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (LABELS_LOCK,))
+    if touched:
+        conn.execute(
+            "DELETE FROM brief.actor_labels l WHERE l.actor_id = ANY(%s) "
+            "AND NOT EXISTS (SELECT 1 FROM brief.actors a WHERE a.actor_id = l.actor_id AND a.name_fold = l.fold) "
+            "AND NOT EXISTS (SELECT 1 FROM brief.actor_aliases s WHERE s.actor_id = l.actor_id AND s.fold = l.fold)",
+            (sorted(touched),),
+        )
+    if written:
+        # one spelling per actor and fold (the first in sort order): every spelling that folds alike searches alike
+        ordered = sorted(written)
+        conn.execute(
+            "INSERT INTO brief.actor_labels (actor_id, fold, label) SELECT * FROM unnest(%s::text[], %s::text[], "
+            "%s::text[]) ON CONFLICT DO NOTHING",
+            ([r[0] for r in ordered], [r[1] for r in ordered], [r[2] for r in ordered]),
+        )
+
+
 def _write(conn: Any, db: Any, collection_id: int, write: list[tuple[str, int, str]],
-           markings: dict[str, str | None]) -> None:  # fmt: skip
-    """Insert the briefs to write, BATCH at a time, with COPY."""
+           markings: dict[str, str | None]) -> set[tuple[str, str, str]]:  # fmt: skip
+    """Insert the briefs to write, BATCH at a time, with COPY; returns their actors' labels: (actor id, fold,
+    label) of each name and alias."""
     from brief.query.mirror import stored
     from brief.remote.rows import brief_rows, empty_rows
 
+    labels: set[tuple[str, str, str]] = set()
     if not write:
-        return
+        return labels
     keys = [
         key for (key,) in conn.execute(
             "SELECT nextval(pg_get_serial_sequence('brief.briefs', 'key')) FROM generate_series(1, %s)", (len(write),)
@@ -193,11 +227,14 @@ def _write(conn: Any, db: Any, collection_id: int, write: list[tuple[str, int, s
                 if marking is not None and data.get("tlp") != marking:
                     data["tlp"] = marking  # the marking travels with the data, as in `brief export`
                 brief_rows(key, collection_id, path, digest, normalised(data), texts, rows)
+            labels.update((row[2], row[8], row[3]) for row in rows["actors"])
+            labels.update((row[1], row[3], row[2]) for row in rows["actor_aliases"])
             if pending is not None:
                 pending.result()  # raises what the COPY raised
             pending = copier.submit(_copy, conn, rows)
         if pending is not None:
             pending.result()
+    return labels
 
 
 def _copy(conn: Any, rows: dict[str, list[tuple[Any, ...]]]) -> None:
