@@ -1,10 +1,13 @@
-"""The part of the build pyproject.toml cannot declare: the optional C module brief.collection._scan (the
-freshness check's hot loop, src/brief/collection/_scan.c) and the schema copied into the package.
+"""The part of the build pyproject.toml cannot declare: the optional C modules brief.collection._scan (the
+freshness check's hot loop, src/brief/collection/_scan.c) and brief.format._yaml (YAML briefs built into data
+straight from libyaml's events, src/brief/format/_yaml.c; it needs libyaml's headers, Debian's libyaml-dev), and
+the schema copied into the package.
 
-Installing never fails for want of a compiler: the extension is optional, so setuptools turns a failed compile
-into a warning, and this file adds a banner saying what that means. brief then uses the pure-Python twin in
-brief/collection/freshness.py; `brief --version` tells which one runs, as pip shows build output only with -v.
-BRIEF_NO_EXTENSION=1 skips the module altogether (a pure-Python wheel), as does Windows (the C code is POSIX).
+Installing never fails for want of a compiler or of libyaml: the extensions are optional, so setuptools turns a
+failed compile into a warning, and this file adds a banner saying what that means. brief then uses the Python
+code each replaces (brief/collection/freshness.py, brief/format/loading.py); `brief --version` tells which
+runs, as pip shows build output only with -v. BRIEF_NO_EXTENSION=1 skips the modules altogether (a pure-Python
+wheel), as does Windows (the C code is POSIX).
 The compiler and its flags are Python's own, overridden as usual by CC, CFLAGS and LDFLAGS.
 """
 
@@ -20,19 +23,32 @@ from setuptools.command.build_py import build_py
 from setuptools.errors import BaseError, CCompilerError, PlatformError
 
 SCAN = Extension("brief.collection._scan", ["src/brief/collection/_scan.c"], optional=True)
+YAML = Extension("brief.format._yaml", ["src/brief/format/_yaml.c"], libraries=["yaml"], optional=True)
+# what the fallback of each module is, and what building it needs, for the banner
+FALLBACKS = {
+    SCAN.name: ("a C compiler", "its freshness check runs in pure Python, more slowly on large collections"),
+    YAML.name: ("a C compiler and libyaml's headers (Debian: libyaml-dev)",
+                "YAML briefs are built into data in Python, more slowly (about 3x for the YAML)"),
+}  # fmt: skip
 # what an editable install builds next to the source: kept from an earlier install, it would shadow the fallback
-IN_PLACE = [p for p in glob.glob("src/brief/collection/_scan.*") if not p.endswith(".c")]
+IN_PLACE = [
+    p for p in glob.glob("src/brief/collection/_scan.*") + glob.glob("src/brief/format/_yaml.*") if not p.endswith(".c")
+]
 
 
-def remove_in_place() -> None:
+def remove_in_place(names: list[str] | None = None) -> None:
+    """The in-place copies of the modules `names` (all by default)."""
     for path in IN_PLACE:
-        os.remove(path)
+        module = path[len("src/") :].split(".")[0].replace("/", ".")
+        if names is None or module in names:
+            os.remove(path)
 
 
-def fallback_banner(reason: str) -> None:
+def fallback_banner(module: str, reason: str) -> None:
+    needs, fallback = FALLBACKS.get(module, ("a C compiler", "it runs in pure Python"))
     print(
-        f"\n{'=' * 78}\nWARNING: brief's optional C module brief.collection._scan was not built:\n  {reason}\n"
-        "brief works without it: its freshness check runs in pure Python, more slowly on large collections.\n"
+        f"\n{'=' * 78}\nWARNING: brief's optional C module {module} was not built:\n  {reason}\n"
+        f"It needs {needs}. brief works without it: {fallback}.\n"
         f"`brief --version` says which one runs.\n{'=' * 78}\n",
         file=sys.stderr,
     )
@@ -42,21 +58,21 @@ class BuildExt(build_ext):
     """Builds the optional module, and says so loudly when it could not."""
 
     def run(self) -> None:
-        self.failures: list[str] = []
+        self.failures: dict[str, str] = {}
         try:
             super().run()
         except PlatformError as exc:  # no compiler class for this platform at all, before any extension
-            self.failures.append(f"{type(exc).__name__}: {exc}")
-        for failure in self.failures:
-            fallback_banner(failure)
+            self.failures = {ext.name: f"{type(exc).__name__}: {exc}" for ext in self.extensions}
+        for module, failure in self.failures.items():
+            fallback_banner(module, failure)
         if self.failures and (self.editable_mode or self.inplace):  # leave no stale copy in src/
-            remove_in_place()
+            remove_in_place(list(self.failures))
 
     def build_extension(self, ext: Extension) -> None:
         try:
             super().build_extension(ext)
         except (CCompilerError, BaseError) as exc:  # setuptools lets an optional extension fail
-            self.failures.append(f"{type(exc).__name__}: {exc}")
+            self.failures[ext.name] = f"{type(exc).__name__}: {exc}"
             raise
 
 
@@ -73,13 +89,13 @@ class BuildPy(build_py):
 
 
 if os.environ.get("BRIEF_NO_EXTENSION", "") not in ("", "0"):
-    print("brief: BRIEF_NO_EXTENSION is set: the C freshness check is not built", file=sys.stderr)
+    print("brief: BRIEF_NO_EXTENSION is set: the C modules are not built", file=sys.stderr)
     extensions: list[Extension] = []
     remove_in_place()
 elif os.name == "nt":
-    print("brief: the C freshness check needs POSIX: not built on Windows", file=sys.stderr)
+    print("brief: the C modules need POSIX: not built on Windows", file=sys.stderr)
     extensions = []
 else:
-    extensions = [SCAN]
+    extensions = [SCAN, YAML]
 
 setup(ext_modules=extensions, cmdclass={"build_ext": BuildExt, "build_py": BuildPy})

@@ -9,6 +9,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 
@@ -136,3 +138,16 @@ def test_the_architecture_document_lists_every_module() -> None:
         if not listed:
             missing.append(name)
     assert missing == [], "describe these in docs/architecture.md"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40))
+def test_the_fold_is_its_definition(text: str) -> None:
+    """fold() skips the ASCII runs for speed; the result is the definition's: NFKD, no combining marks, curly
+    apostrophes straight, casefolded, whitespace collapsed."""
+    import unicodedata
+
+    from brief.base.text import fold
+
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    assert fold(text) == " ".join(stripped.replace("’", "'").replace("‘", "'").casefold().split())

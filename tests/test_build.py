@@ -16,21 +16,23 @@ import pytest
 
 from brief import __version__
 from brief.collection.freshness import native_stat_folder
+from brief.format.loading import native_yaml
 from conftest import ROOT, run_process
 from test_scanning import compiler_found
 
 # what setup.py and pyproject.toml read
 BUILD_INPUTS = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "schemas", "src")
-FALLBACK_WARNING = "WARNING: brief's optional C module brief.collection._scan was not built"
+FALLBACK_WARNINGS = [f"WARNING: brief's optional C module {module} was not built"
+                     for module in ("brief.collection._scan", "brief.format._yaml")]  # fmt: skip
 
 
-def _version_line(check: str) -> bytes:
-    return f"brief {__version__} (freshness check: {check})\n".encode()
+def _version_line(check: str, yaml: str | None = None) -> bytes:
+    return f"brief {__version__} (freshness check: {check}, YAML: {yaml or check})\n".encode()
 
 
-def test_version_names_the_freshness_check() -> None:
-    expected = "Python" if native_stat_folder() is None else "C"
-    assert run_process("--version").stdout == _version_line(expected)
+def test_version_names_the_freshness_check_and_the_yaml_builder() -> None:
+    expected = ("Python" if native_stat_folder() is None else "C", "Python" if native_yaml() is None else "C")
+    assert run_process("--version").stdout == _version_line(*expected)
     assert run_process("-V", env={"BRIEF_NO_EXTENSION": "1"}).stdout == _version_line("Python")
 
 
@@ -83,11 +85,11 @@ def test_a_wheel_from_the_checkout(tmp_path: Path, builds: dict[str, Build], com
     names = zipfile.ZipFile(wheel).namelist()
     assert {"brief/schemas/brief.schema.json", "brief/data/names.json", "brief/cli/main.py"} <= set(names)
     assert not [n for n in names if n.endswith((".c", ".h", ".o"))]
-    libraries = [n for n in names if n.startswith("brief/collection/_scan.")]
-    if compiler == "found":
-        assert len(libraries) == 1 and FALLBACK_WARNING not in output
+    libraries = [n for n in names if n.startswith(("brief/collection/_scan.", "brief/format/_yaml."))]
+    if compiler == "found":  # libyaml's headers too: .ci/run installs them
+        assert len(libraries) == 2 and not any(warning in output for warning in FALLBACK_WARNINGS), output
     else:
-        assert libraries == [] and FALLBACK_WARNING in output and "no-such-cc" in output
+        assert libraries == [] and all(warning in output for warning in FALLBACK_WARNINGS) and "no-such-cc" in output
 
     # the wheel's package, run from outside the checkout: its own schema and its own freshness check
     site = tmp_path / "site"

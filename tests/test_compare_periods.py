@@ -343,6 +343,25 @@ def ten_months(tmp_path: Path) -> Path:
     return folder
 
 
+def test_an_index_gone_stale_answers_as_the_files_are_now_and_warns_once(ten_months: Path) -> None:
+    """compare asks the index while its freshness check runs: when the check finds changes, the answer given
+    (and what it had to say) is the one of the updated index, said once."""
+    broken = ten_months / "b05.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("stance: supports", "stance: maybe"), "utf-8")
+    broken.touch()
+    stale = run("compare", "--issue", "x", str(ten_months))  # the index, as the files were
+    assert stale.stderr.count("b05.yaml: invalid brief") == 1, stale.stderr
+    _write(ten_months, "b03", "2021-03-15", "strongly-opposes")
+    _write(ten_months, "b05", "2021-05-15", "neutral")  # mended
+    result = run("compare", "--issue", "x", str(ten_months), "--by", "brief", "--format", "csv")
+    stances = {row["brief"]: row["stance"] for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert stances["b03"] == "strongly-opposes" and stances["b05"] == "neutral"
+    assert "invalid brief" not in result.stderr, result.stderr  # what the stale answer had to say is not said
+    (ten_months / "b07.yaml").unlink()
+    gone = run("compare", "--issue", "x", "b07", str(ten_months))
+    assert gone.exit_code == 2 and gone.stderr.strip() == "brief: error: no brief file or id 'b07'"
+
+
 def _header(text: str) -> str:
     return text.split("\n\n")[1].splitlines()[0]
 

@@ -241,6 +241,18 @@ def test_json_nesting_is_bounded_exactly(depth: int) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["[" * 65 + "]" * 65 + " x",  # deep and broken: the depth is said first
+     "[" * 5000 + "]" * 5000,  # deeper than Python's recursion limit
+     '{"a": ' + "[" * 70 + "1" + "]" * 70 + "}"],
+)  # fmt: skip
+def test_too_deep_json_is_refused_at_its_position(text: str) -> None:
+    with pytest.raises(loading.LoadError) as caught:
+        loading.load_text(text, "t.json", "json")
+    assert caught.value.rule == "too-deep" and caught.value.line == 1 and caught.value.column > 60
+
+
+@pytest.mark.parametrize(
     ("value", "text"),
     [("NO", True), ("on", True), ("1_000", True), ("", False), ("0o17", False), ("1e3", False), ("019", False),
      ("true", False), ("~", False), ("2021-09-20", True), ("-.inf", False), ("x", True)],

@@ -44,13 +44,15 @@ class LazyGroup(click.Group):
 
 
 def print_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
-    """`--version`, naming the freshness check in use: pip does not show the build's warning when the C one
-    could not be compiled. Only asked here, so start-up pays nothing for it."""
+    """`--version`, naming the freshness check and the YAML builder in use (C or Python): pip does not show the
+    build's warning when a C module could not be compiled. Only asked here, so start-up pays nothing for it."""
     if not value or ctx.resilient_parsing:
         return
     from brief.collection.freshness import native_stat_folder
+    from brief.format.loading import native_yaml_built
 
-    click.echo(f"brief {__version__} (freshness check: {'Python' if native_stat_folder() is None else 'C'})")
+    scan = "Python" if native_stat_folder() is None else "C"
+    click.echo(f"brief {__version__} (freshness check: {scan}, YAML: {'C' if native_yaml_built() else 'Python'})")
     ctx.exit()
 
 

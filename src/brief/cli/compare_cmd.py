@@ -32,6 +32,8 @@ from brief.render.compare import COMPARE_FORMATS
 from brief.render.records import current_prefix, display_path
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from brief.analysis.grids import Grid
     from brief.analysis.periods import By
     from brief.analysis.positions import BriefRecord, Comparison, Sort
@@ -196,9 +198,9 @@ def compare(
             held = ", ".join(column.label for column in grids[0].columns) or "none"
             raise click.UsageError(f"--long shows one issue: add --issue ID (this brief's issues: {held}).")
     else:
-        view = _Timelines(refs, no_refresh, filters, actors, order, words, tablefmt, output_format, rows)
-        with _no_cycle_collection():
-            grids, comparisons = view.build(list(dict.fromkeys(issues)), cast("By | None", by), long_view, width)
+        view = _Timelines(refs, filters, actors, order, words, tablefmt, output_format, rows)
+        grids, comparisons = view.answer(no_refresh, list(dict.fromkeys(issues)), cast("By | None", by), long_view,
+                                         width)  # fmt: skip
         _check_found(comparisons, "in any brief compared")
 
     from brief.render.compare import render_comparison
@@ -230,28 +232,13 @@ class _Timelines:
     not fit (or as asked), by brief otherwise."""
 
     def __init__(
-        self, refs: tuple[str, ...], no_refresh: bool, options: dict[str, Any], actors: tuple[str, ...],
-        sort: Sort | None, words: bool, tablefmt: str | None, output_format: str, top: int | None,
+        self, refs: tuple[str, ...], options: dict[str, Any], actors: tuple[str, ...], sort: Sort | None,
+        words: bool, tablefmt: str | None, output_format: str, top: int | None,
     ) -> None:  # fmt: skip
         from brief.base.text import fold
-        from brief.query.positions import existing_ids, invalid_briefs, unreadable
 
-        paths = tuple(ref for ref in refs if os.path.exists(ref))
-        ids = [ref for ref in refs if not os.path.exists(ref)]
-        index = open_collection(paths, no_refresh)
-        self.filters = filters_from(options, index.collection.schema)
-        self.filters.ids = ids
-        self.db = index.connection()
-        if ids:
-            found = existing_ids(self.db, ids)
-            for missing in (ident for ident in ids if ident not in found):
-                _fail(f"no brief file or id '{missing}'", EXIT_USAGE)
-        self.invalid = invalid_briefs(self.db)
-        for path, first in unreadable(self.db, self.invalid):
-            where = f" at {first.get('line')}:{first.get('column')}" if first.get("line") else ""
-            message = f"{first.get('rule')}{where}: {first.get('message')}"
-            _warn(f"{display_path(path)}: cannot be read ({message}); skipped")
-        self.warned: set[str] = set()
+        self.refs = refs
+        self.options = options
         self.actors = actors
         self.folded_actors = [fold(name) for name in actors]
         self.sort = sort
@@ -260,6 +247,54 @@ class _Timelines:
         self.tablefmt = tablefmt
         self.details = output_format in ("json", "csv") or sort == "power"
         self.table = output_format not in ("json", "csv")
+        self.warnings: list[str] = []  # said once the answer stands (a question asked twice would say them twice)
+        self.warned: set[str] = set()
+
+    def answer(
+        self, no_refresh: bool, issues: list[str], by: By | None, long_view: bool, width: int | None
+    ) -> tuple[list[Grid], list[Comparison]]:
+        """The grids and comparisons of `issues`, asked of the index while its freshness check runs (as search
+        does): when nothing changed, the common case, that answer stands, else it is asked again of the updated
+        index. The question only collects what it has to say; it is said here, once."""
+        paths = tuple(ref for ref in self.refs if os.path.exists(ref))
+        index = open_collection(paths, no_refresh)
+        self.filters = filters_from(self.options, index.collection.schema)
+        self.filters.ids = [ref for ref in self.refs if not os.path.exists(ref)]
+
+        def question(db: sqlite3.Connection) -> tuple[list[Grid], list[Comparison]] | Exception:
+            self.db = db
+            self.warnings, self.warned = [], set()
+            try:
+                with _no_cycle_collection():
+                    return self._ask(issues, by, long_view, width)
+            except (click.UsageError, _Missing) as exc:  # on a stale index it may not hold: decided on the answer
+                return exc
+
+        answered = index.answer(question)
+        for message in self.warnings:
+            _warn(message)
+        if isinstance(answered, _Missing):
+            _fail(str(answered), EXIT_USAGE)
+        if isinstance(answered, Exception):
+            raise answered
+        return answered
+
+    def _ask(
+        self, issues: list[str], by: By | None, long_view: bool, width: int | None
+    ) -> tuple[list[Grid], list[Comparison]]:
+        from brief.query.positions import existing_ids, invalid_briefs, unreadable
+
+        ids = self.filters.ids
+        if ids:
+            found = existing_ids(self.db, ids)
+            for missing in (ident for ident in ids if ident not in found):
+                raise _Missing(f"no brief file or id '{missing}'")
+        self.invalid = invalid_briefs(self.db)
+        for path, first in unreadable(self.db, self.invalid):
+            where = f" at {first.get('line')}:{first.get('column')}" if first.get("line") else ""
+            message = f"{first.get('rule')}{where}: {first.get('message')}"
+            self.warnings.append(f"{display_path(path)}: cannot be read ({message}); skipped")
+        return self.build(issues, by, long_view, width)
 
     def build(
         self, issues: list[str], by: By | None, long_view: bool, width: int | None
@@ -351,10 +386,14 @@ class _Timelines:
         self.warned.add(path)
         first = first or {}
         where = f" at {first.get('line')}:{first.get('column')}" if first.get("line") else ""
-        _warn(
+        self.warnings.append(
             f"{display_path(path)}: invalid brief ({count} error{'s' if count != 1 else ''}, first "
             f"{first.get('rule')}{where}: {first.get('message')}); compared as written"
         )
+
+
+class _Missing(Exception):
+    """A brief id named on the command line that no brief of the collection has (exit 2)."""
 
 
 MAX_COLUMNS = 12  # the most columns a timeline has when it is not written to a terminal (unless --by says)

@@ -21,6 +21,21 @@ if TYPE_CHECKING:
 KINDS = ("brief", "actor", "issue", "nation", "tag", "region", "domain")
 
 
+def register_shells() -> None:
+    """Before click answers a completion request: fish's script as click writes it, except that it splits each
+    item at its first comma only (`type,value<TAB>help`), where click's splits at every comma and so cut a help
+    text, a title say, at its first comma."""
+    from click.shell_completion import FishComplete, add_completion_class
+
+    split = 'string split "," $completion'
+    assert split in FishComplete.source_template, "click's fish script changed: review register_shells"
+
+    class Fish(FishComplete):
+        source_template = FishComplete.source_template.replace(split, 'string split -m1 "," $completion')
+
+    add_completion_class(Fish)
+
+
 def completer(kind: str) -> Completer:
     """A `shell_complete` callback offering the `kind` of value (one of KINDS); REFs (kind "brief") fall back to
     the shell's file completion, since a file is a REF too."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from brief.cli.commands import QUICK_COMMANDS
@@ -28,6 +29,10 @@ def main(argv: list[str] | None = None) -> Any:
 
             if run_quick(args):
                 return None
+        if "_BRIEF_COMPLETE" in os.environ:  # a shell asks for completions (click answers)
+            from brief.cli.completion import register_shells
+
+            register_shells()
         from brief.cli.app import cli
 
         return cli.main(args=args, prog_name="brief")

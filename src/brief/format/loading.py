@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from brief.format.source import EXTENSIONS, Source
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from brief.format.source import Kind
 
 
@@ -228,6 +230,57 @@ def _fast_loader() -> Any:
         _loader_class = FastLoader
         _loader_class.node_types = (ScalarNode, SequenceNode, MappingNode)
     return _loader_class
+
+
+_NOT_BUILT: Any = object()
+_native: Any = _NOT_BUILT  # brief.format._yaml's load, ready to call, or None
+
+
+def native_yaml_built() -> bool:
+    """Whether `native_yaml` would find the C module, without importing PyYAML (for `brief --version`)."""
+    from importlib.util import find_spec
+
+    return not os.environ.get("BRIEF_NO_EXTENSION") and find_spec("brief.format._yaml") is not None
+
+
+def native_yaml() -> Callable[[str], tuple[Any, bool] | None] | None:
+    """`load(text) -> (data, has_duplicate_keys) | None` of brief.format._yaml (src/brief/format/_yaml.c), or None
+    when it is not built or BRIEF_NO_EXTENSION is set. It gives plain scalars their YAML 1.2 core value with the
+    same resolver and constructors as `build` (`resolve_plain`, memoised in `known`, which the C module reads
+    first), and asks only about scalars starting with a character for which the resolver has a pattern."""
+    global _native
+    if _native is _NOT_BUILT:
+        _native = None
+        if not native_yaml_built():
+            return None
+        from yaml.nodes import ScalarNode
+
+        from brief.format._yaml import load  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+        loader_class = _fast_loader()
+        loader = loader_class("")
+        firsts = [key for key in loader_class.yaml_implicit_resolvers if key]
+        if None in loader_class.yaml_implicit_resolvers or not all(len(key.encode()) == 1 for key in firsts):
+            return None  # a resolver for any first character, or a non-ASCII one: not what the C module assumes
+        maybe_typed = "".join(firsts).encode()
+        known: dict[str, Any] = {}
+        implicit = (True, False)
+
+        def resolve_plain(value: str) -> Any:
+            try:
+                resolved = _scalar(loader, ScalarNode(loader.resolve(ScalarNode, value, implicit), value))
+            except (_Unusual, KeyError, ValueError):
+                return _Unusual  # the full loader decides
+            if len(known) > _RESOLVED_CACHE_LIMIT:
+                known.clear()
+            known[value] = resolved
+            return resolved
+
+        def native_load(text: str) -> tuple[Any, bool] | None:
+            return load(text, maybe_typed, known, resolve_plain, _Unusual, MAX_DEPTH)  # type: ignore[no-any-return]
+
+        _native = native_load
+    return _native  # type: ignore[no-any-return]
 
 
 def reads_as_text(value: str) -> bool:
@@ -445,6 +498,11 @@ def _parse_yaml(source: Source) -> tuple[Any, bool, list[TypeProblem]]:
     """(data, whether some mapping repeats a key, type problems) of one YAML document; LoadError otherwise."""
     import yaml
 
+    native = native_yaml()
+    if native is not None:  # bounded by itself: it declines at the first anchor and past MAX_DEPTH
+        built = native(source.text)
+        if built is not None:  # the common case; anything else (errors included) is the full loader's
+            return built[0], built[1], []
     if _needs_careful_scan(source.text):
         _careful_scan(source)
     loader = _fast_loader()(source.text)
@@ -512,14 +570,19 @@ def _parse_json(text: str) -> tuple[Any, bool]:
             duplicates = True
         return result
 
-    if text.count("[") + text.count("{") > MAX_DEPTH and _json_depth(text) > MAX_DEPTH:
-        _json_depth_scan(text)  # exact, with the position
+    # nesting past MAX_DEPTH needs that many brackets; it is refused (at its position) before any syntax error
+    bracketed = text.count("[") + text.count("{") > MAX_DEPTH
     try:
-        data = json.loads(text, object_pairs_hook=pairs_hook)
+        data = json.loads(text, object_pairs_hook=pairs_hook)  # deep nesting ends in RecursionError, safely
     except json.JSONDecodeError as exc:
+        if bracketed and _json_depth(text) > MAX_DEPTH:
+            _json_depth_scan(text)
         raise LoadError("json-syntax", f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
+        _json_depth_scan(text)
         raise LoadError("too-deep", "nesting too deep; not a brief", 1, 1) from None
+    if bracketed and _deeper_than(data, MAX_DEPTH):  # the parsed data is cheaper to measure than the text
+        _json_depth_scan(text)
     if "\\u" in text:
         _refuse_lone_surrogates(text)
     return data, duplicates
@@ -543,6 +606,17 @@ def _refuse_lone_surrogates(text: str) -> None:
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether lists and mappings nest more than `limit` deep in `data` (as in the text it was parsed from)."""
+    level = [data] if isinstance(data, (dict, list)) else []
+    for _ in range(limit):
+        level = [child for item in level for child in (item.values() if isinstance(item, dict) else item)
+                 if isinstance(child, (dict, list))]  # fmt: skip
+        if not level:
+            return False
+    return True
 
 
 def _json_depth(text: str) -> int:
