@@ -167,6 +167,33 @@ def test_a_second_sync_writes_nothing_and_edits_and_deletions_are_mirrored(tmp_p
     assert query(pg_dsn, "SELECT name, briefs FROM brief.collections") == [("sahel", 8)]
 
 
+def test_a_larger_sync_made_by_worker_processes_mirrors_the_local_index(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    """Past PARALLEL_THRESHOLD briefs worker processes make the rows (remote/sync.py): the same rows as the local
+    index holds, every brief's jsonb its normalised data, the full-text entries searchable at once (the GIN
+    indexes' pending lists merged)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import corpus
+
+    folder = make_collection(tmp_path, "many")
+    corpus.generate(folder / "briefs" / "many", 150, 4, {"yaml": 1, "json": 1}, corpus="small")
+    done = report(sync(folder, pg_dsn))
+    assert (done["added"], done["invalid"]) == (160, 0)
+    db = local_index(folder)
+    remote = "SELECT b.id, p.actor_id, p.issue_id, p.stance FROM brief.positions p JOIN brief.briefs b ON b.key = " \
+             "p.brief"
+    local = "SELECT b.id, p.actor_id, p.issue_id, p.stance FROM positions p JOIN briefs b ON b.rowid = p.brief"
+    assert set(query(pg_dsn, remote)) == set(db.execute(local))
+    assert query(pg_dsn, "SELECT count(*) FROM brief.actors")[0][0] == db.execute(
+        "SELECT count(*) FROM actors").fetchone()[0]  # fmt: skip
+    (ident,) = query(pg_dsn, "SELECT id FROM brief.briefs WHERE path LIKE 'briefs/many/%%' ORDER BY path LIMIT 1")[0]
+    shown = json.loads(run_process("show", ident, "--format", "json", cwd=folder).stdout)["brief"]
+    assert query(pg_dsn, "SELECT data FROM brief.briefs WHERE id = %s", (ident,)) == [(shown,)]
+    found = run_process("search", "wagner", "--limit", "0", "--format", "ids", cwd=folder).stdout.decode().split()
+    remote_found = run_process("search", "--db", pg_dsn, "wagner", "--limit", "0", "--format", "ids",
+                         cwd=folder).stdout.decode().split()  # fmt: skip
+    assert sorted(remote_found) == sorted(found) and len(found) > 10
+
+
 LABELS = (
     "SELECT actor_id, fold FROM brief.actor_labels",
     "SELECT actor_id, name_fold FROM brief.actors UNION SELECT actor_id, fold FROM brief.actor_aliases",

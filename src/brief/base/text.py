@@ -55,6 +55,31 @@ def json_text(value: Any, indent: int | None = 2) -> str:
     return _C1_AND_DEL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def compact_json(data: object, odd: list[object] | None = None) -> bytes:
+    """Data as compact UTF-8 JSON, for machines (the index's stored copies, PostgreSQL's jsonb): orjson, in a sixth
+    of the json module's time. What JSON has no type for (a YAML `!!binary`, say) is written as its str() and
+    collected in `odd`; keys that are not text as the json module writes them ("1", "true"); NaN and infinities,
+    which JSON cannot hold, as null. Data holding an integer past 64 bits, which orjson refuses, is written by the
+    json module."""
+    import orjson
+
+    def other(value: object) -> str:
+        if odd is not None:
+            odd.append(value)
+        return str(value)
+
+    options = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+               | orjson.OPT_PASSTHROUGH_DATACLASS)  # fmt: skip
+    try:
+        return orjson.dumps(data, default=other, option=options)
+    except orjson.JSONEncodeError:
+        import json
+
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=other).encode(
+            "utf-8", "surrogatepass"
+        )
+
+
 def closest(value: str, options: list[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
     """The options nearest to a mistyped value, best first (difflib's ratio, imported only when needed)."""
     import difflib

@@ -10,6 +10,7 @@ itself from it (`brief_json`) rather than parse the file again.
 from __future__ import annotations
 
 from brief.base.fields import mappings, text, texts
+from brief.base.text import compact_json
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
@@ -32,36 +33,12 @@ def zstd() -> Any:
     return module
 
 
-def _dumps(data: object, odd: list[object] | None = None) -> bytes:
-    """The brief as compact UTF-8 JSON (orjson: a sixth of the json module's time). What JSON has no type for
-    (a YAML `!!binary`, say) is written as its str() and collected in `odd`; keys that are not text as the json
-    module writes them ("1", "true"); NaN and infinities, which JSON cannot hold, as null. A brief holding an
-    integer past 64 bits, which orjson refuses, is written by the json module."""
-    import orjson
-
-    def other(value: object) -> str:
-        if odd is not None:
-            odd.append(value)
-        return str(value)
-
-    options = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
-               | orjson.OPT_PASSTHROUGH_DATACLASS)  # fmt: skip
-    try:
-        return orjson.dumps(data, default=other, option=options)
-    except orjson.JSONEncodeError:
-        import json
-
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=other).encode(
-            "utf-8", "surrogatepass"
-        )
-
-
 def dictionary(samples: list[dict[str, Any]]) -> bytes:
     """A compression dictionary for a collection, from some of its briefs as stored: trained by zstd when there
     are enough of them, else those briefs themselves. Briefs of one collection share their field names,
     vocabulary, actors and sources, so each compresses to about a seventh of its size (rich briefs: 1.1 KB
     stored for 8.2 KB of JSON). Kept in the index (`brief_dictionary`)."""
-    encoded = [_dumps(sample) for sample in samples]
+    encoded = [compact_json(sample) for sample in samples]
     if len(encoded) >= TRAIN_MIN:
         module = zstd()
         try:
@@ -89,7 +66,7 @@ class Packer:
         has no type for (a YAML `!!binary`, say), in which case the data read back from the stored form, so
         that the full-text columns made now are those `brief_columns` will derive from the stored form later."""
         odd: list[object] = []
-        encoded = _dumps(data, odd)
+        encoded = compact_json(data, odd)
         if odd:
             import json
 

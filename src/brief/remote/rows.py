@@ -3,12 +3,11 @@ show --format json` prints, with its TLP marking) and the full-text columns of t
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 from brief.base.fields import mappings, number, text, texts
-from brief.base.text import fold
+from brief.base.text import compact_json, fold
 from brief.collection.tables import FTS_COLUMNS
 from brief.query.postgres import tsvectors
 
@@ -63,7 +62,7 @@ def brief_rows(key: int, collection: int, path: str, digest: str, data: dict[str
         _date(data.get("updated")), text(data.get("language")), text(data.get("original_language")),
         text(data.get("summary")) or "", text(data.get("tlp")), texts(data.get("nations")), texts(data.get("regions")),
         texts(data.get("domains")), tags, authors, [fold(t) for t in tags], [fold(a) for a in authors],
-        json.dumps(data, ensure_ascii=False), search, scopes,
+        compact_json(data).decode("utf-8", "surrogatepass"), search, scopes,
     ))  # fmt: skip
     for ordinal, actor in enumerate(mappings(data.get("actors"))):
         actor_id, name = text(actor.get("id")), text(actor.get("name"))
