@@ -329,11 +329,18 @@ def test_a_build_on_every_core_equals_one_on_one(tmp_path: Path, monkeypatch: py
         "brief_data": "SELECT rowid, errors, brief_json(data) FROM brief_data ORDER BY rowid",
         "values": "SELECT brief, field, value, fold FROM brief_values ORDER BY rowid",
         "actors": "SELECT * FROM actors ORDER BY rowid",
-        "actor_names": "SELECT * FROM actor_names",
+        "actor_names": "SELECT * FROM actor_names ORDER BY 1, 2, 3",
+        # the dictionaries: the same keys, given in the same order
+        "actor_keys": "SELECT * FROM actor_keys ORDER BY key",
+        "issue_keys": "SELECT * FROM issue_keys ORDER BY key",
+        "value_keys": "SELECT * FROM value_keys ORDER BY key",
+        "actor_forms": "SELECT * FROM actor_forms ORDER BY key",
+        "form_names": "SELECT * FROM form_names",
+        "rows": "SELECT * FROM position_rows ORDER BY rowid",
         "actor_labels": "SELECT * FROM actor_labels",
         "positions": "SELECT * FROM positions ORDER BY rowid",
         "sources": "SELECT * FROM sources ORDER BY rowid",
-        "changes": "SELECT * FROM agg_changes ORDER BY date, path, actor_id, issue_id",
+        "changes": "SELECT * FROM agg_changes ORDER BY date, position",
         "hits": "SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH 'wagner' ORDER BY rowid",
     }
     made = []

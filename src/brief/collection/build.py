@@ -9,6 +9,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
+from typing import ClassVar
 
 from brief.base.pool import PARALLEL_THRESHOLD, available_cores, process_pool
 from brief.base.text import fold
@@ -19,6 +20,7 @@ from brief.collection.rows import (
     INSERT_LABEL,
     INSERT_TEXT,
     Handed,
+    Keys,
     Rows,
     create_database,
     file_rows,
@@ -26,7 +28,7 @@ from brief.collection.rows import (
     insert_rows,
 )
 from brief.collection.stored import dictionary
-from brief.collection.tables import CHILD_TABLES, FTS_COLUMNS, INDEXES
+from brief.collection.tables import CHILD_TABLES, DICTIONARIES, FTS_COLUMNS, INDEXES
 
 
 def build(path: str, collection: Collection, meta: dict[str, str], found: Scan | None = None,
@@ -68,15 +70,9 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
             init_rows(collection.schema, zdict)
             db = _create(temporary)
             db.execute("BEGIN")
-            count = insert_rows(db, (file_rows(t) for t in tasks), 1, "names_staged")
+            count = insert_rows(db, (file_rows(t) for t in tasks), 1)
             db.execute("COMMIT")
         _remove_shards(temporary)
-        # in key order: a WITHOUT ROWID table filled in order has full pages (the staging table's pages are then
-        # reused by the secondary indexes)
-        db.execute("BEGIN")
-        db.execute("INSERT OR IGNORE INTO actor_names SELECT * FROM names_staged ORDER BY fold, actor_id, brief")
-        db.execute("DROP TABLE names_staged")
-        db.execute("COMMIT")
         db.execute("INSERT INTO brief_dictionary VALUES (?)", (zdict,))
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         db.executemany("INSERT INTO meta VALUES (?, ?)", stamp(found, started).items())
@@ -101,12 +97,7 @@ CHUNK = 256  # files a worker parses and writes at a time (a chunk's full-text c
 
 
 def _create(path: str) -> sqlite3.Connection:
-    db = create_database(path)
-    db.execute(_NAMES_STAGED)
-    return db
-
-
-_NAMES_STAGED = "CREATE TABLE names_staged(fold TEXT NOT NULL, actor_id TEXT NOT NULL, brief INTEGER NOT NULL)"
+    return create_database(path)
 
 
 def _dictionary(tasks: list[Task], samples: int = 6) -> bytes:
@@ -123,13 +114,82 @@ def _dictionary(tasks: list[Task], samples: int = 6) -> bytes:
     return dictionary([loaded.data for loaded in chosen])
 
 
-_MERGED = ("briefs", *CHILD_TABLES, "names_staged")  # actor_labels come with the full-text columns
+_MERGED = ("briefs", *CHILD_TABLES)  # actor_labels come with the full-text columns
+# The rows that hold dictionary keys, selected from a shard with the new index's keys instead (the shard's keys
+# mapped in temp tables filled by _Rekey); the others are copied as they are.
+_REKEYED = {
+    "value_rows": "SELECT r.brief, v.key FROM shard.value_rows r JOIN temp.map_value_keys v ON v.shard_no = ?1 "
+                  "AND v.shard = r.value",
+    "actor_rows": "SELECT r.brief, a.key, f.key FROM shard.actor_rows r JOIN temp.map_actor_keys a ON "
+                  "a.shard_no = ?1 AND a.shard = r.actor JOIN temp.map_actor_forms f ON f.shard_no = ?1 "
+                  "AND f.shard = r.form",
+    "issue_rows": "SELECT r.brief, i.key, r.statement FROM shard.issue_rows r JOIN temp.map_issue_keys i ON "
+                  "i.shard_no = ?1 AND i.shard = r.issue",
+    "position_rows": "SELECT r.brief, a.key, i.key, r.stance, r.basis, r.confidence, r.salience, r.power, r.as_of, "
+                     "r.rationale, r.sources, r.change, r.date FROM shard.position_rows r JOIN temp.map_actor_keys "
+                     "a ON a.shard_no = ?1 AND a.shard = r.actor JOIN temp.map_issue_keys i ON i.shard_no = ?1 "
+                     "AND i.shard = r.issue",
+}  # fmt: skip
+
+
+class _Rekey:
+    """The new index's dictionaries, filled from the shards' chunk by chunk: each entry a shard adds is looked up
+    by its text (added when new) and its key in the shard mapped to the index's, in temp tables the merge joins.
+    Entries are added in the order the chunks are merged, so that keys are those a build in one process gives."""
+
+    _TEXT: ClassVar[dict[str, str]] = {
+        "actor_keys": "actor_id", "issue_keys": "issue_id", "value_keys": "field, value, fold",
+        "actor_forms": "actor, name, kind, country, aliases",
+    }  # fmt: skip
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.known: dict[str, dict[tuple[object, ...], int]] = {name: {} for name in DICTIONARIES}
+        self.mapped: dict[str, dict[tuple[int, int], int]] = {name: {} for name in DICTIONARIES}
+        self.actor_ids: dict[int, str] = {}  # the index's actor keys -> ids (a new form's names are made of its id)
+        for name in DICTIONARIES:
+            db.execute(f"CREATE TEMP TABLE map_{name}(shard_no INTEGER NOT NULL, shard INTEGER NOT NULL, "
+                       "key INTEGER NOT NULL, PRIMARY KEY (shard_no, shard)) WITHOUT ROWID")  # fmt: skip
+
+    def add(self, shard_no: int, name: str, low: int, high: int) -> None:
+        """Map the entries `low`..`high` of the attached shard's dictionary `name`."""
+        columns = self._TEXT[name]
+        known, mapped = self.known[name], self.mapped[name]
+        pairs = []
+        for shard_key, *values in self.db.execute(
+            f"SELECT key, {columns} FROM shard.{name} WHERE key BETWEEN ? AND ? ORDER BY key", (low, high)
+        ):
+            if name == "actor_forms":
+                values[0] = self.mapped["actor_keys"][(shard_no, values[0])]
+            item = tuple(values[:2]) if name == "value_keys" else tuple(values)
+            key = known.get(item)
+            if key is None:
+                marks = ", ".join("?" * len(values))
+                key = self.db.execute(f"INSERT INTO main.{name}({columns}) VALUES ({marks})", values).lastrowid
+                assert key is not None
+                known[item] = key
+                if name == "actor_keys":
+                    self.actor_ids[key] = values[0]
+                elif name == "actor_forms":
+                    self._names(key, values)
+            mapped[(shard_no, shard_key)] = key
+            pairs.append((shard_no, shard_key, key))
+        self.db.executemany(f"INSERT INTO temp.map_{name} VALUES (?, ?, ?)", pairs)
+
+    def _names(self, form: int, values: list[object]) -> None:
+        actor, name, _, _, aliases = values
+        assert isinstance(name, str) and isinstance(aliases, str) and isinstance(actor, int)
+        folds = {fold(self.actor_ids[actor]), fold(name), *(fold(alias) for alias in json.loads(aliases))}
+        self.db.executemany("INSERT OR IGNORE INTO main.form_names VALUES (?, ?)", [(f, form) for f in folds])
 
 
 def _merge(db: sqlite3.Connection, written: list[tuple[str, dict[str, tuple[int, int]]]]) -> None:
     """Copy the workers' rows into the new index chunk by chunk, in SQLite's own code (no row crosses into
-    Python), so that every table holds its rows in brief order, as a build in one process writes them."""
+    Python but the dictionaries' new entries), so that every table holds its rows in brief order, as a build in
+    one process writes them."""
     attached: str | None = None
+    rekey = _Rekey(db)
+    numbers: dict[str, int] = {}
     for shard, ranges in written:
         if shard != attached:
             if attached is not None:
@@ -138,8 +198,17 @@ def _merge(db: sqlite3.Connection, written: list[tuple[str, dict[str, tuple[int,
             db.execute("ATTACH DATABASE ? AS shard", (shard,))
             db.execute("BEGIN")
             attached = shard
+        number = numbers.setdefault(shard, len(numbers))
+        for name in DICTIONARIES:
+            if name in ranges:
+                rekey.add(number, name, *ranges[name])
         for table in _MERGED:
-            if table in ranges:
+            if table not in ranges:
+                continue
+            if table in _REKEYED:
+                db.execute(f"INSERT INTO main.{table} {_REKEYED[table]} WHERE r.rowid BETWEEN ?2 AND ?3 "
+                           "ORDER BY r.rowid", (number, *ranges[table]))  # fmt: skip
+            else:
                 db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table} WHERE rowid BETWEEN ? AND ?",
                            ranges[table])  # fmt: skip
     if attached is not None:
@@ -155,7 +224,7 @@ def _remove_shards(temporary: str) -> None:
             _unlink(os.path.join(folder, leftover))
 
 
-_shard: tuple[str, sqlite3.Connection] | None = None  # a build worker's shard: its path and connection
+_shard: tuple[str, sqlite3.Connection, Keys] | None = None  # a build worker's shard: its path, connection, keys
 
 
 def _init_shard(temporary: str, schema_path: str | None, zdict: bytes) -> None:
@@ -164,7 +233,8 @@ def _init_shard(temporary: str, schema_path: str | None, zdict: bytes) -> None:
     global _shard
     init_rows(schema_path, zdict)
     shard = f"{temporary}-{os.getpid()}"
-    _shard = (shard, _create(shard))
+    db = _create(shard)
+    _shard = (shard, db, Keys(db))
 
 
 def _shard_chunk(chunk: tuple[int, list[Task]]) -> tuple[str, int, Handed, dict[str, tuple[int, int]]]:
@@ -173,15 +243,16 @@ def _shard_chunk(chunk: tuple[int, list[Task]]) -> tuple[str, int, Handed, dict[
     building process (their full-text columns, new actor labels), and the rowids the chunk's rows took in each
     table of the shard."""
     assert _shard is not None, "_init_shard() first"
-    shard, db = _shard
+    shard, db, keys = _shard
     first, tasks = chunk
     handed = Handed()
+    tables = (*_MERGED, *DICTIONARIES)
     db.execute("BEGIN")
-    before = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in _MERGED]
-    count = insert_rows(db, (file_rows(t) for t in tasks), first, "names_staged", handed)
-    after = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in _MERGED]
+    before = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in tables]
+    count = insert_rows(db, (file_rows(t) for t in tasks), first, handed, keys)
+    after = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in tables]
     db.execute("COMMIT")
-    ranges = {table: (low + 1, high) for table, low, high in zip(_MERGED, before, after, strict=True) if high > low}
+    ranges = {table: (low + 1, high) for table, low, high in zip(tables, before, after, strict=True) if high > low}
     return shard, count, handed, ranges
 
 
@@ -238,15 +309,9 @@ def _delete(db: sqlite3.Connection, path: str) -> None:
         f"INSERT INTO fts(fts, rowid, {columns}) SELECT 'delete', rowid, {columns} FROM brief_text WHERE rowid = ?",
         (rowid,),
     )
-    # actor_names is keyed by name: the brief's rows there are the names of its actors
-    names = db.execute("SELECT actor_id, name, aliases FROM actors WHERE brief = ?", (rowid,)).fetchall()
-    db.executemany(
-        "DELETE FROM actor_names WHERE fold = ? AND actor_id = ? AND brief = ?",
-        [(label, actor_id, rowid) for actor_id, name, aliases in names
-         for label in {fold(actor_id), fold(name), *(fold(alias) for alias in json.loads(aliases))}],
-    )  # fmt: skip
-    # actor_labels keeps the names of removed briefs' actors until the next rebuild: a stale alternative
-    # in an alias expansion can only find what the name itself would
+    # the dictionaries and actor_labels keep what removed briefs held until the next rebuild: readers of a
+    # dictionary look for a row using the key, and a stale alternative in an alias expansion can only find what
+    # the name itself would
     for table in CHILD_TABLES:
         key = "rowid" if table in ("brief_data", "brief_ids") else "brief"
         db.execute(f"DELETE FROM {table} WHERE {key} = ?", (rowid,))

@@ -185,15 +185,18 @@ def _top_actors(db: sqlite3.Connection, selection: Selection, top: int) -> list[
     names = _names(db, {actor_id for actor_id, _ in rows})
     actors = []
     for actor_id, count in rows:
-        kind = db.execute("SELECT kind FROM actors WHERE actor_id = ? LIMIT 1", (actor_id,)).fetchone()[0]
+        key, kind = db.execute(
+            "SELECT k.key, nullif(f.kind, '') FROM actor_keys k JOIN actor_rows a ON a.actor = k.key "
+            "JOIN actor_forms f ON f.key = a.form WHERE k.actor_id = ? ORDER BY a.actor, a.brief LIMIT 1", (actor_id,)
+        ).fetchone()  # fmt: skip
         # newest first, from the date index: a common actor's sample is found without sorting all its briefs
-        holds = f"b.rowid IN (SELECT a.brief FROM actors a {join} WHERE a.actor_id = ?)"
+        holds = f"b.rowid IN (SELECT a.brief FROM actor_rows a {join} WHERE a.actor = ?)"
         if selection.everything:
-            holds = "EXISTS (SELECT 1 FROM actors a WHERE a.brief = b.rowid AND a.actor_id = ?)"
+            holds = "EXISTS (SELECT 1 FROM actor_rows a WHERE a.brief = b.rowid AND a.actor = ?)"
         briefs = [
             ident
             for (ident,) in db.execute(
-                f"SELECT b.id FROM briefs b WHERE {holds} ORDER BY b.date DESC, b.id LIMIT ?", (actor_id, SAMPLE)
+                f"SELECT b.id FROM briefs b WHERE {holds} ORDER BY b.date DESC, b.id LIMIT ?", (key, SAMPLE)
             )
         ]
         actors.append({"id": actor_id, "name": names[actor_id], "kind": kind, "brief_count": count, "briefs": briefs})
@@ -261,10 +264,17 @@ def _changes(db: sqlite3.Connection, selection: Selection, limit: int | None) ->
     SQLite's window functions, which sort again."""
     if selection.everything:
         total = int(db.execute("SELECT count(*) FROM agg_changes").fetchone()[0])
-        sql = "SELECT position, previous FROM agg_changes ORDER BY date DESC, path DESC, actor_id DESC, issue_id DESC"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        return total, _change_rows(db, db.execute(sql).fetchall())
+        # newest first: the rows of the latest dates from the aggregate's key, then those ordered by the brief's
+        # path, actor and issue (only the rows of the last date shown can need it)
+        newest: list[tuple[str, int, int]] = []
+        for date, position, before in db.execute("SELECT date, position, previous FROM agg_changes ORDER BY "
+                                                 "date DESC, position DESC"):  # fmt: skip
+            if limit is not None and len(newest) >= limit and date != newest[-1][0]:
+                break
+            newest.append((date, position, before))
+        ties = dict(_tie_breaks(db, [row[1] for row in newest]))
+        newest.sort(key=lambda row: (row[0], *ties[row[1]], row[1]), reverse=True)
+        return total, _change_rows(db, [(row[1], row[2]) for row in newest[:limit]])
     import heapq
 
     total = 0
@@ -286,6 +296,18 @@ def _changes(db: sqlite3.Connection, selection: Selection, limit: int | None) ->
         previous = (actor, issue, stance, position)
     latest.sort(reverse=True)
     return total, _change_rows(db, [(position, before) for _, position, before in latest])
+
+
+def _tie_breaks(db: sqlite3.Connection, positions: list[int]) -> list[tuple[int, tuple[str, str, str]]]:
+    """Each position's brief path, actor id and issue id: how changes of one date are ordered."""
+    found = []
+    for start in range(0, len(positions), 500):
+        chunk = positions[start : start + 500]
+        found += [(row, (path, actor, issue)) for row, path, actor, issue in db.execute(
+            "SELECT p.rowid, b.path, a.actor_id, i.issue_id FROM position_rows p JOIN briefs b ON b.rowid = p.brief "
+            "JOIN actor_keys a ON a.key = p.actor JOIN issue_keys i ON i.key = p.issue "
+            f"WHERE p.rowid IN ({', '.join('?' * len(chunk))})", chunk)]  # fmt: skip
+    return found
 
 
 def _change_rows(db: sqlite3.Connection, changes: list[tuple[int, int]]) -> list[dict[str, Any]]:

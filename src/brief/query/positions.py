@@ -76,6 +76,8 @@ class IssueTimeline:
         register_functions(db)
         self.db = db
         self.issue = issue
+        found = db.execute("SELECT key FROM issue_keys WHERE issue_id = ?", (issue,)).fetchone()
+        self.key = found[0] if found else 0  # the issue's key (0: none, no row has it)
         self._dates: dict[str, int] | None = None
         self._prefetched: _Prefetch | None = None
         where, params = combined_where(filters, excludes or [])
@@ -84,18 +86,18 @@ class IssueTimeline:
         self._undefined: list[int] = []
         if invalid:
             self._undefined = [row[0] for row in db.execute(
-                "SELECT DISTINCT p.brief FROM positions p WHERE p.brief IN (SELECT value FROM json_each(?)) "
-                "AND p.issue_id = ? AND NOT EXISTS (SELECT 1 FROM issues i WHERE i.brief = p.brief AND "
-                "i.issue_id = p.issue_id)", (_json_list(invalid), issue),
+                "SELECT DISTINCT p.brief FROM position_rows p WHERE p.brief IN (SELECT value FROM json_each(?)) "
+                "AND p.issue = ? AND NOT EXISTS (SELECT 1 FROM issue_rows i WHERE i.brief = p.brief AND "
+                "i.issue = p.issue)", (_json_list(invalid), self.key),
             )]  # fmt: skip
         self._invalid = set(invalid)
         # only an invalid brief can hold two positions of one actor on the issue
         self._regular = not self._undefined and not (invalid and db.execute(
-            "SELECT 1 FROM issues WHERE brief IN (SELECT value FROM json_each(?)) AND issue_id = ? LIMIT 1",
-            (_json_list(invalid), issue),
+            "SELECT 1 FROM issue_rows WHERE brief IN (SELECT value FROM json_each(?)) AND issue = ? LIMIT 1",
+            (_json_list(invalid), self.key),
         ).fetchone())  # fmt: skip
-        held = "SELECT brief FROM issues WHERE issue_id = ? UNION ALL SELECT value FROM json_each(?)"
-        held_params: list[Any] = [issue, _json_list(self._undefined)]
+        held = "SELECT brief FROM issue_rows WHERE issue = ? UNION ALL SELECT value FROM json_each(?)"
+        held_params: list[Any] = [self.key, _json_list(self._undefined)]
         self.filtered = where != "1"
         if self.filtered:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS timeline_briefs(rowid INTEGER PRIMARY KEY)")
@@ -112,7 +114,7 @@ class IssueTimeline:
 
     def held(self) -> int:
         """How many briefs hold the issue, filters aside (an index-only count)."""
-        count: int = self.db.execute("SELECT count(*) FROM issues WHERE issue_id = ?", (self.issue,)).fetchone()[0]
+        count: int = self.db.execute("SELECT count(*) FROM issue_rows WHERE issue = ?", (self.key,)).fetchone()[0]
         return count + len(self._undefined)
 
     def prefetch(self) -> None:
@@ -156,9 +158,9 @@ class IssueTimeline:
         among = f" AND b.rowid IN ({self._held})" if self.filtered else ""
         query = (
             "SELECT b.date, ifnull(b.id, b.path), b.path, i.statement FROM briefs b INDEXED BY briefs_date "
-            "JOIN issues i ON i.brief = b.rowid WHERE i.issue_id = ? AND i.statement IS NOT NULL{}" + among
+            "JOIN issue_rows i ON i.brief = b.rowid WHERE i.issue = ? AND i.statement IS NOT NULL{}" + among
         )
-        params = [self.issue, *(self._held_params if self.filtered else [])]
+        params = [self.key, *(self._held_params if self.filtered else [])]
         rows = self.db.execute(query.format(" AND b.date IS NULL"), params).fetchall()
         limit = 64
         while not rows:
@@ -215,13 +217,15 @@ class IssueTimeline:
             columns = "group_concat(ifnull(stance, '')), group_concat(ifnull(basis, '')), "
             columns += "group_concat(ifnull(confidence, '')), group_concat(rowid)"
         columns += f", group_concat(iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}'), '')"
-        if names:  # an aggregate query's correlated subquery reads the group's actor_id
-            columns += ", (SELECT group_concat(l.fold, char(31)) FROM actor_labels l WHERE l.actor_id = p.actor_id)"
+        if names:  # an aggregate query's correlated subquery reads the group's actor id
+            columns += (", (SELECT group_concat(l.fold, char(31)) FROM actor_labels l WHERE l.actor_id = "
+                        "(SELECT actor_id FROM actor_keys WHERE key = p.actor))")  # fmt: skip
         query = (
-            f"SELECT actor_id, count(*), group_concat(ifnull(date, '')), group_concat(brief), {columns} FROM "
-            f"positions p INDEXED BY positions_timeline WHERE issue_id = ?{self._only.format('')} GROUP BY actor_id"
+            "SELECT (SELECT actor_id FROM actor_keys WHERE key = p.actor), count(*), group_concat(ifnull(date, '')), "
+            f"group_concat(brief), {columns} FROM position_rows p INDEXED BY positions_timeline WHERE issue = ?"
+            f"{self._only.format('')} GROUP BY actor"
         )
-        params = (self.issue,)
+        params = (self.key,)
         # Aggregates read the rows in the order of the index scanned: by date within an actor when it is
         # positions_timeline (issue, actor, date, brief, …); any other plan gets its dates checked.
         plan = " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {query}", params))
@@ -234,6 +238,7 @@ class IssueTimeline:
                     found.append((*self._track(actor, db), count, folds))
                 else:
                     found.append((actor, dates_text, briefs, stances, "", "", None, None, changes, count, folds))
+            found.sort(key=lambda track: track[0])  # by actor id, as grouped by id
             return found
         for actor, count, dates_text, briefs, *columns_read in rows:
             more = (count, columns_read.pop()) if names else ()
@@ -250,14 +255,16 @@ class IssueTimeline:
             else:
                 found.append((actor, dates, briefs, *held[:3], None, [int(place) for place in held[3]], changes,
                               *more))  # fmt: skip
+        found.sort(key=lambda track: track[0])  # by actor id, as grouped by id
         return found
 
     def _track(self, actor: str, db: sqlite3.Connection) -> TrackRow:
         rows = db.execute(
             "SELECT ifnull(date, ''), CAST(brief AS TEXT), ifnull(stance, ''), ifnull(basis, ''), "
-            f"ifnull(confidence, ''), rowid, iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}') FROM positions "
-            f"WHERE issue_id = ? AND actor_id = ?{self._only.format('')} ORDER BY date, brief, rowid",
-            (self.issue, actor),
+            f"ifnull(confidence, ''), rowid, iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}') FROM position_rows "
+            f"WHERE issue = ? AND actor = (SELECT key FROM actor_keys WHERE actor_id = ?){self._only.format('')} "
+            "ORDER BY date, brief, rowid",
+            (self.key, actor),
         ).fetchall()  # fmt: skip
         dates, briefs, stances, bases, confidences, places, changes = (
             [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
@@ -270,10 +277,11 @@ class IssueTimeline:
         found: dict[tuple[str, str], list[dict[str, Any]]] = {}
         more = ", p.salience, p.power, p.as_of, p.change, p.rationale, p.sources" if details else ""
         for actor, date, rowid, brief, stance, basis, confidence, *extra in self.db.execute(
-            f"SELECT p.actor_id, ifnull(p.date, ''), p.rowid, p.brief, p.stance, p.basis, p.confidence{more} "
-            "FROM json_each(?) j JOIN positions p ON p.issue_id = ? AND p.actor_id = json_extract(j.value, '$[0]') "
-            f"AND p.date IS nullif(json_extract(j.value, '$[1]'), ''){self._only.format('p.')}",
-            (_json_list(cells), self.issue),
+            f"SELECT a.actor_id, ifnull(p.date, ''), p.rowid, p.brief, p.stance, p.basis, p.confidence{more} "
+            "FROM json_each(?) j JOIN actor_keys a ON a.actor_id = json_extract(j.value, '$[0]') JOIN position_rows p "
+            "ON p.issue = ? AND p.actor = a.key AND p.date IS nullif(json_extract(j.value, '$[1]'), '')"
+            f"{self._only.format('p.')}",
+            (_json_list(cells), self.key),
         ):  # fmt: skip
             row = {"actor": actor, "rowid": rowid, "brief": str(brief), "stance": stance, "basis": basis,
                    "confidence": confidence}  # fmt: skip
@@ -309,9 +317,9 @@ class IssueTimeline:
         """(actor id, date, brief key, brief label, change, place) of the positions giving a change (read from the
         positions_timeline index, which holds the change: no row of the positions table is read)."""
         return self.db.execute(
-            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
-            "positions p INDEXED BY positions_timeline JOIN brief_ids i ON i.rowid = p.brief WHERE p.issue_id = ? "
-            f"AND p.change IS NOT NULL{self._only.format('p.')}", (self.issue,),
+            "SELECT a.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
+            "position_rows p INDEXED BY positions_timeline JOIN actor_keys a ON a.key = p.actor JOIN brief_ids i ON "
+            f"i.rowid = p.brief WHERE p.issue = ? AND p.change IS NOT NULL{self._only.format('p.')}", (self.key,),
         ).fetchall()  # fmt: skip
 
     def change_texts(self, pairs: Collection[tuple[str, str]]) -> list[tuple[str, str, str, str, str, int]]:
@@ -319,12 +327,12 @@ class IssueTimeline:
         if not pairs:
             return []
         return self.db.execute(  # each pair as 'brief:actor' (json_extract costs more than the lookup)
-            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
-            "json_each(?) j JOIN positions p INDEXED BY positions_brief ON p.brief = CAST(substr(j.value, 1, "
-            "instr(j.value, ':') - 1) AS "
-            "INTEGER) AND p.actor_id = substr(j.value, instr(j.value, ':') + 1) AND p.issue_id = ? "
+            "SELECT a.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
+            "json_each(?) j JOIN actor_keys a ON a.actor_id = substr(j.value, instr(j.value, ':') + 1) "
+            "JOIN position_rows p INDEXED BY positions_brief ON p.brief = CAST(substr(j.value, 1, "
+            "instr(j.value, ':') - 1) AS INTEGER) AND p.actor = a.key AND p.issue = ? "
             "JOIN brief_ids i ON i.rowid = p.brief WHERE p.change IS NOT NULL",
-            (_json_list(f"{key}:{actor}" for actor, key in pairs), self.issue),
+            (_json_list(f"{key}:{actor}" for actor, key in pairs), self.key),
         ).fetchall()  # fmt: skip
 
     def ranks(self, keys: Collection[str]) -> dict[str, str]:
@@ -338,9 +346,10 @@ class IssueTimeline:
 
     def actors(self, firsts: Collection[tuple[str, str]]) -> dict[tuple[str, str], tuple[str | None, int]]:
         rows = self.db.execute(  # each pair as 'brief:actor' (json_extract costs more than the lookup)
-            "SELECT a.actor_id, a.brief, a.name, a.rowid FROM json_each(?) j JOIN actors a ON a.brief = "
-            "CAST(substr(j.value, 1, instr(j.value, ':') - 1) AS INTEGER) AND a.actor_id = "
-            "substr(j.value, instr(j.value, ':') + 1)", (_json_list(f"{key}:{actor}" for actor, key in firsts),),
+            "SELECT k.actor_id, a.brief, f.name, a.rowid FROM json_each(?) j JOIN actor_keys k ON k.actor_id = "
+            "substr(j.value, instr(j.value, ':') + 1) JOIN actor_rows a ON a.brief = CAST(substr(j.value, 1, "
+            "instr(j.value, ':') - 1) AS INTEGER) AND a.actor = k.key JOIN actor_forms f ON f.key = a.form",
+            (_json_list(f"{key}:{actor}" for actor, key in firsts),),
         )  # fmt: skip
         return {(actor, str(brief)): (name, rowid) for actor, brief, name, rowid in rows}
 
@@ -354,15 +363,18 @@ class IssueTimeline:
         return found
 
     def answering(self, folded: Collection[str]) -> list[tuple[str, str, str]]:
-        rows = self.db.execute(
-            "SELECT n.actor_id, n.brief, ifnull(b.date, '') FROM actor_names n JOIN briefs b ON b.rowid = n.brief "
-            f"WHERE n.fold IN (SELECT value FROM json_each(?)) AND n.brief IN ({self._held})",
+        rows = self.db.execute(  # once per folded name, actor id and brief, as actor_names holds them
+            "SELECT DISTINCT n.fold, k.actor_id, r.brief, ifnull(b.date, '') FROM form_names n JOIN actor_rows r "
+            "ON r.form = n.form JOIN actor_keys k ON k.key = r.actor JOIN briefs b ON b.rowid = r.brief "
+            f"WHERE n.fold IN (SELECT value FROM json_each(?)) AND r.brief IN ({self._held}) ORDER BY 1, 2, 3",
             [_json_list(folded), *self._held_params],
         )  # fmt: skip
-        return [(actor, str(brief), date) for actor, brief, date in rows]
+        return [(actor, str(brief), date) for _, actor, brief, date in rows]
 
     def issue_ids(self) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT DISTINCT issue_id FROM issues")]
+        return [row[0] for row in self.db.execute(
+            "SELECT issue_id FROM issue_keys k WHERE EXISTS (SELECT 1 FROM issue_rows r WHERE r.issue = k.key) "
+            "ORDER BY issue_id")]  # fmt: skip
 
     # -- what json and csv add ----------------------------------------------------------------------------------
 
