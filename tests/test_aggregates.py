@@ -25,9 +25,13 @@ SNAPSHOT = {
     # each change with its actor, issue, date and brief as its position holds them (the row's own keys must agree)
     "agg_changes": (
         "SELECT p.actor_id, p.issue_id, c.date, b.path, p.stance, q.stance, q.actor_id, q.issue_id, "
-        "c.actor = pr.actor AND c.issue = pr.issue AND c.date = ifnull(p.date, '') FROM agg_changes c "
-        "JOIN positions p ON p.rowid = c.position JOIN position_rows pr ON pr.rowid = c.position "
+        "c.date = ifnull(p.date, '') FROM agg_changes c JOIN positions p ON p.rowid = c.position "
         "JOIN positions q ON q.rowid = c.previous JOIN briefs b ON b.rowid = p.brief ORDER BY 1, 2, 3, 4"
+    ),
+    # changes whose positions are gone (a rebuild has none: neither may a refresh)
+    "stale_changes": (
+        "SELECT count(*) FROM agg_changes c WHERE NOT EXISTS (SELECT 1 FROM position_rows p WHERE p.rowid = "
+        "c.position) OR NOT EXISTS (SELECT 1 FROM position_rows p WHERE p.rowid = c.previous)"
     ),
     # not aggregates, but kept by key rather than by brief: each brief's actors under their names, through the
     # dictionaries a refresh adds to

@@ -339,7 +339,6 @@ def test_a_build_on_every_core_equals_one_on_one(tmp_path: Path, monkeypatch: py
         "rows": "SELECT * FROM position_rows ORDER BY rowid",
         "actor_labels": "SELECT * FROM actor_labels",
         "positions": "SELECT * FROM positions ORDER BY rowid",
-        "sources": "SELECT * FROM sources ORDER BY rowid",
         "changes": "SELECT * FROM agg_changes ORDER BY date, position",
         "hits": "SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH 'wagner' ORDER BY rowid",
     }

@@ -126,7 +126,7 @@ _REKEYED = {
     "issue_rows": "SELECT r.brief, i.key, r.statement FROM shard.issue_rows r JOIN temp.map_issue_keys i ON "
                   "i.shard_no = ?1 AND i.shard = r.issue",
     "position_rows": "SELECT r.brief, a.key, i.key, r.stance, r.basis, r.confidence, r.salience, r.power, r.as_of, "
-                     "r.rationale, r.sources, r.change, r.date FROM shard.position_rows r JOIN temp.map_actor_keys "
+                     "r.change, r.date FROM shard.position_rows r JOIN temp.map_actor_keys "
                      "a ON a.shard_no = ?1 AND a.shard = r.actor JOIN temp.map_issue_keys i ON i.shard_no = ?1 "
                      "AND i.shard = r.issue",
 }  # fmt: skip

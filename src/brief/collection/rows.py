@@ -15,7 +15,7 @@ from typing import Any
 from brief.base.fields import mappings, number, text, texts, tlp
 from brief.base.hashing import blake2b
 from brief.base.text import fold
-from brief.collection.stored import Packer, text_columns
+from brief.collection.stored import Packer, kept_positions, source_records, text_columns
 from brief.collection.tables import FTS_COLUMNS, LIST_FIELDS, TABLES
 from brief.format.batch import init_worker, worker_checker
 
@@ -36,7 +36,6 @@ class Rows:
     actor_labels: list[tuple[str, str, str]] = field(default_factory=list)
     issues: list[tuple[Any, ...]] = field(default_factory=list)
     positions: list[tuple[Any, ...]] = field(default_factory=list)
-    sources: list[tuple[Any, ...]] = field(default_factory=list)
     text: tuple[str, ...] = ()
     touch_only: bool = False  # same content as indexed: only size/mtime change
 
@@ -91,7 +90,8 @@ def file_rows(task: tuple[str, int, int, bytes | None]) -> Rows:
         diagnostics = result.diagnostics
     errors = json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False) if diagnostics else "[]"
     if data is None:
-        rows.brief = (path, size, mtime_ns, digest, None, None, None, None, None, None, None, 0, len(diagnostics), None)
+        rows.brief = (path, size, mtime_ns, digest, None, None, None, None, None, None, None, 0, len(diagnostics), None,
+                      0)  # fmt: skip
         rows.data = (errors, None)
         rows.text = text_columns(None)
         return rows
@@ -104,7 +104,7 @@ def file_rows(task: tuple[str, int, int, bytes | None]) -> Rows:
     rows.brief = (
         path, size, mtime_ns, digest, text(get("id")), text(get("title")), date, text(get("updated")),
         text(get("language")), text(get("original_language")), text(get("summary")), 0 if diagnostics else 1,
-        len(diagnostics), tlp(get("tlp")),
+        len(diagnostics), tlp(get("tlp")), len(source_records(plain)),
     )  # fmt: skip
     values = rows.values
     for name in LIST_FIELDS:
@@ -129,24 +129,12 @@ def file_rows(task: tuple[str, int, int, bytes | None]) -> Rows:
     for issue in mappings(get("issues")):
         if isinstance(issue.get("id"), str):
             rows.issues.append((issue["id"], text(issue.get("statement"))))
-    for position in mappings(get("positions")):
+    # the positions as the stored copy holds them (their rationale and cited sources are read from it, by place)
+    for position in kept_positions(plain):
         pick = position.get
-        if not (isinstance(pick("actor"), str) and isinstance(pick("issue"), str)):
-            continue
         rows.positions.append((
             position["actor"], position["issue"], text(pick("stance")), text(pick("basis")), text(pick("confidence")),
-            number(pick("salience")), number(pick("power")), text(pick("as_of")), _json_list(texts(pick("rationale"))),
-            _json_list(texts(pick("sources"))), text(pick("change")), date,
-        ))  # fmt: skip
-    for source in mappings(get("sources")):
-        if not isinstance(source.get("id"), str):
-            continue
-        pick = source.get
-        credibility = pick("credibility")
-        rows.sources.append((
-            source["id"], text(pick("title")), text(pick("publisher")), text(pick("url")), text(pick("date")),
-            text(pick("reliability")),
-            credibility if isinstance(credibility, int) and not isinstance(credibility, bool) else None,
+            number(pick("salience")), number(pick("power")), text(pick("as_of")), text(pick("change")), date,
         ))  # fmt: skip
     return rows
 
@@ -160,15 +148,14 @@ def _json_list(items: list[str]) -> str:
 
 _INSERTS = (
     ("briefs", "INSERT INTO briefs(rowid, path, size, mtime_ns, hash, id, title, date, updated, language, "
-               f"original_language, summary, valid, error_count, tlp) VALUES (?{', ?' * 14})"),
+               f"original_language, summary, valid, error_count, tlp, sources) VALUES (?{', ?' * 15})"),
     ("data", "INSERT INTO brief_data VALUES (?, ?, ?)"),
     ("ids", "INSERT INTO brief_ids VALUES (?, ?)"),
     ("values", "INSERT INTO value_rows VALUES (?, ?)"),
     ("actors", "INSERT INTO actor_rows VALUES (?, ?, ?)"),
     ("actor_labels", "INSERT OR IGNORE INTO actor_labels VALUES (?, ?, ?)"),
     ("issues", "INSERT INTO issue_rows VALUES (?, ?, ?)"),
-    ("positions", "INSERT INTO position_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-    ("sources", "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+    ("positions", "INSERT INTO position_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 )  # fmt: skip
 BATCH = 256  # briefs whose rows are inserted together, one executemany per table
 
@@ -287,7 +274,6 @@ def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], next_rowid: int | 
         batch["actor_labels"] += row.actor_labels
         batch["issues"] += [(rowid, issue(issue_id), statement) for issue_id, statement in row.issues]
         batch["positions"] += [(rowid, actor(p[0]), issue(p[1]), *p[2:]) for p in row.positions]
-        batch["sources"] += [(rowid, *s) for s in row.sources]
         texts.append((rowid, *row.text))
         if count % BATCH == 0:
             flush()

@@ -31,7 +31,8 @@ CREATE TABLE briefs(
   error_count INTEGER NOT NULL,
   -- the brief's own TLP marking (NULL: none); the collection's default, in meta as `tlp_default`, applies to the
   -- rest at query time, so that changing the default needs no rebuild
-  tlp TEXT
+  tlp TEXT,
+  sources INTEGER NOT NULL  -- how many sources with an id it lists (the sources themselves: in the stored copy)
 );
 -- the bulky parts live apart, so that scans and joins over briefs stay on few pages: the errors as JSON, and
 -- the brief's one stored copy (collection/stored.py: the normalised brief, body included, as compressed JSON;
@@ -60,14 +61,11 @@ CREATE TABLE actor_labels(actor_id TEXT NOT NULL, label TEXT NOT NULL, fold TEXT
 CREATE TABLE value_rows(brief INTEGER NOT NULL, value INTEGER NOT NULL);
 CREATE TABLE actor_rows(brief INTEGER NOT NULL, actor INTEGER NOT NULL, form INTEGER NOT NULL);
 CREATE TABLE issue_rows(brief INTEGER NOT NULL, issue INTEGER NOT NULL, statement TEXT);
--- `date` repeats the brief's date so that stances can be followed in time order from an index alone
+-- `date` repeats the brief's date so that stances can be followed in time order from an index alone; a brief's
+-- positions have consecutive rowids, in its order (their rationale and cited sources: in the stored copy)
 CREATE TABLE position_rows(
   brief INTEGER NOT NULL, actor INTEGER NOT NULL, issue INTEGER NOT NULL, stance TEXT, basis TEXT,
-  confidence TEXT, salience REAL, power REAL, as_of TEXT, rationale TEXT, sources TEXT, change TEXT, date TEXT
-);
-CREATE TABLE sources(
-  brief INTEGER NOT NULL, source_id TEXT NOT NULL, title TEXT, publisher TEXT, url TEXT, date TEXT,
-  reliability TEXT, credibility INTEGER
+  confidence TEXT, salience REAL, power REAL, as_of TEXT, change TEXT, date TEXT
 );
 -- the rows with their text, under the names queries read
 CREATE VIEW brief_values(rowid, brief, field, value, fold) AS
@@ -82,9 +80,9 @@ CREATE VIEW actor_names(fold, actor_id, brief) AS
 CREATE VIEW issues(rowid, brief, issue_id, statement) AS
   SELECT r.rowid, r.brief, k.issue_id, r.statement FROM issue_rows r JOIN issue_keys k ON k.key = r.issue;
 CREATE VIEW positions(rowid, brief, actor_id, issue_id, stance, basis, confidence, salience, power, as_of,
-  rationale, sources, change, date) AS
+  change, date) AS
   SELECT p.rowid, p.brief, a.actor_id, i.issue_id, p.stance, p.basis, p.confidence, p.salience, p.power, p.as_of,
-  p.rationale, p.sources, p.change, p.date
+  p.change, p.date
   FROM position_rows p JOIN actor_keys a ON a.key = p.actor JOIN issue_keys i ON i.key = p.issue;
 -- the full-text table's external content: its columns derived from the stored copy (no second copy of the text)
 CREATE VIEW brief_text(rowid, {", ".join(FTS_COLUMNS)}) AS SELECT rowid, {_DERIVED} FROM brief_data;
@@ -111,8 +109,6 @@ CREATE INDEX issue_rows_brief ON issue_rows(brief);
 CREATE INDEX issue_rows_issue ON issue_rows(issue, brief);
 CREATE INDEX positions_brief ON position_rows(brief);
 CREATE INDEX positions_timeline ON position_rows(issue, actor, date, brief, stance, basis, confidence, change);
-CREATE INDEX positions_time ON position_rows(actor, issue, date, stance, brief);
-CREATE INDEX sources_brief ON sources(brief);
 CREATE INDEX briefs_recent ON briefs(date DESC, id);
 CREATE INDEX briefs_month ON briefs(substr(date, 1, 7));  -- the summary's months, recounted one at a time
 CREATE INDEX briefs_valid ON briefs(valid);
@@ -133,14 +129,13 @@ CREATE TABLE agg_actors(actor_id TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NO
 CREATE TABLE agg_latest(actor_id TEXT NOT NULL, issue_id TEXT NOT NULL, stance TEXT, date TEXT,
   PRIMARY KEY (actor_id, issue_id)) WITHOUT ROWID;
 -- every stance change: the position `position` differs in stance from `previous`, the same actor's position on
--- the same issue in the brief before (by date, then the brief's path), with its date ('' for none) and its
--- actor and issue keys (what a refresh recomputes); the brief, actor and issue are the position's
-CREATE TABLE agg_changes(date TEXT NOT NULL, position INTEGER NOT NULL, previous INTEGER NOT NULL,
-  actor INTEGER NOT NULL, issue INTEGER NOT NULL, PRIMARY KEY (date, position)) WITHOUT ROWID;
+-- the same issue in the brief before (by date, then the brief's path), with its date ('' for none); the brief,
+-- actor and issue are the position's
+CREATE TABLE agg_changes(position INTEGER PRIMARY KEY, previous INTEGER NOT NULL, date TEXT NOT NULL);
 """
 AGGREGATE_INDEXES = """
 CREATE INDEX agg_latest_issue ON agg_latest(issue_id, stance);
-CREATE INDEX agg_changes_pair ON agg_changes(actor, issue);
+CREATE INDEX agg_changes_date ON agg_changes(date);
 """
 CHILD_TABLES = (
     "brief_data",
@@ -149,5 +144,4 @@ CHILD_TABLES = (
     "actor_rows",
     "issue_rows",
     "position_rows",
-    "sources",
 )

@@ -8,7 +8,9 @@ temporary table `chosen` that `select` fills.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from brief.base.vocabulary import STANCE_GROUPS, TLP_RANK
@@ -26,6 +28,7 @@ SAMPLE = 20  # briefs named per actor; the JSON carries the full count
 class Selection:
     count: int
     everything: bool  # no filter: the queries need not join `chosen`
+    histories: list[tuple[str, str, list[tuple[Any, ...]]]] | None = field(default=None, repr=False)
 
     def join(self, column: str) -> str:
         return "" if self.everything else f"JOIN chosen c ON c.rowid = {column}"
@@ -144,15 +147,15 @@ def _all_counts(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
     for field in COUNTED_FIELDS:
         counts[field] = _counts(
             db,
-            f"SELECT v.value, count(*) AS n FROM brief_values v {selection.join('v.brief')} "
-            "WHERE v.field = ? GROUP BY v.value ORDER BY n DESC, v.value",
+            f"SELECT k.value, count(*) AS n FROM value_keys k CROSS JOIN value_rows v ON v.value = k.key "
+            f"{selection.join('v.brief')} WHERE k.field = ? GROUP BY v.value ORDER BY n DESC, k.value",
             (field,),
         )
     counts["actor_kinds"] = [
         {"value": kind, "actors": actors, "briefs": briefs}
         for kind, actors, briefs in db.execute(
-            f"SELECT a.kind, count(*) AS n, count(DISTINCT a.brief) FROM actors a {selection.join('a.brief')} "
-            "WHERE a.kind IS NOT NULL GROUP BY a.kind ORDER BY n DESC, a.kind"
+            f"SELECT f.kind, count(*) AS n, count(DISTINCT a.brief) FROM actor_rows a {selection.join('a.brief')} "
+            "JOIN actor_forms f ON f.key = a.form WHERE f.kind != '' GROUP BY f.kind ORDER BY n DESC, f.kind"
         )
     ]
     counts["tlp"] = _markings(db, selection)
@@ -177,11 +180,12 @@ def _names(db: sqlite3.Connection, actor_ids: set[str]) -> dict[str, str]:
 
 def _top_actors(db: sqlite3.Connection, selection: Selection, top: int) -> list[dict[str, Any]]:
     join = selection.join("a.brief")
-    counted = "agg_actors" if selection.everything else f"(SELECT a.actor_id, 1 AS n FROM actors a {join})"
-    rows = db.execute(
-        f"SELECT actor_id, sum(n) AS total FROM {counted} GROUP BY actor_id ORDER BY total DESC, actor_id LIMIT ?",
-        (top,),
-    ).fetchall()
+    if selection.everything:
+        sql = "SELECT actor_id, sum(n) AS total FROM agg_actors GROUP BY actor_id ORDER BY total DESC, actor_id LIMIT ?"
+    else:
+        sql = (f"SELECT k.actor_id, count(*) AS total FROM actor_rows a {join} JOIN actor_keys k ON k.key = a.actor "
+               "GROUP BY a.actor ORDER BY total DESC, k.actor_id LIMIT ?")  # fmt: skip
+    rows = db.execute(sql, (top,)).fetchall()
     names = _names(db, {actor_id for actor_id, _ in rows})
     actors = []
     for actor_id, count in rows:
@@ -211,11 +215,12 @@ def _contested(db: sqlite3.Connection, selection: Selection, top: int) -> list[d
     if selection.everything:
         latest = _contested_latest(db, top)
     else:
-        # SQLite takes the bare column `stance` from the row holding max(date): each actor's latest stance
-        latest = db.execute(
-            f"SELECT p.actor_id, p.issue_id, p.stance, max(p.date) FROM positions p {selection.join('p.brief')} "
-            "GROUP BY p.actor_id, p.issue_id"
-        ).fetchall()
+        latest = []
+        for actor, issue, rows in _histories(db, selection):
+            last = rows[-1]
+            if last[0] is not None:  # each actor's latest stance: the first (by stance) of its latest date's
+                last = next(row for row in rows if row[0] == last[0])
+            latest.append((actor, issue, last[1], last[0]))
     for actor, issue, stance, _ in latest:
         side = "support" if stance in support else "oppose" if stance in oppose else None
         if side:
@@ -279,23 +284,52 @@ def _changes(db: sqlite3.Connection, selection: Selection, limit: int | None) ->
 
     total = 0
     latest: list[tuple[str, int, int]] = []  # (date, position, previous position): a heap of the newest
-    previous: tuple[str, str, str, int] | None = None
-    for actor, issue, date, stance, position in db.execute(
-        f"SELECT p.actor_id, p.issue_id, p.date, p.stance, p.rowid FROM positions p {selection.join('p.brief')} "
-        "ORDER BY p.actor_id, p.issue_id, p.date, p.stance"
-    ):
-        if previous is not None and previous[0] == actor and previous[1] == issue and previous[2] != stance:
+    for _, _, rows in _histories(db, selection):
+        for (_, before, _, previous), (date, stance, _, position) in pairwise(rows):
+            if before == stance:
+                continue
             total += 1
-            item = (date or "", position, previous[3])
+            item = (date or "", position, previous)
             if limit is None:
                 latest.append(item)
             elif len(latest) < limit:
                 heapq.heappush(latest, item)
             else:
                 heapq.heappushpop(latest, item)
-        previous = (actor, issue, stance, position)
     latest.sort(reverse=True)
     return total, _change_rows(db, [(position, before) for _, position, before in latest])
+
+
+def _histories(db: sqlite3.Connection, selection: Selection) -> list[tuple[str, str, list[tuple[Any, ...]]]]:
+    """Each actor's positions on each issue in the selected briefs: (actor id, issue id, [(date, stance, brief,
+    position)]) in (date, stance, brief) order, none first, as SQLite orders them (read once per selection: the
+    contested issues and the changes both read them)."""
+    if selection.histories is None:
+        selection.histories = list(_read_histories(db, selection))
+    return selection.histories
+
+
+def _read_histories(db: sqlite3.Connection, selection: Selection) -> Iterator[tuple[str, str, list[tuple[Any, ...]]]]:
+    actor_ids = dict(db.execute("SELECT key, actor_id FROM actor_keys"))
+    issue_ids = dict(db.execute("SELECT key, issue_id FROM issue_keys"))
+    pair: tuple[int, int] | None = None
+    rows: list[tuple[Any, ...]] = []
+    for issue, actor, *row in db.execute(
+        "SELECT p.issue, p.actor, p.date, p.stance, p.brief, p.rowid FROM position_rows p INDEXED BY "
+        f"positions_timeline {selection.join('p.brief')} ORDER BY p.issue, p.actor, p.date"
+    ):
+        if (issue, actor) != pair:
+            if pair is not None:
+                yield actor_ids[pair[1]], issue_ids[pair[0]], _ordered(rows)
+            pair, rows = (issue, actor), []
+        rows.append(tuple(row))
+    if pair is not None:
+        yield actor_ids[pair[1]], issue_ids[pair[0]], _ordered(rows)
+
+
+def _ordered(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    rows.sort(key=lambda row: (row[0] is not None, row[0] or "", row[1] is not None, row[1] or "", row[2]))
+    return rows
 
 
 def _tie_breaks(db: sqlite3.Connection, positions: list[int]) -> list[tuple[int, tuple[str, str, str]]]:

@@ -17,7 +17,7 @@ from brief.query.filters import Filters, combined_where, register_functions
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable
+    from collections.abc import Callable, Collection, Iterable, Iterator
     from typing import Any
 
     # analysis.positions.Track's arguments: id, dates, briefs, stances, bases, confidences[, None, places]
@@ -73,7 +73,10 @@ class IssueTimeline:
         invalid: list[int] | None = None,
     ) -> None:  # fmt: skip
         """`invalid`: the rowids of the invalid briefs (invalid_briefs), when the caller read them already."""
+        from brief.collection.stored import register
+
         register_functions(db)
+        register(db)  # the stored copies hold the positions' rationale and cited sources
         self.db = db
         self.issue = issue
         found = db.execute("SELECT key FROM issue_keys WHERE issue_id = ?", (issue,)).fetchone()
@@ -275,7 +278,8 @@ class IssueTimeline:
         self, cells: Collection[tuple[str, str]], details: bool
     ) -> dict[tuple[str, str], list[dict[str, Any]]]:
         found: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        more = ", p.salience, p.power, p.as_of, p.change, p.rationale, p.sources" if details else ""
+        more = f", p.salience, p.power, p.as_of, p.change, {_PLACE}" if details else ""
+        placed: list[tuple[dict[str, Any], int, int]] = []  # (row, brief, place): completed from the stored copy
         for actor, date, rowid, brief, stance, basis, confidence, *extra in self.db.execute(
             f"SELECT a.actor_id, ifnull(p.date, ''), p.rowid, p.brief, p.stance, p.basis, p.confidence{more} "
             "FROM json_each(?) j JOIN actor_keys a ON a.actor_id = json_extract(j.value, '$[0]') JOIN position_rows p "
@@ -286,32 +290,17 @@ class IssueTimeline:
             row = {"actor": actor, "rowid": rowid, "brief": str(brief), "stance": stance, "basis": basis,
                    "confidence": confidence}  # fmt: skip
             if details:
-                salience, power, as_of, change, rationale, cited = extra
-                row |= {"salience": salience, "power": power, "as_of": as_of, "change": change,
-                        "rationale": json.loads(rationale or "[]"), "sources": json.loads(cited or "[]")}  # fmt: skip
+                salience, power, as_of, change, place = extra
+                row |= {"salience": salience, "power": power, "as_of": as_of, "change": change, "rationale": [],
+                        "sources": []}  # fmt: skip
+                placed.append((row, brief, place))
             found.setdefault((actor, date), []).append(row)
         for rows in found.values():
             if len(rows) > 1:
                 rows.sort(key=lambda row: row["rowid"])  # a brief's positions in its order
         if details:
-            self._cite(found)
+            _cite(self.db, placed)
         return found
-
-    def _cite(self, found: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
-        """Each position's cited source ids → the sources, as the index holds them (an undefined one: its id)."""
-        briefs = {int(row["brief"]) for rows in found.values() for row in rows}
-        sources: dict[tuple[int, str], dict[str, Any]] = {}
-        names = ("id", "title", "publisher", "url", "date", "reliability", "credibility")
-        for brief, *values in self.db.execute(
-            "SELECT brief, source_id, title, publisher, url, date, reliability, credibility FROM sources "
-            "WHERE brief IN (SELECT value FROM json_each(?))", (_json_list(briefs),),
-        ):  # fmt: skip
-            source = {name: value for name, value in zip(names, values, strict=True) if value is not None}
-            sources.setdefault((brief, source["id"]), source)
-        for rows in found.values():
-            for row in rows:
-                brief = int(row["brief"])
-                row["sources"] = [sources.get((brief, ident)) or {"id": ident} for ident in row["sources"]]
 
     def changes(self) -> list[tuple[str, str, str, str, str, int]]:
         """(actor id, date, brief key, brief label, change, place) of the positions giving a change (read from the
@@ -394,6 +383,49 @@ class IssueTimeline:
         return [(date, ident) for date, ident, _ in rows]
 
 
+# a position's place among its brief's positions (a brief's rows have consecutive rowids, in its order)
+_PLACE = "p.rowid - (SELECT min(q.rowid) FROM position_rows q INDEXED BY positions_brief WHERE q.brief = p.brief)"
+
+
+def _stored(db: sqlite3.Connection, briefs: Iterable[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(brief, its stored copy) for each of `briefs` that has one (collection/stored.py)."""
+    pending = sorted(set(briefs))
+    for start in range(0, len(pending), 500):
+        chunk = pending[start : start + 500]
+        for brief, text in db.execute(
+            f"SELECT rowid, brief_json(data) FROM brief_data WHERE rowid IN ({', '.join('?' * len(chunk))}) "
+            "AND data IS NOT NULL", chunk,
+        ).fetchall():  # fmt: skip
+            yield brief, json.loads(text)
+
+
+def _cite(db: sqlite3.Connection, placed: Iterable[tuple[dict[str, Any], int, int]],
+          records: bool = True) -> dict[int, list[dict[str, Any]]]:  # fmt: skip
+    """Give each position row (with its brief and place there) its rationale and the sources it cites, read from the
+    brief's stored copy: each source as a record (an undefined one: its id alone), or without `records` its id.
+    Returns each brief's sources that some row cites, in the brief's order."""
+    from brief.collection.stored import cited, kept_positions, source_records
+
+    rows: dict[int, list[tuple[dict[str, Any], int]]] = {}
+    for row, brief, place in placed:
+        rows.setdefault(brief, []).append((row, place))
+    listed: dict[int, list[dict[str, Any]]] = {}
+    for brief, data in _stored(db, rows):
+        positions = kept_positions(data)
+        listing = source_records(data)
+        sources: dict[str, dict[str, Any]] = {}
+        for record in listing:
+            sources.setdefault(record["id"], record)
+        wanted: set[str] = set()
+        for row, place in rows[brief]:
+            rationale, ids = cited(positions[place]) if 0 <= place < len(positions) else ([], [])
+            row["rationale"] = rationale
+            row["sources"] = [sources.get(ident) or {"id": ident} for ident in ids] if records else ids
+            wanted.update(ids)
+        listed[brief] = [record for record in listing if record["id"] in wanted]
+    return listed
+
+
 class _Prefetch:
     """read(connection) run in a thread, on a read-only connection of its own to db's database file; result()
     waits for it, and is None when it failed (the caller reads for itself)."""
@@ -431,7 +463,10 @@ def briefs_with_issues(
     """Every brief (matching the filters) that defines or takes a position on one of `issues`, with what a
     comparison reads of it: its positions on those issues, the actors holding them or answering one of the
     folded names `actors`, the issues' statements, and the sources the positions cite. No file is read."""
+    from brief.collection.stored import register
+
     register_functions(db)
+    register(db)  # the stored copies hold the positions' rationale and cited sources
     where, params = combined_where(filters, excludes or [])
     marks = ", ".join("?" * len(issues))
     db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen(rowid INTEGER PRIMARY KEY)")
@@ -455,19 +490,21 @@ def briefs_with_issues(
     ):  # fmt: skip
         briefs[brief].data["issues"].append({"id": issue_id, "statement": statement})
     fields = ("actor", "issue", "stance", "basis", "confidence", "salience", "power", "as_of")
-    cited: dict[int, set[str]] = {}
+    placed: list[tuple[dict[str, Any], int, int]] = []  # rationale and cited sources: from the stored copies
     for row in db.execute(
         "SELECT p.brief, p.actor_id, p.issue_id, p.stance, p.basis, p.confidence, p.salience, p.power, p.as_of, "
-        f"p.rationale, p.sources, p.change FROM positions p JOIN chosen c ON c.rowid = p.brief "
+        f"p.change, {_PLACE} FROM positions p JOIN chosen c ON c.rowid = p.brief "
         f"WHERE p.issue_id IN ({marks}) ORDER BY p.rowid", issues,
     ):  # fmt: skip
         position = {key: value for key, value in zip(fields, row[1:9], strict=True) if value is not None}
-        position["rationale"] = json.loads(row[9] or "[]")
-        position["sources"] = json.loads(row[10] or "[]")
-        cited.setdefault(row[0], set()).update(position["sources"])
-        if row[11] is not None:
-            position["change"] = row[11]
+        position["rationale"] = []
+        position["sources"] = []
+        if row[9] is not None:
+            position["change"] = row[9]
         briefs[row[0]].data["positions"].append(position)
+        placed.append((position, row[0], row[10]))
+    for brief, sources in _cite(db, placed, records=False).items():
+        briefs[brief].data["sources"] = sources
     folded = _json_list(actors)
     for brief, actor_id, name, kind, country, aliases in db.execute(
         "SELECT a.brief, a.actor_id, a.name, a.kind, a.country, a.aliases FROM actors a WHERE a.rowid IN ("
@@ -479,15 +516,6 @@ def briefs_with_issues(
         briefs[brief].data["actors"].append(
             {"id": actor_id, "name": name, "kind": kind, "country": country, "aliases": json.loads(aliases or "[]")}
         )
-    source_fields = ("id", "title", "publisher", "url", "date", "reliability", "credibility")
-    for row in db.execute(
-        "SELECT s.brief, s.source_id, s.title, s.publisher, s.url, s.date, s.reliability, s.credibility "
-        "FROM sources s JOIN chosen c ON c.rowid = s.brief ORDER BY s.rowid"
-    ):
-        if row[1] in cited.get(row[0], ()):
-            briefs[row[0]].data["sources"].append(
-                {key: value for key, value in zip(source_fields, row[1:], strict=True) if value is not None}
-            )
     for rowid, errors in db.execute(
         "SELECT d.rowid, d.errors FROM brief_data d JOIN chosen c ON c.rowid = d.rowid JOIN briefs b "
         "ON b.rowid = d.rowid WHERE b.valid = 0"
