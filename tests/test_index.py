@@ -337,6 +337,7 @@ def test_a_build_on_every_core_equals_one_on_one(tmp_path: Path, monkeypatch: py
         "actor_forms": "SELECT * FROM actor_forms ORDER BY key",
         "form_names": "SELECT * FROM form_names",
         "rows": "SELECT * FROM position_rows ORDER BY rowid",
+        "sources": "SELECT * FROM sources",
         "actor_labels": "SELECT * FROM actor_labels",
         "positions": "SELECT * FROM positions ORDER BY rowid",
         "changes": "SELECT * FROM agg_changes ORDER BY date, position",

@@ -115,6 +115,7 @@ def _dictionary(tasks: list[Task], samples: int = 6) -> bytes:
 
 
 _MERGED = ("briefs", *CHILD_TABLES)  # actor_labels come with the full-text columns
+_BY_BRIEF = ("sources",)  # WITHOUT ROWID tables keyed by brief: a chunk's rows are those of its briefs
 # The rows that hold dictionary keys, selected from a shard with the new index's keys instead (the shard's keys
 # mapped in temp tables filled by _Rekey); the others are copied as they are.
 _REKEYED = {
@@ -209,7 +210,8 @@ def _merge(db: sqlite3.Connection, written: list[tuple[str, dict[str, tuple[int,
                 db.execute(f"INSERT INTO main.{table} {_REKEYED[table]} WHERE r.rowid BETWEEN ?2 AND ?3 "
                            "ORDER BY r.rowid", (number, *ranges[table]))  # fmt: skip
             else:
-                db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table} WHERE rowid BETWEEN ? AND ?",
+                key = "brief" if table in _BY_BRIEF else "rowid"
+                db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table} WHERE {key} BETWEEN ? AND ?",
                            ranges[table])  # fmt: skip
     if attached is not None:
         db.execute("COMMIT")
@@ -246,13 +248,14 @@ def _shard_chunk(chunk: tuple[int, list[Task]]) -> tuple[str, int, Handed, dict[
     shard, db, keys = _shard
     first, tasks = chunk
     handed = Handed()
-    tables = (*_MERGED, *DICTIONARIES)
+    tables = [table for table in (*_MERGED, *DICTIONARIES) if table not in _BY_BRIEF]
     db.execute("BEGIN")
     before = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in tables]
     count = insert_rows(db, (file_rows(t) for t in tasks), first, handed, keys)
     after = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in tables]
     db.execute("COMMIT")
     ranges = {table: (low + 1, high) for table, low, high in zip(tables, before, after, strict=True) if high > low}
+    ranges |= {table: (first, first + count - 1) for table in _BY_BRIEF if count}
     return shard, count, handed, ranges
 
 

@@ -216,11 +216,9 @@ class Index:
 
     def counts(self) -> dict[str, int]:
         tables = {"briefs": "briefs", "invalid": "briefs WHERE valid = 0", "actors": "actor_rows",
-                  "issues": "issue_rows", "positions": "position_rows"}  # fmt: skip
+                  "issues": "issue_rows", "positions": "position_rows", "sources": "sources"}  # fmt: skip
         db = self.connection()
-        counts = {name: db.execute(f"SELECT count(*) FROM {sql}").fetchone()[0] for name, sql in tables.items()}
-        counts["sources"] = db.execute("SELECT ifnull(sum(sources), 0) FROM briefs").fetchone()[0]
-        return dict(counts)
+        return {name: db.execute(f"SELECT count(*) FROM {sql}").fetchone()[0] for name, sql in tables.items()}
 
 
 # what says the cache folder cannot take the index: no right, no room, a read-only file system

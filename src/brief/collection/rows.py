@@ -35,6 +35,7 @@ class Rows:
     actors: list[tuple[Any, ...]] = field(default_factory=list)
     actor_labels: list[tuple[str, str, str]] = field(default_factory=list)
     issues: list[tuple[Any, ...]] = field(default_factory=list)
+    sources: list[tuple[Any, ...]] = field(default_factory=list)
     positions: list[tuple[Any, ...]] = field(default_factory=list)
     text: tuple[str, ...] = ()
     touch_only: bool = False  # same content as indexed: only size/mtime change
@@ -90,8 +91,7 @@ def file_rows(task: tuple[str, int, int, bytes | None]) -> Rows:
         diagnostics = result.diagnostics
     errors = json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False) if diagnostics else "[]"
     if data is None:
-        rows.brief = (path, size, mtime_ns, digest, None, None, None, None, None, None, None, 0, len(diagnostics), None,
-                      0)  # fmt: skip
+        rows.brief = (path, size, mtime_ns, digest, None, None, None, None, None, None, None, 0, len(diagnostics), None)
         rows.data = (errors, None)
         rows.text = text_columns(None)
         return rows
@@ -104,8 +104,10 @@ def file_rows(task: tuple[str, int, int, bytes | None]) -> Rows:
     rows.brief = (
         path, size, mtime_ns, digest, text(get("id")), text(get("title")), date, text(get("updated")),
         text(get("language")), text(get("original_language")), text(get("summary")), 0 if diagnostics else 1,
-        len(diagnostics), tlp(get("tlp")), len(source_records(plain)),
+        len(diagnostics), tlp(get("tlp")),
     )  # fmt: skip
+    rows.sources = [(seq, s["id"], s.get("reliability"), s.get("credibility"))
+                    for seq, s in enumerate(source_records(plain))]  # fmt: skip
     values = rows.values
     for name in LIST_FIELDS:
         for value in texts(get(name)):
@@ -148,7 +150,7 @@ def _json_list(items: list[str]) -> str:
 
 _INSERTS = (
     ("briefs", "INSERT INTO briefs(rowid, path, size, mtime_ns, hash, id, title, date, updated, language, "
-               f"original_language, summary, valid, error_count, tlp, sources) VALUES (?{', ?' * 15})"),
+               f"original_language, summary, valid, error_count, tlp) VALUES (?{', ?' * 14})"),
     ("data", "INSERT INTO brief_data VALUES (?, ?, ?)"),
     ("ids", "INSERT INTO brief_ids VALUES (?, ?)"),
     ("values", "INSERT INTO value_rows VALUES (?, ?)"),
@@ -156,6 +158,7 @@ _INSERTS = (
     ("actor_labels", "INSERT OR IGNORE INTO actor_labels VALUES (?, ?, ?)"),
     ("issues", "INSERT INTO issue_rows VALUES (?, ?, ?)"),
     ("positions", "INSERT INTO position_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+    ("sources", "INSERT INTO sources VALUES (?, ?, ?, ?, ?)"),
 )  # fmt: skip
 BATCH = 256  # briefs whose rows are inserted together, one executemany per table
 
@@ -274,6 +277,7 @@ def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], next_rowid: int | 
         batch["actor_labels"] += row.actor_labels
         batch["issues"] += [(rowid, issue(issue_id), statement) for issue_id, statement in row.issues]
         batch["positions"] += [(rowid, actor(p[0]), issue(p[1]), *p[2:]) for p in row.positions]
+        batch["sources"] += [(rowid, *s) for s in row.sources]
         texts.append((rowid, *row.text))
         if count % BATCH == 0:
             flush()

@@ -31,8 +31,7 @@ CREATE TABLE briefs(
   error_count INTEGER NOT NULL,
   -- the brief's own TLP marking (NULL: none); the collection's default, in meta as `tlp_default`, applies to the
   -- rest at query time, so that changing the default needs no rebuild
-  tlp TEXT,
-  sources INTEGER NOT NULL  -- how many sources with an id it lists (the sources themselves: in the stored copy)
+  tlp TEXT
 );
 -- the bulky parts live apart, so that scans and joins over briefs stay on few pages: the errors as JSON, and
 -- the brief's one stored copy (collection/stored.py: the normalised brief, body included, as compressed JSON;
@@ -67,6 +66,10 @@ CREATE TABLE position_rows(
   brief INTEGER NOT NULL, actor INTEGER NOT NULL, issue INTEGER NOT NULL, stance TEXT, basis TEXT,
   confidence TEXT, salience REAL, power REAL, as_of TEXT, change TEXT, date TEXT
 );
+-- each brief's sources with an id, by their place in it, and their grades (their titles, publishers, urls and
+-- dates: in the stored copy)
+CREATE TABLE sources(brief INTEGER NOT NULL, seq INTEGER NOT NULL, source_id TEXT NOT NULL, reliability TEXT,
+  credibility INTEGER, PRIMARY KEY (brief, seq)) WITHOUT ROWID;
 -- the rows with their text, under the names queries read
 CREATE VIEW brief_values(rowid, brief, field, value, fold) AS
   SELECT r.rowid, r.brief, k.field, k.value, k.fold FROM value_rows r JOIN value_keys k ON k.key = r.value;
@@ -144,4 +147,5 @@ CHILD_TABLES = (
     "actor_rows",
     "issue_rows",
     "position_rows",
+    "sources",
 )
