@@ -40,7 +40,7 @@ SNAPSHOT = {
         "ORDER BY 1, 2, 3"
     ),
     "values": "SELECT b.path, v.field, v.value, v.fold FROM brief_values v JOIN briefs b ON b.rowid = v.brief "
-    "ORDER BY 1, v.rowid",
+    "ORDER BY 1, v.seq",
     "actors": "SELECT b.path, a.actor_id, a.name, a.kind, a.country, a.aliases FROM actors a JOIN briefs b ON "
     "b.rowid = a.brief ORDER BY 1, a.rowid",
     "issues": "SELECT b.path, i.issue_id, i.statement FROM issues i JOIN briefs b ON b.rowid = i.brief "

@@ -327,7 +327,7 @@ def test_a_build_on_every_core_equals_one_on_one(tmp_path: Path, monkeypatch: py
     tables = {
         "briefs": "SELECT rowid, path, hash, id, title, date, summary, valid, error_count FROM briefs ORDER BY rowid",
         "brief_data": "SELECT rowid, errors, brief_json(data) FROM brief_data ORDER BY rowid",
-        "values": "SELECT brief, field, value, fold FROM brief_values ORDER BY rowid",
+        "values": "SELECT brief, seq, field, value, fold FROM brief_values ORDER BY brief, seq",
         "actors": "SELECT * FROM actors ORDER BY rowid",
         "actor_names": "SELECT * FROM actor_names ORDER BY 1, 2, 3",
         # the dictionaries: the same keys, given in the same order

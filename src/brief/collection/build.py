@@ -115,12 +115,12 @@ def _dictionary(tasks: list[Task], samples: int = 6) -> bytes:
 
 
 _MERGED = ("briefs", *CHILD_TABLES)  # actor_labels come with the full-text columns
-_BY_BRIEF = ("sources",)  # WITHOUT ROWID tables keyed by brief: a chunk's rows are those of its briefs
+_BY_BRIEF = ("value_rows", "sources")  # WITHOUT ROWID tables keyed by brief: a chunk's rows are those of its briefs
 # The rows that hold dictionary keys, selected from a shard with the new index's keys instead (the shard's keys
 # mapped in temp tables filled by _Rekey); the others are copied as they are.
 _REKEYED = {
-    "value_rows": "SELECT r.brief, v.key FROM shard.value_rows r JOIN temp.map_value_keys v ON v.shard_no = ?1 "
-                  "AND v.shard = r.value",
+    "value_rows": "SELECT r.brief, r.seq, v.key FROM shard.value_rows r JOIN temp.map_value_keys v ON "
+                  "v.shard_no = ?1 AND v.shard = r.value",
     "actor_rows": "SELECT r.brief, a.key, f.key FROM shard.actor_rows r JOIN temp.map_actor_keys a ON "
                   "a.shard_no = ?1 AND a.shard = r.actor JOIN temp.map_actor_forms f ON f.shard_no = ?1 "
                   "AND f.shard = r.form",
@@ -207,8 +207,9 @@ def _merge(db: sqlite3.Connection, written: list[tuple[str, dict[str, tuple[int,
             if table not in ranges:
                 continue
             if table in _REKEYED:
-                db.execute(f"INSERT INTO main.{table} {_REKEYED[table]} WHERE r.rowid BETWEEN ?2 AND ?3 "
-                           "ORDER BY r.rowid", (number, *ranges[table]))  # fmt: skip
+                key, order = ("brief", "r.brief, r.seq") if table in _BY_BRIEF else ("rowid", "r.rowid")
+                db.execute(f"INSERT INTO main.{table} {_REKEYED[table]} WHERE r.{key} BETWEEN ?2 AND ?3 "
+                           f"ORDER BY {order}", (number, *ranges[table]))  # fmt: skip
             else:
                 key = "brief" if table in _BY_BRIEF else "rowid"
                 db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table} WHERE {key} BETWEEN ? AND ?",

@@ -153,7 +153,7 @@ _INSERTS = (
                f"original_language, summary, valid, error_count, tlp) VALUES (?{', ?' * 14})"),
     ("data", "INSERT INTO brief_data VALUES (?, ?, ?)"),
     ("ids", "INSERT INTO brief_ids VALUES (?, ?)"),
-    ("values", "INSERT INTO value_rows VALUES (?, ?)"),
+    ("values", "INSERT INTO value_rows VALUES (?, ?, ?)"),
     ("actors", "INSERT INTO actor_rows VALUES (?, ?, ?)"),
     ("actor_labels", "INSERT OR IGNORE INTO actor_labels VALUES (?, ?, ?)"),
     ("issues", "INSERT INTO issue_rows VALUES (?, ?, ?)"),
@@ -270,7 +270,7 @@ def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], next_rowid: int | 
         batch["briefs"].append((rowid, *row.brief))
         batch["data"].append((rowid, *row.data))
         batch["ids"].append((rowid, row.brief[4] or row.path))
-        batch["values"] += [(rowid, value(*v)) for v in row.values]
+        batch["values"] += [(rowid, seq, value(*v)) for seq, v in enumerate(row.values)]
         for actor_id, name, kind, country, aliases, folds in row.actors:
             key = actor(actor_id)
             batch["actors"].append((rowid, key, form(key, name, kind, country, aliases, folds)))

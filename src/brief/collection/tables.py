@@ -57,7 +57,8 @@ CREATE TABLE form_names(fold TEXT NOT NULL, form INTEGER NOT NULL, PRIMARY KEY (
 CREATE TABLE actor_labels(actor_id TEXT NOT NULL, label TEXT NOT NULL, fold TEXT NOT NULL,
   PRIMARY KEY (actor_id, fold)) WITHOUT ROWID;
 -- each brief's rows, by key
-CREATE TABLE value_rows(brief INTEGER NOT NULL, value INTEGER NOT NULL);
+CREATE TABLE value_rows(brief INTEGER NOT NULL, seq INTEGER NOT NULL, value INTEGER NOT NULL,
+  PRIMARY KEY (brief, seq)) WITHOUT ROWID;  -- seq: the value's place among the brief's list values
 CREATE TABLE actor_rows(brief INTEGER NOT NULL, actor INTEGER NOT NULL, form INTEGER NOT NULL);
 CREATE TABLE issue_rows(brief INTEGER NOT NULL, issue INTEGER NOT NULL, statement TEXT);
 -- `date` repeats the brief's date so that stances can be followed in time order from an index alone; a brief's
@@ -71,8 +72,8 @@ CREATE TABLE position_rows(
 CREATE TABLE sources(brief INTEGER NOT NULL, seq INTEGER NOT NULL, source_id TEXT NOT NULL, reliability TEXT,
   credibility INTEGER, PRIMARY KEY (brief, seq)) WITHOUT ROWID;
 -- the rows with their text, under the names queries read
-CREATE VIEW brief_values(rowid, brief, field, value, fold) AS
-  SELECT r.rowid, r.brief, k.field, k.value, k.fold FROM value_rows r JOIN value_keys k ON k.key = r.value;
+CREATE VIEW brief_values(brief, seq, field, value, fold) AS
+  SELECT r.brief, r.seq, k.field, k.value, k.fold FROM value_rows r JOIN value_keys k ON k.key = r.value;
 CREATE VIEW actors(rowid, brief, actor_id, name, kind, country, aliases) AS
   SELECT r.rowid, r.brief, k.actor_id, f.name, nullif(f.kind, ''), nullif(f.country, ''), f.aliases
   FROM actor_rows r JOIN actor_forms f ON f.key = r.form JOIN actor_keys k ON k.key = r.actor;
@@ -101,7 +102,6 @@ CREATE INDEX briefs_id ON briefs(id);
 CREATE INDEX briefs_date ON briefs(date);
 CREATE INDEX value_keys_fold ON value_keys(field, fold);
 CREATE INDEX value_rows_value ON value_rows(value, brief);
-CREATE INDEX value_rows_brief ON value_rows(brief);
 CREATE INDEX actor_forms_actor ON actor_forms(actor);
 CREATE INDEX actor_forms_kind ON actor_forms(kind);
 CREATE INDEX actor_rows_brief ON actor_rows(brief, actor);
