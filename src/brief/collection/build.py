@@ -156,7 +156,7 @@ class _Rekey:
         """Map the entries `low`..`high` of the attached shard's dictionary `name`."""
         columns = self._TEXT[name]
         known, mapped = self.known[name], self.mapped[name]
-        pairs = []
+        pairs, names = [], []
         for shard_key, *values in self.db.execute(
             f"SELECT key, {columns} FROM shard.{name} WHERE key BETWEEN ? AND ? ORDER BY key", (low, high)
         ):
@@ -172,16 +172,18 @@ class _Rekey:
                 if name == "actor_keys":
                     self.actor_ids[key] = values[0]
                 elif name == "actor_forms":
-                    self._names(key, values)
+                    names += self._names(key, values)
             mapped[(shard_no, shard_key)] = key
             pairs.append((shard_no, shard_key, key))
         self.db.executemany(f"INSERT INTO temp.map_{name} VALUES (?, ?, ?)", pairs)
+        self.db.executemany("INSERT OR IGNORE INTO main.form_names VALUES (?, ?)", names)
 
-    def _names(self, form: int, values: list[object]) -> None:
+    def _names(self, form: int, values: list[object]) -> list[tuple[str, int]]:
+        """The form_names rows of a new form: its actor id, name and aliases, folded (as rows.py folds them)."""
         actor, name, _, _, aliases = values
         assert isinstance(name, str) and isinstance(aliases, str) and isinstance(actor, int)
         folds = {fold(self.actor_ids[actor]), fold(name), *(fold(alias) for alias in json.loads(aliases))}
-        self.db.executemany("INSERT OR IGNORE INTO main.form_names VALUES (?, ?)", [(f, form) for f in folds])
+        return [(folded, form) for folded in folds]
 
 
 def _merge(db: sqlite3.Connection, written: list[tuple[str, dict[str, tuple[int, int]]]]) -> None:
