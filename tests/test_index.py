@@ -356,3 +356,37 @@ def test_a_build_on_every_core_equals_one_on_one(tmp_path: Path, monkeypatch: py
     assert len(made[0]["briefs"]) == 200 and made[0]["hits"]
     for name in tables:
         assert made[1][name] == made[0][name], name
+
+
+def test_what_a_removed_brief_alone_held_is_no_longer_offered(collection_copy: Path) -> None:
+    """The index's dictionaries (actor ids, issue ids, list values) keep the entries of removed briefs until a
+    rebuild: completion, `--actor`, `--tag`, `--issue` and the summary must not offer or find them."""
+    from brief.query.completion import complete, open_read_only
+
+    brief = NEW + (
+        "tags: [zz-only-tag]\n"
+        "actors:\n  - {id: zz-lone-actor, name: Zz Lone Actor, kind: person, aliases: [Zed]}\n"
+        "issues:\n  - {id: zz-lone-issue, statement: Whether zz}\n"
+        "positions:\n  - {actor: zz-lone-actor, issue: zz-lone-issue, stance: supports}\n"
+    )
+    (collection_copy / "new.yaml").write_text(brief, encoding="utf-8")
+    chosen = collection([str(collection_copy)])
+
+    def offered() -> list[list[tuple[str, str]]]:
+        open_index(chosen).close()  # refreshed
+        db = open_read_only(chosen)
+        assert db is not None
+        try:
+            return [complete(db, kind, "zz") for kind in ("actor", "issue", "tag")]
+        finally:
+            db.close()
+
+    assert offered() == [[("zz-lone-actor", "Zz Lone Actor")], [("zz-lone-issue", "Whether zz")], [("zz-only-tag", "")]]
+    for option, value in (("--actor", "zed"), ("--issue", "zz-lone-issue"), ("--tag", "zz-only-tag")):
+        assert run("list", str(collection_copy), option, value, "--count").stdout.strip() == "1"
+    (collection_copy / "new.yaml").unlink()
+    assert offered() == [[], [], []]
+    for option, value in (("--actor", "zed"), ("--issue", "zz-lone-issue"), ("--tag", "zz-only-tag")):
+        assert run("list", str(collection_copy), option, value, "--count").stdout.strip() == "0"
+    summary = json.loads(run("summary", str(collection_copy), "--format", "json").stdout)
+    assert "zz-lone-actor" not in json.dumps(summary) and "zz-lone-issue" not in json.dumps(summary)
