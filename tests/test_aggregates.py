@@ -42,9 +42,9 @@ SNAPSHOT = {
     "values": "SELECT b.path, v.field, v.value, v.fold FROM brief_values v JOIN briefs b ON b.rowid = v.brief "
     "ORDER BY 1, v.seq",
     "actors": "SELECT b.path, a.actor_id, a.name, a.kind, a.country, a.aliases FROM actors a JOIN briefs b ON "
-    "b.rowid = a.brief ORDER BY 1, a.rowid",
+    "b.rowid = a.brief ORDER BY 1, a.seq",
     "issues": "SELECT b.path, i.issue_id, i.statement FROM issues i JOIN briefs b ON b.rowid = i.brief "
-    "ORDER BY 1, i.rowid",
+    "ORDER BY 1, i.seq",
 }
 
 

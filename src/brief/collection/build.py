@@ -115,17 +115,19 @@ def _dictionary(tasks: list[Task], samples: int = 6) -> bytes:
 
 
 _MERGED = ("briefs", *CHILD_TABLES)  # actor_labels come with the full-text columns
-_BY_BRIEF = ("value_rows", "sources")  # WITHOUT ROWID tables keyed by brief: a chunk's rows are those of its briefs
+# WITHOUT ROWID tables keyed by (brief, seq): a chunk's rows are those of its briefs
+_BY_BRIEF = ("value_rows", "actor_rows", "issue_rows", "sources")
 # The rows that hold dictionary keys, selected from a shard with the new index's keys instead (the shard's keys
 # mapped in temp tables filled by _Rekey); the others are copied as they are.
 _REKEYED = {
     "value_rows": "SELECT r.brief, r.seq, v.key FROM shard.value_rows r JOIN temp.map_value_keys v ON "
                   "v.shard_no = ?1 AND v.shard = r.value",
-    "actor_rows": "SELECT r.brief, a.key, f.key FROM shard.actor_rows r JOIN temp.map_actor_keys a ON "
+    "actor_rows": "SELECT r.brief, r.seq, a.key, f.key FROM shard.actor_rows r JOIN temp.map_actor_keys a ON "
                   "a.shard_no = ?1 AND a.shard = r.actor JOIN temp.map_actor_forms f ON f.shard_no = ?1 "
                   "AND f.shard = r.form",
-    "issue_rows": "SELECT r.brief, i.key, r.statement FROM shard.issue_rows r JOIN temp.map_issue_keys i ON "
-                  "i.shard_no = ?1 AND i.shard = r.issue",
+    "issue_rows": "SELECT r.brief, r.seq, i.key, s.key FROM shard.issue_rows r JOIN temp.map_issue_keys i ON "
+                  "i.shard_no = ?1 AND i.shard = r.issue LEFT JOIN temp.map_statement_keys s ON s.shard_no = ?1 "
+                  "AND s.shard = r.statement",
     "position_rows": "SELECT r.brief, a.key, i.key, r.stance, r.basis, r.confidence, r.salience, r.power, r.as_of, "
                      "r.change, r.date FROM shard.position_rows r JOIN temp.map_actor_keys "
                      "a ON a.shard_no = ?1 AND a.shard = r.actor JOIN temp.map_issue_keys i ON i.shard_no = ?1 "
@@ -140,6 +142,7 @@ class _Rekey:
 
     _TEXT: ClassVar[dict[str, str]] = {
         "actor_keys": "actor_id", "issue_keys": "issue_id", "value_keys": "field, value, fold",
+        "statement_keys": "statement",
         "actor_forms": "actor, name, kind, country, aliases",
     }  # fmt: skip
 

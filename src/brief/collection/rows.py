@@ -154,9 +154,9 @@ _INSERTS = (
     ("data", "INSERT INTO brief_data VALUES (?, ?, ?)"),
     ("ids", "INSERT INTO brief_ids VALUES (?, ?)"),
     ("values", "INSERT INTO value_rows VALUES (?, ?, ?)"),
-    ("actors", "INSERT INTO actor_rows VALUES (?, ?, ?)"),
+    ("actors", "INSERT INTO actor_rows VALUES (?, ?, ?, ?)"),
     ("actor_labels", "INSERT OR IGNORE INTO actor_labels VALUES (?, ?, ?)"),
-    ("issues", "INSERT INTO issue_rows VALUES (?, ?, ?)"),
+    ("issues", "INSERT INTO issue_rows VALUES (?, ?, ?, ?)"),
     ("positions", "INSERT INTO position_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
     ("sources", "INSERT INTO sources VALUES (?, ?, ?, ?, ?)"),
 )  # fmt: skip
@@ -179,6 +179,7 @@ class Keys:
         self.issues: dict[str, int] = {}
         self.values: dict[tuple[str, str], int] = {}
         self.forms: dict[tuple[Any, ...], int] = {}
+        self.statements: dict[str, int] = {}
 
     def _key(self, known: dict[Any, int], item: Any, find: str, add: str, args: tuple[Any, ...]) -> int:
         key = known.get(item)
@@ -194,6 +195,12 @@ class Keys:
     def actor(self, actor_id: str) -> int:
         return self._key(self.actors, actor_id, "SELECT key FROM actor_keys WHERE actor_id = ?",
                          "INSERT INTO actor_keys(actor_id) VALUES (?)", (actor_id,))  # fmt: skip
+
+    def statement(self, statement: str | None) -> int | None:
+        if statement is None:
+            return None
+        return self._key(self.statements, statement, "SELECT key FROM statement_keys WHERE statement = ?",
+                         "INSERT INTO statement_keys(statement) VALUES (?)", (statement,))  # fmt: skip
 
     def issue(self, issue_id: str) -> int:
         return self._key(self.issues, issue_id, "SELECT key FROM issue_keys WHERE issue_id = ?",
@@ -259,7 +266,7 @@ def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], next_rowid: int | 
         db.executemany(INSERT_TEXT, texts)
         texts.clear()
 
-    actor, issue, value, form = keys.actor, keys.issue, keys.value, keys.form
+    actor, issue, value, form, statement = keys.actor, keys.issue, keys.value, keys.form, keys.statement
     for row in rows:
         if row.touch_only:
             db.execute("UPDATE briefs SET size = ?, mtime_ns = ? WHERE path = ?", (row.size, row.mtime_ns, row.path))
@@ -271,11 +278,12 @@ def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], next_rowid: int | 
         batch["data"].append((rowid, *row.data))
         batch["ids"].append((rowid, row.brief[4] or row.path))
         batch["values"] += [(rowid, seq, value(*v)) for seq, v in enumerate(row.values)]
-        for actor_id, name, kind, country, aliases, folds in row.actors:
+        for seq, (actor_id, name, kind, country, aliases, folds) in enumerate(row.actors):
             key = actor(actor_id)
-            batch["actors"].append((rowid, key, form(key, name, kind, country, aliases, folds)))
+            batch["actors"].append((rowid, seq, key, form(key, name, kind, country, aliases, folds)))
         batch["actor_labels"] += row.actor_labels
-        batch["issues"] += [(rowid, issue(issue_id), statement) for issue_id, statement in row.issues]
+        batch["issues"] += [(rowid, seq, issue(issue_id), statement(text))
+                            for seq, (issue_id, text) in enumerate(row.issues)]  # fmt: skip
         batch["positions"] += [(rowid, actor(p[0]), issue(p[1]), *p[2:]) for p in row.positions]
         batch["sources"] += [(rowid, *s) for s in row.sources]
         texts.append((rowid, *row.text))

@@ -47,6 +47,8 @@ CREATE TABLE actor_keys(key INTEGER PRIMARY KEY, actor_id TEXT NOT NULL UNIQUE);
 CREATE TABLE issue_keys(key INTEGER PRIMARY KEY, issue_id TEXT NOT NULL UNIQUE);
 CREATE TABLE value_keys(key INTEGER PRIMARY KEY, field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL,
   UNIQUE (field, value));
+-- an issue's statement (briefs word a recurring issue in a few ways)
+CREATE TABLE statement_keys(key INTEGER PRIMARY KEY, statement TEXT NOT NULL UNIQUE);
 -- an actor as briefs describe it (name, kind, country and aliases; '' for none): a few thousand forms for
 -- hundreds of thousands of actor rows
 CREATE TABLE actor_forms(key INTEGER PRIMARY KEY, actor INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
@@ -56,11 +58,13 @@ CREATE TABLE form_names(fold TEXT NOT NULL, form INTEGER NOT NULL, PRIMARY KEY (
 -- every name and alias each actor id goes by, once: search expands an alias to the other names from here
 CREATE TABLE actor_labels(actor_id TEXT NOT NULL, label TEXT NOT NULL, fold TEXT NOT NULL,
   PRIMARY KEY (actor_id, fold)) WITHOUT ROWID;
--- each brief's rows, by key
+-- each brief's rows, by key, in its order (seq: the place among the brief's list values, actors, issues)
 CREATE TABLE value_rows(brief INTEGER NOT NULL, seq INTEGER NOT NULL, value INTEGER NOT NULL,
-  PRIMARY KEY (brief, seq)) WITHOUT ROWID;  -- seq: the value's place among the brief's list values
-CREATE TABLE actor_rows(brief INTEGER NOT NULL, actor INTEGER NOT NULL, form INTEGER NOT NULL);
-CREATE TABLE issue_rows(brief INTEGER NOT NULL, issue INTEGER NOT NULL, statement TEXT);
+  PRIMARY KEY (brief, seq)) WITHOUT ROWID;
+CREATE TABLE actor_rows(brief INTEGER NOT NULL, seq INTEGER NOT NULL, actor INTEGER NOT NULL, form INTEGER NOT NULL,
+  PRIMARY KEY (brief, seq)) WITHOUT ROWID;
+CREATE TABLE issue_rows(brief INTEGER NOT NULL, seq INTEGER NOT NULL, issue INTEGER NOT NULL, statement INTEGER,
+  PRIMARY KEY (brief, seq)) WITHOUT ROWID;
 -- `date` repeats the brief's date so that stances can be followed in time order from an index alone; a brief's
 -- positions have consecutive rowids, in its order (their rationale and cited sources: in the stored copy)
 CREATE TABLE position_rows(
@@ -74,15 +78,16 @@ CREATE TABLE sources(brief INTEGER NOT NULL, seq INTEGER NOT NULL, source_id TEX
 -- the rows with their text, under the names queries read
 CREATE VIEW brief_values(brief, seq, field, value, fold) AS
   SELECT r.brief, r.seq, k.field, k.value, k.fold FROM value_rows r JOIN value_keys k ON k.key = r.value;
-CREATE VIEW actors(rowid, brief, actor_id, name, kind, country, aliases) AS
-  SELECT r.rowid, r.brief, k.actor_id, f.name, nullif(f.kind, ''), nullif(f.country, ''), f.aliases
+CREATE VIEW actors(brief, seq, actor_id, name, kind, country, aliases) AS
+  SELECT r.brief, r.seq, k.actor_id, f.name, nullif(f.kind, ''), nullif(f.country, ''), f.aliases
   FROM actor_rows r JOIN actor_forms f ON f.key = r.form JOIN actor_keys k ON k.key = r.actor;
 -- each brief's actors under every name they go by there (id, name, aliases), folded
 CREATE VIEW actor_names(fold, actor_id, brief) AS
   SELECT n.fold, k.actor_id, r.brief FROM form_names n JOIN actor_rows r ON r.form = n.form
   JOIN actor_keys k ON k.key = r.actor;
-CREATE VIEW issues(rowid, brief, issue_id, statement) AS
-  SELECT r.rowid, r.brief, k.issue_id, r.statement FROM issue_rows r JOIN issue_keys k ON k.key = r.issue;
+CREATE VIEW issues(brief, seq, issue_id, statement) AS
+  SELECT r.brief, r.seq, k.issue_id, s.statement FROM issue_rows r JOIN issue_keys k ON k.key = r.issue
+  LEFT JOIN statement_keys s ON s.key = r.statement;
 CREATE VIEW positions(rowid, brief, actor_id, issue_id, stance, basis, confidence, salience, power, as_of,
   change, date) AS
   SELECT p.rowid, p.brief, a.actor_id, i.issue_id, p.stance, p.basis, p.confidence, p.salience, p.power, p.as_of,
@@ -94,7 +99,7 @@ CREATE VIRTUAL TABLE fts USING fts5({", ".join(FTS_COLUMNS)}, content='brief_tex
   tokenize='{TOKENIZER}');
 """
 # the dictionaries, in the order a build merges them (a form names an actor key)
-DICTIONARIES = ("actor_keys", "issue_keys", "value_keys", "actor_forms")
+DICTIONARIES = ("actor_keys", "issue_keys", "value_keys", "statement_keys", "actor_forms")
 # Secondary indexes are built once, after a full build has merged its shards (a bulk build is faster than
 # keeping them up to date row by row). Several cover the summary's GROUP BY queries entirely.
 INDEXES = """
@@ -104,12 +109,10 @@ CREATE INDEX value_keys_fold ON value_keys(field, fold);
 CREATE INDEX value_rows_value ON value_rows(value, brief);
 CREATE INDEX actor_forms_actor ON actor_forms(actor);
 CREATE INDEX actor_forms_kind ON actor_forms(kind);
-CREATE INDEX actor_rows_brief ON actor_rows(brief, actor);
-CREATE INDEX actor_rows_actor ON actor_rows(actor, brief);
-CREATE INDEX actor_rows_form ON actor_rows(form, brief);
+CREATE INDEX actor_rows_actor ON actor_rows(actor);
+CREATE INDEX actor_rows_form ON actor_rows(form);
 CREATE INDEX actor_labels_fold ON actor_labels(fold);
-CREATE INDEX issue_rows_brief ON issue_rows(brief);
-CREATE INDEX issue_rows_issue ON issue_rows(issue, brief);
+CREATE INDEX issue_rows_issue ON issue_rows(issue);
 CREATE INDEX positions_brief ON position_rows(brief);
 CREATE INDEX positions_timeline ON position_rows(issue, actor, date, brief, stance, basis, confidence, change);
 CREATE INDEX briefs_recent ON briefs(date DESC, id);

@@ -31,8 +31,8 @@ _QUERIES = {
     "nation": "SELECT value, n FROM agg_values WHERE field = 'nations' AND value >= ? AND value < ? ORDER BY value "
     "LIMIT ?",
 }
-_STATEMENT = ("SELECT r.statement FROM issue_keys k JOIN issue_rows r ON r.issue = k.key WHERE k.issue_id = ? AND "
-              "r.statement IS NOT NULL LIMIT 1")  # fmt: skip
+_STATEMENT = ("SELECT s.statement FROM issue_keys k JOIN issue_rows r ON r.issue = k.key JOIN statement_keys s ON "
+              "s.key = r.statement WHERE k.issue_id = ? LIMIT 1")  # fmt: skip
 _LAST = "\U0010ffff"  # sorts after every character (UTF-8 byte order, as SQLite compares text)
 
 

@@ -160,8 +160,9 @@ class IssueTimeline:
         the briefs are read from the latest back, those without a date first (they sort last)."""
         among = f" AND b.rowid IN ({self._held})" if self.filtered else ""
         query = (
-            "SELECT b.date, ifnull(b.id, b.path), b.path, i.statement FROM briefs b INDEXED BY briefs_date "
-            "JOIN issue_rows i ON i.brief = b.rowid WHERE i.issue = ? AND i.statement IS NOT NULL{}" + among
+            "SELECT b.date, ifnull(b.id, b.path), b.path, s.statement FROM briefs b INDEXED BY briefs_date "
+            "JOIN issue_rows i ON i.brief = b.rowid JOIN statement_keys s ON s.key = i.statement WHERE i.issue = ?{}"
+            + among
         )
         params = [self.key, *(self._held_params if self.filtered else [])]
         rows = self.db.execute(query.format(" AND b.date IS NULL"), params).fetchall()
@@ -335,7 +336,7 @@ class IssueTimeline:
 
     def actors(self, firsts: Collection[tuple[str, str]]) -> dict[tuple[str, str], tuple[str | None, int]]:
         rows = self.db.execute(  # each pair as 'brief:actor' (json_extract costs more than the lookup)
-            "SELECT k.actor_id, a.brief, f.name, a.rowid FROM json_each(?) j JOIN actor_keys k ON k.actor_id = "
+            "SELECT k.actor_id, a.brief, f.name, a.seq FROM json_each(?) j JOIN actor_keys k ON k.actor_id = "
             "substr(j.value, instr(j.value, ':') + 1) JOIN actor_rows a ON a.brief = CAST(substr(j.value, 1, "
             "instr(j.value, ':') - 1) AS INTEGER) AND a.actor = k.key JOIN actor_forms f ON f.key = a.form",
             (_json_list(f"{key}:{actor}" for actor, key in firsts),),
@@ -507,11 +508,13 @@ def briefs_with_issues(
         briefs[brief].data["sources"] = sources
     folded = _json_list(actors)
     for brief, actor_id, name, kind, country, aliases in db.execute(
-        "SELECT a.brief, a.actor_id, a.name, a.kind, a.country, a.aliases FROM actors a WHERE a.rowid IN ("
-        "SELECT h.rowid FROM positions p JOIN chosen c ON c.rowid = p.brief JOIN actors h ON h.actor_id = "
-        f"p.actor_id AND h.brief = p.brief WHERE p.issue_id IN ({marks}) UNION SELECT h.rowid FROM actor_names n "
-        "JOIN chosen c ON c.rowid = n.brief JOIN actors h ON h.actor_id = n.actor_id AND h.brief = n.brief "
-        "WHERE n.fold IN (SELECT value FROM json_each(?))) ORDER BY a.rowid", [*issues, folded],
+        "SELECT a.brief, k.actor_id, f.name, nullif(f.kind, ''), nullif(f.country, ''), f.aliases FROM actor_rows a "
+        "JOIN chosen c ON c.rowid = a.brief JOIN actor_keys k ON k.key = a.actor JOIN actor_forms f ON f.key = a.form "
+        "WHERE EXISTS (SELECT 1 FROM position_rows p INDEXED BY positions_brief WHERE p.brief = a.brief AND "
+        f"p.actor = a.actor AND p.issue IN (SELECT key FROM issue_keys WHERE issue_id IN ({marks}))) "
+        "OR EXISTS (SELECT 1 FROM actor_rows r WHERE r.brief = a.brief AND r.actor = a.actor AND r.form IN "
+        "(SELECT form FROM form_names WHERE fold IN (SELECT value FROM json_each(?)))) ORDER BY a.brief, a.seq",
+        [*issues, folded],
     ):  # fmt: skip
         briefs[brief].data["actors"].append(
             {"id": actor_id, "name": name, "kind": kind, "country": country, "aliases": json.loads(aliases or "[]")}
