@@ -14,6 +14,7 @@ from brief.base.fields import mappings, text, texts
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Collection
     from typing import Any
 
 # zlib level, with a dictionary: a quarter smaller than level 1 for 0.02 ms more a brief; 6 saves a tenth more
@@ -131,12 +132,12 @@ def cited(position: dict[str, Any]) -> tuple[list[str], list[str]]:
 SOURCE_FIELDS = ("id", "title", "publisher", "url", "date", "reliability", "credibility")
 
 
-def source_records(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The brief's sources that have an id, each with the fields of SOURCE_FIELDS that hold a value (read from the
-    stored copy: the index keeps no row of them)."""
+def source_records(data: dict[str, Any], only: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """The brief's sources that have an id (of those in `only`, if given), each with the fields of SOURCE_FIELDS
+    that hold a value (read from the stored copy: the index keeps their ids and grades only)."""
     records = []
     for source in mappings(data.get("sources")):
-        if not isinstance(source.get("id"), str):
+        if not isinstance(source.get("id"), str) or (only is not None and source["id"] not in only):
             continue
         pick = source.get
         credibility = pick("credibility")

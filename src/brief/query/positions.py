@@ -389,15 +389,17 @@ _PLACE = "p.rowid - (SELECT min(q.rowid) FROM position_rows q INDEXED BY positio
 
 
 def _stored(db: sqlite3.Connection, briefs: Iterable[int]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(brief, its stored copy) for each of `briefs` that has one (collection/stored.py)."""
+    """(brief, the positions and sources of its stored copy) for each of `briefs` that has one
+    (collection/stored.py). SQLite picks them out of the JSON: half the time of parsing all of it in Python."""
     pending = sorted(set(briefs))
     for start in range(0, len(pending), 500):
         chunk = pending[start : start + 500]
         for brief, text in db.execute(
-            f"SELECT rowid, brief_json(data) FROM brief_data WHERE rowid IN ({', '.join('?' * len(chunk))}) "
-            "AND data IS NOT NULL", chunk,
+            "SELECT rowid, json_extract(brief_json(data), '$.positions', '$.sources') FROM brief_data WHERE rowid "
+            f"IN ({', '.join('?' * len(chunk))}) AND data IS NOT NULL", chunk,
         ).fetchall():  # fmt: skip
-            yield brief, json.loads(text)
+            positions, sources = json.loads(text)
+            yield brief, {"positions": positions, "sources": sources}
 
 
 def _cite(db: sqlite3.Connection, placed: Iterable[tuple[dict[str, Any], int, int]],
@@ -413,17 +415,17 @@ def _cite(db: sqlite3.Connection, placed: Iterable[tuple[dict[str, Any], int, in
     listed: dict[int, list[dict[str, Any]]] = {}
     for brief, data in _stored(db, rows):
         positions = kept_positions(data)
-        listing = source_records(data)
+        found = [(row, *(cited(positions[place]) if 0 <= place < len(positions) else ([], [])))
+                 for row, place in rows[brief]]  # fmt: skip
+        wanted = {ident for _, _, ids in found for ident in ids}
+        listing = source_records(data, wanted) if wanted else []
         sources: dict[str, dict[str, Any]] = {}
         for record in listing:
             sources.setdefault(record["id"], record)
-        wanted: set[str] = set()
-        for row, place in rows[brief]:
-            rationale, ids = cited(positions[place]) if 0 <= place < len(positions) else ([], [])
+        for row, rationale, ids in found:
             row["rationale"] = rationale
             row["sources"] = [sources.get(ident) or {"id": ident} for ident in ids] if records else ids
-            wanted.update(ids)
-        listed[brief] = [record for record in listing if record["id"] in wanted]
+        listed[brief] = listing
     return listed
 
 
