@@ -136,57 +136,46 @@ _REKEYED = {
 
 
 class _Rekey:
-    """The new index's dictionaries, filled from the shards' chunk by chunk: each entry a shard adds is looked up
-    by its text (added when new) and its key in the shard mapped to the index's, in temp tables the merge joins.
+    """The new index's dictionaries, filled from the shards' chunk by chunk, in SQLite (memory stays bounded
+    whatever the number of entries): the entries a shard adds are added to the index's when new (each dictionary's
+    text is unique there), and their keys in the shard mapped to the index's, in temp tables the merge joins.
     Entries are added in the order the chunks are merged, so that keys are those a build in one process gives."""
 
-    _TEXT: ClassVar[dict[str, str]] = {
-        "actor_keys": "actor_id", "issue_keys": "issue_id", "value_keys": "field, value, fold",
-        "statement_keys": "statement",
-        "actor_forms": "actor, name, kind, country, aliases",
+    # each dictionary's text columns, and the unique ones among them (what an entry is looked up by)
+    _TEXT: ClassVar[dict[str, tuple[str, str]]] = {
+        "actor_keys": ("actor_id", "actor_id"), "issue_keys": ("issue_id", "issue_id"),
+        "value_keys": ("field, value, fold", "field, value"), "statement_keys": ("statement", "statement"),
+        "actor_forms": ("actor, name, kind, country, aliases", "actor, name, kind, country, aliases"),
     }  # fmt: skip
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self.known: dict[str, dict[tuple[object, ...], int]] = {name: {} for name in DICTIONARIES}
-        self.mapped: dict[str, dict[tuple[int, int], int]] = {name: {} for name in DICTIONARIES}
-        self.actor_ids: dict[int, str] = {}  # the index's actor keys -> ids (a new form's names are made of its id)
         for name in DICTIONARIES:
             db.execute(f"CREATE TEMP TABLE map_{name}(shard_no INTEGER NOT NULL, shard INTEGER NOT NULL, "
                        "key INTEGER NOT NULL, PRIMARY KEY (shard_no, shard)) WITHOUT ROWID")  # fmt: skip
 
     def add(self, shard_no: int, name: str, low: int, high: int) -> None:
         """Map the entries `low`..`high` of the attached shard's dictionary `name`."""
-        columns = self._TEXT[name]
-        known, mapped = self.known[name], self.mapped[name]
-        pairs, names = [], []
-        for shard_key, *values in self.db.execute(
-            f"SELECT key, {columns} FROM shard.{name} WHERE key BETWEEN ? AND ? ORDER BY key", (low, high)
-        ):
-            if name == "actor_forms":
-                values[0] = self.mapped["actor_keys"][(shard_no, values[0])]
-            item = tuple(values[:2]) if name == "value_keys" else tuple(values)
-            key = known.get(item)
-            if key is None:
-                marks = ", ".join("?" * len(values))
-                key = self.db.execute(f"INSERT INTO main.{name}({columns}) VALUES ({marks})", values).lastrowid
-                assert key is not None
-                known[item] = key
-                if name == "actor_keys":
-                    self.actor_ids[key] = values[0]
-                elif name == "actor_forms":
-                    names += self._names(key, values)
-            mapped[(shard_no, shard_key)] = key
-            pairs.append((shard_no, shard_key, key))
-        self.db.executemany(f"INSERT INTO temp.map_{name} VALUES (?, ?, ?)", pairs)
-        self.db.executemany("INSERT OR IGNORE INTO main.form_names VALUES (?, ?)", names)
-
-    def _names(self, form: int, values: list[object]) -> list[tuple[str, int]]:
-        """The form_names rows of a new form: its actor id, name and aliases, folded (as rows.py folds them)."""
-        actor, name, _, _, aliases = values
-        assert isinstance(name, str) and isinstance(aliases, str) and isinstance(actor, int)
-        folds = {fold(self.actor_ids[actor]), fold(name), *(fold(alias) for alias in json.loads(aliases))}
-        return [(folded, form) for folded in folds]
+        columns, unique = self._TEXT[name]
+        entries = f"shard.{name} s"
+        picked = ", ".join(f"s.{column} AS {column}" for column in columns.split(", "))
+        if name == "actor_forms":  # a form names an actor: by the index's key
+            entries += " JOIN temp.map_actor_keys a ON a.shard_no = :no AND a.shard = s.actor"
+            picked = picked.replace("s.actor AS", "a.key AS", 1)
+        last = self.db.execute(f"SELECT ifnull(max(key), 0) FROM main.{name}").fetchone()[0]
+        self.db.execute(f"INSERT OR IGNORE INTO main.{name}({columns}) SELECT {picked} FROM {entries} "
+                        "WHERE s.key BETWEEN :low AND :high ORDER BY s.key", {"no": shard_no, "low": low, "high": high})
+        same = " AND ".join(f"m.{column} = t.{column}" for column in unique.split(", "))
+        self.db.execute(f"INSERT INTO temp.map_{name} SELECT :no, t.shard, m.key FROM (SELECT s.key AS shard, {picked} "
+                        f"FROM {entries} WHERE s.key BETWEEN :low AND :high) t JOIN main.{name} m ON {same}",
+                        {"no": shard_no, "low": low, "high": high})  # fmt: skip
+        if name == "actor_forms":  # the new forms' names: their actor id, name and aliases, folded (as rows.py does)
+            self.db.executemany("INSERT OR IGNORE INTO main.form_names VALUES (?, ?)", [
+                (folded, form) for form, actor_id, label, aliases in self.db.execute(
+                    "SELECT f.key, k.actor_id, f.name, f.aliases FROM main.actor_forms f JOIN main.actor_keys k ON "
+                    "k.key = f.actor WHERE f.key > ?", (last,))
+                for folded in {fold(actor_id), fold(label), *(fold(alias) for alias in json.loads(aliases))}
+            ])  # fmt: skip
 
 
 def _merge(db: sqlite3.Connection, written: list[tuple[str, dict[str, tuple[int, int]]]]) -> None:
