@@ -315,21 +315,17 @@ def _read_histories(db: sqlite3.Connection, selection: Selection) -> Iterator[tu
     pair: tuple[int, int] | None = None
     rows: list[tuple[Any, ...]] = []
     for issue, actor, *row in db.execute(
+        # the index gives (issue, actor, date) order; SQLite sorts each day's positions by stance and brief
         "SELECT p.issue, p.actor, p.date, p.stance, p.brief, p.rowid FROM position_rows p INDEXED BY "
-        f"positions_timeline {selection.join('p.brief')} ORDER BY p.issue, p.actor, p.date"
+        f"positions_timeline {selection.join('p.brief')} ORDER BY p.issue, p.actor, p.date, p.stance, p.brief"
     ):
         if (issue, actor) != pair:
             if pair is not None:
-                yield actor_ids[pair[1]], issue_ids[pair[0]], _ordered(rows)
+                yield actor_ids[pair[1]], issue_ids[pair[0]], rows
             pair, rows = (issue, actor), []
         rows.append(tuple(row))
     if pair is not None:
-        yield actor_ids[pair[1]], issue_ids[pair[0]], _ordered(rows)
-
-
-def _ordered(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    rows.sort(key=lambda row: (row[0] is not None, row[0] or "", row[1] is not None, row[1] or "", row[2]))
-    return rows
+        yield actor_ids[pair[1]], issue_ids[pair[0]], rows
 
 
 def _tie_breaks(db: sqlite3.Connection, positions: list[int]) -> list[tuple[int, tuple[str, str, str]]]:
