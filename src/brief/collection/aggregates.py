@@ -66,25 +66,39 @@ def create(db: sqlite3.Connection) -> None:
     db.execute("BEGIN")
     for table, (_, _, select) in COUNTS.items():
         db.execute(f"INSERT INTO {table} {select.format(where='1')}")
-    # positions in the order of their covering index (no sort), each brief's path from a dict (no join)
+    # positions in the order of their covering index (no sort), each brief's path from a dict (no join); the
+    # rows made are written a batch at a time (memory stays bounded), the changes staged and then copied in key
+    # order (a table filled in key order has full pages)
     paths = dict(db.execute("SELECT rowid, path FROM briefs"))
     actor_ids = dict(db.execute("SELECT key, actor_id FROM actor_keys"))
     issue_ids = dict(db.execute("SELECT key, issue_id FROM issue_keys"))
+    db.execute("CREATE TEMP TABLE changes_staged(position INTEGER NOT NULL, previous INTEGER NOT NULL, "
+               "date TEXT NOT NULL)")  # fmt: skip
     latest: list[tuple[str, str, str | None, str | None]] = []
     changes: list[tuple[int, int, str]] = []
+
+    def flush(pair: tuple[int, int], rows: list[Row]) -> None:
+        latest.append(_history(actor_ids[pair[1]], issue_ids[pair[0]], rows, changes))
+        if len(latest) >= 10_000 or len(changes) >= 10_000:
+            db.executemany("INSERT INTO agg_latest VALUES (?, ?, ?, ?)", latest)
+            db.executemany("INSERT INTO temp.changes_staged VALUES (?, ?, ?)", changes)
+            latest.clear()
+            changes.clear()
+
     pair: tuple[int, int] | None = None
     rows: list[Row] = []
     for issue, actor, date, stance, brief, position in db.execute(f"{_HISTORY} ORDER BY p.issue, p.actor, p.date"):
         if (issue, actor) != pair:
             if pair is not None:
-                latest.append(_history(actor_ids[pair[1]], issue_ids[pair[0]], rows, changes))
+                flush(pair, rows)
             pair, rows = (issue, actor), []
         rows.append((date, stance, paths[brief], position))
     if pair is not None:
-        latest.append(_history(actor_ids[pair[1]], issue_ids[pair[0]], rows, changes))
+        flush(pair, rows)
     db.executemany("INSERT INTO agg_latest VALUES (?, ?, ?, ?)", latest)
-    changes.sort(key=lambda change: change[0])
-    db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?)", changes)
+    db.executemany("INSERT INTO temp.changes_staged VALUES (?, ?, ?)", changes)
+    db.execute("INSERT INTO agg_changes SELECT * FROM temp.changes_staged ORDER BY position")
+    db.execute("DROP TABLE temp.changes_staged")
     db.execute("COMMIT")
     db.executescript(AGGREGATE_INDEXES)  # after the bulk insert: faster than keeping them up to date row by row
 
