@@ -5,7 +5,7 @@ The full-text columns are ranked by query/ranking.py, which gives each its weigh
 
 from __future__ import annotations
 
-INDEX_FORMAT = "13"  # bump when the tables below change: older indexes are rebuilt
+INDEX_FORMAT = "14"  # bump when the tables below change: older indexes are rebuilt
 # case- and accent-insensitive, as base.text.fold is (tests/test_architecture.py checks they agree)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
