@@ -783,6 +783,29 @@ def _time_target(what: str, row: Row, limit: float, info: bool = False) -> Targe
 PARSE_ROW = "PyYAML CSafeLoader (parse only)"
 
 
+def _index_tables(path: Path | None) -> str:
+    """The index's largest tables, each with its indexes, in MiB (SQLite's dbstat), for the size row's note; ''
+    when the index or dbstat is missing."""
+    import sqlite3
+
+    if path is None:
+        return ""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        pages = db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+        owners = dict(db.execute("SELECT name, tbl_name FROM sqlite_schema"))
+        db.close()
+    except sqlite3.Error:
+        return ""
+    sizes: dict[str, int] = {}
+    for name, size in pages:
+        owner = owners.get(name, name)  # an index (autoindexes included) counts with its table
+        owner = "fts" if owner.startswith("fts") else owner
+        sizes[owner] = sizes.get(owner, 0) + size
+    ranked = sorted(sizes.items(), key=lambda item: -item[1])
+    return ", ".join(f"{name} {size / MIB:,.1f}" for name, size in ranked if size >= MIB // 2)
+
+
 def bench_index(ctx: Context, size: int) -> Report:
     """Cold `brief index` (empty cache folder every run) vs. parsing every file alone on one core."""
     r = reading_corpus(ctx, size, build=False)
@@ -812,6 +835,7 @@ def bench_index(ctx: Context, size: int) -> Report:
     rows, when = timed(tools, ctx.args)
     # the index the last timed run wrote, against the files it indexes
     index_bytes = sum(p.stat().st_size for p in cold.glob("index-*.sqlite*"))
+    largest = _index_tables(next(cold.glob("index-*.sqlite"), None))
     brief_bytes = sum(p.stat().st_size for p in r.folder.iterdir() if p.suffix in (".yaml", ".json", ".md"))
     empty_cache()
     brief_row, parse_row = rows
@@ -841,6 +865,8 @@ def bench_index(ctx: Context, size: int) -> Report:
         "the table is in MiB.",
         _cache_note(r),
     ]
+    if largest:
+        notes.append("Index size by table, each with its indexes (MiB, from SQLite's `dbstat`): " + largest + ".")
     return Report(
         "index",
         size,

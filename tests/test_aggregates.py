@@ -22,14 +22,29 @@ SNAPSHOT = {
     "agg_kinds": "SELECT kind, actors, briefs FROM agg_kinds ORDER BY 1",
     "agg_actors": "SELECT actor_id, name, n FROM agg_actors ORDER BY 1, 2",
     "agg_latest": "SELECT actor_id, issue_id, stance, date FROM agg_latest ORDER BY 1, 2",
+    # each change with its actor, issue, date and brief as its position holds them (the row's own keys must agree)
     "agg_changes": (
-        "SELECT c.actor_id, c.issue_id, c.date, c.path, p.stance, q.stance FROM agg_changes c "
-        "JOIN positions p ON p.rowid = c.position JOIN positions q ON q.rowid = c.previous ORDER BY 1, 2, 3, 4"
+        "SELECT p.actor_id, p.issue_id, c.date, b.path, p.stance, q.stance, q.actor_id, q.issue_id, "
+        "c.date = ifnull(p.date, '') FROM agg_changes c JOIN positions p ON p.rowid = c.position "
+        "JOIN positions q ON q.rowid = c.previous JOIN briefs b ON b.rowid = p.brief ORDER BY 1, 2, 3, 4"
     ),
-    # not an aggregate, but kept by key rather than by brief: a refresh must find a brief's rows by its names
+    # changes whose positions are gone (a rebuild has none: neither may a refresh)
+    "stale_changes": (
+        "SELECT count(*) FROM agg_changes c WHERE NOT EXISTS (SELECT 1 FROM position_rows p WHERE p.rowid = "
+        "c.position) OR NOT EXISTS (SELECT 1 FROM position_rows p WHERE p.rowid = c.previous)"
+    ),
+    # not aggregates, but kept by key rather than by brief: each brief's actors under their names, through the
+    # dictionaries a refresh adds to
     "actor_names": (
-        "SELECT n.fold, n.actor_id, b.path FROM actor_names n LEFT JOIN briefs b ON b.rowid = n.brief ORDER BY 1, 2, 3"
+        "SELECT DISTINCT n.fold, n.actor_id, b.path FROM actor_names n LEFT JOIN briefs b ON b.rowid = n.brief "
+        "ORDER BY 1, 2, 3"
     ),
+    "values": "SELECT b.path, v.field, v.value, v.fold FROM brief_values v JOIN briefs b ON b.rowid = v.brief "
+    "ORDER BY 1, v.seq",
+    "actors": "SELECT b.path, a.actor_id, a.name, a.kind, a.country, a.aliases FROM actors a JOIN briefs b ON "
+    "b.rowid = a.brief ORDER BY 1, a.seq",
+    "issues": "SELECT b.path, i.issue_id, i.statement FROM issues i JOIN briefs b ON b.rowid = i.brief "
+    "ORDER BY 1, i.seq",
 }
 
 

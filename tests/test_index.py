@@ -327,13 +327,22 @@ def test_a_build_on_every_core_equals_one_on_one(tmp_path: Path, monkeypatch: py
     tables = {
         "briefs": "SELECT rowid, path, hash, id, title, date, summary, valid, error_count FROM briefs ORDER BY rowid",
         "brief_data": "SELECT rowid, errors, brief_json(data) FROM brief_data ORDER BY rowid",
-        "values": "SELECT brief, field, value, fold FROM brief_values ORDER BY rowid",
-        "actors": "SELECT * FROM actors ORDER BY rowid",
-        "actor_names": "SELECT * FROM actor_names",
+        "values": "SELECT brief, seq, field, value, fold FROM brief_values ORDER BY brief, seq",
+        "actors": "SELECT * FROM actors ORDER BY brief, seq",
+        "issues": "SELECT * FROM issues ORDER BY brief, seq",
+        "actor_names": "SELECT * FROM actor_names ORDER BY 1, 2, 3",
+        # the dictionaries: the same keys, given in the same order
+        "actor_keys": "SELECT * FROM actor_keys ORDER BY key",
+        "issue_keys": "SELECT * FROM issue_keys ORDER BY key",
+        "value_keys": "SELECT * FROM value_keys ORDER BY key",
+        "statement_keys": "SELECT * FROM statement_keys ORDER BY key",
+        "actor_forms": "SELECT * FROM actor_forms ORDER BY key",
+        "form_names": "SELECT * FROM form_names",
+        "rows": "SELECT * FROM position_rows ORDER BY rowid",
+        "sources": "SELECT * FROM sources",
         "actor_labels": "SELECT * FROM actor_labels",
         "positions": "SELECT * FROM positions ORDER BY rowid",
-        "sources": "SELECT * FROM sources ORDER BY rowid",
-        "changes": "SELECT * FROM agg_changes ORDER BY date, path, actor_id, issue_id",
+        "changes": "SELECT * FROM agg_changes ORDER BY date, position",
         "hits": "SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH 'wagner' ORDER BY rowid",
     }
     made = []
@@ -349,3 +358,37 @@ def test_a_build_on_every_core_equals_one_on_one(tmp_path: Path, monkeypatch: py
     assert len(made[0]["briefs"]) == 200 and made[0]["hits"]
     for name in tables:
         assert made[1][name] == made[0][name], name
+
+
+def test_what_a_removed_brief_alone_held_is_no_longer_offered(collection_copy: Path) -> None:
+    """The index's dictionaries (actor ids, issue ids, list values) keep the entries of removed briefs until a
+    rebuild: completion, `--actor`, `--tag`, `--issue` and the summary must not offer or find them."""
+    from brief.query.completion import complete, open_read_only
+
+    brief = NEW + (
+        "tags: [zz-only-tag]\n"
+        "actors:\n  - {id: zz-lone-actor, name: Zz Lone Actor, kind: person, aliases: [Zed]}\n"
+        "issues:\n  - {id: zz-lone-issue, statement: Whether zz}\n"
+        "positions:\n  - {actor: zz-lone-actor, issue: zz-lone-issue, stance: supports}\n"
+    )
+    (collection_copy / "new.yaml").write_text(brief, encoding="utf-8")
+    chosen = collection([str(collection_copy)])
+
+    def offered() -> list[list[tuple[str, str]]]:
+        open_index(chosen).close()  # refreshed
+        db = open_read_only(chosen)
+        assert db is not None
+        try:
+            return [complete(db, kind, "zz") for kind in ("actor", "issue", "tag")]
+        finally:
+            db.close()
+
+    assert offered() == [[("zz-lone-actor", "Zz Lone Actor")], [("zz-lone-issue", "Whether zz")], [("zz-only-tag", "")]]
+    for option, value in (("--actor", "zed"), ("--issue", "zz-lone-issue"), ("--tag", "zz-only-tag")):
+        assert run("list", str(collection_copy), option, value, "--count").stdout.strip() == "1"
+    (collection_copy / "new.yaml").unlink()
+    assert offered() == [[], [], []]
+    for option, value in (("--actor", "zed"), ("--issue", "zz-lone-issue"), ("--tag", "zz-only-tag")):
+        assert run("list", str(collection_copy), option, value, "--count").stdout.strip() == "0"
+    summary = json.loads(run("summary", str(collection_copy), "--format", "json").stdout)
+    assert "zz-lone-actor" not in json.dumps(summary) and "zz-lone-issue" not in json.dumps(summary)

@@ -6,45 +6,50 @@ base tables, rather than adding and subtracting, keeps them exact by constructio
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from brief.collection.tables import AGGREGATE_INDEXES, AGGREGATES
 
 COUNTED_FIELDS = ("domains", "regions", "nations")  # the list fields the summary counts
 
-# a position as the stance history reads it: actor, issue, date, the brief's path, stance, position rowid
-Row = tuple[str, str, str | None, str, str | None, int]
+# a position as the stance history reads it: date, stance, the brief's path, position rowid
+Row = tuple[str | None, str | None, str, int]
 
 # The counted aggregates, each declared once: table -> (the Keys attribute naming what a refresh touched, the
-# expressions of the base table that make its key, the SELECT that computes its rows from the base tables for
-# the rows matching {where}). A build runs each SELECT over everything; a refresh deletes each touched key's
-# rows and runs the SELECT for that key alone.
-_COUNTED = " AND field IN (" + ", ".join(f"'{field}'" for field in COUNTED_FIELDS) + ")"
-COUNTS: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "agg_values": ("values", ("field", "value"),
-                   "SELECT field, value, count(*) FROM brief_values WHERE {where}" + _COUNTED
-                   + " GROUP BY field, value"),
-    "agg_months": ("months", ("substr(date, 1, 7)",),
+# condition selecting one key's rows (its parameters: the key), the SELECT that computes the table's rows for the
+# rows matching {where}). A build runs each SELECT over everything; a refresh deletes each touched key's rows and
+# runs the SELECT for that key alone. They count rows by their dictionary keys, through covering indexes.
+_COUNTED = "(" + ", ".join(f"'{field}'" for field in COUNTED_FIELDS) + ")"
+_ACTOR_KEY = "(SELECT key FROM actor_keys WHERE actor_id = ?)"
+_ISSUE_KEY = "(SELECT key FROM issue_keys WHERE issue_id = ?)"
+COUNTS: dict[str, tuple[str, str, str]] = {
+    "agg_values": ("values", "k.field = ? AND k.value = ?",
+                   "SELECT field, value, n FROM (SELECT k.field, k.value, (SELECT count(*) FROM value_rows r "
+                   f"WHERE r.value = k.key) AS n FROM value_keys k WHERE k.field IN {_COUNTED} AND {{where}}) "
+                   "WHERE n > 0"),
+    "agg_months": ("months", "substr(date, 1, 7) = ?",
                    "SELECT substr(date, 1, 7), count(*) FROM briefs WHERE date IS NOT NULL AND {where} "
                    "GROUP BY substr(date, 1, 7)"),
-    "agg_kinds": ("kinds", ("kind",),
-                  "SELECT kind, count(*), count(DISTINCT brief) FROM actors WHERE kind IS NOT NULL AND {where} "
-                  "GROUP BY kind"),
-    "agg_actors": ("actors", ("actor_id",),
-                   "SELECT actor_id, name, count(*) FROM actors WHERE {where} GROUP BY actor_id, name"),
-    # SQLite takes the bare column `stance` from the row holding max(date): each actor's latest stance
-    "agg_latest": ("pairs", ("actor_id", "issue_id"),
-                   "SELECT actor_id, issue_id, stance, max(date) FROM positions WHERE {where} "
-                   "GROUP BY actor_id, issue_id"),
+    "agg_kinds": ("kinds", "f.kind = ?",
+                  "SELECT f.kind, count(*), count(DISTINCT r.brief) FROM actor_forms f JOIN actor_rows r ON "
+                  "r.form = f.key WHERE f.kind != '' AND {where} GROUP BY f.kind"),
+    "agg_actors": ("actors", f"f.actor = {_ACTOR_KEY}",
+                   "SELECT actor_id, name, n FROM (SELECT k.actor_id, f.name, sum((SELECT count(*) FROM actor_rows r "
+                   "WHERE r.form = f.key)) AS n FROM actor_forms f JOIN actor_keys k ON k.key = f.actor "
+                   "WHERE {where} GROUP BY f.actor, f.name) WHERE n > 0"),
 }  # fmt: skip
-# each aggregate table's key columns, in the order of the source expressions above
+# each aggregate table's key columns, in the order of the parameters of its condition above
 KEY_COLUMNS = {"agg_values": ("field", "value"), "agg_months": ("month",), "agg_kinds": ("kind",),
-               "agg_actors": ("actor_id",), "agg_latest": ("actor_id", "issue_id")}  # fmt: skip
+               "agg_actors": ("actor_id",)}  # fmt: skip
+# The stance histories (agg_latest, agg_changes) are computed per actor–issue pair in Python, from the positions
+# in the order of positions_timeline (issue, actor, date, brief).
+_HISTORY = ("SELECT p.issue AS issue, p.actor AS actor, p.date AS date, p.stance AS stance, p.brief AS brief, "
+            "p.rowid AS position FROM position_rows p INDEXED BY positions_timeline")  # fmt: skip
 
 class Keys:
     """The aggregate keys some briefs touch."""
 
-    __slots__ = ("actors", "kinds", "months", "pairs", "values")
+    __slots__ = ("actors", "kinds", "months", "pairs", "positions", "values")
 
     def __init__(self) -> None:
         self.values: set[tuple[str, str]] = set()
@@ -52,6 +57,7 @@ class Keys:
         self.kinds: set[str] = set()
         self.actors: set[str] = set()
         self.pairs: set[tuple[str, str]] = set()
+        self.positions: set[int] = set()  # positions of the briefs (rowids): changes they made are recomputed
 
 
 def create(db: sqlite3.Connection) -> None:
@@ -60,14 +66,39 @@ def create(db: sqlite3.Connection) -> None:
     db.execute("BEGIN")
     for table, (_, _, select) in COUNTS.items():
         db.execute(f"INSERT INTO {table} {select.format(where='1')}")
-    # positions in the order of their covering index (no sort), each brief's path from a dict (no join)
+    # positions in the order of their covering index (no sort), each brief's path from a dict (no join); the
+    # rows made are written a batch at a time (memory stays bounded), the changes staged and then copied in key
+    # order (a table filled in key order has full pages)
     paths = dict(db.execute("SELECT rowid, path FROM briefs"))
-    rows = db.execute(
-        "SELECT actor_id, issue_id, date, brief, stance, rowid FROM positions "
-        "ORDER BY actor_id, issue_id, date, stance"
-    )
-    ordered = _by_path((a, i, date, paths[brief], stance, row) for a, i, date, brief, stance, row in rows)
-    db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?, ?, ?, ?)", _changes(ordered))
+    actor_ids = dict(db.execute("SELECT key, actor_id FROM actor_keys"))
+    issue_ids = dict(db.execute("SELECT key, issue_id FROM issue_keys"))
+    db.execute("CREATE TEMP TABLE changes_staged(position INTEGER NOT NULL, previous INTEGER NOT NULL, "
+               "date TEXT NOT NULL)")  # fmt: skip
+    latest: list[tuple[str, str, str | None, str | None]] = []
+    changes: list[tuple[int, int, str]] = []
+
+    def flush(pair: tuple[int, int], rows: list[Row]) -> None:
+        latest.append(_history(actor_ids[pair[1]], issue_ids[pair[0]], rows, changes))
+        if len(latest) >= 10_000 or len(changes) >= 10_000:
+            db.executemany("INSERT INTO agg_latest VALUES (?, ?, ?, ?)", latest)
+            db.executemany("INSERT INTO temp.changes_staged VALUES (?, ?, ?)", changes)
+            latest.clear()
+            changes.clear()
+
+    pair: tuple[int, int] | None = None
+    rows: list[Row] = []
+    for issue, actor, date, stance, brief, position in db.execute(f"{_HISTORY} ORDER BY p.issue, p.actor, p.date"):
+        if (issue, actor) != pair:
+            if pair is not None:
+                flush(pair, rows)
+            pair, rows = (issue, actor), []
+        rows.append((date, stance, paths[brief], position))
+    if pair is not None:
+        flush(pair, rows)
+    db.executemany("INSERT INTO agg_latest VALUES (?, ?, ?, ?)", latest)
+    db.executemany("INSERT INTO temp.changes_staged VALUES (?, ?, ?)", changes)
+    db.execute("INSERT INTO agg_changes SELECT * FROM temp.changes_staged ORDER BY position")
+    db.execute("DROP TABLE temp.changes_staged")
     db.execute("COMMIT")
     db.executescript(AGGREGATE_INDEXES)  # after the bulk insert: faster than keeping them up to date row by row
 
@@ -78,62 +109,63 @@ def touched(db: sqlite3.Connection, rowids: Iterable[int], keys: Keys | None = N
     db.execute("CREATE TEMP TABLE IF NOT EXISTS touched(rowid INTEGER PRIMARY KEY)")
     db.execute("DELETE FROM touched")
     db.executemany("INSERT OR IGNORE INTO touched VALUES (?)", ((rowid,) for rowid in rowids))
-    keys.values.update(db.execute(f"SELECT field, value FROM brief_values WHERE brief IN touched{_COUNTED}"))
+    chosen = "IN (SELECT rowid FROM temp.touched)"
+    keys.values.update(db.execute(
+        f"SELECT field, value FROM brief_values WHERE brief {chosen} AND field IN {_COUNTED}"))  # fmt: skip
     keys.months.update(m for (m,) in db.execute(
-        "SELECT substr(date, 1, 7) FROM briefs WHERE rowid IN touched AND date IS NOT NULL"))  # fmt: skip
-    for actor_id, kind in db.execute("SELECT actor_id, kind FROM actors WHERE brief IN touched"):
+        f"SELECT substr(date, 1, 7) FROM briefs WHERE rowid {chosen} AND date IS NOT NULL"))  # fmt: skip
+    for actor_id, kind in db.execute(f"SELECT actor_id, kind FROM actors WHERE brief {chosen}"):
         keys.actors.add(actor_id)
         if kind is not None:
             keys.kinds.add(kind)
-    keys.pairs.update(db.execute("SELECT actor_id, issue_id FROM positions WHERE brief IN touched"))
+    keys.pairs.update(db.execute(f"SELECT actor_id, issue_id FROM positions WHERE brief {chosen}"))
+    keys.positions.update(row for (row,) in db.execute(f"SELECT rowid FROM position_rows WHERE brief {chosen}"))
     db.execute("DELETE FROM touched")
     return keys
 
 
 def recompute(db: sqlite3.Connection, keys: Keys) -> None:
     """Recompute the aggregates of `keys` from the base tables (inside the caller's transaction)."""
-    for table, (attribute, sources, select) in COUNTS.items():
+    for table, (attribute, condition, select) in COUNTS.items():
         stored = " AND ".join(f"{column} = ?" for column in KEY_COLUMNS[table])
-        computed = select.format(where=" AND ".join(f"{source} = ?" for source in sources))
+        computed = select.format(where=condition)
         for key in getattr(keys, attribute):
             key = key if isinstance(key, tuple) else (key,)
             db.execute(f"DELETE FROM {table} WHERE {stored}", key)
             db.execute(f"INSERT INTO {table} {computed}", key)
+    # the changes the briefs' positions made (a removed one's included), then every change of the pairs they touch
+    db.executemany("DELETE FROM agg_changes WHERE position = ?", ((row,) for row in keys.positions))
     for actor_id, issue_id in keys.pairs:
-        db.execute("DELETE FROM agg_changes WHERE actor_id = ? AND issue_id = ?", (actor_id, issue_id))
-        rows = db.execute(
-            "SELECT p.actor_id, p.issue_id, p.date, b.path, p.stance, p.rowid FROM positions p "
-            "JOIN briefs b ON b.rowid = p.brief WHERE p.actor_id = ? AND p.issue_id = ? "
-            "ORDER BY p.actor_id, p.issue_id, p.date, p.stance",
-            (actor_id, issue_id),
-        ).fetchall()
-        db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?, ?, ?, ?)", _changes(_by_path(rows)))
-
-
-def _by_path(rows: Iterable[Row]) -> Iterator[Row]:
-    """Rows already in (actor, issue, date, stance) order, with each run of equal keys put in path order."""
-    run: list[Row] = []
-    first: Row | None = None
-    for row in rows:
-        if first is not None and row[2] == first[2] and row[4] == first[4] and row[:2] == first[:2]:
-            run.append(row)
+        db.execute("DELETE FROM agg_latest WHERE actor_id = ? AND issue_id = ?", (actor_id, issue_id))
+        found = db.execute(f"SELECT {_ISSUE_KEY}, {_ACTOR_KEY}", (issue_id, actor_id)).fetchone()
+        if found[0] is None or found[1] is None:
             continue
-        if len(run) > 1:  # most runs are one position: nothing to sort
-            run.sort(key=lambda item: item[3])
-        yield from run
-        run = [row]
-        first = row
-    if len(run) > 1:
-        run.sort(key=lambda item: item[3])
-    yield from run
+        rows = db.execute(f"SELECT h.date, h.stance, b.path, h.position FROM ({_HISTORY} WHERE p.issue = ? AND "
+                          "p.actor = ?) h JOIN briefs b ON b.rowid = h.brief", found).fetchall()  # fmt: skip
+        if not rows:
+            continue
+        changes: list[tuple[int, int, str]] = []
+        latest = _history(actor_id, issue_id, rows, changes)
+        db.execute("DELETE FROM agg_changes WHERE position IN (SELECT rowid FROM position_rows WHERE issue = ? AND "
+                   "actor = ?)", found)  # fmt: skip
+        db.execute("INSERT INTO agg_latest VALUES (?, ?, ?, ?)", latest)
+        db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?)", changes)
 
 
-def _changes(rows: Iterable[Row]) -> Iterator[tuple[object, ...]]:
-    """Stance changes from positions in (actor, issue, date, stance, path) order: a position whose stance differs
-    from the one before it for the same actor and issue (the path orders briefs of one day whatever rows the
-    index gave them, so that a refresh and a rebuild agree)."""
-    previous: tuple[str, str, str | None, int] | None = None
-    for actor, issue, date, path, stance, position in rows:
-        if previous is not None and previous[0] == actor and previous[1] == issue and previous[2] != stance:
-            yield actor, issue, date or "", path, position, previous[3]
-        previous = (actor, issue, stance, position)
+def _history(actor_id: str, issue_id: str, rows: list[Row],
+             changes: list[tuple[int, int, str]]) -> tuple[str, str, str | None, str | None]:  # fmt: skip
+    """One actor's stance history on one issue, from its positions: the row of agg_latest (the stance of its
+    latest dated position, the first by stance of that date's; of its last position when none has a date), and
+    its stance changes added to `changes` (agg_changes rows: a position whose stance differs from the one before
+    it, in (date, stance, path) order, none first; the path orders briefs of one day whatever rows the index
+    gave them, so that a refresh and a rebuild agree)."""
+    rows.sort(key=lambda row: (row[0] is not None, row[0] or "", row[1] is not None, row[1] or "", row[2]))
+    previous: Row | None = None
+    for row in rows:
+        if previous is not None and previous[1] != row[1]:
+            changes.append((row[3], previous[3], row[0] or ""))
+        previous = row
+    last = rows[-1]
+    if last[0] is not None:  # the first position of the latest date
+        last = next(row for row in rows if row[0] == last[0])
+    return actor_id, issue_id, last[1], last[0]

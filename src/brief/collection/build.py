@@ -9,6 +9,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
+from typing import ClassVar
 
 from brief.base.pool import PARALLEL_THRESHOLD, available_cores, process_pool
 from brief.base.text import fold
@@ -19,6 +20,7 @@ from brief.collection.rows import (
     INSERT_LABEL,
     INSERT_TEXT,
     Handed,
+    Keys,
     Rows,
     create_database,
     file_rows,
@@ -26,7 +28,7 @@ from brief.collection.rows import (
     insert_rows,
 )
 from brief.collection.stored import dictionary
-from brief.collection.tables import CHILD_TABLES, FTS_COLUMNS, INDEXES
+from brief.collection.tables import CHILD_TABLES, DICTIONARIES, FTS_COLUMNS, INDEXES
 
 
 def build(path: str, collection: Collection, meta: dict[str, str], found: Scan | None = None,
@@ -68,15 +70,9 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
             init_rows(collection.schema, zdict)
             db = _create(temporary)
             db.execute("BEGIN")
-            count = insert_rows(db, (file_rows(t) for t in tasks), 1, "names_staged")
+            count = insert_rows(db, (file_rows(t) for t in tasks), 1)
             db.execute("COMMIT")
         _remove_shards(temporary)
-        # in key order: a WITHOUT ROWID table filled in order has full pages (the staging table's pages are then
-        # reused by the secondary indexes)
-        db.execute("BEGIN")
-        db.execute("INSERT OR IGNORE INTO actor_names SELECT * FROM names_staged ORDER BY fold, actor_id, brief")
-        db.execute("DROP TABLE names_staged")
-        db.execute("COMMIT")
         db.execute("INSERT INTO brief_dictionary VALUES (?)", (zdict,))
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         db.executemany("INSERT INTO meta VALUES (?, ?)", stamp(found, started).items())
@@ -101,12 +97,7 @@ CHUNK = 256  # files a worker parses and writes at a time (a chunk's full-text c
 
 
 def _create(path: str) -> sqlite3.Connection:
-    db = create_database(path)
-    db.execute(_NAMES_STAGED)
-    return db
-
-
-_NAMES_STAGED = "CREATE TABLE names_staged(fold TEXT NOT NULL, actor_id TEXT NOT NULL, brief INTEGER NOT NULL)"
+    return create_database(path)
 
 
 def _dictionary(tasks: list[Task], samples: int = 128) -> bytes:
@@ -123,13 +114,77 @@ def _dictionary(tasks: list[Task], samples: int = 128) -> bytes:
     return dictionary([loaded.data for loaded in chosen])
 
 
-_MERGED = ("briefs", *CHILD_TABLES, "names_staged")  # actor_labels come with the full-text columns
+_MERGED = ("briefs", *CHILD_TABLES)  # actor_labels come with the full-text columns
+# WITHOUT ROWID tables keyed by (brief, seq): a chunk's rows are those of its briefs
+_BY_BRIEF = ("value_rows", "actor_rows", "issue_rows", "sources")
+# The rows that hold dictionary keys, selected from a shard with the new index's keys instead (the shard's keys
+# mapped in temp tables filled by _Rekey); the others are copied as they are.
+_REKEYED = {
+    "value_rows": "SELECT r.brief, r.seq, v.key FROM shard.value_rows r JOIN temp.map_value_keys v ON "
+                  "v.shard_no = ?1 AND v.shard = r.value",
+    "actor_rows": "SELECT r.brief, r.seq, a.key, f.key FROM shard.actor_rows r JOIN temp.map_actor_keys a ON "
+                  "a.shard_no = ?1 AND a.shard = r.actor JOIN temp.map_actor_forms f ON f.shard_no = ?1 "
+                  "AND f.shard = r.form",
+    "issue_rows": "SELECT r.brief, r.seq, i.key, s.key FROM shard.issue_rows r JOIN temp.map_issue_keys i ON "
+                  "i.shard_no = ?1 AND i.shard = r.issue LEFT JOIN temp.map_statement_keys s ON s.shard_no = ?1 "
+                  "AND s.shard = r.statement",
+    "position_rows": "SELECT r.brief, a.key, i.key, r.stance, r.basis, r.confidence, r.salience, r.power, r.as_of, "
+                     "r.change, r.date FROM shard.position_rows r JOIN temp.map_actor_keys "
+                     "a ON a.shard_no = ?1 AND a.shard = r.actor JOIN temp.map_issue_keys i ON i.shard_no = ?1 "
+                     "AND i.shard = r.issue",
+}  # fmt: skip
+
+
+class _Rekey:
+    """The new index's dictionaries, filled from the shards' chunk by chunk, in SQLite (memory stays bounded
+    whatever the number of entries): the entries a shard adds are added to the index's when new (each dictionary's
+    text is unique there), and their keys in the shard mapped to the index's, in temp tables the merge joins.
+    Entries are added in the order the chunks are merged, so that keys are those a build in one process gives."""
+
+    # each dictionary's text columns, and the unique ones among them (what an entry is looked up by)
+    _TEXT: ClassVar[dict[str, tuple[str, str]]] = {
+        "actor_keys": ("actor_id", "actor_id"), "issue_keys": ("issue_id", "issue_id"),
+        "value_keys": ("field, value, fold", "field, value"), "statement_keys": ("statement", "statement"),
+        "actor_forms": ("actor, name, kind, country, aliases", "actor, name, kind, country, aliases"),
+    }  # fmt: skip
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        for name in DICTIONARIES:
+            db.execute(f"CREATE TEMP TABLE map_{name}(shard_no INTEGER NOT NULL, shard INTEGER NOT NULL, "
+                       "key INTEGER NOT NULL, PRIMARY KEY (shard_no, shard)) WITHOUT ROWID")  # fmt: skip
+
+    def add(self, shard_no: int, name: str, low: int, high: int) -> None:
+        """Map the entries `low`..`high` of the attached shard's dictionary `name`."""
+        columns, unique = self._TEXT[name]
+        entries = f"shard.{name} s"
+        picked = ", ".join(f"s.{column} AS {column}" for column in columns.split(", "))
+        if name == "actor_forms":  # a form names an actor: by the index's key
+            entries += " JOIN temp.map_actor_keys a ON a.shard_no = :no AND a.shard = s.actor"
+            picked = picked.replace("s.actor AS", "a.key AS", 1)
+        last = self.db.execute(f"SELECT ifnull(max(key), 0) FROM main.{name}").fetchone()[0]
+        self.db.execute(f"INSERT OR IGNORE INTO main.{name}({columns}) SELECT {picked} FROM {entries} "
+                        "WHERE s.key BETWEEN :low AND :high ORDER BY s.key", {"no": shard_no, "low": low, "high": high})
+        same = " AND ".join(f"m.{column} = t.{column}" for column in unique.split(", "))
+        self.db.execute(f"INSERT INTO temp.map_{name} SELECT :no, t.shard, m.key FROM (SELECT s.key AS shard, {picked} "
+                        f"FROM {entries} WHERE s.key BETWEEN :low AND :high) t JOIN main.{name} m ON {same}",
+                        {"no": shard_no, "low": low, "high": high})  # fmt: skip
+        if name == "actor_forms":  # the new forms' names: their actor id, name and aliases, folded (as rows.py does)
+            self.db.executemany("INSERT OR IGNORE INTO main.form_names VALUES (?, ?)", [
+                (folded, form) for form, actor_id, label, aliases in self.db.execute(
+                    "SELECT f.key, k.actor_id, f.name, f.aliases FROM main.actor_forms f JOIN main.actor_keys k ON "
+                    "k.key = f.actor WHERE f.key > ?", (last,))
+                for folded in {fold(actor_id), fold(label), *(fold(alias) for alias in json.loads(aliases))}
+            ])  # fmt: skip
 
 
 def _merge(db: sqlite3.Connection, written: list[tuple[str, dict[str, tuple[int, int]]]]) -> None:
     """Copy the workers' rows into the new index chunk by chunk, in SQLite's own code (no row crosses into
-    Python), so that every table holds its rows in brief order, as a build in one process writes them."""
+    Python but the dictionaries' new entries), so that every table holds its rows in brief order, as a build in
+    one process writes them."""
     attached: str | None = None
+    rekey = _Rekey(db)
+    numbers: dict[str, int] = {}
     for shard, ranges in written:
         if shard != attached:
             if attached is not None:
@@ -138,9 +193,20 @@ def _merge(db: sqlite3.Connection, written: list[tuple[str, dict[str, tuple[int,
             db.execute("ATTACH DATABASE ? AS shard", (shard,))
             db.execute("BEGIN")
             attached = shard
+        number = numbers.setdefault(shard, len(numbers))
+        for name in DICTIONARIES:
+            if name in ranges:
+                rekey.add(number, name, *ranges[name])
         for table in _MERGED:
-            if table in ranges:
-                db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table} WHERE rowid BETWEEN ? AND ?",
+            if table not in ranges:
+                continue
+            if table in _REKEYED:
+                key, order = ("brief", "r.brief, r.seq") if table in _BY_BRIEF else ("rowid", "r.rowid")
+                db.execute(f"INSERT INTO main.{table} {_REKEYED[table]} WHERE r.{key} BETWEEN ?2 AND ?3 "
+                           f"ORDER BY {order}", (number, *ranges[table]))  # fmt: skip
+            else:
+                key = "brief" if table in _BY_BRIEF else "rowid"
+                db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table} WHERE {key} BETWEEN ? AND ?",
                            ranges[table])  # fmt: skip
     if attached is not None:
         db.execute("COMMIT")
@@ -155,7 +221,7 @@ def _remove_shards(temporary: str) -> None:
             _unlink(os.path.join(folder, leftover))
 
 
-_shard: tuple[str, sqlite3.Connection] | None = None  # a build worker's shard: its path and connection
+_shard: tuple[str, sqlite3.Connection, Keys] | None = None  # a build worker's shard: its path, connection, keys
 
 
 def _init_shard(temporary: str, schema_path: str | None, zdict: bytes) -> None:
@@ -164,7 +230,8 @@ def _init_shard(temporary: str, schema_path: str | None, zdict: bytes) -> None:
     global _shard
     init_rows(schema_path, zdict)
     shard = f"{temporary}-{os.getpid()}"
-    _shard = (shard, _create(shard))
+    db = _create(shard)
+    _shard = (shard, db, Keys(db))
 
 
 def _shard_chunk(chunk: tuple[int, list[Task]]) -> tuple[str, int, Handed, dict[str, tuple[int, int]]]:
@@ -173,15 +240,17 @@ def _shard_chunk(chunk: tuple[int, list[Task]]) -> tuple[str, int, Handed, dict[
     building process (their full-text columns, new actor labels), and the rowids the chunk's rows took in each
     table of the shard."""
     assert _shard is not None, "_init_shard() first"
-    shard, db = _shard
+    shard, db, keys = _shard
     first, tasks = chunk
     handed = Handed()
+    tables = [table for table in (*_MERGED, *DICTIONARIES) if table not in _BY_BRIEF]
     db.execute("BEGIN")
-    before = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in _MERGED]
-    count = insert_rows(db, (file_rows(t) for t in tasks), first, "names_staged", handed)
-    after = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in _MERGED]
+    before = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in tables]
+    count = insert_rows(db, (file_rows(t) for t in tasks), first, handed, keys)
+    after = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in tables]
     db.execute("COMMIT")
-    ranges = {table: (low + 1, high) for table, low, high in zip(_MERGED, before, after, strict=True) if high > low}
+    ranges = {table: (low + 1, high) for table, low, high in zip(tables, before, after, strict=True) if high > low}
+    ranges |= {table: (first, first + count - 1) for table in _BY_BRIEF if count}
     return shard, count, handed, ranges
 
 
@@ -238,15 +307,9 @@ def _delete(db: sqlite3.Connection, path: str) -> None:
         f"INSERT INTO fts(fts, rowid, {columns}) SELECT 'delete', rowid, {columns} FROM brief_text WHERE rowid = ?",
         (rowid,),
     )
-    # actor_names is keyed by name: the brief's rows there are the names of its actors
-    names = db.execute("SELECT actor_id, name, aliases FROM actors WHERE brief = ?", (rowid,)).fetchall()
-    db.executemany(
-        "DELETE FROM actor_names WHERE fold = ? AND actor_id = ? AND brief = ?",
-        [(label, actor_id, rowid) for actor_id, name, aliases in names
-         for label in {fold(actor_id), fold(name), *(fold(alias) for alias in json.loads(aliases))}],
-    )  # fmt: skip
-    # actor_labels keeps the names of removed briefs' actors until the next rebuild: a stale alternative
-    # in an alias expansion can only find what the name itself would
+    # the dictionaries and actor_labels keep what removed briefs held until the next rebuild: readers of a
+    # dictionary look for a row using the key, and a stale alternative in an alias expansion can only find what
+    # the name itself would
     for table in CHILD_TABLES:
         key = "rowid" if table in ("brief_data", "brief_ids") else "brief"
         db.execute(f"DELETE FROM {table} WHERE {key} = ?", (rowid,))

@@ -196,7 +196,7 @@ def _filter(prefix: str, records: bytes, skip: Callable[[str, str], bool]) -> by
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamp granularity
 
 # (path, size, mtime_ns, content hash the index holds or None for a new file): a file to read again
-Task = tuple[str, int, int, str | None]
+Task = tuple[str, int, int, bytes | None]
 
 
 class RefreshStats:
@@ -226,7 +226,7 @@ def stamp(found: Scan, started_ns: int) -> dict[str, str]:
 
 
 def changes(
-    found: Scan, meta: dict[str, str], known: dict[str, tuple[int, int, str]]
+    found: Scan, meta: dict[str, str], known: dict[str, tuple[int, int, bytes]]
 ) -> tuple[list[Task], list[str], RefreshStats]:
     """The files to read again and the paths to drop, given the last stamp (`meta`) and what the index holds
     (path -> size, mtime_ns, hash), for a listing that differs from the stamped one."""

@@ -215,8 +215,8 @@ class Index:
         return stats
 
     def counts(self) -> dict[str, int]:
-        tables = {"briefs": "briefs", "invalid": "briefs WHERE valid = 0", "actors": "actors", "issues": "issues",
-                  "positions": "positions", "sources": "sources"}  # fmt: skip
+        tables = {"briefs": "briefs", "invalid": "briefs WHERE valid = 0", "actors": "actor_rows",
+                  "issues": "issue_rows", "positions": "position_rows", "sources": "sources"}  # fmt: skip
         db = self.connection()
         return {name: db.execute(f"SELECT count(*) FROM {sql}").fetchone()[0] for name, sql in tables.items()}
 

@@ -15,7 +15,7 @@ from typing import Any
 from brief.base.fields import mappings, number, text, texts, tlp
 from brief.base.hashing import blake2b
 from brief.base.text import fold
-from brief.collection.stored import Packer, text_columns
+from brief.collection.stored import Packer, kept_positions, source_records, text_columns
 from brief.collection.tables import FTS_COLUMNS, LIST_FIELDS, TABLES
 from brief.format.batch import init_worker, worker_checker
 
@@ -27,16 +27,16 @@ class Rows:
     path: str
     size: int
     mtime_ns: int
-    hash: str
+    hash: bytes
     brief: tuple[Any, ...] = ()
     data: tuple[str, bytes | None] = ("[]", None)  # errors as JSON, the stored copy (collection/stored.py)
     values: list[tuple[str, str, str]] = field(default_factory=list)
+    # (actor id, name, kind, country, aliases as JSON, every name it goes by here, folded)
     actors: list[tuple[Any, ...]] = field(default_factory=list)
-    actor_names: list[tuple[str, str]] = field(default_factory=list)
     actor_labels: list[tuple[str, str, str]] = field(default_factory=list)
     issues: list[tuple[Any, ...]] = field(default_factory=list)
-    positions: list[tuple[Any, ...]] = field(default_factory=list)
     sources: list[tuple[Any, ...]] = field(default_factory=list)
+    positions: list[tuple[Any, ...]] = field(default_factory=list)
     text: tuple[str, ...] = ()
     touch_only: bool = False  # same content as indexed: only size/mtime change
 
@@ -65,7 +65,7 @@ def _fold(value: str) -> str:
     return folded
 
 
-def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
+def file_rows(task: tuple[str, int, int, bytes | None]) -> Rows:
     """Read, check and flatten one file. Invalid briefs are indexed too, with their errors."""
     from brief.format import loading
     from brief.format.diagnostics import Diagnostic
@@ -78,7 +78,7 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         error: Diagnostic | None = Diagnostic(path, 0, 0, "$", exc.rule, exc.message)
     else:
         error = None
-    digest = blake2b(raw, digest_size=16).hexdigest()
+    digest = blake2b(raw, digest_size=16).digest()
     rows = Rows(path, size, mtime_ns, digest)
     if known_hash == digest and error is None:
         rows.touch_only = True
@@ -106,20 +106,19 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
         text(get("language")), text(get("original_language")), text(get("summary")), 0 if diagnostics else 1,
         len(diagnostics), tlp(get("tlp")),
     )  # fmt: skip
+    rows.sources = [(seq, s["id"], s.get("reliability"), s.get("credibility"))
+                    for seq, s in enumerate(source_records(plain))]  # fmt: skip
     values = rows.values
     for name in LIST_FIELDS:
         for value in texts(get(name)):
             values.append((name, value, _fold(value)))
-    names, labels = rows.actor_names, rows.actor_labels
+    labels = rows.actor_labels
     for actor in mappings(get("actors")):
         actor_id = text(actor.get("id"))
         actor_name = text(actor.get("name"))
         if actor_id is None or actor_name is None:
             continue
         aliases = texts(actor.get("aliases"))
-        rows.actors.append(
-            (actor_id, actor_name, text(actor.get("kind")), text(actor.get("country")), _json_list(aliases))
-        )
         folded = {_fold(actor_id)}
         for label in (actor_name, *aliases):
             label_fold = _fold(label)
@@ -127,28 +126,17 @@ def file_rows(task: tuple[str, int, int, str | None]) -> Rows:
             if (actor_id, label_fold) not in _labelled:  # the table keeps the first label anyway
                 _labelled.add((actor_id, label_fold))
                 labels.append((actor_id, label, label_fold))
-        names += [(actor_id, label) for label in folded]
+        rows.actors.append((actor_id, actor_name, text(actor.get("kind")), text(actor.get("country")),
+                            _json_list(aliases), folded))  # fmt: skip
     for issue in mappings(get("issues")):
         if isinstance(issue.get("id"), str):
             rows.issues.append((issue["id"], text(issue.get("statement"))))
-    for position in mappings(get("positions")):
+    # the positions as the stored copy holds them (their rationale and cited sources are read from it, by place)
+    for position in kept_positions(plain):
         pick = position.get
-        if not (isinstance(pick("actor"), str) and isinstance(pick("issue"), str)):
-            continue
         rows.positions.append((
             position["actor"], position["issue"], text(pick("stance")), text(pick("basis")), text(pick("confidence")),
-            number(pick("salience")), number(pick("power")), text(pick("as_of")), _json_list(texts(pick("rationale"))),
-            _json_list(texts(pick("sources"))), text(pick("change")), date,
-        ))  # fmt: skip
-    for source in mappings(get("sources")):
-        if not isinstance(source.get("id"), str):
-            continue
-        pick = source.get
-        credibility = pick("credibility")
-        rows.sources.append((
-            source["id"], text(pick("title")), text(pick("publisher")), text(pick("url")), text(pick("date")),
-            text(pick("reliability")),
-            credibility if isinstance(credibility, int) and not isinstance(credibility, bool) else None,
+            number(pick("salience")), number(pick("power")), text(pick("as_of")), text(pick("change")), date,
         ))  # fmt: skip
     return rows
 
@@ -165,13 +153,12 @@ _INSERTS = (
                f"original_language, summary, valid, error_count, tlp) VALUES (?{', ?' * 14})"),
     ("data", "INSERT INTO brief_data VALUES (?, ?, ?)"),
     ("ids", "INSERT INTO brief_ids VALUES (?, ?)"),
-    ("values", "INSERT INTO brief_values VALUES (?, ?, ?, ?)"),
-    ("actors", "INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?)"),
-    ("actor_names", "INSERT OR IGNORE INTO {names}(fold, actor_id, brief) VALUES (?, ?, ?)"),
+    ("values", "INSERT INTO value_rows VALUES (?, ?, ?)"),
+    ("actors", "INSERT INTO actor_rows VALUES (?, ?, ?, ?)"),
     ("actor_labels", "INSERT OR IGNORE INTO actor_labels VALUES (?, ?, ?)"),
-    ("issues", "INSERT INTO issues VALUES (?, ?, ?)"),
-    ("positions", "INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-    ("sources", "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+    ("issues", "INSERT INTO issue_rows VALUES (?, ?, ?, ?)"),
+    ("positions", "INSERT INTO position_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+    ("sources", "INSERT INTO sources VALUES (?, ?, ?, ?, ?)"),
 )  # fmt: skip
 BATCH = 256  # briefs whose rows are inserted together, one executemany per table
 
@@ -180,15 +167,89 @@ INSERT_TEXT = f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES (?{', ?'
 INSERT_LABEL = dict(_INSERTS)["actor_labels"]
 
 
+class Keys:
+    """The dictionaries' keys (collection/tables.py) of one database: what it holds is looked up once, what it
+    does not is added. Remembered per connection: a build worker writes its shard with one."""
+
+    LIMIT = 200_000  # entries remembered per dictionary (hostile collections can have millions)
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.actors: dict[str, int] = {}
+        self.issues: dict[str, int] = {}
+        self.values: dict[tuple[str, str], int] = {}
+        self.forms: dict[tuple[Any, ...], int] = {}
+        self.statements: dict[str, int] = {}
+
+    def _key(self, known: dict[Any, int], item: Any, find: str, add: str, args: tuple[Any, ...]) -> int:
+        key = known.get(item)
+        if key is None:
+            found = self.db.execute(find, args).fetchone()
+            key = found[0] if found else self.db.execute(add, args).lastrowid
+            assert key is not None
+            if len(known) >= self.LIMIT:
+                known.clear()
+            known[item] = key
+        return key
+
+    def actor(self, actor_id: str) -> int:
+        return self._key(self.actors, actor_id, "SELECT key FROM actor_keys WHERE actor_id = ?",
+                         "INSERT INTO actor_keys(actor_id) VALUES (?)", (actor_id,))  # fmt: skip
+
+    def statement(self, statement: str | None) -> int | None:
+        if statement is None:
+            return None
+        return self._key(self.statements, statement, "SELECT key FROM statement_keys WHERE statement = ?",
+                         "INSERT INTO statement_keys(statement) VALUES (?)", (statement,))  # fmt: skip
+
+    def issue(self, issue_id: str) -> int:
+        return self._key(self.issues, issue_id, "SELECT key FROM issue_keys WHERE issue_id = ?",
+                         "INSERT INTO issue_keys(issue_id) VALUES (?)", (issue_id,))  # fmt: skip
+
+    def value(self, field_name: str, value: str, folded: str) -> int:
+        key = self.values.get((field_name, value))
+        if key is None:
+            found = self.db.execute("SELECT key FROM value_keys WHERE field = ? AND value = ?",
+                                    (field_name, value)).fetchone()  # fmt: skip
+            key = found[0] if found else self.db.execute(
+                "INSERT INTO value_keys(field, value, fold) VALUES (?, ?, ?)", (field_name, value, folded)).lastrowid
+            assert key is not None
+            if len(self.values) >= self.LIMIT:
+                self.values.clear()
+            self.values[(field_name, value)] = key
+        return key
+
+    def form(self, actor: int, name: str, kind: str | None, country: str | None, aliases: str,
+             folds: Iterable[str]) -> int:  # fmt: skip
+        """The key of an actor as a brief describes it; a new form's names (folded) go to form_names."""
+        item = (actor, name, kind or "", country or "", aliases)
+        key = self.forms.get(item)
+        if key is None:
+            found = self.db.execute("SELECT key FROM actor_forms WHERE actor = ? AND name = ? AND kind = ? AND "
+                                    "country = ? AND aliases = ?", item).fetchone()  # fmt: skip
+            if found:
+                key = found[0]
+            else:
+                key = self.db.execute("INSERT INTO actor_forms(actor, name, kind, country, aliases) "
+                                      "VALUES (?, ?, ?, ?, ?)", item).lastrowid  # fmt: skip
+                assert key is not None
+                self.db.executemany("INSERT OR IGNORE INTO form_names VALUES (?, ?)", [(f, key) for f in folds])
+            if len(self.forms) >= self.LIMIT:
+                self.forms.clear()
+            self.forms[item] = key
+        return key
+
+
 def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], next_rowid: int | None = None,
-                names_table: str = "actor_names", handed: Handed | None = None) -> int:  # fmt: skip
+                handed: Handed | None = None, keys: Keys | None = None) -> int:  # fmt: skip
     """Insert rows (the caller holds the transaction), numbering briefs from `next_rowid` (by default after
-    the last one); actor names into `names_table` (a full build stages them, to fill actor_names in its key
-    order); the full-text columns and actor labels into their tables, or, given `handed`, into its lists (a
-    worker of a full build hands them to the process that writes those tables). Returns how many briefs were
-    inserted (not merely touched)."""
+    the last one), their recurring text as the keys of `keys` (by default new ones for this call); the full-text
+    columns and actor labels into their tables, or, given `handed`, into its lists (a worker of a full build
+    hands them to the process that writes those tables). Returns how many briefs were inserted (not merely
+    touched)."""
     if next_rowid is None:
         next_rowid = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM briefs").fetchone()[0]
+    keys = keys or Keys(db)
     count = 0
     batch: dict[str, list[tuple[Any, ...]]] = {name: [] for name, _ in _INSERTS}
     texts: list[tuple[Any, ...]] = []
@@ -200,11 +261,12 @@ def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], next_rowid: int | 
             return
         for name, sql in _INSERTS:
             if batch[name]:
-                db.executemany(sql.format(names=names_table), batch[name])
+                db.executemany(sql, batch[name])
                 batch[name].clear()
         db.executemany(INSERT_TEXT, texts)
         texts.clear()
 
+    actor, issue, value, form, statement = keys.actor, keys.issue, keys.value, keys.form, keys.statement
     for row in rows:
         if row.touch_only:
             db.execute("UPDATE briefs SET size = ?, mtime_ns = ? WHERE path = ?", (row.size, row.mtime_ns, row.path))
@@ -215,12 +277,14 @@ def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], next_rowid: int | 
         batch["briefs"].append((rowid, *row.brief))
         batch["data"].append((rowid, *row.data))
         batch["ids"].append((rowid, row.brief[4] or row.path))
-        batch["values"] += [(rowid, *v) for v in row.values]
-        batch["actors"] += [(rowid, *a) for a in row.actors]
-        batch["actor_names"] += [(label, actor_id, rowid) for actor_id, label in row.actor_names]
+        batch["values"] += [(rowid, seq, value(*v)) for seq, v in enumerate(row.values)]
+        for seq, (actor_id, name, kind, country, aliases, folds) in enumerate(row.actors):
+            key = actor(actor_id)
+            batch["actors"].append((rowid, seq, key, form(key, name, kind, country, aliases, folds)))
         batch["actor_labels"] += row.actor_labels
-        batch["issues"] += [(rowid, *i) for i in row.issues]
-        batch["positions"] += [(rowid, *p) for p in row.positions]
+        batch["issues"] += [(rowid, seq, issue(issue_id), statement(text))
+                            for seq, (issue_id, text) in enumerate(row.issues)]  # fmt: skip
+        batch["positions"] += [(rowid, actor(p[0]), issue(p[1]), *p[2:]) for p in row.positions]
         batch["sources"] += [(rowid, *s) for s in row.sources]
         texts.append((rowid, *row.text))
         if count % BATCH == 0:
@@ -229,7 +293,7 @@ def insert_rows(db: sqlite3.Connection, rows: Iterable[Rows], next_rowid: int | 
     if handed is not None:  # the rest of the rows, written here (the lists handed over stay as they are)
         for name, sql in _INSERTS:
             if batch[name] and name != "actor_labels":
-                db.executemany(sql.format(names=names_table), batch[name])
+                db.executemany(sql, batch[name])
     return count
 
 

@@ -15,6 +15,7 @@ from brief.base.text import compact_json
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Collection
     from typing import Any
 
 LEVEL = 3  # zstd level: 1 is hardly faster with a dictionary, 5 a tenth smaller for half as long again
@@ -128,6 +129,38 @@ def text_columns(data: dict[str, Any] | None) -> tuple[str, ...]:
         text(data.get("body")) or "",
         "\n".join(other),
     )
+
+
+def kept_positions(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The positions the index keeps a row of (those naming an actor and an issue), in the brief's order: the
+    n-th row of a brief in position_rows is the n-th of these."""
+    positions = mappings(data.get("positions"))
+    return [p for p in positions if isinstance(p.get("actor"), str) and isinstance(p.get("issue"), str)]
+
+
+def cited(position: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """A position's rationale and the ids of the sources it cites (read from the stored copy, not kept in rows)."""
+    return texts(position.get("rationale")), texts(position.get("sources"))
+
+
+SOURCE_FIELDS = ("id", "title", "publisher", "url", "date", "reliability", "credibility")
+
+
+def source_records(data: dict[str, Any], only: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """The brief's sources that have an id (of those in `only`, if given), each with the fields of SOURCE_FIELDS
+    that hold a value (read from the stored copy: the index keeps their ids and grades only)."""
+    records = []
+    for source in mappings(data.get("sources")):
+        if not isinstance(source.get("id"), str) or (only is not None and source["id"] not in only):
+            continue
+        pick = source.get
+        credibility = pick("credibility")
+        if not isinstance(credibility, int) or isinstance(credibility, bool):
+            credibility = None
+        values = (source["id"], text(pick("title")), text(pick("publisher")), text(pick("url")), text(pick("date")),
+                  text(pick("reliability")), credibility)  # fmt: skip
+        records.append({name: value for name, value in zip(SOURCE_FIELDS, values, strict=True) if value is not None})
+    return records
 
 
 def register(db: sqlite3.Connection) -> None:

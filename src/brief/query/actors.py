@@ -38,9 +38,15 @@ def labels(db: sqlite3.Connection) -> list[tuple[str, str]]:
 
 def profile(db: sqlite3.Connection, actor_id: str, brief_ids: int = 5) -> ActorProfile | None:
     """The actor `actor_id` as the collection knows it; None if no brief has it."""
+    found = db.execute("SELECT key FROM actor_keys WHERE actor_id = ?", (actor_id,)).fetchone()
+    if found is None:
+        return None
+    key = found[0]
+    # each name's occurrences, counted by the forms (name, kind, country, aliases) the actor takes
     names = db.execute(
-        "SELECT name, count(*) FROM actors WHERE actor_id = ? GROUP BY name ORDER BY count(*) DESC, name",
-        (actor_id,),
+        "SELECT name, n FROM (SELECT f.name, sum((SELECT count(*) FROM actor_rows r WHERE r.form = f.key)) AS n "
+        "FROM actor_forms f WHERE f.actor = ? GROUP BY f.name) WHERE n > 0 ORDER BY n DESC, name",
+        (key,),
     ).fetchall()
     if not names:
         return None
@@ -49,7 +55,8 @@ def profile(db: sqlite3.Connection, actor_id: str, brief_ids: int = 5) -> ActorP
     countries: Counter[str] = Counter()
     spellings: Counter[str] = Counter()  # aliases as the latest briefs write them
     for kind, country, aliases_json in db.execute(
-        "SELECT kind, country, aliases FROM actors WHERE actor_id = ? ORDER BY brief DESC LIMIT ?", (actor_id, RECENT)
+        "SELECT f.kind, f.country, f.aliases FROM actor_rows r INDEXED BY actor_rows_actor JOIN actor_forms f ON "
+        "f.key = r.form WHERE r.actor = ? ORDER BY r.brief DESC LIMIT ?", (key, RECENT)
     ):
         if kind:
             kinds[kind] += 1
@@ -71,7 +78,7 @@ def profile(db: sqlite3.Connection, actor_id: str, brief_ids: int = 5) -> ActorP
         countries.most_common(1)[0][0] if countries else None,
         aliases,
         total,
-        latest_briefs(db, actor_id, total, brief_ids),
+        latest_briefs(db, key, total, brief_ids),
     )
 
 
@@ -84,20 +91,20 @@ def _strings(raw: str | None) -> list[str]:
     return [item for item in value if isinstance(item, str) and item.strip()] if isinstance(value, list) else []
 
 
-def latest_briefs(db: sqlite3.Connection, actor_id: str, occurrences: int, limit: int) -> list[str]:
-    """Ids of the latest briefs (by date) that name the actor. For a frequent actor, walking the briefs from the
-    newest finds them at once; for a rare one, looking up its few occurrences is quicker."""
+def latest_briefs(db: sqlite3.Connection, actor: int, occurrences: int, limit: int) -> list[str]:
+    """Ids of the latest briefs (by date) that name the actor (its key). For a frequent actor, walking the briefs
+    from the newest finds them at once; for a rare one, looking up its few occurrences is quicker."""
     if occurrences > 2000:
         sql = (
-            "SELECT b.id FROM briefs b WHERE b.id IS NOT NULL AND EXISTS (SELECT 1 FROM actors a "
-            "WHERE a.actor_id = ? AND a.brief = b.rowid) ORDER BY b.date DESC, b.id LIMIT ?"
+            "SELECT b.id FROM briefs b WHERE b.id IS NOT NULL AND EXISTS (SELECT 1 FROM actor_rows a "
+            "WHERE a.actor = ? AND a.brief = b.rowid) ORDER BY b.date DESC, b.id LIMIT ?"
         )
     else:
         sql = (
-            "SELECT DISTINCT b.id FROM actors a JOIN briefs b ON b.rowid = a.brief WHERE a.actor_id = ? "
+            "SELECT DISTINCT b.id FROM actor_rows a JOIN briefs b ON b.rowid = a.brief WHERE a.actor = ? "
             "AND b.id IS NOT NULL ORDER BY b.date DESC, b.id LIMIT ?"
         )
-    return [brief_id for (brief_id,) in db.execute(sql, (actor_id, limit))]
+    return [brief_id for (brief_id,) in db.execute(sql, (actor, limit))]
 
 
 def id_taken(db: sqlite3.Connection, brief_id: str) -> bool:

@@ -18,19 +18,21 @@ LIMIT = 200  # more than a shell shows usefully; a longer prefix narrows
 # an index of the table in order and stops at LIMIT (a GROUP BY or count over every row took 80 ms at 100,000 briefs)
 _QUERIES = {
     "brief": "SELECT id, title FROM briefs WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-    "actor": "SELECT actor_id, min(name) FROM actors WHERE actor_id >= ? AND actor_id < ? GROUP BY actor_id "
-    "ORDER BY actor_id LIMIT ?",
+    # the dictionaries hold each value once (and keep those of removed briefs until a rebuild: a value is offered
+    # only when a row uses it)
+    "actor": "SELECT k.actor_id, (SELECT min(f.name) FROM actor_forms f WHERE f.actor = k.key AND EXISTS (SELECT 1 "
+    "FROM actor_rows r WHERE r.form = f.key)) AS name FROM actor_keys k WHERE k.actor_id >= ? AND k.actor_id < ? "
+    "AND name IS NOT NULL ORDER BY k.actor_id LIMIT ?",
+    "issue": "SELECT issue_id, NULL FROM issue_keys k WHERE issue_id >= ? AND issue_id < ? AND EXISTS (SELECT 1 FROM "
+    "issue_rows r WHERE r.issue = k.key) ORDER BY issue_id LIMIT ?",
+    "tag": "SELECT value, NULL FROM value_keys k WHERE field = 'tags' AND value >= ? AND value < ? AND EXISTS (SELECT "
+    "1 FROM value_rows r WHERE r.value = k.key) ORDER BY value LIMIT ?",
     # the summary's counts, kept by the index (collection/aggregates.py)
     "nation": "SELECT value, n FROM agg_values WHERE field = 'nations' AND value >= ? AND value < ? ORDER BY value "
     "LIMIT ?",
 }
-# kinds whose rows repeat each value in many briefs: the distinct values one index seek at a time (the next one
-# after the last found), which SQLite's DISTINCT does not do: it reads every row (60 ms for tags at 100,000 briefs)
-_NEXT = {
-    "issue": "SELECT min(issue_id) FROM issues WHERE issue_id {after} ? AND issue_id < ?",
-    "tag": "SELECT min(value) FROM brief_values WHERE field = 'tags' AND value {after} ? AND value < ?",
-}
-_STATEMENT = "SELECT statement FROM issues WHERE issue_id = ? AND statement IS NOT NULL LIMIT 1"
+_STATEMENT = ("SELECT s.statement FROM issue_keys k JOIN issue_rows r ON r.issue = k.key JOIN statement_keys s ON "
+              "s.key = r.statement WHERE k.issue_id = ? LIMIT 1")  # fmt: skip
 _LAST = "\U0010ffff"  # sorts after every character (UTF-8 byte order, as SQLite compares text)
 
 
@@ -56,14 +58,12 @@ def complete(db: sqlite3.Connection, kind: str, prefix: str, limit: int = LIMIT)
     """(value, a few words about it: a title, a name, a statement, a count of briefs; none for tags) for each
     `kind` of value in the index that starts with `prefix`, in order. Nation codes are matched in upper case, ids
     and tags as typed and in lower case."""
-    if kind not in _QUERIES and kind not in _NEXT:
+    if kind not in _QUERIES:
         raise ValueError(f"no completion for {kind!r}; one of {', '.join(KINDS)}")
     prefixes = [prefix.upper()] if kind == "nation" else list(dict.fromkeys([prefix, prefix.lower()]))
     found: dict[str, str] = {}
     for start in prefixes:
-        rows = _distinct(db, _NEXT[kind], start, limit) if kind in _NEXT else db.execute(
-            _QUERIES[kind], (start, start + _LAST, limit))  # fmt: skip
-        for value, about in rows:
+        for value, about in db.execute(_QUERIES[kind], (start, start + _LAST, limit)):
             if value is not None:
                 found.setdefault(str(value), _about(kind, about))
     chosen = sorted(found.items())[:limit]
@@ -71,19 +71,6 @@ def complete(db: sqlite3.Connection, kind: str, prefix: str, limit: int = LIMIT)
         chosen = [(value, _about(kind, next(iter(db.execute(_STATEMENT, (value,)).fetchone() or ()), None)))
                   for value, _ in chosen]  # fmt: skip
     return chosen
-
-
-def _distinct(db: sqlite3.Connection, next_sql: str, prefix: str, limit: int) -> list[tuple[str, None]]:
-    """The first `limit` distinct values starting with `prefix`, each found by one seek past the one before."""
-    values: list[tuple[str, None]] = []
-    sql, after = next_sql.format(after=">="), prefix  # the first at or after the prefix, then each past the last
-    while len(values) < limit:
-        value = db.execute(sql, (after, prefix + _LAST)).fetchone()[0]
-        if value is None:
-            break
-        values.append((value, None))
-        sql, after = next_sql.format(after=">"), value
-    return values
 
 
 def _about(kind: str, about: object) -> str:

@@ -206,6 +206,11 @@ def register_functions(db: sqlite3.Connection) -> None:
     db.create_function("brief_where", 3, _where_match, deterministic=True)
 
 
+# the actor forms going by one of some folded names; the keys of issues named in any case
+_FORMS = "SELECT form FROM form_names WHERE fold IN ({})"
+_ISSUES = "SELECT key FROM issue_keys WHERE lower(issue_id) IN ({})"
+
+
 def filter_sql(filters: Filters, alias: str = "b") -> tuple[str, list[Any]]:
     """A WHERE clause (without the keyword; "1" when empty) and its parameters, for filters checked by check_filters."""
     clauses: list[str] = []
@@ -214,15 +219,16 @@ def filter_sql(filters: Filters, alias: str = "b") -> tuple[str, list[Any]]:
     def values_in(field_name: str, values: list[str], folded: bool = True, like: bool = False) -> None:
         if not values:
             return
+        # the values' keys first (a few hundred distinct values), then the briefs holding them
         if like:
             ors = " OR ".join("fold LIKE ?" for _ in values)
-            clauses.append(f"{alias}.rowid IN (SELECT brief FROM brief_values WHERE field = ? AND ({ors}))")
+            keys = f"SELECT key FROM value_keys WHERE field = ? AND ({ors})"
             params.extend([field_name, *(f"%{fold(v)}%" for v in values)])
-            return
-        marks = ", ".join("?" * len(values))
-        column = "fold" if folded else "value"
-        clauses.append(f"{alias}.rowid IN (SELECT brief FROM brief_values WHERE field = ? AND {column} IN ({marks}))")
-        params.extend([field_name, *(fold(v) if folded else v for v in values)])
+        else:
+            marks = ", ".join("?" * len(values))
+            keys = f"SELECT key FROM value_keys WHERE field = ? AND {'fold' if folded else 'value'} IN ({marks})"
+            params.extend([field_name, *(fold(v) if folded else v for v in values)])
+        clauses.append(f"{alias}.rowid IN (SELECT brief FROM value_rows WHERE value IN ({keys}))")
 
     values_in("nations", filters.nations, folded=False)
     values_in("regions", filters.regions)
@@ -240,26 +246,26 @@ def filter_sql(filters: Filters, alias: str = "b") -> tuple[str, list[Any]]:
         params.extend(v.lower() for v in filters.ids)
     if filters.stances:
         # a stance filter applies to the same position row as the actor and issue filters, if any
-        sql = "SELECT p.brief FROM positions p"
+        sql = "SELECT p.brief FROM position_rows p"
         conditions = [f"p.stance IN ({', '.join('?' * len(filters.stances))})"]
         stance_params: list[Any] = list(filters.stances)
         if filters.actors:
-            sql += " JOIN actor_names n ON n.brief = p.brief AND n.actor_id = p.actor_id"
-            conditions.append(f"n.fold IN ({', '.join('?' * len(filters.actors))})")
+            sql += " JOIN actor_rows r ON r.brief = p.brief AND r.actor = p.actor"
+            conditions.append(f"r.form IN ({_FORMS.format(', '.join('?' * len(filters.actors)))})")
             stance_params += [fold(v) for v in filters.actors]
         if filters.issues:
-            conditions.append(f"lower(p.issue_id) IN ({', '.join('?' * len(filters.issues))})")
+            conditions.append(f"p.issue IN ({_ISSUES.format(', '.join('?' * len(filters.issues)))})")
             stance_params += [v.lower() for v in filters.issues]
         clauses.append(f"{alias}.rowid IN ({sql} WHERE {' AND '.join(conditions)})")
         params.extend(stance_params)
     else:
         if filters.actors:
-            marks = ", ".join("?" * len(filters.actors))
-            clauses.append(f"{alias}.rowid IN (SELECT brief FROM actor_names WHERE fold IN ({marks}))")
+            forms = _FORMS.format(", ".join("?" * len(filters.actors)))
+            clauses.append(f"{alias}.rowid IN (SELECT brief FROM actor_rows WHERE form IN ({forms}))")
             params.extend(fold(v) for v in filters.actors)
         if filters.issues:
-            marks = ", ".join("?" * len(filters.issues))
-            clauses.append(f"{alias}.rowid IN (SELECT brief FROM issues WHERE lower(issue_id) IN ({marks}))")
+            issues = _ISSUES.format(", ".join("?" * len(filters.issues)))
+            clauses.append(f"{alias}.rowid IN (SELECT brief FROM issue_rows WHERE issue IN ({issues}))")
             params.extend(v.lower() for v in filters.issues)
     if filters.since:
         clauses.append(f"{alias}.date >= ?")

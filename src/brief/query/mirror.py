@@ -17,7 +17,7 @@ CHUNK = 500  # rows fetched per query
 
 def content_hashes(db: sqlite3.Connection) -> dict[int, str]:
     """Index row -> the content hash of its file."""
-    return dict(db.execute("SELECT rowid, hash FROM briefs"))
+    return {row: digest.hex() for row, digest in db.execute("SELECT rowid, hash FROM briefs")}
 
 
 def stored(db: sqlite3.Connection, rows: Iterable[int]) -> Iterator[tuple[int, dict[str, Any], tuple[str, ...]]]:

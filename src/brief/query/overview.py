@@ -8,7 +8,9 @@ temporary table `chosen` that `select` fills.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from brief.base.vocabulary import STANCE_GROUPS, TLP_RANK
@@ -26,6 +28,7 @@ SAMPLE = 20  # briefs named per actor; the JSON carries the full count
 class Selection:
     count: int
     everything: bool  # no filter: the queries need not join `chosen`
+    histories: list[tuple[str, str, list[tuple[Any, ...]]]] | None = field(default=None, repr=False)
 
     def join(self, column: str) -> str:
         return "" if self.everything else f"JOIN chosen c ON c.rowid = {column}"
@@ -144,15 +147,15 @@ def _all_counts(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
     for field in COUNTED_FIELDS:
         counts[field] = _counts(
             db,
-            f"SELECT v.value, count(*) AS n FROM brief_values v {selection.join('v.brief')} "
-            "WHERE v.field = ? GROUP BY v.value ORDER BY n DESC, v.value",
+            f"SELECT k.value, count(*) AS n FROM value_keys k CROSS JOIN value_rows v ON v.value = k.key "
+            f"{selection.join('v.brief')} WHERE k.field = ? GROUP BY v.value ORDER BY n DESC, k.value",
             (field,),
         )
     counts["actor_kinds"] = [
         {"value": kind, "actors": actors, "briefs": briefs}
         for kind, actors, briefs in db.execute(
-            f"SELECT a.kind, count(*) AS n, count(DISTINCT a.brief) FROM actors a {selection.join('a.brief')} "
-            "WHERE a.kind IS NOT NULL GROUP BY a.kind ORDER BY n DESC, a.kind"
+            f"SELECT f.kind, count(*) AS n, count(DISTINCT a.brief) FROM actor_rows a {selection.join('a.brief')} "
+            "JOIN actor_forms f ON f.key = a.form WHERE f.kind != '' GROUP BY f.kind ORDER BY n DESC, f.kind"
         )
     ]
     counts["tlp"] = _markings(db, selection)
@@ -177,23 +180,27 @@ def _names(db: sqlite3.Connection, actor_ids: set[str]) -> dict[str, str]:
 
 def _top_actors(db: sqlite3.Connection, selection: Selection, top: int) -> list[dict[str, Any]]:
     join = selection.join("a.brief")
-    counted = "agg_actors" if selection.everything else f"(SELECT a.actor_id, 1 AS n FROM actors a {join})"
-    rows = db.execute(
-        f"SELECT actor_id, sum(n) AS total FROM {counted} GROUP BY actor_id ORDER BY total DESC, actor_id LIMIT ?",
-        (top,),
-    ).fetchall()
+    if selection.everything:
+        sql = "SELECT actor_id, sum(n) AS total FROM agg_actors GROUP BY actor_id ORDER BY total DESC, actor_id LIMIT ?"
+    else:
+        sql = (f"SELECT k.actor_id, count(*) AS total FROM actor_rows a {join} JOIN actor_keys k ON k.key = a.actor "
+               "GROUP BY a.actor ORDER BY total DESC, k.actor_id LIMIT ?")  # fmt: skip
+    rows = db.execute(sql, (top,)).fetchall()
     names = _names(db, {actor_id for actor_id, _ in rows})
     actors = []
     for actor_id, count in rows:
-        kind = db.execute("SELECT kind FROM actors WHERE actor_id = ? LIMIT 1", (actor_id,)).fetchone()[0]
+        key, kind = db.execute(
+            "SELECT k.key, nullif(f.kind, '') FROM actor_keys k JOIN actor_rows a ON a.actor = k.key "
+            "JOIN actor_forms f ON f.key = a.form WHERE k.actor_id = ? ORDER BY a.actor, a.brief LIMIT 1", (actor_id,)
+        ).fetchone()  # fmt: skip
         # newest first, from the date index: a common actor's sample is found without sorting all its briefs
-        holds = f"b.rowid IN (SELECT a.brief FROM actors a {join} WHERE a.actor_id = ?)"
+        holds = f"b.rowid IN (SELECT a.brief FROM actor_rows a {join} WHERE a.actor = ?)"
         if selection.everything:
-            holds = "EXISTS (SELECT 1 FROM actors a WHERE a.brief = b.rowid AND a.actor_id = ?)"
+            holds = "EXISTS (SELECT 1 FROM actor_rows a WHERE a.brief = b.rowid AND a.actor = ?)"
         briefs = [
             ident
             for (ident,) in db.execute(
-                f"SELECT b.id FROM briefs b WHERE {holds} ORDER BY b.date DESC, b.id LIMIT ?", (actor_id, SAMPLE)
+                f"SELECT b.id FROM briefs b WHERE {holds} ORDER BY b.date DESC, b.id LIMIT ?", (key, SAMPLE)
             )
         ]
         actors.append({"id": actor_id, "name": names[actor_id], "kind": kind, "brief_count": count, "briefs": briefs})
@@ -208,11 +215,12 @@ def _contested(db: sqlite3.Connection, selection: Selection, top: int) -> list[d
     if selection.everything:
         latest = _contested_latest(db, top)
     else:
-        # SQLite takes the bare column `stance` from the row holding max(date): each actor's latest stance
-        latest = db.execute(
-            f"SELECT p.actor_id, p.issue_id, p.stance, max(p.date) FROM positions p {selection.join('p.brief')} "
-            "GROUP BY p.actor_id, p.issue_id"
-        ).fetchall()
+        latest = []
+        for actor, issue, rows in _histories(db, selection):
+            last = rows[-1]
+            if last[0] is not None:  # each actor's latest stance: the first (by stance) of its latest date's
+                last = next(row for row in rows if row[0] == last[0])
+            latest.append((actor, issue, last[1], last[0]))
     for actor, issue, stance, _ in latest:
         side = "support" if stance in support else "oppose" if stance in oppose else None
         if side:
@@ -261,31 +269,75 @@ def _changes(db: sqlite3.Connection, selection: Selection, limit: int | None) ->
     SQLite's window functions, which sort again."""
     if selection.everything:
         total = int(db.execute("SELECT count(*) FROM agg_changes").fetchone()[0])
-        sql = "SELECT position, previous FROM agg_changes ORDER BY date DESC, path DESC, actor_id DESC, issue_id DESC"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        return total, _change_rows(db, db.execute(sql).fetchall())
+        # newest first: the rows of the latest dates from the aggregate's key, then those ordered by the brief's
+        # path, actor and issue (only the rows of the last date shown can need it)
+        newest: list[tuple[str, int, int]] = []
+        for date, position, before in db.execute("SELECT date, position, previous FROM agg_changes ORDER BY "
+                                                 "date DESC, position DESC"):  # fmt: skip
+            if limit is not None and len(newest) >= limit and date != newest[-1][0]:
+                break
+            newest.append((date, position, before))
+        ties = dict(_tie_breaks(db, [row[1] for row in newest]))
+        newest.sort(key=lambda row: (row[0], *ties[row[1]], row[1]), reverse=True)
+        return total, _change_rows(db, [(row[1], row[2]) for row in newest[:limit]])
     import heapq
 
     total = 0
     latest: list[tuple[str, int, int]] = []  # (date, position, previous position): a heap of the newest
-    previous: tuple[str, str, str, int] | None = None
-    for actor, issue, date, stance, position in db.execute(
-        f"SELECT p.actor_id, p.issue_id, p.date, p.stance, p.rowid FROM positions p {selection.join('p.brief')} "
-        "ORDER BY p.actor_id, p.issue_id, p.date, p.stance"
-    ):
-        if previous is not None and previous[0] == actor and previous[1] == issue and previous[2] != stance:
+    for _, _, rows in _histories(db, selection):
+        for (_, before, _, previous), (date, stance, _, position) in pairwise(rows):
+            if before == stance:
+                continue
             total += 1
-            item = (date or "", position, previous[3])
+            item = (date or "", position, previous)
             if limit is None:
                 latest.append(item)
             elif len(latest) < limit:
                 heapq.heappush(latest, item)
             else:
                 heapq.heappushpop(latest, item)
-        previous = (actor, issue, stance, position)
     latest.sort(reverse=True)
     return total, _change_rows(db, [(position, before) for _, position, before in latest])
+
+
+def _histories(db: sqlite3.Connection, selection: Selection) -> list[tuple[str, str, list[tuple[Any, ...]]]]:
+    """Each actor's positions on each issue in the selected briefs: (actor id, issue id, [(date, stance, brief,
+    position)]) in (date, stance, brief) order, none first, as SQLite orders them (read once per selection: the
+    contested issues and the changes both read them)."""
+    if selection.histories is None:
+        selection.histories = list(_read_histories(db, selection))
+    return selection.histories
+
+
+def _read_histories(db: sqlite3.Connection, selection: Selection) -> Iterator[tuple[str, str, list[tuple[Any, ...]]]]:
+    actor_ids = dict(db.execute("SELECT key, actor_id FROM actor_keys"))
+    issue_ids = dict(db.execute("SELECT key, issue_id FROM issue_keys"))
+    pair: tuple[int, int] | None = None
+    rows: list[tuple[Any, ...]] = []
+    for issue, actor, *row in db.execute(
+        # the index gives (issue, actor, date) order; SQLite sorts each day's positions by stance and brief
+        "SELECT p.issue, p.actor, p.date, p.stance, p.brief, p.rowid FROM position_rows p INDEXED BY "
+        f"positions_timeline {selection.join('p.brief')} ORDER BY p.issue, p.actor, p.date, p.stance, p.brief"
+    ):
+        if (issue, actor) != pair:
+            if pair is not None:
+                yield actor_ids[pair[1]], issue_ids[pair[0]], rows
+            pair, rows = (issue, actor), []
+        rows.append(tuple(row))
+    if pair is not None:
+        yield actor_ids[pair[1]], issue_ids[pair[0]], rows
+
+
+def _tie_breaks(db: sqlite3.Connection, positions: list[int]) -> list[tuple[int, tuple[str, str, str]]]:
+    """Each position's brief path, actor id and issue id: how changes of one date are ordered."""
+    found = []
+    for start in range(0, len(positions), 500):
+        chunk = positions[start : start + 500]
+        found += [(row, (path, actor, issue)) for row, path, actor, issue in db.execute(
+            "SELECT p.rowid, b.path, a.actor_id, i.issue_id FROM position_rows p JOIN briefs b ON b.rowid = p.brief "
+            "JOIN actor_keys a ON a.key = p.actor JOIN issue_keys i ON i.key = p.issue "
+            f"WHERE p.rowid IN ({', '.join('?' * len(chunk))})", chunk)]  # fmt: skip
+    return found
 
 
 def _change_rows(db: sqlite3.Connection, changes: list[tuple[int, int]]) -> list[dict[str, Any]]:

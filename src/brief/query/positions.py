@@ -17,7 +17,7 @@ from brief.query.filters import Filters, combined_where, register_functions
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable
+    from collections.abc import Callable, Collection, Iterable, Iterator
     from typing import Any
 
     # analysis.positions.Track's arguments: id, dates, briefs, stances, bases, confidences[, None, places]
@@ -73,9 +73,14 @@ class IssueTimeline:
         invalid: list[int] | None = None,
     ) -> None:  # fmt: skip
         """`invalid`: the rowids of the invalid briefs (invalid_briefs), when the caller read them already."""
+        from brief.collection.stored import register
+
         register_functions(db)
+        register(db)  # the stored copies hold the positions' rationale and cited sources
         self.db = db
         self.issue = issue
+        found = db.execute("SELECT key FROM issue_keys WHERE issue_id = ?", (issue,)).fetchone()
+        self.key = found[0] if found else 0  # the issue's key (0: none, no row has it)
         self._dates: dict[str, int] | None = None
         self._prefetched: _Prefetch | None = None
         where, params = combined_where(filters, excludes or [])
@@ -84,18 +89,18 @@ class IssueTimeline:
         self._undefined: list[int] = []
         if invalid:
             self._undefined = [row[0] for row in db.execute(
-                "SELECT DISTINCT p.brief FROM positions p WHERE p.brief IN (SELECT value FROM json_each(?)) "
-                "AND p.issue_id = ? AND NOT EXISTS (SELECT 1 FROM issues i WHERE i.brief = p.brief AND "
-                "i.issue_id = p.issue_id)", (_json_list(invalid), issue),
+                "SELECT DISTINCT p.brief FROM position_rows p WHERE p.brief IN (SELECT value FROM json_each(?)) "
+                "AND p.issue = ? AND NOT EXISTS (SELECT 1 FROM issue_rows i WHERE i.brief = p.brief AND "
+                "i.issue = p.issue)", (_json_list(invalid), self.key),
             )]  # fmt: skip
         self._invalid = set(invalid)
         # only an invalid brief can hold two positions of one actor on the issue
         self._regular = not self._undefined and not (invalid and db.execute(
-            "SELECT 1 FROM issues WHERE brief IN (SELECT value FROM json_each(?)) AND issue_id = ? LIMIT 1",
-            (_json_list(invalid), issue),
+            "SELECT 1 FROM issue_rows WHERE brief IN (SELECT value FROM json_each(?)) AND issue = ? LIMIT 1",
+            (_json_list(invalid), self.key),
         ).fetchone())  # fmt: skip
-        held = "SELECT brief FROM issues WHERE issue_id = ? UNION ALL SELECT value FROM json_each(?)"
-        held_params: list[Any] = [issue, _json_list(self._undefined)]
+        held = "SELECT brief FROM issue_rows WHERE issue = ? UNION ALL SELECT value FROM json_each(?)"
+        held_params: list[Any] = [self.key, _json_list(self._undefined)]
         self.filtered = where != "1"
         if self.filtered:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS timeline_briefs(rowid INTEGER PRIMARY KEY)")
@@ -112,7 +117,7 @@ class IssueTimeline:
 
     def held(self) -> int:
         """How many briefs hold the issue, filters aside (an index-only count)."""
-        count: int = self.db.execute("SELECT count(*) FROM issues WHERE issue_id = ?", (self.issue,)).fetchone()[0]
+        count: int = self.db.execute("SELECT count(*) FROM issue_rows WHERE issue = ?", (self.key,)).fetchone()[0]
         return count + len(self._undefined)
 
     def prefetch(self) -> None:
@@ -155,10 +160,11 @@ class IssueTimeline:
         the briefs are read from the latest back, those without a date first (they sort last)."""
         among = f" AND b.rowid IN ({self._held})" if self.filtered else ""
         query = (
-            "SELECT b.date, ifnull(b.id, b.path), b.path, i.statement FROM briefs b INDEXED BY briefs_date "
-            "JOIN issues i ON i.brief = b.rowid WHERE i.issue_id = ? AND i.statement IS NOT NULL{}" + among
+            "SELECT b.date, ifnull(b.id, b.path), b.path, s.statement FROM briefs b INDEXED BY briefs_date "
+            "JOIN issue_rows i ON i.brief = b.rowid JOIN statement_keys s ON s.key = i.statement WHERE i.issue = ?{}"
+            + among
         )
-        params = [self.issue, *(self._held_params if self.filtered else [])]
+        params = [self.key, *(self._held_params if self.filtered else [])]
         rows = self.db.execute(query.format(" AND b.date IS NULL"), params).fetchall()
         limit = 64
         while not rows:
@@ -215,13 +221,15 @@ class IssueTimeline:
             columns = "group_concat(ifnull(stance, '')), group_concat(ifnull(basis, '')), "
             columns += "group_concat(ifnull(confidence, '')), group_concat(rowid)"
         columns += f", group_concat(iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}'), '')"
-        if names:  # an aggregate query's correlated subquery reads the group's actor_id
-            columns += ", (SELECT group_concat(l.fold, char(31)) FROM actor_labels l WHERE l.actor_id = p.actor_id)"
+        if names:  # an aggregate query's correlated subquery reads the group's actor id
+            columns += (", (SELECT group_concat(l.fold, char(31)) FROM actor_labels l WHERE l.actor_id = "
+                        "(SELECT actor_id FROM actor_keys WHERE key = p.actor))")  # fmt: skip
         query = (
-            f"SELECT actor_id, count(*), group_concat(ifnull(date, '')), group_concat(brief), {columns} FROM "
-            f"positions p INDEXED BY positions_timeline WHERE issue_id = ?{self._only.format('')} GROUP BY actor_id"
+            "SELECT (SELECT actor_id FROM actor_keys WHERE key = p.actor), count(*), group_concat(ifnull(date, '')), "
+            f"group_concat(brief), {columns} FROM position_rows p INDEXED BY positions_timeline WHERE issue = ?"
+            f"{self._only.format('')} GROUP BY actor"
         )
-        params = (self.issue,)
+        params = (self.key,)
         # Aggregates read the rows in the order of the index scanned: by date within an actor when it is
         # positions_timeline (issue, actor, date, brief, …); any other plan gets its dates checked.
         plan = " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {query}", params))
@@ -234,6 +242,7 @@ class IssueTimeline:
                     found.append((*self._track(actor, db), count, folds))
                 else:
                     found.append((actor, dates_text, briefs, stances, "", "", None, None, changes, count, folds))
+            found.sort(key=lambda track: track[0])  # by actor id, as grouped by id
             return found
         for actor, count, dates_text, briefs, *columns_read in rows:
             more = (count, columns_read.pop()) if names else ()
@@ -250,14 +259,16 @@ class IssueTimeline:
             else:
                 found.append((actor, dates, briefs, *held[:3], None, [int(place) for place in held[3]], changes,
                               *more))  # fmt: skip
+        found.sort(key=lambda track: track[0])  # by actor id, as grouped by id
         return found
 
     def _track(self, actor: str, db: sqlite3.Connection) -> TrackRow:
         rows = db.execute(
             "SELECT ifnull(date, ''), CAST(brief AS TEXT), ifnull(stance, ''), ifnull(basis, ''), "
-            f"ifnull(confidence, ''), rowid, iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}') FROM positions "
-            f"WHERE issue_id = ? AND actor_id = ?{self._only.format('')} ORDER BY date, brief, rowid",
-            (self.issue, actor),
+            f"ifnull(confidence, ''), rowid, iif(change IS NULL, '{_NO_CHANGE}', '{_A_CHANGE}') FROM position_rows "
+            f"WHERE issue = ? AND actor = (SELECT key FROM actor_keys WHERE actor_id = ?){self._only.format('')} "
+            "ORDER BY date, brief, rowid",
+            (self.key, actor),
         ).fetchall()  # fmt: skip
         dates, briefs, stances, bases, confidences, places, changes = (
             [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
@@ -268,50 +279,37 @@ class IssueTimeline:
         self, cells: Collection[tuple[str, str]], details: bool
     ) -> dict[tuple[str, str], list[dict[str, Any]]]:
         found: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        more = ", p.salience, p.power, p.as_of, p.change, p.rationale, p.sources" if details else ""
+        more = f", p.salience, p.power, p.as_of, p.change, {_PLACE}" if details else ""
+        placed: list[tuple[dict[str, Any], int, int]] = []  # (row, brief, place): completed from the stored copy
         for actor, date, rowid, brief, stance, basis, confidence, *extra in self.db.execute(
-            f"SELECT p.actor_id, ifnull(p.date, ''), p.rowid, p.brief, p.stance, p.basis, p.confidence{more} "
-            "FROM json_each(?) j JOIN positions p ON p.issue_id = ? AND p.actor_id = json_extract(j.value, '$[0]') "
-            f"AND p.date IS nullif(json_extract(j.value, '$[1]'), ''){self._only.format('p.')}",
-            (_json_list(cells), self.issue),
+            f"SELECT a.actor_id, ifnull(p.date, ''), p.rowid, p.brief, p.stance, p.basis, p.confidence{more} "
+            "FROM json_each(?) j JOIN actor_keys a ON a.actor_id = json_extract(j.value, '$[0]') JOIN position_rows p "
+            "ON p.issue = ? AND p.actor = a.key AND p.date IS nullif(json_extract(j.value, '$[1]'), '')"
+            f"{self._only.format('p.')}",
+            (_json_list(cells), self.key),
         ):  # fmt: skip
             row = {"actor": actor, "rowid": rowid, "brief": str(brief), "stance": stance, "basis": basis,
                    "confidence": confidence}  # fmt: skip
             if details:
-                salience, power, as_of, change, rationale, cited = extra
-                row |= {"salience": salience, "power": power, "as_of": as_of, "change": change,
-                        "rationale": json.loads(rationale or "[]"), "sources": json.loads(cited or "[]")}  # fmt: skip
+                salience, power, as_of, change, place = extra
+                row |= {"salience": salience, "power": power, "as_of": as_of, "change": change, "rationale": [],
+                        "sources": []}  # fmt: skip
+                placed.append((row, brief, place))
             found.setdefault((actor, date), []).append(row)
         for rows in found.values():
             if len(rows) > 1:
                 rows.sort(key=lambda row: row["rowid"])  # a brief's positions in its order
         if details:
-            self._cite(found)
+            _cite(self.db, placed)
         return found
-
-    def _cite(self, found: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
-        """Each position's cited source ids → the sources, as the index holds them (an undefined one: its id)."""
-        briefs = {int(row["brief"]) for rows in found.values() for row in rows}
-        sources: dict[tuple[int, str], dict[str, Any]] = {}
-        names = ("id", "title", "publisher", "url", "date", "reliability", "credibility")
-        for brief, *values in self.db.execute(
-            "SELECT brief, source_id, title, publisher, url, date, reliability, credibility FROM sources "
-            "WHERE brief IN (SELECT value FROM json_each(?))", (_json_list(briefs),),
-        ):  # fmt: skip
-            source = {name: value for name, value in zip(names, values, strict=True) if value is not None}
-            sources.setdefault((brief, source["id"]), source)
-        for rows in found.values():
-            for row in rows:
-                brief = int(row["brief"])
-                row["sources"] = [sources.get((brief, ident)) or {"id": ident} for ident in row["sources"]]
 
     def changes(self) -> list[tuple[str, str, str, str, str, int]]:
         """(actor id, date, brief key, brief label, change, place) of the positions giving a change (read from the
         positions_timeline index, which holds the change: no row of the positions table is read)."""
         return self.db.execute(
-            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
-            "positions p INDEXED BY positions_timeline JOIN brief_ids i ON i.rowid = p.brief WHERE p.issue_id = ? "
-            f"AND p.change IS NOT NULL{self._only.format('p.')}", (self.issue,),
+            "SELECT a.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
+            "position_rows p INDEXED BY positions_timeline JOIN actor_keys a ON a.key = p.actor JOIN brief_ids i ON "
+            f"i.rowid = p.brief WHERE p.issue = ? AND p.change IS NOT NULL{self._only.format('p.')}", (self.key,),
         ).fetchall()  # fmt: skip
 
     def change_texts(self, pairs: Collection[tuple[str, str]]) -> list[tuple[str, str, str, str, str, int]]:
@@ -319,12 +317,12 @@ class IssueTimeline:
         if not pairs:
             return []
         return self.db.execute(  # each pair as 'brief:actor' (json_extract costs more than the lookup)
-            "SELECT p.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
-            "json_each(?) j JOIN positions p INDEXED BY positions_brief ON p.brief = CAST(substr(j.value, 1, "
-            "instr(j.value, ':') - 1) AS "
-            "INTEGER) AND p.actor_id = substr(j.value, instr(j.value, ':') + 1) AND p.issue_id = ? "
+            "SELECT a.actor_id, ifnull(p.date, ''), CAST(p.brief AS TEXT), i.label, p.change, p.rowid FROM "
+            "json_each(?) j JOIN actor_keys a ON a.actor_id = substr(j.value, instr(j.value, ':') + 1) "
+            "JOIN position_rows p INDEXED BY positions_brief ON p.brief = CAST(substr(j.value, 1, "
+            "instr(j.value, ':') - 1) AS INTEGER) AND p.actor = a.key AND p.issue = ? "
             "JOIN brief_ids i ON i.rowid = p.brief WHERE p.change IS NOT NULL",
-            (_json_list(f"{key}:{actor}" for actor, key in pairs), self.issue),
+            (_json_list(f"{key}:{actor}" for actor, key in pairs), self.key),
         ).fetchall()  # fmt: skip
 
     def ranks(self, keys: Collection[str]) -> dict[str, str]:
@@ -338,9 +336,10 @@ class IssueTimeline:
 
     def actors(self, firsts: Collection[tuple[str, str]]) -> dict[tuple[str, str], tuple[str | None, int]]:
         rows = self.db.execute(  # each pair as 'brief:actor' (json_extract costs more than the lookup)
-            "SELECT a.actor_id, a.brief, a.name, a.rowid FROM json_each(?) j JOIN actors a ON a.brief = "
-            "CAST(substr(j.value, 1, instr(j.value, ':') - 1) AS INTEGER) AND a.actor_id = "
-            "substr(j.value, instr(j.value, ':') + 1)", (_json_list(f"{key}:{actor}" for actor, key in firsts),),
+            "SELECT k.actor_id, a.brief, f.name, a.seq FROM json_each(?) j JOIN actor_keys k ON k.actor_id = "
+            "substr(j.value, instr(j.value, ':') + 1) JOIN actor_rows a ON a.brief = CAST(substr(j.value, 1, "
+            "instr(j.value, ':') - 1) AS INTEGER) AND a.actor = k.key JOIN actor_forms f ON f.key = a.form",
+            (_json_list(f"{key}:{actor}" for actor, key in firsts),),
         )  # fmt: skip
         return {(actor, str(brief)): (name, rowid) for actor, brief, name, rowid in rows}
 
@@ -354,15 +353,18 @@ class IssueTimeline:
         return found
 
     def answering(self, folded: Collection[str]) -> list[tuple[str, str, str]]:
-        rows = self.db.execute(
-            "SELECT n.actor_id, n.brief, ifnull(b.date, '') FROM actor_names n JOIN briefs b ON b.rowid = n.brief "
-            f"WHERE n.fold IN (SELECT value FROM json_each(?)) AND n.brief IN ({self._held})",
+        rows = self.db.execute(  # once per folded name, actor id and brief, as actor_names holds them
+            "SELECT DISTINCT n.fold, k.actor_id, r.brief, ifnull(b.date, '') FROM form_names n JOIN actor_rows r "
+            "ON r.form = n.form JOIN actor_keys k ON k.key = r.actor JOIN briefs b ON b.rowid = r.brief "
+            f"WHERE n.fold IN (SELECT value FROM json_each(?)) AND r.brief IN ({self._held}) ORDER BY 1, 2, 3",
             [_json_list(folded), *self._held_params],
         )  # fmt: skip
-        return [(actor, str(brief), date) for actor, brief, date in rows]
+        return [(actor, str(brief), date) for _, actor, brief, date in rows]
 
     def issue_ids(self) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT DISTINCT issue_id FROM issues")]
+        return [row[0] for row in self.db.execute(
+            "SELECT issue_id FROM issue_keys k WHERE EXISTS (SELECT 1 FROM issue_rows r WHERE r.issue = k.key) "
+            "ORDER BY issue_id")]  # fmt: skip
 
     # -- what json and csv add ----------------------------------------------------------------------------------
 
@@ -380,6 +382,51 @@ class IssueTimeline:
         ).fetchall()  # fmt: skip
         rows.sort(key=lambda row: (row[0] or "9999", row[1], row[2]))  # as timelines order briefs from an index
         return [(date, ident) for date, ident, _ in rows]
+
+
+# a position's place among its brief's positions (a brief's rows have consecutive rowids, in its order)
+_PLACE = "p.rowid - (SELECT min(q.rowid) FROM position_rows q INDEXED BY positions_brief WHERE q.brief = p.brief)"
+
+
+def _stored(db: sqlite3.Connection, briefs: Iterable[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(brief, the positions and sources of its stored copy) for each of `briefs` that has one
+    (collection/stored.py). SQLite picks them out of the JSON: half the time of parsing all of it in Python."""
+    pending = sorted(set(briefs))
+    for start in range(0, len(pending), 500):
+        chunk = pending[start : start + 500]
+        for brief, text in db.execute(
+            "SELECT rowid, json_extract(brief_json(data), '$.positions', '$.sources') FROM brief_data WHERE rowid "
+            f"IN ({', '.join('?' * len(chunk))}) AND data IS NOT NULL", chunk,
+        ).fetchall():  # fmt: skip
+            positions, sources = json.loads(text)
+            yield brief, {"positions": positions, "sources": sources}
+
+
+def _cite(db: sqlite3.Connection, placed: Iterable[tuple[dict[str, Any], int, int]],
+          records: bool = True) -> dict[int, list[dict[str, Any]]]:  # fmt: skip
+    """Give each position row (with its brief and place there) its rationale and the sources it cites, read from the
+    brief's stored copy: each source as a record (an undefined one: its id alone), or without `records` its id.
+    Returns each brief's sources that some row cites, in the brief's order."""
+    from brief.collection.stored import cited, kept_positions, source_records
+
+    rows: dict[int, list[tuple[dict[str, Any], int]]] = {}
+    for row, brief, place in placed:
+        rows.setdefault(brief, []).append((row, place))
+    listed: dict[int, list[dict[str, Any]]] = {}
+    for brief, data in _stored(db, rows):
+        positions = kept_positions(data)
+        found = [(row, *(cited(positions[place]) if 0 <= place < len(positions) else ([], [])))
+                 for row, place in rows[brief]]  # fmt: skip
+        wanted = {ident for _, _, ids in found for ident in ids}
+        listing = source_records(data, wanted) if wanted else []
+        sources: dict[str, dict[str, Any]] = {}
+        for record in listing:
+            sources.setdefault(record["id"], record)
+        for row, rationale, ids in found:
+            row["rationale"] = rationale
+            row["sources"] = [sources.get(ident) or {"id": ident} for ident in ids] if records else ids
+        listed[brief] = listing
+    return listed
 
 
 class _Prefetch:
@@ -419,7 +466,10 @@ def briefs_with_issues(
     """Every brief (matching the filters) that defines or takes a position on one of `issues`, with what a
     comparison reads of it: its positions on those issues, the actors holding them or answering one of the
     folded names `actors`, the issues' statements, and the sources the positions cite. No file is read."""
+    from brief.collection.stored import register
+
     register_functions(db)
+    register(db)  # the stored copies hold the positions' rationale and cited sources
     where, params = combined_where(filters, excludes or [])
     marks = ", ".join("?" * len(issues))
     db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen(rowid INTEGER PRIMARY KEY)")
@@ -443,39 +493,34 @@ def briefs_with_issues(
     ):  # fmt: skip
         briefs[brief].data["issues"].append({"id": issue_id, "statement": statement})
     fields = ("actor", "issue", "stance", "basis", "confidence", "salience", "power", "as_of")
-    cited: dict[int, set[str]] = {}
+    placed: list[tuple[dict[str, Any], int, int]] = []  # rationale and cited sources: from the stored copies
     for row in db.execute(
         "SELECT p.brief, p.actor_id, p.issue_id, p.stance, p.basis, p.confidence, p.salience, p.power, p.as_of, "
-        f"p.rationale, p.sources, p.change FROM positions p JOIN chosen c ON c.rowid = p.brief "
+        f"p.change, {_PLACE} FROM positions p JOIN chosen c ON c.rowid = p.brief "
         f"WHERE p.issue_id IN ({marks}) ORDER BY p.rowid", issues,
     ):  # fmt: skip
         position = {key: value for key, value in zip(fields, row[1:9], strict=True) if value is not None}
-        position["rationale"] = json.loads(row[9] or "[]")
-        position["sources"] = json.loads(row[10] or "[]")
-        cited.setdefault(row[0], set()).update(position["sources"])
-        if row[11] is not None:
-            position["change"] = row[11]
+        position["rationale"] = []
+        position["sources"] = []
+        if row[9] is not None:
+            position["change"] = row[9]
         briefs[row[0]].data["positions"].append(position)
+        placed.append((position, row[0], row[10]))
+    for brief, sources in _cite(db, placed, records=False).items():
+        briefs[brief].data["sources"] = sources
     folded = _json_list(actors)
     for brief, actor_id, name, kind, country, aliases in db.execute(
-        "SELECT a.brief, a.actor_id, a.name, a.kind, a.country, a.aliases FROM actors a WHERE a.rowid IN ("
-        "SELECT h.rowid FROM positions p JOIN chosen c ON c.rowid = p.brief JOIN actors h ON h.actor_id = "
-        f"p.actor_id AND h.brief = p.brief WHERE p.issue_id IN ({marks}) UNION SELECT h.rowid FROM actor_names n "
-        "JOIN chosen c ON c.rowid = n.brief JOIN actors h ON h.actor_id = n.actor_id AND h.brief = n.brief "
-        "WHERE n.fold IN (SELECT value FROM json_each(?))) ORDER BY a.rowid", [*issues, folded],
+        "SELECT a.brief, k.actor_id, f.name, nullif(f.kind, ''), nullif(f.country, ''), f.aliases FROM actor_rows a "
+        "JOIN chosen c ON c.rowid = a.brief JOIN actor_keys k ON k.key = a.actor JOIN actor_forms f ON f.key = a.form "
+        "WHERE EXISTS (SELECT 1 FROM position_rows p INDEXED BY positions_brief WHERE p.brief = a.brief AND "
+        f"p.actor = a.actor AND p.issue IN (SELECT key FROM issue_keys WHERE issue_id IN ({marks}))) "
+        "OR EXISTS (SELECT 1 FROM actor_rows r WHERE r.brief = a.brief AND r.actor = a.actor AND r.form IN "
+        "(SELECT form FROM form_names WHERE fold IN (SELECT value FROM json_each(?)))) ORDER BY a.brief, a.seq",
+        [*issues, folded],
     ):  # fmt: skip
         briefs[brief].data["actors"].append(
             {"id": actor_id, "name": name, "kind": kind, "country": country, "aliases": json.loads(aliases or "[]")}
         )
-    source_fields = ("id", "title", "publisher", "url", "date", "reliability", "credibility")
-    for row in db.execute(
-        "SELECT s.brief, s.source_id, s.title, s.publisher, s.url, s.date, s.reliability, s.credibility "
-        "FROM sources s JOIN chosen c ON c.rowid = s.brief ORDER BY s.rowid"
-    ):
-        if row[1] in cited.get(row[0], ()):
-            briefs[row[0]].data["sources"].append(
-                {key: value for key, value in zip(source_fields, row[1:], strict=True) if value is not None}
-            )
     for rowid, errors in db.execute(
         "SELECT d.rowid, d.errors FROM brief_data d JOIN chosen c ON c.rowid = d.rowid JOIN briefs b "
         "ON b.rowid = d.rowid WHERE b.valid = 0"

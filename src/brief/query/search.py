@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 
 LIST_COLUMNS = (
     "b.rowid, b.id, b.path, b.title, b.date, b.language, b.valid, b.error_count, b.summary, "
-    # nations in the order the brief lists them (rowid order: the order they were inserted)
+    # nations in the order the brief lists them
     "(SELECT group_concat(value, ',') FROM (SELECT value FROM brief_values v WHERE v.brief = b.rowid "
-    "AND v.field = 'nations' ORDER BY v.rowid)), "
+    "AND v.field = 'nations' ORDER BY v.seq)), "
     f"{effective_tlp('b')} "
 )
 

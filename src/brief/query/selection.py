@@ -87,4 +87,4 @@ def stored_brief(db: sqlite3.Connection, row: int) -> tuple[str, str, bool, dict
                        "d.rowid = b.rowid WHERE b.rowid = ?", (row,)).fetchone()  # fmt: skip
     if found is None:
         return None
-    return found[0], found[1], bool(found[2]), None if found[3] is None else json.loads(found[3])
+    return found[0], bytes(found[1]).hex(), bool(found[2]), None if found[3] is None else json.loads(found[3])
