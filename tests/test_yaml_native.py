@@ -182,3 +182,23 @@ def test_generated_briefs(tmp_path: Path) -> None:
     for path in names:
         native, full = both(path.read_text(encoding="utf-8"), "markdown" if path.suffix == ".md" else "yaml")
         assert native == full, path
+
+
+_EXAMPLE_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.yaml"))]
+_HOSTILE = ["&a ", "*a", "!x ", "!!str ", "--- ", "\n---\n", "...", "[", "]", "{", "}", ": ", "- ", "? ", "#", "'",
+            '"', "|", ">", "\t", "\n", "  ", "\\", "%YAML 1.2\n", "<<: ", "~", "1e9", "0x1F", ".nan", "\u2028",
+            "\ufeff", "\x00", "\x1b", "é", "\U0001f600"]  # fmt: skip
+
+
+@settings(max_examples=int(os.environ.get("BRIEF_FUZZ_EXAMPLES", "12")) * 25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+@given(st.sampled_from(range(len(_EXAMPLE_TEXTS))),
+       st.lists(st.tuples(st.floats(0, 1), st.integers(0, 8), st.sampled_from(_HOSTILE)), min_size=1, max_size=6))
+def test_mangled_briefs(which: int, edits: list[tuple[float, int, str]]) -> None:
+    """Real briefs with a few bytes cut and hostile text put in their place: both loaders agree."""
+    text = _EXAMPLE_TEXTS[which]
+    for where, cut, put in edits:
+        at = int(where * len(text))
+        text = text[:at] + put + text[at + cut :]
+    native, full = both(text)
+    assert native == full
