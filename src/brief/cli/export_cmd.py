@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from brief.base.vocabulary import DEFAULT_MAX_TLP, TLP_LEVELS
+from brief.base.vocabulary import TLP_LEVELS
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, say
-from brief.cli.options import filter_options, filters_from, handle_errors, open_collection
+from brief.cli.options import filter_options, filters_from, handle_errors, max_tlp_option, open_collection
 from brief.cli.selecting import briefs_count, named_paths
 
 # Kept here so that `brief export --help` imports nothing of the export itself; tests/test_export.py checks them.
@@ -28,13 +28,7 @@ BRIEF_SUFFIXES = (".yaml", ".yml", ".md", ".json")
 @click.option("--table", type=click.Choice(TABLES), help="CSV of one row per brief (default) or per item.")
 @click.option("--bulk", "bulk_index", metavar="INDEX", help="NDJSON with OpenSearch _bulk actions for INDEX.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of standard output.")
-@click.option(
-    "--max-tlp",
-    type=click.Choice(tuple(TLP_LEVELS)),
-    default=DEFAULT_MAX_TLP,
-    show_default=True,
-    help="Withhold briefs marked above this TLP level.",
-)
+@max_tlp_option("Withhold briefs marked above this TLP level.")
 @click.option("--include-invalid", is_flag=True, help="Export invalid briefs too, as written.")
 @click.option("--no-refresh", is_flag=True, help="Use the index as it is, without checking the files.")
 @handle_errors

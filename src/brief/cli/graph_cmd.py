@@ -9,10 +9,9 @@ from typing import Any
 
 import click
 
-from brief.base.vocabulary import DEFAULT_MAX_TLP, TLP_LEVELS
 from brief.cli.common import say
 from brief.cli.completion import completer
-from brief.cli.options import filter_options, handle_errors
+from brief.cli.options import filter_options, handle_errors, max_tlp_option
 
 # Kept here so that `brief graph --help` imports nothing of the drawing itself; tests/test_graph_cli.py checks them.
 FORMATS = ("mermaid", "dot", "json")
@@ -30,8 +29,7 @@ RENDER_SUFFIXES = (".svg", ".png")
               help="mermaid (Markdown, GitHub), dot (Graphviz) or json (nodes and edges).")  # fmt: skip
 @click.option("--render", metavar="FILE.svg|FILE.png", help="Draw the graph with Graphviz's dot into FILE.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of standard output.")
-@click.option("--max-tlp", type=click.Choice(tuple(TLP_LEVELS)), default=DEFAULT_MAX_TLP, show_default=True,
-              help="Leave out briefs marked above this TLP level.")  # fmt: skip
+@max_tlp_option("Leave out briefs marked above this TLP level.")
 @click.option("--include-invalid", is_flag=True, help="Draw invalid briefs too, as written.")
 @click.option("--no-refresh", is_flag=True, help="Use the index as it is, without checking the files.")
 @handle_errors

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import click
 
 from brief.base.text import closest
+from brief.base.vocabulary import DEFAULT_MAX_TLP, TLP_LEVELS
 from brief.cli.common import EXIT_USAGE, is_partial_date, parse_where
 from brief.cli.common import filters_from as filters_from  # re-exported for the command modules
 from brief.cli.common import handle_errors as handle_errors
@@ -112,6 +113,13 @@ def filter_options(command: F | None = None, skip: tuple[str, ...] = ()) -> F | 
 
 
 _PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="[PATH]...")
+
+
+def max_tlp_option(help: str) -> Callable[[F], F]:
+    """--max-tlp, as every command that lets briefs leave the collection takes it (export, graph, report, sync);
+    `help` says what this command does with the briefs above it."""
+    return click.option("--max-tlp", type=click.Choice(tuple(TLP_LEVELS)), default=DEFAULT_MAX_TLP,
+                        show_default=True, help=help)  # fmt: skip
 
 
 def collection_options(command: F) -> F:

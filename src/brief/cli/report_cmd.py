@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from brief.base.vocabulary import DEFAULT_MAX_TLP, TLP_LEVELS
+from brief.base.vocabulary import TLP_LEVELS
 from brief.cli.common import say
 from brief.cli.completion import completer
-from brief.cli.options import filter_options, handle_errors
+from brief.cli.options import filter_options, handle_errors, max_tlp_option
 
 FORMATS = ("html", "json")  # kept here so that `brief report --help` imports nothing of the report
 DEFAULT_TOP = 30  # as render/report's DEFAULT_TOP (tests/test_report.py checks they agree)
@@ -27,8 +27,7 @@ DEFAULT_TOP = 30  # as render/report's DEFAULT_TOP (tests/test_report.py checks 
 @click.option("--title", default="Briefing report", show_default=True, help="The title on the cover.")
 @click.option("--top", type=click.IntRange(min=1), default=DEFAULT_TOP, show_default=True, metavar="N",
               help="Draw the N actors in most briefs (and the 2N edges most briefs give).")  # fmt: skip
-@click.option("--max-tlp", type=click.Choice(tuple(TLP_LEVELS)), default=DEFAULT_MAX_TLP, show_default=True,
-              help="Leave out briefs marked above this TLP level.")  # fmt: skip
+@max_tlp_option("Leave out briefs marked above this TLP level.")
 @click.option("--include-invalid", is_flag=True, help="Report invalid briefs too, as written.")
 @click.option("--no-refresh", is_flag=True, help="Use the index as it is, without checking the files.")
 @handle_errors

@@ -7,9 +7,9 @@ import sys
 
 import click
 
-from brief.base.vocabulary import DEFAULT_MAX_TLP, TLP_LEVELS
+from brief.base.vocabulary import TLP_LEVELS
 from brief.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, say
-from brief.cli.options import handle_errors
+from brief.cli.options import handle_errors, max_tlp_option
 
 NAMED = 5  # invalid files named in the message; more are counted
 JSON_VERSION = 1  # the `version` of --format json (schemas/output/sync.schema.json): raised when its shape changes
@@ -23,13 +23,7 @@ def _looks_like_dsn(value: str) -> bool:
 @click.argument("arguments", nargs=-1, metavar="[DSN] [PATH]...")
 @click.option("--collection", "name", metavar="NAME", help="The collection's name in the database "
               "[default: `name` in brief.toml, else the repository's folder name].")  # fmt: skip
-@click.option(
-    "--max-tlp",
-    type=click.Choice(tuple(TLP_LEVELS)),
-    default=DEFAULT_MAX_TLP,
-    show_default=True,
-    help="Withhold briefs marked above this TLP level (they are removed from the database).",
-)
+@max_tlp_option("Withhold briefs marked above this TLP level (they are removed from the database).")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for programs (CI).")  # fmt: skip
 @handle_errors
