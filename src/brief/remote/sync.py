@@ -154,8 +154,6 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
                 ).fetchall())  # fmt: skip
                 conn.execute("DELETE FROM brief.briefs WHERE key = ANY(%s)", (keys_gone,))
             written = _write(conn, index.path, collection_id, write, selection_markings(selection, root))
-            if write:
-                _merge_pending(conn)
             refresh_labels(conn, written, touched)
             from brief import __version__
 
@@ -269,6 +267,7 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
         finally:
             if jobs > 1:
                 pool.terminate()
+    _merge_pending(conn)
     return labels
 
 
@@ -276,11 +275,11 @@ _source: tuple[Any, int] | None = None  # a row-making process's index connectio
 
 
 def _open_index(index_path: str, collection_id: int) -> None:
-    """A process that makes rows: its own read-only connection to the index (none is shared across a fork)."""
+    """A process that makes rows: its own connection to the index, only read from (none is shared across a fork)."""
     global _source
     import sqlite3
 
-    _source = (sqlite3.connect(index_path, timeout=30), collection_id)  # read only: as the index allows
+    _source = (sqlite3.connect(index_path, timeout=30), collection_id)  # a read-only index file opens too
 
 
 def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> dict[str, list[tuple[Any, ...]]]:
