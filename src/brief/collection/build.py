@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from brief.base.pool import PARALLEL_THRESHOLD, available_cores, process_pool
 from brief.base.text import fold
-from brief.collection import aggregates
+from brief.collection import aggregates, heads
 from brief.collection.config import Collection
 from brief.collection.freshness import RefreshStats, Scan, Task, scan, stamp
 from brief.collection.rows import (
@@ -263,11 +263,14 @@ def update(db: sqlite3.Connection, found: Scan, started_ns: int, tasks: list[Tas
     db.execute("BEGIN IMMEDIATE")
     try:
         changed = [*removed, *(row.path for row in rows if not row.touch_only)]
-        keys = aggregates.touched(db, _rowids(db, changed))  # what the old versions counted in
+        old = _rowids(db, changed)
+        keys = aggregates.touched(db, old)  # what the old versions counted in
         for path in changed:
             _delete(db, path)
         insert_rows(db, rows)
-        aggregates.recompute(db, aggregates.touched(db, _rowids(db, changed), keys))
+        new = _rowids(db, changed)
+        aggregates.recompute(db, aggregates.touched(db, new, keys))
+        heads.refresh(db, old, new)
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp(found, started_ns).items())
         db.execute("COMMIT")
     except BaseException:

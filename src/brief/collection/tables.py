@@ -5,7 +5,7 @@ The full-text columns are ranked by query/ranking.py, which gives each its weigh
 
 from __future__ import annotations
 
-INDEX_FORMAT = "14"  # bump when the tables below change: older indexes are rebuilt
+INDEX_FORMAT = "15"  # bump when the tables below change: older indexes are rebuilt
 # case- and accent-insensitive, as base.text.fold is (tests/test_architecture.py checks they agree)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "actors", "summary", "judgments", "body", "other")
@@ -97,6 +97,14 @@ CREATE VIEW positions(rowid, brief, actor_id, issue_id, stance, basis, confidenc
 CREATE VIEW brief_text(rowid, {", ".join(FTS_COLUMNS)}) AS SELECT rowid, {_DERIVED} FROM brief_data;
 CREATE VIRTUAL TABLE fts USING fts5({", ".join(FTS_COLUMNS)}, content='brief_text', content_rowid='rowid',
   tokenize='{TOKENIZER}');
+-- collection/heads.py: for each common word searched, the first briefs of each score class (briefs whose
+-- weighted count of the word is `weight`), by length in tokens, and whether the class holds more
+CREATE TABLE rank_words(word TEXT PRIMARY KEY, weights TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE rank_classes(word TEXT NOT NULL, weight INTEGER NOT NULL, complete INTEGER NOT NULL,
+  PRIMARY KEY (word, weight)) WITHOUT ROWID;
+CREATE TABLE rank_heads(word TEXT NOT NULL, weight INTEGER NOT NULL, length INTEGER NOT NULL, brief INTEGER NOT NULL,
+  PRIMARY KEY (word, weight, length, brief)) WITHOUT ROWID;
+CREATE INDEX rank_heads_brief ON rank_heads(brief);
 """
 # the dictionaries, in the order a build merges them (a form names an actor key)
 DICTIONARIES = ("actor_keys", "issue_keys", "value_keys", "statement_keys", "actor_forms")

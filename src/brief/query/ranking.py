@@ -7,10 +7,12 @@ query cannot cause a syntax error.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 
 from brief.base.text import fold
+from brief.collection import heads
 from brief.collection.tables import FTS_COLUMNS
 from brief.query.language import SearchQuery, Term
 
@@ -22,6 +24,50 @@ WEIGHTS: dict[str, float] = {"title": 10.0, "actors": 8.0, "summary": 4.0, "judg
 def bm25() -> str:
     """The SQL score of a hit: lower is better, as FTS5's bm25() gives it."""
     return f"bm25(fts, {', '.join(str(WEIGHTS[column]) for column in FTS_COLUMNS)})"
+
+
+K1, B = 1.2, 0.75  # the constants of FTS5's bm25() (fts5_aux.c)
+
+
+def bm25_score(weighted: float, length: int, hits: int, rows: int, tokens: int) -> float:
+    """bm25() of a one-word query's hit, computed as FTS5 computes it, operation for operation (so the very same
+    float): `weighted` is the hit's weighted count of the word, `length` the brief's tokens, `hits` the word's
+    briefs, `rows` and `tokens` the index's briefs and their tokens. Lower is better, as bm25() gives it."""
+    avgdl = float(tokens) / float(rows)
+    idf = math.log((rows - hits + 0.5) / (hits + 0.5))
+    if idf <= 0.0:
+        idf = 1e-6
+    return -1.0 * (idf * ((weighted * (K1 + 1.0)) / (weighted + K1 * (1 - B + B * length / avgdl))))
+
+
+def common_word_hits(db: sqlite3.Connection, query: SearchQuery, limit: int | None) -> list[tuple[int, float]] | None:
+    """The best `limit` hits of a query of one word held by many briefs (collection/heads.COMMON or more), as
+    (rowid, bm25 score) in the order ranking every hit with bm25() gives, from the heads of the word's score
+    classes (collection/heads.py) rather than from every hit; None for any other query, or when the heads
+    cannot be kept (the caller then ranks every hit)."""
+    if not limit or limit > heads.DEPTH or query.negated or len(query.groups) != 1 or len(query.groups[0]) != 1:
+        return None
+    term = query.groups[0][0]
+    word = fold(term.text)
+    if term.scope or term.prefix or not (word.isascii() and word.isalnum()):
+        return None
+    weights = tuple(int(WEIGHTS[column]) for column in FTS_COLUMNS)
+    if any(weight != WEIGHTS[column] for weight, column in zip(weights, FTS_COLUMNS, strict=True)):
+        return None  # counts are summed in SQL here and in C by FTS5: exact alike only for whole weights
+    if len(expand_aliases(db, term)) != 1:
+        return None  # the other names of an actor: a query of several phrases
+    (hits,) = db.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (_fts_string(term),)).fetchone()
+    if hits < heads.COMMON:
+        return None
+    rows, tokens = heads.totals(db)
+
+    def score(weighted: int, length: int) -> float:
+        return bm25_score(weighted, length, hits, rows, tokens)
+
+    found = heads.best(db, word, weights, limit, score)
+    if found is None and heads.fill(db, word, weights, hits):
+        found = heads.best(db, word, weights, limit, score)
+    return [(rowid, value) for value, rowid in found] if found else None
 
 
 HIGHLIGHT_START, HIGHLIGHT_END = "\ue000", "\ue001"  # private-use marks, replaced by the renderer

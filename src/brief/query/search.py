@@ -8,7 +8,7 @@ import sqlite3
 from brief.base.text import fold, nearest_known
 from brief.query.filters import Filters, QueryError, combined_where, effective_tlp, merge_filters, register_functions
 from brief.query.language import SearchQuery
-from brief.query.ranking import bm25, fts_expression, relevance, snippet
+from brief.query.ranking import bm25, common_word_hits, fts_expression, relevance, snippet
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
@@ -125,6 +125,16 @@ def _search_sql(
         where += " AND b.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
         params.append(negative)
     order = f"{SORTS[sort]} {'DESC' if reverse else 'ASC'}, b.path" if sort else "score"
+    ranked = common_word_hits(db, query, limit) if positive and not sort and not negative and where == "1" else None
+    if ranked:
+        # a word most briefs hold: its best hits come from the heads of its score classes (collection/heads.py)
+        source, columns = ranked_source or ("briefs b", columns)
+        values = ", ".join("(?, ?)" for _ in ranked)
+        sql = (
+            f"WITH hits(rowid, score) AS (VALUES {values}) "
+            f"SELECT {columns}, hits.score FROM hits JOIN {source} ON b.rowid = hits.rowid ORDER BY hits.score, b.rowid"
+        )
+        return sql, [value for hit in ranked for value in hit], positive
     if positive and not sort:
         # Rank inside FTS5 alone and join only the best rows: the brief columns (nations is a subquery) are
         # then computed for `limit` rows, not for every hit (20,000 for a common word in 100,000 briefs).
