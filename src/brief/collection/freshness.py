@@ -18,6 +18,8 @@ _SUFFIXES = tuple(extension.encode() for extension in EXTENSIONS)
 # (folders, records, newest mtime_ns, number of records, 16-byte digest of the records)
 Listing = tuple[list[bytes], bytes, int, int, bytes]
 StatFolder = Callable[[str, tuple[bytes, ...]], Listing]
+# several folders at once: each one's listing, or the OSError listing it raised
+StatFolders = Callable[[list[str], tuple[bytes, ...]], list[Listing | OSError]]
 
 
 class Scan:
@@ -55,6 +57,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     to files are); `exclude` holds fnmatch patterns matched against a path and against a name."""
     stat_folder = stat_folder or native_stat_folder() or _stat_folder_python
     implementation = "python" if stat_folder is _stat_folder_python else "native"
+    list_folders = _native_stat_folders(stat_folder)
     patterns = list(exclude)
 
     def skip(path: str, name: str) -> bool:
@@ -75,6 +78,9 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
         records = os.fsencode("".join(named))
         parts.append(("", records, *_summary(records)))
     seen: set[tuple[int, int]] = set()  # a folder mounted inside itself must not make the walk endless
+    # Listings made ahead, by the C module's threads: the folders next on the stack are listed together, and
+    # each is used when the walk reaches it, in the very order (and with the same checks) as one at a time.
+    ahead: dict[str, Listing | OSError] = {}
     while stack:
         folder = stack.pop()
         try:
@@ -82,9 +88,15 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
             if (st.st_dev, st.st_ino) in seen:
                 continue
             seen.add((st.st_dev, st.st_ino))
-            folders, records, folder_newest, count, digest = stat_folder(folder, _SUFFIXES)
+            if list_folders is None:
+                listing: Listing | OSError = stat_folder(folder, _SUFFIXES)
+            else:
+                listing = ahead.pop(folder, None) or _list_ahead(folder, stack, ahead, list_folders)
+            if isinstance(listing, OSError):
+                raise listing
         except OSError:
             continue  # unreadable or vanished: as if empty
+        folders, records, folder_newest, count, digest = listing
         prefix = os.path.join(folder, "")
         if patterns:
             records = _filter(prefix, records, skip)
@@ -95,6 +107,19 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
             if not (patterns and skip(prefix + name, name)):
                 stack.append(prefix + name)
     return Scan(parts, newest, implementation)
+
+
+AHEAD = 64  # folders listed in one call to the C module
+
+
+def _list_ahead(
+    folder: str, stack: list[str], ahead: dict[str, Listing | OSError], list_folders: StatFolders
+) -> Listing | OSError:
+    """`folder`'s listing, made together with those of the folders next on the stack, which land in `ahead`."""
+    batch = list(dict.fromkeys([folder, *(f for f in reversed(stack[-AHEAD:]) if f not in ahead)]))
+    listings = list_folders(batch, _SUFFIXES)
+    ahead.update(zip(batch[1:], listings[1:], strict=True))
+    return listings[0]
 
 
 def excluded(path: str, name: str, patterns: list[str]) -> bool:
@@ -141,6 +166,16 @@ def native_stat_folder() -> StatFolder | None:
     except ImportError:
         return None
     return stat_folder  # type: ignore[no-any-return]
+
+
+def _native_stat_folders(stat_folder: StatFolder) -> StatFolders | None:
+    """The C module's several-folders-at-once listing, if `stat_folder` is its one-folder listing."""
+    try:
+        from brief.collection._scan import stat_folder as native  # type: ignore[import-not-found]
+        from brief.collection._scan import stat_folders  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return stat_folders if stat_folder is native else None  # type: ignore[no-any-return]
 
 
 def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...]) -> Listing:
