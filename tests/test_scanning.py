@@ -165,30 +165,46 @@ def test_native_while_files_vanish(tmp_path: Path) -> None:
 
 
 @needs_native
-def test_native_lists_several_folders_at_once(tmp_path: Path) -> None:
-    """stat_folders: stat_folder's answer for each folder, in order, and for a folder it cannot list the error
-    stat_folder would raise."""
-    from brief.collection._scan import stat_folders  # type: ignore[import-not-found]
+def test_walker_lists_what_stat_folder_lists(tmp_path: Path) -> None:
+    """The walker's listings, taken in any order, are stat_folder's (large folders included, where a helper's
+    listing uses threads of its own), and a folder it cannot list raises what stat_folder raises."""
+    from brief.collection._scan import Walker  # type: ignore[import-not-found]
 
     paths = [str(_tree(tmp_path / "tree")), str(_big_folder(tmp_path / "big", 1500)), str(tmp_path / "nowhere")]
     paths += [str(tmp_path / "tree" / "a.yaml"), *(str(p) for p in (tmp_path / "tree").iterdir() if p.is_dir())]
-    listings = stat_folders(paths, _SUFFIXES)
-    assert NATIVE is not None and len(listings) == len(paths)
-    assert isinstance(listings[2], FileNotFoundError) and listings[2].filename == os.fsencode(paths[2])
-    assert isinstance(listings[3], NotADirectoryError)
-    assert [x for i, x in enumerate(listings) if i not in (2, 3)] == [
-        NATIVE(p, _SUFFIXES) for i, p in enumerate(paths) if i not in (2, 3)
-    ]
-    assert stat_folders([], _SUFFIXES) == []
+    paths += [str(_big_folder(tmp_path / f"small-{i}", 30)) for i in range(40)]
+    assert NATIVE is not None
+    for order in (range(len(paths)), reversed(range(len(paths))), [*range(1, len(paths), 2), *range(0, len(paths), 2)]):
+        walker = Walker(_SUFFIXES)
+        first = walker.submit(paths)
+        assert walker.submit([]) == first + len(paths)  # ids follow one another
+        for i in order:
+            if i in (2, 3):
+                with pytest.raises(FileNotFoundError if i == 2 else NotADirectoryError):
+                    walker.take(first + i)
+            else:
+                assert walker.take(first + i) == NATIVE(paths[i], _SUFFIXES)
+            with pytest.raises(ValueError):
+                walker.take(first + i)  # once only
+        walker.close()
+    walker = Walker(_SUFFIXES)
+    walker.submit(paths)  # closed with nothing taken: the helpers stop, the listings are freed
+    walker.close()
+    walker.close()
+    with pytest.raises(ValueError):
+        walker.take(0)
+    with pytest.raises(ValueError):
+        Walker(_SUFFIXES).take(0)
     with pytest.raises(TypeError):
-        stat_folders(paths, (".yaml",))
+        Walker((".yaml",))
+    with pytest.raises(TypeError):
+        Walker(_SUFFIXES).submit(tuple(paths))
 
 
 @needs_native
 def test_walk_ahead_equals_one_folder_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The walk that lists the folders next on its stack together gives the listing, and the digest, of the walk
-    that lists them one at a time: over more folders than it takes at once, nested, with exclusions, a large
-    folder, and a root named twice."""
+    """The walk whose sub-folders helper threads list ahead gives the listing, and the digest, of the walk that
+    lists each folder when it gets there: nested folders, exclusions, a large folder, and a root named twice."""
     for year in range(3):
         for month in range(40):
             folder = tmp_path / f"{2000 + year}" / f"{month:02}"
@@ -200,7 +216,7 @@ def test_walk_ahead_equals_one_folder_at_a_time(tmp_path: Path, monkeypatch: pyt
     assert NATIVE is not None
     for paths, exclude in (([str(tmp_path)], []), ([str(tmp_path), str(tmp_path / "2001")], ["*/13", "*.md"])):
         ahead = scan(paths, exclude, stat_folder=NATIVE)
-        monkeypatch.setattr(scanning, "_native_stat_folders", lambda _: None)
+        monkeypatch.setattr(scanning, "_native_walker", lambda _: None)
         single = scan(paths, exclude, stat_folder=NATIVE)
         monkeypatch.undo()
         assert list(ahead.files) == list(single.files) and ahead.digest == single.digest

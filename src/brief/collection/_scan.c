@@ -9,15 +9,21 @@
    A large folder (past PARALLEL_FROM candidates) is stat-ed while it is still being listed: the calling thread
    lists names into chunks that never move, and one helper thread per further processor (MAX_THREADS in all)
    claims batches of what is listed so far; the lister joins them when the listing ends, and then writes the
-   records in listing order, alone. stat_folders() lists several small folders at once, a folder per thread, for
-   the walk in freshness.py, which asks for the folders next on its stack together. A folder of 100 briefs still
-   costs one malloc of names and entries, and no thread.
+   records in listing order, alone. A Walker lists the sub-folders of a walk ahead of it (freshness.py submits
+   them as it finds them and takes each listing when it gets there), so that folders of 100 briefs, which have
+   no threads of their own, are listed on every processor too. A folder of 100 briefs costs one malloc of names
+   and entries.
 
-   Measured on the shared 2-core VM (load about 2), freshness.scan() medians of 11 interleaved rounds, against
-   the one-thread, one-pass scanner this replaces (whose header said helper threads bought nothing on folders of
-   100 briefs: that was under a load of 4, and per folder only):
-     100,000 briefs in one folder         159 -> 92 ms   1.73x   (CPU 159 -> 175 ms: both cores busy)
-     100,000 in 1,000 folders of 100      152 -> 86 ms   1.76x   (CPU 152 -> 157 ms)
+   freshness.scan() on the shared 2-core VM against the one-thread, one-pass scanner this replaces (whose header
+   said helper threads bought nothing on folders of 100 briefs: measured under a load of 4, per folder only),
+   medians of 15 rounds in one process, old and new alternating, load 2.2-2.5 (others' work on about 2 cores):
+     100,000 briefs in one folder                  174 -> 108 ms   1.61x   (CPU 174 -> 189 ms)
+     100,000 in 1,000 folders of 100 (year/month)  151 ->  84 ms   1.81x   (CPU 151 -> 153 ms)
+     100,000 in 10,000 folders of 10               242 -> 141 ms   1.71x
+     100,000 in 100 folders of 1,000               129 ->  67 ms   1.94x
+     100,000 in 10 folders of 10,000               137 -> 100 ms   1.37x
+   With both cores taken by others, threads cannot help: the same within 1-2% (per-round medians). Helpers that
+   every batch of folders waited for were 0.80x on 10,000 folders there: hence the walker that seldom waits.
    Two threads measure the same as three or four on 2 cores; the kernel's name lookup (d_lookup_rcu) is a third
    of the CPU time, and a stat costs about 1.15 us whatever the call (statx with a minimal mask the same).
    Listing with getdents64 into a 1 MiB buffer instead of readdir's 32 KiB measured the same (28-29 ms for
@@ -143,7 +149,7 @@ typedef struct {
 } Entry;
 
 /* Entries and their names, in listing order; a chunk never moves, so helpers read it while the lister fills the
-   next. The first chunk of a folder is small (a folder of 100 briefs costs one 16 KiB malloc). */
+   next. The first chunk of a folder is small: a folder of 100 briefs costs one malloc of 18 KiB. */
 typedef struct Chunk {
     struct Chunk *next;
     size_t capacity, listed, published, claimed; /* published and claimed change under the lock */
@@ -452,80 +458,264 @@ static PyObject *stat_folder(PyObject *Py_UNUSED(self), PyObject *args) {
     return result;
 }
 
-/* Several folders listed by a few threads at once, each taking the next folder not yet taken. */
+/* The folders of a walk, listed ahead by helper threads while the walk (in Python) goes on.
+
+   The walk submits the sub-folders it will visit and takes each listing when it gets there. Helpers list the
+   submitted folders most recently submitted first (the walk's own order, as it pops a stack). A take() of a
+   folder not yet started lists it there and then; of one a helper is listing, it lists other submitted folders
+   meanwhile, and sleeps only when none is left: the walk seldom waits on a helper, which on a loaded machine may
+   not be running (waiting at the end of every batch of folders was slower than one thread there). */
+enum { QUEUED, RUNNING, DONE, TAKEN };
+
 typedef struct {
-    const char *path;
+    char *path;
+    int state, error;
     Listing listing;
-    int error;
 } Job;
 
 typedef struct {
-    Job *jobs;
-    size_t count, next;
-    const Suffixes *suffixes;
+    PyObject_HEAD
+    PyObject *suffix_tuple; /* keeps the suffixes' bytes alive */
+    Suffixes suffixes;
+    Job **jobs;     /* by id; each job stays where it is, the table may move (under the lock) */
+    Job **queue;    /* submitted jobs, the next at the end; those started meanwhile are skipped */
+    size_t count, capacity, queued;
     pthread_mutex_t lock;
-} Pool;
+    pthread_cond_t more, finished;
+    pthread_t threads[MAX_THREADS];
+    int started, stopping, walk_waits, closed;
+} Walker;
 
-static void *pool_work(void *arg) {
-    Pool *pool = arg;
-    for (;;) {
-        pthread_mutex_lock(&pool->lock);
-        size_t i = pool->next++;
-        pthread_mutex_unlock(&pool->lock);
-        if (i >= pool->count) return NULL;
-        pool->jobs[i].error = scan_folder(pool->jobs[i].path, pool->suffixes, &pool->jobs[i].listing);
+/* The next job to list, under the lock, marked RUNNING; NULL if none. */
+static Job *next_job(Walker *w) {
+    while (w->queued > 0) {
+        Job *job = w->queue[--w->queued];
+        if (job->state == QUEUED) {
+            job->state = RUNNING;
+            return job;
+        }
     }
+    return NULL;
 }
 
-static PyObject *stat_folders(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *path_list, *suffix_tuple;
-    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &path_list, &PyTuple_Type, &suffix_tuple)) return NULL;
-    Suffixes suffixes;
-    if (parse_suffixes(suffix_tuple, &suffixes) < 0) return NULL;
-    Py_ssize_t count = PyList_GET_SIZE(path_list);
-    PyObject **paths = PyMem_Calloc((size_t)count + 1, sizeof(PyObject *));
-    Job *jobs = PyMem_Calloc((size_t)count + 1, sizeof(Job));
-    PyObject *result = NULL;
-    if (paths == NULL || jobs == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (!PyUnicode_FSConverter(PyList_GET_ITEM(path_list, i), &paths[i])) goto done;
-        jobs[i].path = PyBytes_AS_STRING(paths[i]);
-        jobs[i].listing = EMPTY;
-    }
-    Pool pool = {.jobs = jobs, .count = (size_t)count, .suffixes = &suffixes, .lock = PTHREAD_MUTEX_INITIALIZER};
-    Py_BEGIN_ALLOW_THREADS
-    pthread_t threads[MAX_THREADS];
-    int wanted = threads_wanted() - 1;
-    int started = start_threads(threads, wanted < count - 1 ? wanted : (int)count - 1, pool_work, &pool);
-    pool_work(&pool);
-    for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
-    Py_END_ALLOW_THREADS
-    pthread_mutex_destroy(&pool.lock);
-    result = PyList_New(count);
-    for (Py_ssize_t i = 0; result != NULL && i < count; i++) {
-        PyObject *item;
-        int error = jobs[i].error;
-        if (error == ENOMEM) item = PyErr_NoMemory();
-        else if (error != 0) /* OSError(errno, strerror, filename) is FileNotFoundError and the like */
-            item = PyObject_CallFunction(PyExc_OSError, "isO", error, strerror(error), paths[i]);
-        else item = listing_tuple(&jobs[i].listing);
-        if (item == NULL) Py_CLEAR(result);
-        else PyList_SET_ITEM(result, i, item);
-    }
+static void run_job(Walker *w, Job *job) {
+    job->listing = EMPTY;
+    job->error = scan_folder(job->path, &w->suffixes, &job->listing);
+}
 
-done:
-    for (Py_ssize_t i = 0; jobs != NULL && i < count; i++) {
-        free(jobs[i].listing.records.data);
-        free(jobs[i].listing.folders.data);
+static void *helper(void *arg) {
+    Walker *w = arg;
+    pthread_mutex_lock(&w->lock);
+    while (!w->stopping) {
+        Job *job = next_job(w);
+        if (job == NULL) {
+            pthread_cond_wait(&w->more, &w->lock);
+            continue;
+        }
+        pthread_mutex_unlock(&w->lock);
+        run_job(w, job);
+        pthread_mutex_lock(&w->lock);
+        job->state = DONE;
+        if (w->walk_waits) pthread_cond_signal(&w->finished);
     }
-    for (Py_ssize_t i = 0; paths != NULL && i < count; i++) Py_XDECREF(paths[i]);
-    PyMem_Free(paths);
-    PyMem_Free(jobs);
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+static void free_job(Job *job) {
+    free(job->listing.records.data);
+    free(job->listing.folders.data);
+    job->listing.records.data = job->listing.folders.data = NULL;
+}
+
+static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
+    PyObject *suffix_tuple;
+    static char *keywords[] = {"suffixes", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!", keywords, &PyTuple_Type, &suffix_tuple)) return NULL;
+    Walker *w = (Walker *)type->tp_alloc(type, 0);
+    if (w == NULL) return NULL;
+    w->closed = 1; /* until the lock exists */
+    if (parse_suffixes(suffix_tuple, &w->suffixes) < 0) {
+        Py_DECREF(w);
+        return NULL;
+    }
+    Py_INCREF(suffix_tuple);
+    w->suffix_tuple = suffix_tuple;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->more, NULL);
+    pthread_cond_init(&w->finished, NULL);
+    w->closed = 0;
+    return (PyObject *)w;
+}
+
+/* Stops the helpers (each finishes the folder in hand) and frees every listing not taken. */
+static PyObject *walker_close(Walker *w, PyObject *Py_UNUSED(ignored)) {
+    if (!w->closed) {
+        w->closed = 1;
+        Py_BEGIN_ALLOW_THREADS
+        pthread_mutex_lock(&w->lock);
+        w->stopping = 1;
+        pthread_cond_broadcast(&w->more);
+        pthread_mutex_unlock(&w->lock);
+        for (int i = 0; i < w->started; i++) pthread_join(w->threads[i], NULL);
+        Py_END_ALLOW_THREADS
+        for (size_t i = 0; i < w->count; i++) {
+            free_job(w->jobs[i]);
+            free(w->jobs[i]->path);
+            free(w->jobs[i]);
+        }
+        free(w->jobs);
+        free(w->queue);
+        w->jobs = w->queue = NULL;
+        w->count = w->capacity = w->queued = 0;
+        pthread_mutex_destroy(&w->lock);
+        pthread_cond_destroy(&w->more);
+        pthread_cond_destroy(&w->finished);
+    }
+    Py_RETURN_NONE;
+}
+
+static void walker_dealloc(Walker *w) {
+    PyObject *ignored = walker_close(w, NULL);
+    Py_XDECREF(ignored);
+    Py_XDECREF(w->suffix_tuple);
+    Py_TYPE(w)->tp_free((PyObject *)w);
+}
+
+static PyObject *walker_submit(Walker *w, PyObject *paths) {
+    if (!PyList_Check(paths)) {
+        PyErr_SetString(PyExc_TypeError, "submit() takes a list of paths");
+        return NULL;
+    }
+    if (w->closed) {
+        PyErr_SetString(PyExc_ValueError, "the walker is closed");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(paths);
+    size_t first = w->count;
+    Job **made = PyMem_Calloc((size_t)n + 1, sizeof(Job *));
+    if (made == NULL) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) { /* each path encoded and copied before any job is queued */
+        PyObject *encoded = NULL;
+        if (!PyUnicode_FSConverter(PyList_GET_ITEM(paths, i), &encoded)) goto failed;
+        made[i] = calloc(1, sizeof(Job));
+        if (made[i] != NULL) made[i]->path = strdup(PyBytes_AS_STRING(encoded));
+        Py_DECREF(encoded);
+        if (made[i] == NULL || made[i]->path == NULL) {
+            PyErr_NoMemory();
+            goto failed;
+        }
+    }
+    pthread_mutex_lock(&w->lock);
+    if (w->count + (size_t)n > w->capacity) {
+        size_t capacity = w->capacity ? w->capacity : 256;
+        while (capacity < w->count + (size_t)n) capacity *= 2;
+        Job **jobs = realloc(w->jobs, capacity * sizeof(Job *)), **queue = jobs ? realloc(w->queue, capacity * sizeof(Job *)) : NULL;
+        if (jobs != NULL) w->jobs = jobs;
+        if (queue != NULL) w->queue = queue;
+        if (jobs == NULL || queue == NULL) {
+            pthread_mutex_unlock(&w->lock);
+            PyErr_NoMemory();
+            goto failed;
+        }
+        w->capacity = capacity;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        w->jobs[w->count++] = made[i];
+        w->queue[w->queued++] = made[i];
+    }
+    pthread_cond_broadcast(&w->more);
+    pthread_mutex_unlock(&w->lock);
+    PyMem_Free(made);
+    if (w->started == 0 && n > 0) { /* the first folders submitted: start the helpers, once */
+        int wanted = threads_wanted() - 1;
+        Py_BEGIN_ALLOW_THREADS
+        w->started = start_threads(w->threads, wanted, helper, w);
+        Py_END_ALLOW_THREADS
+        if (w->started == 0) w->started = -1; /* none could start: the walk lists everything itself */
+    }
+    return PyLong_FromSize_t(first);
+
+failed:
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (made[i] != NULL) free(made[i]->path);
+        free(made[i]);
+    }
+    PyMem_Free(made);
+    return NULL;
+}
+
+static PyObject *walker_take(Walker *w, PyObject *arg) {
+    size_t id = PyLong_AsSize_t(arg);
+    if (id == (size_t)-1 && PyErr_Occurred()) return NULL;
+    if (w->closed || id >= w->count) {
+        PyErr_SetString(PyExc_ValueError, "no such folder submitted");
+        return NULL;
+    }
+    Job *job = w->jobs[id]; /* the table moves only in submit(), which holds the GIL as this does */
+    int again;
+    Py_BEGIN_ALLOW_THREADS
+    pthread_mutex_lock(&w->lock);
+    again = job->state == TAKEN;
+    while (!again && job->state != DONE) {
+        if (job->state == QUEUED) { /* nobody started it: list it here */
+            job->state = RUNNING;
+            pthread_mutex_unlock(&w->lock);
+            run_job(w, job);
+            pthread_mutex_lock(&w->lock);
+            job->state = DONE;
+            break;
+        }
+        Job *other = next_job(w); /* a helper is listing it: list another one meanwhile */
+        if (other != NULL) {
+            pthread_mutex_unlock(&w->lock);
+            run_job(w, other);
+            pthread_mutex_lock(&w->lock);
+            other->state = DONE;
+        } else {
+            w->walk_waits = 1;
+            pthread_cond_wait(&w->finished, &w->lock);
+            w->walk_waits = 0;
+        }
+    }
+    job->state = TAKEN;
+    pthread_mutex_unlock(&w->lock);
+    Py_END_ALLOW_THREADS
+    if (again) {
+        PyErr_SetString(PyExc_ValueError, "that folder's listing was taken already");
+        return NULL;
+    }
+    PyObject *result = NULL;
+    int error = job->error;
+    if (error == ENOMEM) PyErr_NoMemory();
+    else if (error != 0) {
+        errno = error;
+        PyErr_SetFromErrnoWithFilename(PyExc_OSError, job->path);
+    } else result = listing_tuple(&job->listing);
+    free_job(job);
     return result;
 }
+
+static PyMethodDef walker_methods[] = {
+    {"submit", (PyCFunction)walker_submit, METH_O,
+     "submit(paths) -> id of the first: folders the walk will visit, listed ahead by helper threads; the ids of\n"
+     "the others follow in order."},
+    {"take", (PyCFunction)walker_take, METH_O,
+     "take(id) -> stat_folder()'s listing of that folder, or the OSError it raises; once per folder."},
+    {"close", (PyCFunction)walker_close, METH_NOARGS, "close(): stops the helper threads and frees what is left."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject WalkerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "brief.collection._scan.Walker",
+    .tp_basicsize = sizeof(Walker),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Walker(suffixes): the folders of one walk, listed ahead by helper threads (one fewer than the\n"
+              "processors, at most 3). Close it when the walk ends.",
+    .tp_new = walker_new,
+    .tp_dealloc = (destructor)walker_dealloc,
+    .tp_methods = walker_methods,
+};
 
 static PyMethodDef methods[] = {
     {"stat_folder", stat_folder, METH_VARARGS,
@@ -535,10 +725,6 @@ static PyMethodDef methods[] = {
      "records holds name NUL size NUL mtime_ns NUL for every regular file (or link to one) whose name ends,\n"
      "in any ASCII case, with one of `suffixes` (lower-case bytes); count is their number and digest 16 bytes\n"
      "that change when any name, size, time or their order does."},
-    {"stat_folders", stat_folders, METH_VARARGS,
-     "stat_folders(paths, suffixes) -> list of listings\n\n"
-     "stat_folder() of each path in the list `paths`, listed by a few threads at once: for each path in turn,\n"
-     "its listing, or the OSError that stat_folder() would have raised."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -546,4 +732,15 @@ static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_scan", "The freshness check's hot loop.", -1, methods, NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit__scan(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__scan(void) {
+    if (PyType_Ready(&WalkerType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    Py_INCREF(&WalkerType);
+    if (PyModule_AddObject(m, "Walker", (PyObject *)&WalkerType) < 0) {
+        Py_DECREF(&WalkerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

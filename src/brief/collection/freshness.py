@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from functools import cached_property
+from typing import Protocol
 
 from brief.format.source import EXTENSIONS
 
@@ -18,8 +19,14 @@ _SUFFIXES = tuple(extension.encode() for extension in EXTENSIONS)
 # (folders, records, newest mtime_ns, number of records, 16-byte digest of the records)
 Listing = tuple[list[bytes], bytes, int, int, bytes]
 StatFolder = Callable[[str, tuple[bytes, ...]], Listing]
-# several folders at once: each one's listing, or the OSError listing it raised
-StatFolders = Callable[[list[str], tuple[bytes, ...]], list[Listing | OSError]]
+
+
+class Walker(Protocol):
+    """brief.collection._scan.Walker: sub-folders listed by helper threads ahead of the walk."""
+
+    def submit(self, paths: list[str]) -> int: ...  # the id of the first path's listing; the others follow
+    def take(self, job: int) -> Listing: ...  # raises the OSError of stat_folder
+    def close(self) -> None: ...
 
 
 class Scan:
@@ -57,7 +64,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     to files are); `exclude` holds fnmatch patterns matched against a path and against a name."""
     stat_folder = stat_folder or native_stat_folder() or _stat_folder_python
     implementation = "python" if stat_folder is _stat_folder_python else "native"
-    list_folders = _native_stat_folders(stat_folder)
+    walker = _native_walker(stat_folder)
     patterns = list(exclude)
 
     def skip(path: str, name: str) -> bool:
@@ -66,10 +73,12 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     parts: list[tuple[str, bytes, int, bytes]] = []
     newest = 0
     named: list[str] = []
-    stack: list[str] = []
+    # (folder, id): the id of its listing in `walker`, whose helper threads list the sub-folders ahead of the
+    # walk, or -1 for a folder listed when the walk gets there; either way in this order, after these checks
+    stack: list[tuple[str, int]] = []
     for path in paths:
         if os.path.isdir(path):
-            stack.append(path)
+            stack.append((path, -1))
         elif os.path.isfile(path):
             st = os.stat(path)
             named.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0")
@@ -78,48 +87,32 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
         records = os.fsencode("".join(named))
         parts.append(("", records, *_summary(records)))
     seen: set[tuple[int, int]] = set()  # a folder mounted inside itself must not make the walk endless
-    # Listings made ahead, by the C module's threads: the folders next on the stack are listed together, and
-    # each is used when the walk reaches it, in the very order (and with the same checks) as one at a time.
-    ahead: dict[str, Listing | OSError] = {}
-    while stack:
-        folder = stack.pop()
-        try:
-            st = os.stat(folder)
-            if (st.st_dev, st.st_ino) in seen:
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            if list_folders is None:
-                listing: Listing | OSError = stat_folder(folder, _SUFFIXES)
-            else:
-                listing = ahead.pop(folder, None) or _list_ahead(folder, stack, ahead, list_folders)
-            if isinstance(listing, OSError):
-                raise listing
-        except OSError:
-            continue  # unreadable or vanished: as if empty
-        folders, records, folder_newest, count, digest = listing
-        prefix = os.path.join(folder, "")
-        if patterns:
-            records = _filter(prefix, records, skip)
-            count, digest = _summary(records)
-        parts.append((prefix, records, count, digest))
-        newest = max(newest, folder_newest)
-        for name in map(os.fsdecode, folders):
-            if not (patterns and skip(prefix + name, name)):
-                stack.append(prefix + name)
+    try:
+        while stack:
+            folder, job = stack.pop()
+            try:
+                st = os.stat(folder)
+                if (st.st_dev, st.st_ino) in seen:
+                    continue
+                seen.add((st.st_dev, st.st_ino))
+                listing = walker.take(job) if walker and job >= 0 else stat_folder(folder, _SUFFIXES)
+            except OSError:
+                continue  # unreadable or vanished: as if empty
+            folders, records, folder_newest, count, digest = listing
+            prefix = os.path.join(folder, "")
+            if patterns:
+                records = _filter(prefix, records, skip)
+                count, digest = _summary(records)
+            parts.append((prefix, records, count, digest))
+            newest = max(newest, folder_newest)
+            names = map(os.fsdecode, folders)
+            below = [prefix + name for name in names if not (patterns and skip(prefix + name, name))]
+            first = walker.submit(below) if walker and below else -1
+            stack.extend((path, first + i if first >= 0 else -1) for i, path in enumerate(below))
+    finally:
+        if walker:
+            walker.close()
     return Scan(parts, newest, implementation)
-
-
-AHEAD = 64  # folders listed in one call to the C module
-
-
-def _list_ahead(
-    folder: str, stack: list[str], ahead: dict[str, Listing | OSError], list_folders: StatFolders
-) -> Listing | OSError:
-    """`folder`'s listing, made together with those of the folders next on the stack, which land in `ahead`."""
-    batch = list(dict.fromkeys([folder, *(f for f in reversed(stack[-AHEAD:]) if f not in ahead)]))
-    listings = list_folders(batch, _SUFFIXES)
-    ahead.update(zip(batch[1:], listings[1:], strict=True))
-    return listings[0]
 
 
 def excluded(path: str, name: str, patterns: list[str]) -> bool:
@@ -168,14 +161,15 @@ def native_stat_folder() -> StatFolder | None:
     return stat_folder  # type: ignore[no-any-return]
 
 
-def _native_stat_folders(stat_folder: StatFolder) -> StatFolders | None:
-    """The C module's several-folders-at-once listing, if `stat_folder` is its one-folder listing."""
+def _native_walker(stat_folder: StatFolder) -> Walker | None:
+    """A walker of the C module, whose threads list sub-folders ahead of the walk, if `stat_folder` is its
+    one-folder listing."""
     try:
+        from brief.collection._scan import Walker as NativeWalker  # type: ignore[import-not-found]
         from brief.collection._scan import stat_folder as native  # type: ignore[import-not-found]
-        from brief.collection._scan import stat_folders  # type: ignore[import-not-found]
     except ImportError:
         return None
-    return stat_folders if stat_folder is native else None  # type: ignore[no-any-return]
+    return NativeWalker(_SUFFIXES) if stat_folder is native else None  # type: ignore[no-any-return]
 
 
 def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...]) -> Listing:
