@@ -22,8 +22,9 @@
      100,000 in 10,000 folders of 10               242 -> 141 ms   1.71x
      100,000 in 100 folders of 1,000               129 ->  67 ms   1.94x
      100,000 in 10 folders of 10,000               137 -> 100 ms   1.37x
-   With both cores taken by others, threads cannot help: the same within 1-2% (per-round medians). Helpers that
-   every batch of folders waited for were 0.80x on 10,000 folders there: hence the walker that seldom waits.
+   With both cores taken by others (load 4.1-4.5) threads cannot help: 1.02x-1.10x, never behind, for 3-8% more
+   CPU. Helpers that the walk waited for at the end of every batch of 64 folders were 0.80x on 10,000 folders
+   under a load of 2.3 (a hundred sleeps a scan on helpers not running): hence a walker that seldom waits.
    Two threads measure the same as three or four on 2 cores; the kernel's name lookup (d_lookup_rcu) is a third
    of the CPU time, and a stat costs about 1.15 us whatever the call (statx with a minimal mask the same).
    Listing with getdents64 into a 1 MiB buffer instead of readdir's 32 KiB measured the same (28-29 ms for
@@ -610,8 +611,9 @@ static PyObject *walker_submit(Walker *w, PyObject *paths) {
     if (w->count + (size_t)n > w->capacity) {
         size_t capacity = w->capacity ? w->capacity : 256;
         while (capacity < w->count + (size_t)n) capacity *= 2;
-        Job **jobs = realloc(w->jobs, capacity * sizeof(Job *)), **queue = jobs ? realloc(w->queue, capacity * sizeof(Job *)) : NULL;
+        Job **jobs = realloc(w->jobs, capacity * sizeof(Job *)), **queue = NULL;
         if (jobs != NULL) w->jobs = jobs;
+        if (jobs != NULL) queue = realloc(w->queue, capacity * sizeof(Job *));
         if (queue != NULL) w->queue = queue;
         if (jobs == NULL || queue == NULL) {
             pthread_mutex_unlock(&w->lock);
@@ -711,7 +713,7 @@ static PyTypeObject WalkerType = {
     .tp_basicsize = sizeof(Walker),
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "Walker(suffixes): the folders of one walk, listed ahead by helper threads (one fewer than the\n"
-              "processors, at most 3). Close it when the walk ends.",
+              "processors, at most 3), for the one Python thread that walks. Close it when the walk ends.",
     .tp_new = walker_new,
     .tp_dealloc = (destructor)walker_dealloc,
     .tp_methods = walker_methods,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from functools import cached_property
-from typing import Protocol
 
 from brief.format.source import EXTENSIONS
 
@@ -20,13 +19,16 @@ _SUFFIXES = tuple(extension.encode() for extension in EXTENSIONS)
 Listing = tuple[list[bytes], bytes, int, int, bytes]
 StatFolder = Callable[[str, tuple[bytes, ...]], Listing]
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import Protocol
 
-class Walker(Protocol):
-    """brief.collection._scan.Walker: sub-folders listed by helper threads ahead of the walk."""
+    class Walker(Protocol):
+        """brief.collection._scan.Walker: sub-folders listed by helper threads ahead of the walk."""
 
-    def submit(self, paths: list[str]) -> int: ...  # the id of the first path's listing; the others follow
-    def take(self, job: int) -> Listing: ...  # raises the OSError of stat_folder
-    def close(self) -> None: ...
+        def submit(self, paths: list[str]) -> int: ...  # the id of the first path's listing; the others follow
+        def take(self, job: int) -> Listing: ...  # raises the OSError of stat_folder
+        def close(self) -> None: ...
 
 
 class Scan:
