@@ -22,7 +22,10 @@ from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
 from setuptools.errors import BaseError, CCompilerError, PlatformError
 
-SCAN = Extension("brief.collection._scan", ["src/brief/collection/_scan.c"], optional=True)
+SCAN = Extension(  # its helper threads are POSIX threads: -pthread for C libraries that keep them apart
+    "brief.collection._scan", ["src/brief/collection/_scan.c"], extra_compile_args=["-pthread"],
+    extra_link_args=["-pthread"], optional=True,
+)  # fmt: skip
 YAML = Extension("brief.format._yaml", ["src/brief/format/_yaml.c"], libraries=["yaml"], optional=True)
 # what the fallback of each module is, and what building it needs, for the banner
 FALLBACKS = {

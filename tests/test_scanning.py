@@ -77,6 +77,152 @@ def test_native_equals_python_on_a_large_folder(tmp_path: Path) -> None:
     assert native[3] == 3750 and native[0] == [b"sub"] and native == NATIVE(str(tmp_path), _SUFFIXES)
 
 
+def _native_digest(records: bytes) -> bytes:
+    """_scan.c's digest of a folder's records, written again here: the threaded scanner must keep the very
+    digest of the one-thread scanner before it, or every existing index would read as stale once."""
+    mask = (1 << 64) - 1
+
+    def mix64(h: int) -> int:
+        h ^= h >> 33
+        h = (h * 0xFF51AFD7ED558CCD) & mask
+        h ^= h >> 33
+        h = (h * 0xC4CEB9FE1A85EC53) & mask
+        return h ^ (h >> 33)
+
+    lanes = [0x243F6A8885A308D3, 0x13198A2E03707344]
+    fields = records.split(b"\0")
+    for files, i in enumerate(range(0, len(fields) - 1, 3)):
+        name, size, mtime = fields[i], int(fields[i + 1]), int(fields[i + 2])
+        h = 0x9E3779B97F4A7C15 ^ len(name)
+        for at in range(0, len(name), 8):
+            h = ((h ^ int.from_bytes(name[at : at + 8], "little")) * 0xBF58476D1CE4E5B9) & mask
+            h ^= h >> 31
+        h = mix64(mix64(h ^ size) ^ mtime)
+        lanes[0] = mix64(lanes[0] ^ h)
+        lanes[1] = mix64((lanes[1] + h * 0x9E3779B97F4A7C15 + files) & mask)
+    return b"".join(lane.to_bytes(8, "little") for lane in lanes)
+
+
+def _big_folder(root: Path, n: int, name_length: int = 0) -> Path:
+    """n entries, most of them briefs, with the things a listing must pass over or follow among them; names
+    padded to `name_length` fill the scanner's chunks by their bytes rather than by their number."""
+    root.mkdir(exist_ok=True)
+    for i in range(n):
+        name = f"brief-{i:05}".ljust(name_length, "x")
+        (root / f"{name}.{('yaml', 'json', 'md', 'txt', 'YML')[i % 5]}").write_text("x" * (i % 97))
+    for i in range(0, n, 500):
+        (root / f"folder-{i}").mkdir()
+        (root / f".hidden-{i}.yaml").write_text("x")
+        if sys.platform != "win32":
+            os.symlink(root / f"brief-{i:05}".ljust(name_length, "x") / "..", root / f"broken-{i}.yaml")
+            os.symlink(f"brief-{i + 1:05}".ljust(name_length, "x") + ".json", root / f"link-{i}.md")
+    return root
+
+
+@needs_native
+@pytest.mark.parametrize(("n", "name_length"), [(1100, 0), (6000, 0), (3000, 200)])
+def test_native_equals_python_where_threads_stat(tmp_path: Path, n: int, name_length: int) -> None:
+    """Folders past the 1,024 briefs from which helper threads stat what the lister lists (with names long
+    enough, in the last case, to end every chunk early): the same records in the same order, and the digest the
+    one-thread scanner gave."""
+    folder = str(_big_folder(tmp_path / "big", n, name_length))
+    assert NATIVE is not None
+    native = NATIVE(folder, _SUFFIXES)
+    python = _stat_folder_python(folder, _SUFFIXES)
+    assert native[:4] == python[:4] and native[3] == n - n // 5 + len(range(0, n, 500))
+    assert native[4] == _native_digest(native[1]) and native == NATIVE(folder, _SUFFIXES)
+
+
+@needs_native
+def test_native_while_files_vanish(tmp_path: Path) -> None:
+    """Files deleted while a large folder is being listed and stat-ed are either listed or not, never garbled:
+    every record is a file that was there, with its size, and every file left alone is listed."""
+    import threading
+
+    folder = _big_folder(tmp_path / "big", 8000)
+    before = {os.fsencode(p.name): p.stat().st_size for p in folder.iterdir() if p.is_file()}
+    doomed = [p for p in sorted(folder.glob("brief-*")) if p.suffix in (".yaml", ".json") and int(p.stem[6:]) % 2]
+    started = threading.Event()
+
+    def delete() -> None:
+        started.set()
+        for path in doomed:
+            path.unlink()
+
+    deleter = threading.Thread(target=delete)
+    deleter.start()
+    started.wait()
+    assert NATIVE is not None
+    folders, records, _, count, digest = NATIVE(str(folder), _SUFFIXES)
+    deleter.join()
+    fields = records.split(b"\0")[:-1]
+    listed = {fields[i]: int(fields[i + 1]) for i in range(0, len(fields), 3)}
+    assert count == len(fields) // 3 == len(listed) and digest == _native_digest(records)
+    assert all(before[name] == size for name, size in listed.items())
+    gone = {os.fsencode(p.name) for p in doomed}
+    kept = set(_stat_folder_python(str(folder), _SUFFIXES)[1].split(b"\0")[:-1:3])
+    assert kept - gone <= set(listed) and len(folders) == 16
+
+
+@needs_native
+def test_walker_lists_what_stat_folder_lists(tmp_path: Path) -> None:
+    """The walker's listings, taken in any order, are stat_folder's (large folders included, where a helper's
+    listing uses threads of its own), and a folder it cannot list raises what stat_folder raises."""
+    from brief.collection._scan import Walker  # type: ignore[import-not-found]
+
+    paths = [str(_tree(tmp_path / "tree")), str(_big_folder(tmp_path / "big", 1500)), str(tmp_path / "nowhere")]
+    paths += [str(tmp_path / "tree" / "a.yaml"), *(str(p) for p in (tmp_path / "tree").iterdir() if p.is_dir())]
+    paths += [str(_big_folder(tmp_path / f"small-{i}", 30)) for i in range(40)]
+    assert NATIVE is not None
+    for order in (range(len(paths)), reversed(range(len(paths))), [*range(1, len(paths), 2), *range(0, len(paths), 2)]):
+        walker = Walker(_SUFFIXES)
+        first = walker.submit(paths)
+        assert walker.submit([]) == first + len(paths)  # ids follow one another
+        for i in order:
+            if i in (2, 3):
+                with pytest.raises(FileNotFoundError if i == 2 else NotADirectoryError):
+                    walker.take(first + i)
+            else:
+                assert walker.take(first + i) == NATIVE(paths[i], _SUFFIXES)
+            with pytest.raises(ValueError):
+                walker.take(first + i)  # once only
+        walker.close()
+    walker = Walker(_SUFFIXES)
+    walker.submit(paths)  # closed with nothing taken: the helpers stop, the listings are freed
+    walker.close()
+    walker.close()
+    with pytest.raises(ValueError):
+        walker.take(0)
+    with pytest.raises(ValueError):
+        Walker(_SUFFIXES).take(0)
+    with pytest.raises(TypeError):
+        Walker((".yaml",))
+    with pytest.raises(TypeError):
+        Walker(_SUFFIXES).submit(tuple(paths))
+
+
+@needs_native
+def test_walk_ahead_equals_one_folder_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk whose sub-folders helper threads list ahead gives the listing, and the digest, of the walk that
+    lists each folder when it gets there: nested folders, exclusions, a large folder, and a root named twice."""
+    for year in range(3):
+        for month in range(40):
+            folder = tmp_path / f"{2000 + year}" / f"{month:02}"
+            folder.mkdir(parents=True)
+            for i in range(month % 7):
+                (folder / f"b{i}.{('yaml', 'md')[i % 2]}").write_text("x" * i)
+    _big_folder(tmp_path / "2001" / "flat", 1200)
+    _tree(tmp_path / "2002" / "tree")
+    assert NATIVE is not None
+    for paths, exclude in (([str(tmp_path)], []), ([str(tmp_path), str(tmp_path / "2001")], ["*/13", "*.md"])):
+        ahead = scan(paths, exclude, stat_folder=NATIVE)
+        monkeypatch.setattr(scanning, "_native_walker", lambda _: None)
+        single = scan(paths, exclude, stat_folder=NATIVE)
+        monkeypatch.undo()
+        assert list(ahead.files) == list(single.files) and ahead.digest == single.digest
+        assert ahead.files == scan(paths, exclude, stat_folder=_stat_folder_python).files
+
+
 @needs_native
 def test_native_on_an_empty_folder(tmp_path: Path) -> None:
     assert NATIVE is not None

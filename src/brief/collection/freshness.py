@@ -19,6 +19,17 @@ _SUFFIXES = tuple(extension.encode() for extension in EXTENSIONS)
 Listing = tuple[list[bytes], bytes, int, int, bytes]
 StatFolder = Callable[[str, tuple[bytes, ...]], Listing]
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Walker(Protocol):
+        """brief.collection._scan.Walker: sub-folders listed by helper threads ahead of the walk."""
+
+        def submit(self, paths: list[str]) -> int: ...  # the id of the first path's listing; the others follow
+        def take(self, job: int) -> Listing: ...  # raises the OSError of stat_folder
+        def close(self) -> None: ...
+
 
 class Scan:
     """A collection's listing. `parts` holds, per folder in walk order, the folder's path prefix, its records
@@ -55,6 +66,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     to files are); `exclude` holds fnmatch patterns matched against a path and against a name."""
     stat_folder = stat_folder or native_stat_folder() or _stat_folder_python
     implementation = "python" if stat_folder is _stat_folder_python else "native"
+    walker = _native_walker(stat_folder)
     patterns = list(exclude)
 
     def skip(path: str, name: str) -> bool:
@@ -63,10 +75,12 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     parts: list[tuple[str, bytes, int, bytes]] = []
     newest = 0
     named: list[str] = []
-    stack: list[str] = []
+    # (folder, id): the id of its listing in `walker`, whose helper threads list the sub-folders ahead of the
+    # walk, or -1 for a folder listed when the walk gets there; either way in this order, after these checks
+    stack: list[tuple[str, int]] = []
     for path in paths:
         if os.path.isdir(path):
-            stack.append(path)
+            stack.append((path, -1))
         elif os.path.isfile(path):
             st = os.stat(path)
             named.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0")
@@ -75,25 +89,31 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
         records = os.fsencode("".join(named))
         parts.append(("", records, *_summary(records)))
     seen: set[tuple[int, int]] = set()  # a folder mounted inside itself must not make the walk endless
-    while stack:
-        folder = stack.pop()
-        try:
-            st = os.stat(folder)
-            if (st.st_dev, st.st_ino) in seen:
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            folders, records, folder_newest, count, digest = stat_folder(folder, _SUFFIXES)
-        except OSError:
-            continue  # unreadable or vanished: as if empty
-        prefix = os.path.join(folder, "")
-        if patterns:
-            records = _filter(prefix, records, skip)
-            count, digest = _summary(records)
-        parts.append((prefix, records, count, digest))
-        newest = max(newest, folder_newest)
-        for name in map(os.fsdecode, folders):
-            if not (patterns and skip(prefix + name, name)):
-                stack.append(prefix + name)
+    try:
+        while stack:
+            folder, job = stack.pop()
+            try:
+                st = os.stat(folder)
+                if (st.st_dev, st.st_ino) in seen:
+                    continue
+                seen.add((st.st_dev, st.st_ino))
+                listing = walker.take(job) if walker and job >= 0 else stat_folder(folder, _SUFFIXES)
+            except OSError:
+                continue  # unreadable or vanished: as if empty
+            folders, records, folder_newest, count, digest = listing
+            prefix = os.path.join(folder, "")
+            if patterns:
+                records = _filter(prefix, records, skip)
+                count, digest = _summary(records)
+            parts.append((prefix, records, count, digest))
+            newest = max(newest, folder_newest)
+            names = map(os.fsdecode, folders)
+            below = [prefix + name for name in names if not (patterns and skip(prefix + name, name))]
+            first = walker.submit(below) if walker and below else -1
+            stack.extend((path, first + i if first >= 0 else -1) for i, path in enumerate(below))
+    finally:
+        if walker:
+            walker.close()
     return Scan(parts, newest, implementation)
 
 
@@ -141,6 +161,17 @@ def native_stat_folder() -> StatFolder | None:
     except ImportError:
         return None
     return stat_folder  # type: ignore[no-any-return]
+
+
+def _native_walker(stat_folder: StatFolder) -> Walker | None:
+    """A walker of the C module, whose threads list sub-folders ahead of the walk, if `stat_folder` is its
+    one-folder listing."""
+    try:
+        from brief.collection._scan import Walker as NativeWalker  # type: ignore[import-not-found]
+        from brief.collection._scan import stat_folder as native  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return NativeWalker(_SUFFIXES) if stat_folder is native else None  # type: ignore[no-any-return]
 
 
 def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...]) -> Listing:
