@@ -244,9 +244,9 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
     batches = [briefs[start : start + size] for start in range(0, len(briefs), size)]
 
     # Worker processes make the rows of the batches (reading the stored copies from the index, and the full-text
-    # vectors: the bulk of a sync's own work), a thread here hands each batch to the server (COPY), which stores
-    # it meanwhile; at most two batches wait here at once.
-    made: Iterator[dict[str, list[tuple[Any, ...]]]]
+    # vectors: the bulk of a sync's own work) as binary COPY data (remote/binary.py), a thread here hands each
+    # batch's bytes to the server, which stores it meanwhile; at most two batches wait here at once.
+    made: Iterator[tuple[dict[str, bytes], set[tuple[str, str, str]]]]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief-copy") as copier:
         pending: Future[None] | None = None
         if jobs > 1:
@@ -256,9 +256,8 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
             _open_index(index_path, collection_id)
             made = map(_batch_rows, batches)
         try:
-            for rows in made:
-                labels.update((row[2], row[8], row[3]) for row in rows["actors"])
-                labels.update((row[1], row[3], row[2]) for row in rows["actor_aliases"])
+            for rows, names in made:
+                labels |= names
                 if pending is not None:
                     pending.result()  # raises what the COPY raised
                 pending = copier.submit(_copy, conn, rows)
@@ -282,10 +281,13 @@ def _open_index(index_path: str, collection_id: int) -> None:
     _source = (sqlite3.connect(index_path, timeout=30), collection_id)  # a read-only index file opens too
 
 
-def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of a batch of briefs: (index row, path, sync hash, key, marking) each."""
+def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> tuple[dict[str, bytes],
+                                                                          set[tuple[str, str, str]]]:  # fmt: skip
+    """The rows of a batch of briefs ((index row, path, sync hash, key, marking) each), as binary COPY data for
+    each table, and their actors' labels ((actor id, fold, label) of each name and alias)."""
     from brief.query.mirror import stored
-    from brief.remote.rows import brief_rows, empty_rows
+    from brief.remote.binary import encode
+    from brief.remote.rows import KINDS, brief_rows, empty_rows
 
     assert _source is not None, "_open_index() first"
     db, collection_id = _source
@@ -296,16 +298,16 @@ def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> dict[str,
         if marking is not None and data.get("tlp") != marking:
             data["tlp"] = marking  # the marking travels with the data, as in `brief export`
         brief_rows(key, collection_id, path, digest, normalised(data), texts, rows)
-    return rows
+    labels = {(row[2], row[8], row[3]) for row in rows["actors"]}
+    labels.update((row[1], row[3], row[2]) for row in rows["actor_aliases"])
+    return {table: encode(found, KINDS[table]) for table, found in rows.items() if found}, labels
 
 
-def _copy(conn: Any, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+def _copy(conn: Any, data: dict[str, bytes]) -> None:
     from brief.remote.rows import COLUMNS
 
     with conn.cursor() as cursor:
         for table, columns in COLUMNS.items():
-            if not rows[table]:
-                continue
-            with cursor.copy(f"COPY brief.{table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for values in rows[table]:
-                    copy.write_row(values)
+            if table in data:
+                with cursor.copy(f"COPY brief.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.write(data[table])
