@@ -252,6 +252,36 @@ def test_a_second_collection_is_kept_apart(tmp_path: Path, pg_dsn: str) -> None:
     assert report(sync(first, pg_dsn))["unchanged"] == 10
 
 
+CHILDREN = ["actors", "actor_aliases", "actor_affiliations", "issues", "positions", "relations", "judgments", "figures",
+            "sources"]  # fmt: skip
+
+
+def test_a_briefs_rows_go_with_it_however_it_goes(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    """Schema version 3 keeps the child rows' link to their brief by statement triggers, not foreign keys: a brief
+    deleted by a sync, by hand, or with its collection, or the briefs truncated, takes its rows in every table."""
+
+    def rows() -> dict[str, list[tuple[Any, ...]]]:  # per table: (collection, rows), and rows left without a brief
+        return {table: query(pg_dsn, f"SELECT coalesce(c.name, 'orphan'), count(*) FROM brief.{table} t LEFT JOIN "
+                                     f"brief.briefs b ON b.key = t.brief LEFT JOIN brief.collections c ON "
+                                     f"c.id = b.collection GROUP BY 1 ORDER BY 1") for table in CHILDREN}  # fmt: skip
+
+    first, second = make_collection(tmp_path, "sahel"), make_collection(tmp_path / "b", "other")
+    assert sync(first, pg_dsn).returncode == sync(second, pg_dsn).returncode == 0
+    both = rows()
+    assert all([name for name, _ in found] == ["other", "sahel"] for found in both.values()), both
+    (first / "briefs" / "2023-08-niger-coup.yaml").unlink()  # removed by a sync
+    assert report(sync(first, pg_dsn))["removed"] == 1
+    query(pg_dsn, "DELETE FROM brief.briefs WHERE id = 'mali-wagner-2021' AND collection = "
+                  "(SELECT id FROM brief.collections WHERE name = 'sahel')")  # by hand
+    after = rows()
+    assert all(dict(after[t])["other"] == dict(both[t])["other"] and "orphan" not in dict(after[t]) for t in CHILDREN)
+    assert sum(dict(after[t])["sahel"] for t in CHILDREN) < sum(dict(both[t])["sahel"] for t in CHILDREN)
+    query(pg_dsn, "DELETE FROM brief.collections WHERE name = 'sahel'")  # with its collection
+    assert rows() == {t: [("other", dict(both[t])["other"])] for t in CHILDREN}
+    query(pg_dsn, "TRUNCATE brief.briefs")
+    assert rows() == {t: [] for t in CHILDREN}
+
+
 # --- what is not synced -----------------------------------------------------------------------------------------------
 
 
@@ -493,7 +523,7 @@ def test_a_change_to_the_schema_is_a_new_version() -> None:
     assert digests == KNOWN_DDL, "a released schema version changed: add a migration and bump SCHEMA_VERSION"
 
 
-KNOWN_DDL = {1: "d9308cc8383bc753", 2: "e257828be4c2c33d"}
+KNOWN_DDL = {1: "d9308cc8383bc753", 2: "e257828be4c2c33d", 3: "924395cd00382324"}
 
 
 def test_docs_describe_every_table_view_and_column(pg_dsn: str) -> None:  # noqa: F811

@@ -1,10 +1,11 @@
-"""What `brief sync` sends in binary COPY (remote/binary.py): the tsvectors of the C module and of Python byte for
-byte alike, both what the server makes of the text literal they replace (on a real server), the column kinds those
-of the database's columns, and every kind of value read back as it was written."""
+"""What `brief sync` sends in binary COPY (remote/binary.py): the tsvectors and COPY streams of the C module and of
+Python byte for byte alike, the vectors what the server makes of the text literal they replace (on a real server),
+the column kinds those of the database's columns, and every kind of value read back as it was written."""
 
 from __future__ import annotations
 
 import random
+import struct
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 
 from brief.collection.tables import FTS_COLUMNS
 from brief.query.postgres import MAX_POSITION, SCOPE_CLASS, SEARCH_CLASS, _tsvector
-from brief.remote.binary import encode, tsvector_native, tsvector_python, weights_of
+from brief.remote.binary import encode, encode_native, encode_python, tsvector_native, tsvector_python, weights_of
 from pgserver import pg_dsn, pg_server  # noqa: F401  (fixtures)
 
 # words as query/postgres.py words makes them, and some it never makes but the builder must bear
@@ -47,7 +48,7 @@ def cases(count: int) -> list[tuple[list[list[str]], dict[str, str]]]:
     return [(random_fields(rng), rng.choice(CLASSES)) for _ in range(count)] + hostile_fields()
 
 
-@pytest.mark.skipif(tsvector_native is None, reason="brief.remote._tsvector is not built here")
+@pytest.mark.skipif(tsvector_native is None, reason="brief.remote._binary is not built here")
 def test_the_c_tsvector_is_the_python_one_byte_for_byte() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
@@ -74,7 +75,7 @@ def test_the_c_tsvector_is_the_python_one_byte_for_byte() -> None:
     same()
 
 
-@pytest.mark.skipif(tsvector_native is None, reason="brief.remote._tsvector is not built here")
+@pytest.mark.skipif(tsvector_native is None, reason="brief.remote._binary is not built here")
 def test_the_c_tsvector_refuses_what_is_not_words_with_a_python_error() -> None:
     assert tsvector_native is not None
     with pytest.raises(ValueError):
@@ -85,6 +86,48 @@ def test_the_c_tsvector_refuses_what_is_not_words_with_a_python_error() -> None:
         tsvector_native([("a",)], [0])
     with pytest.raises(TypeError):
         tsvector_native([["a", 1]], [0])
+
+
+KIND_VALUES: dict[str, Any] = {}  # filled on first use: hypothesis strategies per column kind
+
+
+def kind_values(kind: str) -> Any:
+    from hypothesis import strategies as st
+
+    if not KIND_VALUES:
+        text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=20)
+        KIND_VALUES.update({
+            "q": st.integers(-(2**63), 2**63 - 1), "i": st.integers(-(2**31), 2**31 - 1),
+            "h": st.integers(-(2**15), 2**15 - 1), "f": st.one_of(st.floats(allow_nan=False), st.integers(-10, 10)),
+            "d": st.dates(), "t": text, "a": st.lists(text, max_size=5), "b": st.binary(max_size=30),
+        })  # fmt: skip
+    return st.one_of(st.none(), KIND_VALUES[kind])
+
+
+@pytest.mark.skipif(encode_native is None, reason="brief.remote._binary is not built here")
+def test_the_c_copy_stream_is_the_python_one_byte_for_byte() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from brief.remote.rows import KINDS
+
+    assert encode_native is not None
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.data())
+    def same(data: st.DataObject) -> None:
+        kinds = data.draw(st.sampled_from([*KINDS.values(), "qihfdtab", "a", "t"]))
+        rows = data.draw(st.lists(st.tuples(*[kind_values(k) for k in kinds]), max_size=8))
+        assert encode_native(rows, kinds) == encode_python(rows, kinds)
+
+    same()
+    assert encode_native([], "qt") == encode_python([], "qt")
+    for rows, kinds in [([(1, 2)], "q"), ([("x",)], "q"), ([(2**31,)], "i"), ([(1,)], "t"), ([("\ud800",)], "t"),
+                        ([(1,)], "z"), ([("x",)], "d"), ([(["a", 1],)], "a")]:  # fmt: skip
+        with pytest.raises((ValueError, TypeError, OverflowError, UnicodeEncodeError, AttributeError)):
+            encode_native(rows, kinds)
+        with pytest.raises((ValueError, TypeError, struct.error, UnicodeEncodeError, AttributeError)):
+            encode_python(rows, kinds)
 
 
 def test_the_binary_tsvector_is_what_the_server_makes_of_the_literal(pg_dsn: str) -> None:  # noqa: F811

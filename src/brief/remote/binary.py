@@ -12,8 +12,9 @@ query/postgres.py `_tsvector` has once the server has read it (tests/test_sync_b
 real server): positions from 1, FIELD_GAP between fields, past MAX_POSITION every word at MAX_POSITION (the same
 position twice keeps the higher weight, as the server's input function does); a word keeps its first
 MAX_POSITIONS positions; words longer than MAX_LEXEME are left out, and past MAX_TSVECTOR bytes (estimated as the
-literal estimates them) the later words. The C module brief.remote._tsvector (src/brief/remote/_tsvector.c) makes
-the same bytes as `tsvector_python` (a differential test holds them to it); it is used when built.
+literal estimates them) the later words. The C module brief.remote._binary (src/brief/remote/_binary.c) makes the
+same bytes as `tsvector_python` and `encode_python` (a differential test holds them to each other); it is used
+when built.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from brief.query.postgres import FIELD_GAP, MAX_LEXEME, MAX_POSITION, MAX_POSITIONS, MAX_TSVECTOR
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Sequence
 
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)  # the header: no flags, no extension area
 TRAILER = struct.pack("!h", -1)
@@ -89,17 +90,18 @@ def tsvector_python(fields: Sequence[list[str]], weights: Sequence[int]) -> byte
     return b"".join(out)
 
 
-def _native() -> Callable[[Sequence[list[str]], Sequence[int]], bytes] | None:
+def _native(name: str) -> Any:
+    """A function of the C module, None when it is not built or BRIEF_NO_EXTENSION is set."""
     if os.environ.get("BRIEF_NO_EXTENSION"):
         return None
     try:
-        from brief.remote._tsvector import build  # type: ignore[import-not-found,unused-ignore]
+        from brief.remote import _binary  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return None
-    return build  # type: ignore[no-any-return,unused-ignore]
+    return getattr(_binary, name)
 
 
-tsvector_native = _native()
+tsvector_native: Callable[[Sequence[list[str]], Sequence[int]], bytes] | None = _native("build")
 tsvector = tsvector_native or tsvector_python
 
 
@@ -108,7 +110,7 @@ tsvector = tsvector_native or tsvector_python
 # the column type's binary form (jsonb, tsvector)
 
 
-def encode(rows: Iterable[Sequence[Any]], kinds: str) -> bytes:
+def encode_python(rows: Sequence[Sequence[Any]], kinds: str) -> bytes:
     """A whole binary COPY stream (header, rows, trailer) of `rows`, each value of the kind its column has."""
     out = bytearray(SIGNATURE)
     count = struct.pack("!h", len(kinds))
@@ -140,8 +142,14 @@ def encode(rows: Iterable[Sequence[Any]], kinds: str) -> bytes:
                 out += _DOUBLE(8, value)
             elif kind == "h":
                 out += _SMALLINT(2, value)
-            else:  # "b"
+            elif kind == "b":
                 out += _LENGTH(len(value))
                 out += value
+            else:
+                raise ValueError(f"no column kind {kind!r}")
     out += TRAILER
     return bytes(out)
+
+
+encode_native: Callable[[Sequence[Sequence[Any]], str], bytes] | None = _native("encode")
+encode = encode_native or encode_python
