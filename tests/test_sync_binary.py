@@ -88,6 +88,33 @@ def test_the_c_tsvector_refuses_what_is_not_words_with_a_python_error() -> None:
         tsvector_native([["a", 1]], [0])
 
 
+@pytest.mark.skipif(encode_native is None, reason="brief.remote._binary is not built here")
+def test_the_c_words_are_the_python_ones() -> None:
+    """words in C (white space as str.split sees it, tokens remembered) against query/postgres.py words and the
+    fold of the whole text, on the characters where a fold token by token could differ."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from brief.base.text import fold
+    from brief.query.postgres import _WORD
+    from brief.query.postgres import words as words_python
+    from brief.remote.binary import words_native
+    from test_sync import TRICKY
+
+    spaces = st.sampled_from([" ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x1c", "\x85", "\u2028"])
+    pieces = st.one_of(st.sampled_from(TRICKY.split(" ")), st.text(max_size=6), spaces)
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(pieces, max_size=12).map("".join))
+    def same(text: str) -> None:
+        expected = _WORD.findall(fold(text))
+        assert words_native(text) == words_python(text) == expected
+        assert words_native(text) == expected  # remembered
+
+    same()
+    assert words_native(TRICKY * 3) == _WORD.findall(fold(TRICKY * 3))
+
+
 KIND_VALUES: dict[str, Any] = {}  # filled on first use: hypothesis strategies per column kind
 
 

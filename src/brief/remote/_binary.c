@@ -1,10 +1,12 @@
 /* brief.remote._binary: what a sync sends in PostgreSQL's binary COPY format, made in C (brief/remote/binary.py).
 
-   build() makes a brief's weighted tsvector from the words brief has already folded: in Python, grouping every
-   word's positions, sorting the lexemes and packing them was the largest part of a sync's own work. encode()
-   makes a whole COPY stream of rows. Each gives the same bytes as its Python equivalent in brief/remote/binary.py
-   (tsvector_python, encode_python), which is used when this is not built (tests/test_sync_binary.py holds them to
-   each other on generated and hostile input).
+   words() splits a text into the words brief folds, as query/postgres.py words does (one white-space-separated
+   token at a time, each token's words remembered in a dict; a token not seen yet is folded by the Python function
+   given); build() makes a brief's weighted tsvector from them: in Python, grouping every word's positions,
+   sorting the lexemes and packing them was the largest part of a sync's own work. encode() makes a whole COPY
+   stream of rows. Each gives the same result as its Python equivalent (query/postgres.py words, and
+   brief/remote/binary.py tsvector_python, encode_python), which is used when this is not built
+   (tests/test_sync_binary.py holds them to each other on generated and hostile input).
 
    build(fields, weights): fields, a sequence of lists of str (the folded words of each field, in order); weights,
    a sequence as long of ints, 0-3 (the weight class D-A) or -1 (a field left out). Returns bytes:
@@ -215,6 +217,55 @@ done:
     return result;
 }
 
+/* --- words(text, known, split, limit) ---------------------------------------------------------------------------
+   The words of `text`: for each token that str.split() would make, known[token], else split(token) (a list of
+   str), remembered in `known`, which is emptied first when it holds `limit` tokens. */
+
+static PyObject *words(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *known, *split;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "UO!On:words", &text, &PyDict_Type, &known, &split, &limit)) return NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    while (i < n) {
+        while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+        if (i >= n) break;
+        Py_ssize_t start = i;
+        while (i < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+        PyObject *token = PyUnicode_Substring(text, start, i);
+        if (token == NULL) goto failed;
+        PyObject *found = PyDict_GetItemWithError(known, token); /* borrowed */
+        if (found != NULL) {
+            Py_INCREF(found);
+        } else if (PyErr_Occurred()) {
+            Py_DECREF(token);
+            goto failed;
+        } else {
+            if (PyDict_GET_SIZE(known) >= limit) PyDict_Clear(known); /* bounded, as in Python */
+            found = PyObject_CallOneArg(split, token);
+            if (found == NULL || !PyList_Check(found) || PyDict_SetItem(known, token, found) < 0) {
+                if (found != NULL && !PyList_Check(found)) PyErr_SetString(PyExc_TypeError, "split returns a list");
+                Py_XDECREF(found);
+                Py_DECREF(token);
+                goto failed;
+            }
+        }
+        Py_DECREF(token);
+        Py_ssize_t end = PyList_GET_SIZE(out);
+        int extended = PyList_SetSlice(out, end, end, found); /* out += found */
+        Py_DECREF(found);
+        if (extended < 0) goto failed;
+    }
+    return out;
+
+failed:
+    Py_DECREF(out);
+    return NULL;
+}
+
 /* --- encode(rows, kinds): a binary COPY stream ----------------------------------------------------------------------
    kinds: one letter per column (q bigint, i integer, h smallint, f double precision, d date, t text, a text[], b
    bytes already in the column's binary form); None is NULL. Big-endian throughout. */
@@ -408,6 +459,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"build", build, METH_VARARGS, "build(fields, weights) -> bytes: a binary tsvector (see the module's source)"},
+    {"words", words, METH_VARARGS, "words(text, known, split, limit) -> list: a text's folded words"},
     {"encode", encode, METH_VARARGS, "encode(rows, kinds) -> bytes: a binary COPY stream (see the module's source)"},
     {NULL, NULL, 0, NULL},
 };

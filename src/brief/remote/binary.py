@@ -24,7 +24,18 @@ import struct
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from brief.query.postgres import FIELD_GAP, MAX_LEXEME, MAX_POSITION, MAX_POSITIONS, MAX_TSVECTOR
+from brief.base.text import fold
+from brief.query.postgres import (
+    _TOKEN_CACHE,
+    _TOKEN_WORDS,
+    _WORD,
+    FIELD_GAP,
+    MAX_LEXEME,
+    MAX_POSITION,
+    MAX_POSITIONS,
+    MAX_TSVECTOR,
+)
+from brief.query.postgres import words as words_python
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -103,6 +114,22 @@ def _native(name: str) -> Any:
 
 tsvector_native: Callable[[Sequence[list[str]], Sequence[int]], bytes] | None = _native("build")
 tsvector = tsvector_native or tsvector_python
+_words_native: Callable[[str, dict[str, list[str]], Callable[[str], list[str]], int], list[str]] | None = _native(
+    "words"
+)
+
+
+def _split(token: str) -> list[str]:
+    return _WORD.findall(fold(token))
+
+
+def words_native(text: str) -> list[str]:
+    """query/postgres.py words, its loop in C (sharing its memory of tokens); only when the C module is built."""
+    assert _words_native is not None
+    return _words_native(text, _TOKEN_WORDS, _split, _TOKEN_CACHE)
+
+
+words = words_native if _words_native is not None else words_python
 
 
 # --- COPY rows -------------------------------------------------------------------------------------------------------
