@@ -1,6 +1,7 @@
-"""One synced brief as the rows of the PostgreSQL tables (remote/schema.py): from its normalised data (what `brief
-show --format json` prints, with its TLP marking) and the full-text columns of the local index. The values are
-those remote/binary.py writes in binary COPY: the jsonb and the two tsvectors already in their binary form."""
+"""One synced brief as the rows of the PostgreSQL tables (remote/schema.py): from its data (what `brief show
+--format json` prints, but for the order of its keys, with its TLP marking) and the full-text columns of the local
+index. The values are those remote/binary.py writes in binary COPY: the jsonb and the two tsvectors already in
+their binary form."""
 
 from __future__ import annotations
 

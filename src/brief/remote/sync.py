@@ -2,8 +2,9 @@
 
 - What is synced: the briefs `brief export` would write (query/selection.py: the TLP rule withholds those marked
   above `max_tlp`), less the invalid ones, read from the local index, refreshed first (collection/index.py: one
-  stat per file, only changed files parsed): each brief's normalised data (format/normal.py) with its marking,
-  and the index's full-text columns. Nothing is parsed twice.
+  stat per file, only changed files parsed): each brief's data as `brief show --format json` gives it
+  (format/normal.py, but for the order of its keys, which jsonb does not keep) with its marking, and the index's
+  full-text columns. Nothing is parsed twice.
 - Incremental: each synced brief carries a hash of its content, its marking and the row format; a brief whose
   hash the database already holds is not written; gone ones are removed.
 - Safe: one transaction, so readers see the collection before or after a sync, never half of one, and a killed
@@ -276,8 +277,6 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
 
 
 DEFER_THRESHOLD = 1000  # briefs: fewer are written as fast into the indexes as they are
-TABLES = ("briefs", "actors", "actor_aliases", "actor_affiliations", "issues", "positions", "relations", "judgments",
-          "figures", "sources")  # fmt: skip
 
 
 class _NotEmpty(Exception):
@@ -293,9 +292,11 @@ def _defer_indexes(conn: Any) -> list[tuple[str, str]]:
     Safe for others: the tables are locked (ACCESS EXCLUSIVE, without waiting) before they are looked at, so no
     other sync can write in them until this one commits; a reader meanwhile waits for the commit (it would have
     found nothing); a sync killed leaves the indexes as they were (DDL is transactional)."""
+    from brief.remote.rows import COLUMNS
+
     try:
         with conn.transaction():  # a savepoint: on any refusal, the locks taken here go with it
-            tables = ", ".join(f"brief.{table}" for table in TABLES)
+            tables = ", ".join(f"brief.{table}" for table in COLUMNS)
             conn.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE NOWAIT")
             if conn.execute("SELECT EXISTS (SELECT 1 FROM brief.briefs)").fetchone()[0]:
                 raise _NotEmpty
@@ -304,7 +305,7 @@ def _defer_indexes(conn: Any) -> list[tuple[str, str]]:
                 "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
                 "WHERE n.nspname = 'brief' AND t.relname = ANY(%s) "
                 "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
-                (list(TABLES),),
+                (list(COLUMNS),),
             ).fetchall()
             for name, _ in indexes:
                 conn.execute(f"DROP INDEX {name}")
