@@ -1,6 +1,7 @@
 """The part of the build pyproject.toml cannot declare: the optional C modules brief.collection._scan (the
 freshness check's hot loop, src/brief/collection/_scan.c) and brief.format._yaml (YAML briefs built into data
-straight from libyaml's events, src/brief/format/_yaml.c; it needs libyaml's headers, Debian's libyaml-dev), and
+straight from libyaml's events, src/brief/format/_yaml.c; it needs libyaml's headers, Debian's libyaml-dev),
+brief.remote._binary (brief sync's full-text vectors, src/brief/remote/_binary.c), and
 the schema copied into the package.
 
 Installing never fails for want of a compiler or of libyaml: the extensions are optional, so setuptools turns a
@@ -27,15 +28,18 @@ SCAN = Extension(  # its helper threads are POSIX threads: -pthread for C librar
     extra_link_args=["-pthread"], optional=True,
 )  # fmt: skip
 YAML = Extension("brief.format._yaml", ["src/brief/format/_yaml.c"], libraries=["yaml"], optional=True)
+BINARY = Extension("brief.remote._binary", ["src/brief/remote/_binary.c"], optional=True)
 # what the fallback of each module is, and what building it needs, for the banner
 FALLBACKS = {
     SCAN.name: ("a C compiler", "its freshness check runs in pure Python, more slowly on large collections"),
     YAML.name: ("a C compiler and libyaml's headers (Debian: libyaml-dev)",
                 "YAML briefs are built into data in Python, more slowly (about 3x for the YAML)"),
+    BINARY.name: ("a C compiler", "brief sync builds the full-text vectors in Python, more slowly"),
 }  # fmt: skip
 # what an editable install builds next to the source: kept from an earlier install, it would shadow the fallback
 IN_PLACE = [
-    p for p in glob.glob("src/brief/collection/_scan.*") + glob.glob("src/brief/format/_yaml.*") if not p.endswith(".c")
+    p for p in glob.glob("src/brief/collection/_scan.*") + glob.glob("src/brief/format/_yaml.*")
+    + glob.glob("src/brief/remote/_binary.*") if not p.endswith(".c")
 ]
 
 
@@ -99,6 +103,6 @@ elif os.name == "nt":
     print("brief: the C modules need POSIX: not built on Windows", file=sys.stderr)
     extensions = []
 else:
-    extensions = [SCAN, YAML]
+    extensions = [SCAN, YAML, BINARY]
 
 setup(ext_modules=extensions, cmdclass={"build_ext": BuildExt, "build_py": BuildPy})

@@ -2,6 +2,7 @@
 """Benchmark of `brief sync` to PostgreSQL, and of `brief search --db`, against the local index in the same run.
 
     python bench/bench_sync.py [--sizes 10000] [--repeat 3] [--seed 1] [--corpus rich] [--settle 120]
+                               [--reference SRC]
 
 It starts a throwaway PostgreSQL cluster of its own with .ci/postgres.sh, with the server's default settings
 (durability on: fsync, synchronous commits), and stops it at the end. It shares bench/run.py's corpora
@@ -17,6 +18,10 @@ files), measurement and reports (bench/results/sync-<size>.md and .json). Rows:
 - `brief search --db DSN wagner` (the word of about 80 % of the rich briefs: the worst case for ranking) and
   `brief search --db DSN "choguel maiga"` (a rare phrase), with `brief search wagner --no-refresh` on the local
   index for comparison.
+
+- with `--reference SRC` (the `src/` folder of another checkout of brief, say `git archive REV src schemas | tar -x
+  -C /tmp/ref`, with its C modules copied in): the two first syncs again, run by that code (`PYTHONPATH=SRC`),
+  so that a change is measured against the code before it in the same run, under the same load.
 
 Targets: first sync ≤ 2 × the cold index build; re-sync of 100 changed briefs < 5 s; `search --db` < 0.3 s.
 Checks (untimed): the database holds as many briefs as the index; `search --db` and the local search find the
@@ -86,7 +91,7 @@ def private_copy(source: Path, kind: str) -> Path:
     return target
 
 
-def bench_sync(ctx: run.Context, size: int, server: Server) -> run.Report:
+def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | None = None) -> run.Report:
     args = ctx.args
     brief = run.brief_path()
     source, stamp = run.ensure_corpus(size, args.seed, args.read_formats, args.corpus)
@@ -131,6 +136,14 @@ def bench_sync(ctx: run.Context, size: int, server: Server) -> run.Report:
                  before=empty_cache),
         run.Tool("brief sync, first (warm index, empty database)", [sync_first], run.ROOT,
                  display=f"brief sync {shown_dsn} {rel}", env=warm_env, before=warm_start),
+        *([] if reference is None else [
+            run.Tool("reference: brief sync, first (cold index, empty database)", [sync_first], run.ROOT,
+                     display=f"PYTHONPATH=SRC brief sync {shown_dsn} {rel}", env={**cold_env, "PYTHONPATH": reference},
+                     before=cold_start),
+            run.Tool("reference: brief sync, first (warm index, empty database)", [sync_first], run.ROOT,
+                     display=f"PYTHONPATH=SRC brief sync {shown_dsn} {rel}", env={**warm_env, "PYTHONPATH": reference},
+                     before=warm_start),
+        ]),
         run.Tool(f"brief sync, {CHANGED} changed", [sync_first], run.ROOT, display=f"brief sync {shown_dsn} {rel}",
                  env=warm_env, before=change_100),
         run.Tool("brief search --db wagner", [[b, "search", "--db", server.dsn, "wagner"]], run.ROOT,
@@ -142,7 +155,8 @@ def bench_sync(ctx: run.Context, size: int, server: Server) -> run.Report:
     ]  # fmt: skip
     print(f"sync, {size} files:", flush=True)
     rows, when = run.timed(tools, args)
-    first, index, first_warm, resync, search_common, search_rare, local = rows
+    first, index, first_warm = rows[:3]
+    resync, search_common, search_rare, local = rows[-4:]
     ratio = first.median / index.median
     targets = [
         run.Target("first sync ÷ cold `brief index`", f"{ratio:.2f}× ({first.median:.1f} s against "
@@ -155,6 +169,11 @@ def bench_sync(ctx: run.Context, size: int, server: Server) -> run.Report:
                    search_rare.median < SEARCH_LIMIT),
         run.Target("first sync, warm index ÷ cold `brief index`", f"{first_warm.median / index.median:.2f}×", "",
                    None),
+        *([] if reference is None else [
+            run.Target("reference: first sync ÷ cold `brief index`", f"{rows[3].median / index.median:.2f}×", "", None),
+            run.Target("reference: first sync, warm index ÷ cold `brief index`",
+                       f"{rows[4].median / index.median:.2f}×", "", None),
+        ]),
         run.Target("`search --db wagner` ÷ the local `search wagner --no-refresh`",
                    f"{search_common.median / local.median:.1f}×", "", None),
     ]
@@ -183,6 +202,9 @@ def bench_sync(ctx: run.Context, size: int, server: Server) -> run.Report:
         "from its title, actors, summary and judgments (`search_head`, kept in the row) and ranks in full only "
         "the few hundred hits that may be among the best 20 (docs/postgres.md, \"Full text\"); the phrase "
         "is ranked in full, every hit. The local row answers from the SQLite index with --no-refresh.",
+        *([] if reference is None else [
+            f"Reference rows: the same commands run by the code in `{reference}` (`PYTHONPATH`), interleaved with "
+            "the others round by round, so that both meet the same load."]),
         f"Every brief process runs with a private index cache (`BRIEF_CACHE_DIR`); "
         f"{run.tool_version([b, '--version'])}.",
     ]
@@ -191,6 +213,14 @@ def bench_sync(ctx: run.Context, size: int, server: Server) -> run.Report:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    reference = None
+    if "--reference" in argv:  # this script's own option; the rest are bench/run.py's
+        at = argv.index("--reference")
+        if at + 1 >= len(argv) or not os.path.isdir(os.path.join(argv[at + 1], "brief")):
+            sys.exit("bench_sync.py: --reference SRC names a folder holding brief's package (a checkout's src/)")
+        reference = os.path.abspath(argv[at + 1])
+        del argv[at : at + 2]
     args, sizes = run.script_arguments(__doc__.split("\n\n")[0], DEFAULT_SIZES, 3, argv)
     run.brief_path()  # stops with advice when brief is not installed
     try:
@@ -201,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     server = Server()
     try:
         for size in sizes:
-            run.write_report(bench_sync(ctx, size, server), args)
+            run.write_report(bench_sync(ctx, size, server, reference), args)
     finally:
         server.stop()
     return 0

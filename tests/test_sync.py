@@ -252,6 +252,36 @@ def test_a_second_collection_is_kept_apart(tmp_path: Path, pg_dsn: str) -> None:
     assert report(sync(first, pg_dsn))["unchanged"] == 10
 
 
+CHILDREN = ["actors", "actor_aliases", "actor_affiliations", "issues", "positions", "relations", "judgments", "figures",
+            "sources"]  # fmt: skip
+
+
+def test_a_briefs_rows_go_with_it_however_it_goes(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    """Schema version 3 keeps the child rows' link to their brief by statement triggers, not foreign keys: a brief
+    deleted by a sync, by hand, or with its collection, or the briefs truncated, takes its rows in every table."""
+
+    def rows() -> dict[str, list[tuple[Any, ...]]]:  # per table: (collection, rows), and rows left without a brief
+        return {table: query(pg_dsn, f"SELECT coalesce(c.name, 'orphan'), count(*) FROM brief.{table} t LEFT JOIN "
+                                     f"brief.briefs b ON b.key = t.brief LEFT JOIN brief.collections c ON "
+                                     f"c.id = b.collection GROUP BY 1 ORDER BY 1") for table in CHILDREN}  # fmt: skip
+
+    first, second = make_collection(tmp_path, "sahel"), make_collection(tmp_path / "b", "other")
+    assert sync(first, pg_dsn).returncode == sync(second, pg_dsn).returncode == 0
+    both = rows()
+    assert all([name for name, _ in found] == ["other", "sahel"] for found in both.values()), both
+    (first / "briefs" / "2023-08-niger-coup.yaml").unlink()  # removed by a sync
+    assert report(sync(first, pg_dsn))["removed"] == 1
+    query(pg_dsn, "DELETE FROM brief.briefs WHERE id = 'mali-wagner-2021' AND collection = "
+                  "(SELECT id FROM brief.collections WHERE name = 'sahel')")  # by hand
+    after = rows()
+    assert all(dict(after[t])["other"] == dict(both[t])["other"] and "orphan" not in dict(after[t]) for t in CHILDREN)
+    assert sum(dict(after[t])["sahel"] for t in CHILDREN) < sum(dict(both[t])["sahel"] for t in CHILDREN)
+    query(pg_dsn, "DELETE FROM brief.collections WHERE name = 'sahel'")  # with its collection
+    assert rows() == {t: [("other", dict(both[t])["other"])] for t in CHILDREN}
+    query(pg_dsn, "TRUNCATE brief.briefs")
+    assert rows() == {t: [] for t in CHILDREN}
+
+
 # --- what is not synced -----------------------------------------------------------------------------------------------
 
 
@@ -314,6 +344,87 @@ def test_a_hostile_body_is_synced_within_postgresql_limits(tmp_path: Path, pg_ds
 
 
 # --- concurrency and failure ------------------------------------------------------------------------------------------
+
+
+INDEXES = ("SELECT i.indexrelid, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+           "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+           "WHERE n.nspname = 'brief' ORDER BY 2")  # fmt: skip
+
+
+def generated_collection(parent: Path, name: str, count: int) -> Path:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import corpus
+
+    folder = make_collection(parent, name)
+    corpus.generate(folder / "briefs" / "many", count, 1, {"yaml": 1}, corpus="small")
+    run_process("index", cwd=folder, timeout=300)  # a sync then goes straight to the database
+    return folder
+
+
+def test_a_first_sync_into_an_empty_database_builds_the_indexes_once_with_another_waiting(
+    tmp_path: Path, pg_dsn: str  # noqa: F811
+) -> None:
+    """Into a database whose tables hold no brief, a sync of DEFER_THRESHOLD briefs or more drops the secondary
+    indexes and builds them once its rows are in (remote/sync.py _defer_indexes): the same indexes as the schema
+    declares, new ones (their OIDs); a second collection's sync started meanwhile waits, then succeeds, and its
+    briefs are searchable as the first's are; the next large sync, into tables that hold briefs, leaves them be."""
+    from brief.remote.sync import DEFER_THRESHOLD
+
+    big = generated_collection(tmp_path, "big", DEFER_THRESHOLD)
+    small = make_collection(tmp_path / "b", "small")
+    assert report(sync(small, pg_dsn, "--collection", "warm-up"))["added"] == 10  # the schema, then emptied
+    query(pg_dsn, "DELETE FROM brief.briefs")
+    declared = query(pg_dsn, INDEXES)
+    exe = str(Path(sys.executable).with_name("brief"))
+    first = subprocess.Popen([exe, "sync", pg_dsn, "--format", "json"], cwd=big, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not query(pg_dsn, "SELECT 1 FROM pg_stat_activity WHERE application_name = 'brief' AND "
+                            "query LIKE 'COPY brief.%%'"):  # fmt: skip
+        assert time.monotonic() < deadline and first.poll() is None, "the first sync never copied"
+        time.sleep(0.005)
+    second = sync(small, pg_dsn)  # waits for the first's commit
+    out, _ = first.communicate(timeout=300)
+    assert first.returncode == 0 and json.loads(out)["added"] == DEFER_THRESHOLD + 10
+    assert report(second)["added"] == 10
+    built = query(pg_dsn, INDEXES)
+    assert [row[1:] for row in built] == [row[1:] for row in declared]
+    renewed = {row[1] for row, old in zip(built, declared, strict=True) if row[0] != old[0]}
+    assert {"briefs_search", "actors_name_fold", "positions_stance"} <= {name.split(".")[-1] for name in renewed}
+    assert not {name for name in renewed if name.endswith("_pkey")}  # constraints' indexes are kept
+    for folder in (big, small):
+        found = run_process("search", "--db", pg_dsn, "wagner", "--collection", folder.name, "--limit", "0",
+                            "--format", "ids", cwd=folder).stdout.split()  # fmt: skip
+        assert len(found) == len(run_process("search", "wagner", "--limit", "0", "--format", "ids",
+                                             cwd=folder).stdout.split()) > 0  # fmt: skip
+    # tables that hold briefs: the indexes stay, updated row by row
+    other = generated_collection(tmp_path / "c", "other", DEFER_THRESHOLD)
+    assert report(sync(other, pg_dsn))["added"] == DEFER_THRESHOLD + 10
+    assert query(pg_dsn, INDEXES) == built
+
+
+def test_a_killed_first_sync_leaves_the_indexes_as_they_were(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    from brief.remote.sync import DEFER_THRESHOLD
+
+    folder = generated_collection(tmp_path, "big", DEFER_THRESHOLD)
+    assert report(sync(make_collection(tmp_path / "b", "small"), pg_dsn))["added"] == 10
+    query(pg_dsn, "DELETE FROM brief.briefs")
+    before = (query(pg_dsn, INDEXES), snapshot(pg_dsn))
+    exe = str(Path(sys.executable).with_name("brief"))
+    process = subprocess.Popen([exe, "sync", pg_dsn], cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not query(pg_dsn, "SELECT 1 FROM pg_stat_activity WHERE application_name = 'brief' AND "
+                            "query LIKE 'COPY brief.%%'"):  # fmt: skip
+        assert time.monotonic() < deadline and process.poll() is None, "the sync finished before it could be killed"
+        time.sleep(0.005)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while query(pg_dsn, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'brief'") != [(0,)]:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert (query(pg_dsn, INDEXES), snapshot(pg_dsn)) == before
+
+
 
 
 def test_two_syncs_at_once_take_turns_and_both_succeed(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
@@ -493,7 +604,7 @@ def test_a_change_to_the_schema_is_a_new_version() -> None:
     assert digests == KNOWN_DDL, "a released schema version changed: add a migration and bump SCHEMA_VERSION"
 
 
-KNOWN_DDL = {1: "d9308cc8383bc753", 2: "e257828be4c2c33d"}
+KNOWN_DDL = {1: "d9308cc8383bc753", 2: "e257828be4c2c33d", 3: "924395cd00382324"}
 
 
 def test_docs_describe_every_table_view_and_column(pg_dsn: str) -> None:  # noqa: F811

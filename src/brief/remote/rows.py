@@ -1,5 +1,7 @@
-"""One synced brief as the rows of the PostgreSQL tables (remote/schema.py): from its normalised data (what `brief
-show --format json` prints, with its TLP marking) and the full-text columns of the local index."""
+"""One synced brief as the rows of the PostgreSQL tables (remote/schema.py): from its data (what `brief show
+--format json` prints, but for the order of its keys, with its TLP marking) and the full-text columns of the local
+index. The values are those remote/binary.py writes in binary COPY: the jsonb and the two tsvectors already in
+their binary form."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from typing import Any
 from brief.base.fields import mappings, number, text, texts
 from brief.base.text import compact_json, fold
 from brief.collection.tables import FTS_COLUMNS
-from brief.query.postgres import tsvectors
+from brief.query.postgres import SCOPE_CLASS, SEARCH_CLASS
+from brief.remote.binary import tsvector, weights_of, words
 
 # table -> its columns, in COPY order (`brief` is the brief's key, given by the sync)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -28,6 +31,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "figures": ("brief", "ordinal", "label", "value", "unit", "date", "date_precision", "status", "sources"),
     "sources": ("brief", "ordinal", "source_id", "title", "publisher", "url", "date", "reliability", "credibility"),
 }  # fmt: skip
+# table -> the kind of each of its columns, in COPY order (remote/binary.py encode: q bigint, i integer, h smallint,
+# f double precision, d date, t text, a text[], b binary already: jsonb, tsvector); tests/test_sync_binary.py checks
+# them against the database's own column types
+KINDS: dict[str, str] = {
+    "briefs": "qittttddttttaaaaaaabbb", "actors": "qittttttt", "actor_aliases": "qttt", "actor_affiliations": "qtttt",
+    "issues": "qittt", "positions": "qitttttffatadt", "relations": "qittttaadt", "judgments": "qittta",
+    "figures": "qitftdtta", "sources": "qittttdth",
+}  # fmt: skip
+_SEARCH = weights_of(SEARCH_CLASS, FTS_COLUMNS)
+_SCOPES = weights_of(SCOPE_CLASS, FTS_COLUMNS)
+JSONB_VERSION = b"\x01"  # jsonb's binary form: a version byte, then the JSON text
 
 Rows = dict[str, list[tuple[Any, ...]]]
 
@@ -55,14 +69,15 @@ def _partial(value: Any) -> tuple[date | None, str | None]:
 def brief_rows(key: int, collection: int, path: str, digest: str, data: dict[str, Any], texts_: tuple[str, ...],
                rows: Rows) -> None:  # fmt: skip
     """Append the rows of one valid brief to `rows` (table -> rows)."""
-    search, scopes = tsvectors(dict(zip(FTS_COLUMNS, texts_, strict=True)))
+    fields = [words(column) for column in texts_]  # in FTS_COLUMNS order
+    search, scopes = tsvector(fields, _SEARCH), tsvector(fields, _SCOPES)
     tags, authors = texts(data.get("tags")), texts(data.get("authors"))
     rows["briefs"].append((
         key, collection, path, digest, text(data.get("id")), text(data.get("title")), _date(data.get("date")),
         _date(data.get("updated")), text(data.get("language")), text(data.get("original_language")),
         text(data.get("summary")) or "", text(data.get("tlp")), texts(data.get("nations")), texts(data.get("regions")),
         texts(data.get("domains")), tags, authors, [fold(t) for t in tags], [fold(a) for a in authors],
-        compact_json(data).decode("utf-8", "surrogatepass"), search, scopes,
+        JSONB_VERSION + compact_json(data), search, scopes,
     ))  # fmt: skip
     for ordinal, actor in enumerate(mappings(data.get("actors"))):
         actor_id, name = text(actor.get("id")), text(actor.get("name"))

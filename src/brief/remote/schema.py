@@ -30,7 +30,7 @@ from brief.base.vocabulary import (
 )  # fmt: skip
 
 SCHEMA = "brief"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # pg_advisory_xact_lock keys: one for migrations; a collection's sync locks a key made from its name (the high half
 # of SCHEMA_LOCK with hashtext(name)); LABELS_LOCK serialises the upkeep of brief.actor_labels, which collections share
 SCHEMA_LOCK = 0x62726965_66000001
@@ -291,12 +291,46 @@ ALTER TABLE brief.briefs
 """
 
 
+# Version 3: the child tables' link to their brief kept by a trigger rather than checked row by row.
+# Each child row's FOREIGN KEY to brief.briefs was checked as it was written (an index look-up and a lock of the
+# brief's row, each a record in the write-ahead log): in a first sync of 10,000 briefs, 450,000 checks and about a
+# third of the server's work. brief writes a brief's rows together, in one transaction; what the keys gave besides,
+# a brief's rows going with it, is kept by statement triggers: however briefs are deleted (by a sync, by hand, with
+# their collection) or truncated, their rows go in one statement per table.
+_CHILDREN = ("actors", "actor_aliases", "actor_affiliations", "issues", "positions", "relations", "judgments",
+             "figures", "sources")  # fmt: skip
+
+
+def _version_3() -> str:
+    deletes = "\n".join(f"  DELETE FROM brief.{t} WHERE brief IN (SELECT key FROM gone);" for t in _CHILDREN)
+    drops = "\n".join(f"ALTER TABLE brief.{t} DROP CONSTRAINT {t}_brief_fkey;" for t in _CHILDREN)
+    return f"""
+CREATE FUNCTION brief.delete_brief_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+{deletes}
+  RETURN NULL;
+END $$;
+CREATE FUNCTION brief.truncate_brief_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE {", ".join(f"brief.{t}" for t in _CHILDREN)};
+  RETURN NULL;
+END $$;
+CREATE TRIGGER briefs_delete_rows AFTER DELETE ON brief.briefs REFERENCING OLD TABLE AS gone
+  FOR EACH STATEMENT EXECUTE FUNCTION brief.delete_brief_rows();
+CREATE TRIGGER briefs_truncate_rows AFTER TRUNCATE ON brief.briefs
+  FOR EACH STATEMENT EXECUTE FUNCTION brief.truncate_brief_rows();
+{drops}
+"""
+
+
 def ddl(version: int, unaccent_schema: str = "public") -> str:
     """The DDL that brings a database from `version - 1` to `version`."""
     if version == 1:
         return _version_1() + _text_search(unaccent_schema)
     if version == 2:
         return _VERSION_2
+    if version == 3:
+        return _version_3()
     raise ValueError(f"no migration to version {version}")
 
 

@@ -2,8 +2,9 @@
 
 - What is synced: the briefs `brief export` would write (query/selection.py: the TLP rule withholds those marked
   above `max_tlp`), less the invalid ones, read from the local index, refreshed first (collection/index.py: one
-  stat per file, only changed files parsed): each brief's normalised data (format/normal.py) with its marking,
-  and the index's full-text columns. Nothing is parsed twice.
+  stat per file, only changed files parsed): each brief's data as `brief show --format json` gives it
+  (format/normal.py, but for the order of its keys, which jsonb does not keep) with its marking, and the index's
+  full-text columns. Nothing is parsed twice.
 - Incremental: each synced brief carries a hash of its content, its marking and the row format; a brief whose
   hash the database already holds is not written; gone ones are removed.
 - Safe: one transaction, so readers see the collection before or after a sync, never half of one, and a killed
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from brief.base.hashing import blake2b
 from brief.base.vocabulary import DEFAULT_MAX_TLP
-from brief.format.normal import normalised
+from brief.format.normal import plain
 from brief.remote.schema import LABELS_LOCK, SCHEMA_LOCK
 
 if TYPE_CHECKING:
@@ -223,6 +224,7 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
     # GIN indexes take new entries into a pending list, merged into the index when it is full: one large list
     # merged once at the end (_merge_pending) costs a third less than many small merges along the way
     conn.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+    deferred = _defer_indexes(conn) if len(write) >= DEFER_THRESHOLD else []
     # the jsonb brief and the tsvectors are compressed out of line (TOAST): lz4, where the server has it, in a
     # fraction of pglz's time (a sync of 10,000 briefs: a fifth less), and read back whatever the setting
     lz4 = "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
@@ -244,9 +246,9 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
     batches = [briefs[start : start + size] for start in range(0, len(briefs), size)]
 
     # Worker processes make the rows of the batches (reading the stored copies from the index, and the full-text
-    # vectors: the bulk of a sync's own work), a thread here hands each batch to the server (COPY), which stores
-    # it meanwhile; at most two batches wait here at once.
-    made: Iterator[dict[str, list[tuple[Any, ...]]]]
+    # vectors: the bulk of a sync's own work) as binary COPY data (remote/binary.py), a thread here hands each
+    # batch's bytes to the server, which stores it meanwhile; at most two batches wait here at once.
+    made: Iterator[tuple[dict[str, bytes], set[tuple[str, str, str]]]]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief-copy") as copier:
         pending: Future[None] | None = None
         if jobs > 1:
@@ -256,9 +258,8 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
             _open_index(index_path, collection_id)
             made = map(_batch_rows, batches)
         try:
-            for rows in made:
-                labels.update((row[2], row[8], row[3]) for row in rows["actors"])
-                labels.update((row[1], row[3], row[2]) for row in rows["actor_aliases"])
+            for rows, names in made:
+                labels |= names
                 if pending is not None:
                     pending.result()  # raises what the COPY raised
                 pending = copier.submit(_copy, conn, rows)
@@ -267,8 +268,54 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
         finally:
             if jobs > 1:
                 pool.terminate()
-    _merge_pending(conn)
+    if deferred:
+        for _, definition in deferred:
+            conn.execute(definition)
+    else:
+        _merge_pending(conn)
     return labels
+
+
+DEFER_THRESHOLD = 1000  # briefs: fewer are written as fast into the indexes as they are
+
+
+class _NotEmpty(Exception):
+    pass
+
+
+def _defer_indexes(conn: Any) -> list[tuple[str, str]]:
+    """The first sync into a database (brief's tables hold no brief at all, of any collection): the tables'
+    secondary indexes are dropped, to be built again once every row is in (a build from sorted entries costs less
+    than keeping them up to date row by row: a fifth of the server's work at 10,000 briefs). Returns the dropped
+    indexes' (name, definition), none when the tables hold briefs, or are in use, or the role may not.
+
+    Safe for others: the tables are locked (ACCESS EXCLUSIVE, without waiting) before they are looked at, so no
+    other sync can write in them until this one commits; a reader meanwhile waits for the commit (it would have
+    found nothing); a sync killed leaves the indexes as they were (DDL is transactional)."""
+    from brief.remote.rows import COLUMNS
+
+    try:
+        with conn.transaction():  # a savepoint: on any refusal, the locks taken here go with it
+            tables = ", ".join(f"brief.{table}" for table in COLUMNS)
+            conn.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE NOWAIT")
+            if conn.execute("SELECT EXISTS (SELECT 1 FROM brief.briefs)").fetchone()[0]:
+                raise _NotEmpty
+            indexes: list[tuple[str, str]] = conn.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+                "WHERE n.nspname = 'brief' AND t.relname = ANY(%s) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+                (list(COLUMNS),),
+            ).fetchall()
+            for name, _ in indexes:
+                conn.execute(f"DROP INDEX {name}")
+            return indexes
+    except _NotEmpty:
+        return []
+    except Exception as exc:  # psycopg's LockNotAvailable, InsufficientPrivilege: imported with psycopg only
+        if getattr(exc, "sqlstate", None) not in ("55P03", "42501"):
+            raise
+        return []
 
 
 _source: tuple[Any, int] | None = None  # a row-making process's index connection, and the collection's id
@@ -282,10 +329,13 @@ def _open_index(index_path: str, collection_id: int) -> None:
     _source = (sqlite3.connect(index_path, timeout=30), collection_id)  # a read-only index file opens too
 
 
-def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of a batch of briefs: (index row, path, sync hash, key, marking) each."""
+def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> tuple[dict[str, bytes],
+                                                                          set[tuple[str, str, str]]]:  # fmt: skip
+    """The rows of a batch of briefs ((index row, path, sync hash, key, marking) each), as binary COPY data for
+    each table, and their actors' labels ((actor id, fold, label) of each name and alias)."""
     from brief.query.mirror import stored
-    from brief.remote.rows import brief_rows, empty_rows
+    from brief.remote.binary import encode
+    from brief.remote.rows import KINDS, brief_rows, empty_rows
 
     assert _source is not None, "_open_index() first"
     db, collection_id = _source
@@ -295,17 +345,19 @@ def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> dict[str,
         path, digest, key, marking = chosen[row]
         if marking is not None and data.get("tlp") != marking:
             data["tlp"] = marking  # the marking travels with the data, as in `brief export`
-        brief_rows(key, collection_id, path, digest, normalised(data), texts, rows)
-    return rows
+        # plain, not normalised: the schema order of the keys normalised adds is lost in jsonb (which orders keys
+        # its own way) and the rows read fields by name; it was a sixth of a worker's time
+        brief_rows(key, collection_id, path, digest, plain(data), texts, rows)
+    labels = {(row[2], row[8], row[3]) for row in rows["actors"]}
+    labels.update((row[1], row[3], row[2]) for row in rows["actor_aliases"])
+    return {table: encode(found, KINDS[table]) for table, found in rows.items() if found}, labels
 
 
-def _copy(conn: Any, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+def _copy(conn: Any, data: dict[str, bytes]) -> None:
     from brief.remote.rows import COLUMNS
 
     with conn.cursor() as cursor:
         for table, columns in COLUMNS.items():
-            if not rows[table]:
-                continue
-            with cursor.copy(f"COPY brief.{table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for values in rows[table]:
-                    copy.write_row(values)
+            if table in data:
+                with cursor.copy(f"COPY brief.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.write(data[table])

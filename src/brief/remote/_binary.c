@@ -1,0 +1,473 @@
+/* brief.remote._binary: what a sync sends in PostgreSQL's binary COPY format, made in C (brief/remote/binary.py).
+
+   words() splits a text into the words brief folds, as query/postgres.py words does (one white-space-separated
+   token at a time, each token's words remembered in a dict; a token not seen yet is folded by the Python function
+   given); build() makes a brief's weighted tsvector from them: in Python, grouping every word's positions,
+   sorting the lexemes and packing them was the largest part of a sync's own work. encode() makes a whole COPY
+   stream of rows. Each gives the same result as its Python equivalent (query/postgres.py words, and
+   brief/remote/binary.py tsvector_python, encode_python), which is used when this is not built
+   (tests/test_sync_binary.py holds them to each other on generated and hostile input).
+
+   build(fields, weights): fields, a sequence of lists of str (the folded words of each field, in order); weights,
+   a sequence as long of ints, 0-3 (the weight class D-A) or -1 (a field left out). Returns bytes:
+   int32 lexeme count; then per lexeme, in bytewise order (a prefix first), its UTF-8 and a NUL, uint16 position
+   count, uint16 positions (weight in the two high bits), rising; all big-endian. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <datetime.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* query/postgres.py: MAX_POSITION, MAX_POSITIONS, MAX_LEXEME, FIELD_GAP, MAX_TSVECTOR; passed in by the caller
+   would be slower for nothing: tests/test_sync_binary.py checks these match */
+#define MAX_POSITION 16383
+#define MAX_POSITIONS 256
+#define MAX_LEXEME 500
+#define FIELD_GAP 2
+#define MAX_TSVECTOR 900000
+
+typedef struct {
+    PyObject *word; /* borrowed: the fields' lists hold it for the call */
+    const char *utf8;
+    Py_ssize_t size;
+    uint16_t *positions;
+    int count;
+    int capacity;
+    uint16_t inline_positions[4]; /* most words occur a few times: no allocation for them */
+} Entry;
+
+static int compare(const void *a, const void *b) {
+    const Entry *x = *(const Entry *const *)a, *y = *(const Entry *const *)b;
+    Py_ssize_t n = x->size < y->size ? x->size : y->size;
+    int c = memcmp(x->utf8, y->utf8, (size_t)n);
+    if (c != 0) return c;
+    return x->size < y->size ? -1 : x->size > y->size ? 1 : 0;
+}
+
+static int add_position(Entry *entry, uint16_t value) {
+    if (entry->count >= MAX_POSITIONS) return 0;
+    if (entry->count == entry->capacity) {
+        int capacity = entry->capacity * 4;
+        if (capacity > MAX_POSITIONS) capacity = MAX_POSITIONS;
+        uint16_t *grown;
+        if (entry->positions == entry->inline_positions) {
+            grown = malloc(sizeof(uint16_t) * (size_t)capacity);
+            if (grown != NULL) memcpy(grown, entry->positions, sizeof(uint16_t) * (size_t)entry->count);
+        } else {
+            grown = realloc(entry->positions, sizeof(uint16_t) * (size_t)capacity);
+        }
+        if (grown == NULL) return -1;
+        entry->positions = grown;
+        entry->capacity = capacity;
+    }
+    entry->positions[entry->count++] = value;
+    return 0;
+}
+
+static void put16(char *out, uint16_t value) {
+    out[0] = (char)(value >> 8);
+    out[1] = (char)(value & 0xFF);
+}
+
+static PyObject *build(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *fields_arg, *weights_arg;
+    if (!PyArg_ParseTuple(args, "OO:build", &fields_arg, &weights_arg)) return NULL;
+    PyObject *fields = PySequence_Fast(fields_arg, "fields must be a sequence");
+    if (fields == NULL) return NULL;
+    PyObject *weights = PySequence_Fast(weights_arg, "weights must be a sequence");
+    if (weights == NULL) {
+        Py_DECREF(fields);
+        return NULL;
+    }
+    PyObject *index = NULL, *result = NULL;
+    Entry *entries = NULL;
+    Entry **kept = NULL;
+    Py_ssize_t used = 0, capacity = 0;
+    Py_ssize_t nfields = PySequence_Fast_GET_SIZE(fields);
+    if (PySequence_Fast_GET_SIZE(weights) != nfields) {
+        PyErr_SetString(PyExc_ValueError, "fields and weights differ in length");
+        goto done;
+    }
+    index = PyDict_New(); /* word -> its entry's number */
+    if (index == NULL) goto done;
+
+    long long position = 1;
+    for (Py_ssize_t f = 0; f < nfields; f++) {
+        long weight = PyLong_AsLong(PySequence_Fast_GET_ITEM(weights, f));
+        if (weight == -1 && PyErr_Occurred()) goto done;
+        if (weight < -1 || weight > 3) {
+            PyErr_SetString(PyExc_ValueError, "a weight is -1 or 0-3");
+            goto done;
+        }
+        if (weight < 0) continue;
+        PyObject *words = PySequence_Fast_GET_ITEM(fields, f);
+        if (!PyList_Check(words)) {
+            PyErr_SetString(PyExc_TypeError, "each field is a list of words");
+            goto done;
+        }
+        Py_ssize_t n = PyList_GET_SIZE(words);
+        uint16_t flag = (uint16_t)(weight << 14);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *word = PyList_GET_ITEM(words, i);
+            if (!PyUnicode_Check(word)) {
+                PyErr_SetString(PyExc_TypeError, "a word is a str");
+                goto done;
+            }
+            long long at = position + i;
+            uint16_t value = (uint16_t)(flag | (uint16_t)(at < MAX_POSITION ? at : MAX_POSITION));
+            PyObject *number = PyDict_GetItemWithError(index, word);
+            Entry *entry;
+            if (number != NULL) {
+                entry = &entries[PyLong_AsSsize_t(number)];
+            } else {
+                if (PyErr_Occurred()) goto done;
+                if (used == capacity) {
+                    Py_ssize_t grown_size = capacity ? capacity * 2 : 256;
+                    Entry *grown = realloc(entries, sizeof(Entry) * (size_t)grown_size);
+                    if (grown == NULL) {
+                        PyErr_NoMemory();
+                        goto done;
+                    }
+                    for (Py_ssize_t k = 0; k < used; k++) /* the inline arrays moved with their entries */
+                        if (grown[k].capacity == 4) grown[k].positions = grown[k].inline_positions;
+                    entries = grown;
+                    capacity = grown_size;
+                }
+                PyObject *key = PyLong_FromSsize_t(used);
+                if (key == NULL) goto done;
+                int failed = PyDict_SetItem(index, word, key);
+                Py_DECREF(key);
+                if (failed) goto done;
+                entry = &entries[used++];
+                entry->word = word;
+                entry->utf8 = NULL;
+                entry->size = 0;
+                entry->count = 0;
+                entry->capacity = 4;
+                entry->positions = entry->inline_positions;
+            }
+            if (add_position(entry, value) < 0) {
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
+        position += n + FIELD_GAP;
+    }
+
+    /* the lexemes kept: in the order first seen, until the estimated size passes MAX_TSVECTOR */
+    kept = malloc(sizeof(Entry *) * (size_t)(used ? used : 1));
+    if (kept == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t nkept = 0, size = 0, total = 4;
+    for (Py_ssize_t k = 0; k < used; k++) {
+        Entry *entry = &entries[k];
+        Py_ssize_t length = PyUnicode_GET_LENGTH(entry->word);
+        if (length > MAX_LEXEME) continue;
+        size += 4 * length + 8 + 2 * entry->count;
+        if (size > MAX_TSVECTOR) break;
+        entry->utf8 = PyUnicode_AsUTF8AndSize(entry->word, &entry->size);
+        if (entry->utf8 == NULL) goto done;
+        /* positions rise; only MAX_POSITION repeats: kept once, with the higher weight */
+        int merged = 0;
+        for (int p = 0; p < entry->count; p++) {
+            uint16_t value = entry->positions[p];
+            if (merged > 0 && (entry->positions[merged - 1] & 0x3FFF) == (value & 0x3FFF)) {
+                if (value > entry->positions[merged - 1]) entry->positions[merged - 1] = value;
+            } else {
+                entry->positions[merged++] = value;
+            }
+        }
+        entry->count = merged;
+        total += entry->size + 3 + 2 * merged;
+        kept[nkept++] = entry;
+    }
+    qsort(kept, (size_t)nkept, sizeof(Entry *), compare);
+
+    result = PyBytes_FromStringAndSize(NULL, total);
+    if (result == NULL) goto done;
+    char *out = PyBytes_AS_STRING(result);
+    out[0] = (char)((nkept >> 24) & 0xFF);
+    out[1] = (char)((nkept >> 16) & 0xFF);
+    out[2] = (char)((nkept >> 8) & 0xFF);
+    out[3] = (char)(nkept & 0xFF);
+    out += 4;
+    for (Py_ssize_t k = 0; k < nkept; k++) {
+        Entry *entry = kept[k];
+        memcpy(out, entry->utf8, (size_t)entry->size);
+        out += entry->size;
+        *out++ = '\0';
+        put16(out, (uint16_t)entry->count);
+        out += 2;
+        for (int p = 0; p < entry->count; p++, out += 2) put16(out, entry->positions[p]);
+    }
+
+done:
+    for (Py_ssize_t k = 0; k < used; k++)
+        if (entries[k].positions != entries[k].inline_positions) free(entries[k].positions);
+    free(entries);
+    free(kept);
+    Py_XDECREF(index);
+    Py_DECREF(fields);
+    Py_DECREF(weights);
+    return result;
+}
+
+/* --- words(text, known, split, limit) ---------------------------------------------------------------------------
+   The words of `text`: for each token that str.split() would make, known[token], else split(token) (a list of
+   str), remembered in `known`, which is emptied first when it holds `limit` tokens. */
+
+static PyObject *words(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *known, *split;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "UO!On:words", &text, &PyDict_Type, &known, &split, &limit)) return NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    while (i < n) {
+        while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+        if (i >= n) break;
+        Py_ssize_t start = i;
+        while (i < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+        PyObject *token = PyUnicode_Substring(text, start, i);
+        if (token == NULL) goto failed;
+        PyObject *found = PyDict_GetItemWithError(known, token); /* borrowed */
+        if (found != NULL) {
+            Py_INCREF(found);
+        } else if (PyErr_Occurred()) {
+            Py_DECREF(token);
+            goto failed;
+        } else {
+            if (PyDict_GET_SIZE(known) >= limit) PyDict_Clear(known); /* bounded, as in Python */
+            found = PyObject_CallOneArg(split, token);
+            if (found == NULL || !PyList_Check(found) || PyDict_SetItem(known, token, found) < 0) {
+                if (found != NULL && !PyList_Check(found)) PyErr_SetString(PyExc_TypeError, "split returns a list");
+                Py_XDECREF(found);
+                Py_DECREF(token);
+                goto failed;
+            }
+        }
+        Py_DECREF(token);
+        Py_ssize_t end = PyList_GET_SIZE(out);
+        int extended = PyList_SetSlice(out, end, end, found); /* out += found */
+        Py_DECREF(found);
+        if (extended < 0) goto failed;
+    }
+    return out;
+
+failed:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* --- encode(rows, kinds): a binary COPY stream ----------------------------------------------------------------------
+   kinds: one letter per column (q bigint, i integer, h smallint, f double precision, d date, t text, a text[], b
+   bytes already in the column's binary form); None is NULL. Big-endian throughout. */
+
+typedef struct {
+    char *data;
+    size_t used, size;
+} Buffer;
+
+static char *reserve(Buffer *buffer, size_t n) {
+    if (buffer->used + n > buffer->size) {
+        size_t size = buffer->size ? buffer->size : 65536;
+        while (size < buffer->used + n) size *= 2;
+        char *grown = realloc(buffer->data, size);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+        buffer->data = grown;
+        buffer->size = size;
+    }
+    return buffer->data + buffer->used;
+}
+
+static int put_bytes(Buffer *buffer, const void *data, size_t n) {
+    char *out = reserve(buffer, n);
+    if (out == NULL) return -1;
+    memcpy(out, data, n);
+    buffer->used += n;
+    return 0;
+}
+
+static int put_int(Buffer *buffer, uint64_t value, int width) {
+    char bytes[8];
+    for (int i = 0; i < width; i++) bytes[i] = (char)((value >> (8 * (width - 1 - i))) & 0xFF);
+    return put_bytes(buffer, bytes, (size_t)width);
+}
+
+static int put_text(Buffer *buffer, PyObject *value) {
+    if (!PyUnicode_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "a text value is a str");
+        return -1;
+    }
+    Py_ssize_t size;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(value, &size);
+    if (utf8 == NULL) return -1;
+    if (size > INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "a value past 2 GB");
+        return -1;
+    }
+    if (put_int(buffer, (uint64_t)size, 4) < 0) return -1;
+    return put_bytes(buffer, utf8, (size_t)size);
+}
+
+static int put_integer(Buffer *buffer, PyObject *value, int width) {
+    long long number = PyLong_AsLongLong(value);
+    if (number == -1 && PyErr_Occurred()) return -1;
+    long long low = width == 2 ? INT16_MIN : width == 4 ? INT32_MIN : INT64_MIN;
+    long long high = width == 2 ? INT16_MAX : width == 4 ? INT32_MAX : INT64_MAX;
+    if (number < low || number > high) {
+        PyErr_SetString(PyExc_OverflowError, "an integer out of its column's range");
+        return -1;
+    }
+    if (put_int(buffer, (uint64_t)width, 4) < 0) return -1;
+    return put_int(buffer, (uint64_t)number, width);
+}
+
+/* days from 0001-01-01 (its ordinal 1), as date.toordinal() counts them */
+static long long ordinal(int year, int month, int day) {
+    static const int before[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    long long y = year - 1;
+    long long days = y * 365 + y / 4 - y / 100 + y / 400 + before[month - 1] + day;
+    if (month > 2 && (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) days++;
+    return days;
+}
+
+#define EPOCH_ORDINAL 730120 /* date(2000, 1, 1).toordinal(): PostgreSQL counts days from there */
+
+static int put_value(Buffer *buffer, PyObject *value, char kind) {
+    if (value == Py_None) return put_int(buffer, (uint64_t)(uint32_t)-1, 4);
+    switch (kind) {
+    case 't':
+        return put_text(buffer, value);
+    case 'a': {
+        PyObject *items = PySequence_Fast(value, "a text[] value is a sequence");
+        if (items == NULL) return -1;
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(items);
+        int failed = 0;
+        if (n == 0) {
+            failed = put_int(buffer, 12, 4) || put_int(buffer, 0, 4) || put_int(buffer, 0, 4) || put_int(buffer, 25, 4);
+        } else {
+            size_t length_at = buffer->used;
+            failed = put_int(buffer, 0, 4) || put_int(buffer, 1, 4) || put_int(buffer, 0, 4) || put_int(buffer, 25, 4)
+                     || put_int(buffer, (uint64_t)n, 4) || put_int(buffer, 1, 4);
+            for (Py_ssize_t i = 0; !failed && i < n; i++) failed = put_text(buffer, PySequence_Fast_GET_ITEM(items, i));
+            if (!failed) {
+                size_t length = buffer->used - length_at - 4;
+                if (length > INT32_MAX) {
+                    PyErr_SetString(PyExc_OverflowError, "a value past 2 GB");
+                    failed = 1;
+                } else {
+                    for (int i = 0; i < 4; i++) buffer->data[length_at + i] = (char)((length >> (8 * (3 - i))) & 0xFF);
+                }
+            }
+        }
+        Py_DECREF(items);
+        return failed ? -1 : 0;
+    }
+    case 'q':
+        return put_integer(buffer, value, 8);
+    case 'i':
+        return put_integer(buffer, value, 4);
+    case 'h':
+        return put_integer(buffer, value, 2);
+    case 'd':
+        if (!PyDate_Check(value)) {
+            PyErr_SetString(PyExc_TypeError, "a date value is a datetime.date");
+            return -1;
+        }
+        if (put_int(buffer, 4, 4) < 0) return -1;
+        return put_int(buffer,
+                       (uint64_t)(uint32_t)(int32_t)(ordinal(PyDateTime_GET_YEAR(value), PyDateTime_GET_MONTH(value),
+                                                             PyDateTime_GET_DAY(value)) - EPOCH_ORDINAL),
+                       4);
+    case 'f': {
+        double number = PyFloat_AsDouble(value);
+        if (number == -1.0 && PyErr_Occurred()) return -1;
+        uint64_t bits;
+        memcpy(&bits, &number, sizeof bits);
+        if (put_int(buffer, 8, 4) < 0) return -1;
+        return put_int(buffer, bits, 8);
+    }
+    case 'b': {
+        if (!PyBytes_Check(value)) {
+            PyErr_SetString(PyExc_TypeError, "a binary value is bytes");
+            return -1;
+        }
+        Py_ssize_t size = PyBytes_GET_SIZE(value);
+        if (size > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "a value past 2 GB");
+            return -1;
+        }
+        if (put_int(buffer, (uint64_t)size, 4) < 0) return -1;
+        return put_bytes(buffer, PyBytes_AS_STRING(value), (size_t)size);
+    }
+    default:
+        PyErr_Format(PyExc_ValueError, "no column kind '%c'", kind);
+        return -1;
+    }
+}
+
+static const char SIGNATURE[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0"; /* 11 bytes, flags, extension length */
+
+static PyObject *encode(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *rows_arg;
+    const char *kinds;
+    Py_ssize_t ncolumns;
+    if (!PyArg_ParseTuple(args, "Os#:encode", &rows_arg, &kinds, &ncolumns)) return NULL;
+    if (ncolumns > INT16_MAX) {
+        PyErr_SetString(PyExc_ValueError, "too many columns");
+        return NULL;
+    }
+    PyObject *rows = PySequence_Fast(rows_arg, "rows must be a sequence");
+    if (rows == NULL) return NULL;
+    Buffer buffer = {NULL, 0, 0};
+    PyObject *result = NULL;
+    if (put_bytes(&buffer, SIGNATURE, 19) < 0) goto done;
+    Py_ssize_t nrows = PySequence_Fast_GET_SIZE(rows);
+    for (Py_ssize_t r = 0; r < nrows; r++) {
+        PyObject *row = PySequence_Fast(PySequence_Fast_GET_ITEM(rows, r), "a row is a sequence");
+        if (row == NULL) goto done;
+        int failed = 0;
+        if (PySequence_Fast_GET_SIZE(row) != ncolumns) {
+            PyErr_SetString(PyExc_ValueError, "a row's length is not its kinds' length");
+            failed = 1;
+        }
+        if (!failed) failed = put_int(&buffer, (uint64_t)ncolumns, 2) < 0;
+        for (Py_ssize_t c = 0; !failed && c < ncolumns; c++)
+            failed = put_value(&buffer, PySequence_Fast_GET_ITEM(row, c), kinds[c]) < 0;
+        Py_DECREF(row);
+        if (failed) goto done;
+    }
+    if (put_int(&buffer, 0xFFFF, 2) < 0) goto done;
+    result = PyBytes_FromStringAndSize(buffer.data, (Py_ssize_t)buffer.used);
+
+done:
+    free(buffer.data);
+    Py_DECREF(rows);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"build", build, METH_VARARGS, "build(fields, weights) -> bytes: a binary tsvector (see the module's source)"},
+    {"words", words, METH_VARARGS, "words(text, known, split, limit) -> list: a text's folded words"},
+    {"encode", encode, METH_VARARGS, "encode(rows, kinds) -> bytes: a binary COPY stream (see the module's source)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "brief.remote._binary", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__binary(void) {
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == NULL) return NULL;
+    return PyModule_Create(&module);
+}
