@@ -22,8 +22,8 @@
      100,000 in 10,000 folders of 10               242 -> 141 ms   1.71x
      100,000 in 100 folders of 1,000               129 ->  67 ms   1.94x
      100,000 in 10 folders of 10,000               137 -> 100 ms   1.37x
-   With both cores taken by others (load 4.1-4.5) threads cannot help: 1.02x-1.10x, never behind, for 3-8% more
-   CPU. Helpers that the walk waited for at the end of every batch of 64 folders were 0.80x on 10,000 folders
+   With both cores taken by others threads cannot help, and cost 3-8% more CPU: per-round ratios 1.02x-1.08x at
+   load 4.1-4.5, 0.92x-1.06x in another run at 3.0-4.2. Helpers that the walk waited for at the end of every batch of 64 folders were 0.80x on 10,000 folders
    under a load of 2.3 (a hundred sleeps a scan on helpers not running): hence a walker that seldom waits.
    Two threads measure the same as three or four on 2 cores; the kernel's name lookup (d_lookup_rcu) is a third
    of the CPU time, and a stat costs about 1.15 us whatever the call (statx with a minimal mask the same).
