@@ -22,8 +22,8 @@
      100,000 in 10,000 folders of 10               254 -> 141 ms   1.81x   (CPU 254 -> 263 ms)
      100,000 in 100 folders of 1,000               132 ->  69 ms   1.93x
      100,000 in 10 folders of 10,000               142 ->  77 ms   1.84x
-   With both cores taken by others threads cannot help: per-round ratios 0.92x-1.08x at load 3-4.5 (measured
-   before the helpers had descriptors of their own, when they cost 3-8% more CPU). Helpers that the walk waited
+   With both cores taken by others threads cannot help: per-round ratios 1.00x-1.11x over the five layouts
+   (0.92x-1.08x at load 3-4.5 before the helpers had descriptors of their own, when they cost 3-8% more CPU). Helpers that the walk waited
    for at the end of every batch of 64 folders were 0.80x on 10,000 folders under a load of 2.3 (a hundred sleeps
    a scan on helpers not running): hence a walker whose walking thread slept 6-7 times a scan there.
    Two threads measure the same as three or four on 2 cores; the kernel's name lookup (d_lookup_rcu) is a third
