@@ -120,17 +120,24 @@ def _big_folder(root: Path, n: int, name_length: int = 0) -> Path:
 
 
 @needs_native
-@pytest.mark.parametrize(("n", "name_length"), [(1100, 0), (6000, 0), (3000, 200)])
+@pytest.mark.parametrize(("n", "name_length"), [(1400, 0), (6000, 0), (3000, 200)])
 def test_native_equals_python_where_threads_stat(tmp_path: Path, n: int, name_length: int) -> None:
     """Folders past the 1,024 briefs from which helper threads stat what the lister lists (with names long
     enough, in the last case, to end every chunk early): the same records in the same order, and the digest the
     one-thread scanner gave."""
     folder = str(_big_folder(tmp_path / "big", n, name_length))
     assert NATIVE is not None
+    descriptors = _open_descriptors()
     native = NATIVE(folder, _SUFFIXES)
     python = _stat_folder_python(folder, _SUFFIXES)
     assert native[:4] == python[:4] and native[3] == n - n // 5 + len(range(0, n, 500))
     assert native[4] == _native_digest(native[1]) and native == NATIVE(folder, _SUFFIXES)
+    assert _open_descriptors() == descriptors  # the helpers' own descriptors of the folder are closed
+
+
+def _open_descriptors() -> int | None:
+    """How many file descriptors this process has open, where the system says (Linux)."""
+    return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
 
 
 @needs_native
@@ -211,7 +218,7 @@ def test_walk_ahead_equals_one_folder_at_a_time(tmp_path: Path, monkeypatch: pyt
             folder.mkdir(parents=True)
             for i in range(month % 7):
                 (folder / f"b{i}.{('yaml', 'md')[i % 2]}").write_text("x" * i)
-    _big_folder(tmp_path / "2001" / "flat", 1200)
+    _big_folder(tmp_path / "2001" / "flat", 1400)
     _tree(tmp_path / "2002" / "tree")
     assert NATIVE is not None
     for paths, exclude in (([str(tmp_path)], []), ([str(tmp_path), str(tmp_path / "2001")], ["*/13", "*.md"])):

@@ -66,7 +66,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     to files are); `exclude` holds fnmatch patterns matched against a path and against a name."""
     stat_folder = stat_folder or native_stat_folder() or _stat_folder_python
     implementation = "python" if stat_folder is _stat_folder_python else "native"
-    walker = _native_walker(stat_folder)
+    walker = _native_walker(stat_folder) if implementation == "native" else None
     patterns = list(exclude)
 
     def skip(path: str, name: str) -> bool:
