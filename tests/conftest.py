@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner, Result
@@ -22,6 +26,21 @@ def run(*args: str, input: str | bytes | None = None) -> Result:
         return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
     finally:
         os.chdir(before)
+
+
+@contextlib.contextmanager
+def bench_corpus() -> Iterator[ModuleType]:
+    """bench/corpus.py, the benchmark corpus generator, loaded as a module while the block runs (its dataclasses
+    look their module up in sys.modules)."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_corpus"] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop("bench_corpus", None)
 
 
 def run_process(

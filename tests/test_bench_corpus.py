@@ -4,26 +4,20 @@ examples/ (bench/data/shape.json, measured by bench/shape.py); the small corpus 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import sys
 from collections import Counter
 
 import pytest
 
-from conftest import ROOT, run_process
+from conftest import ROOT, bench_corpus, run_process
 
 BENCH = ROOT / "bench"
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    spec = importlib.util.spec_from_file_location("bench_corpus", BENCH / "corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_corpus"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("bench_corpus", None)
+    with bench_corpus() as module:
+        yield module
 
 
 @pytest.fixture(scope="module")

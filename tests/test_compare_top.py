@@ -6,11 +6,9 @@ and notes as the comparison of parsed briefs does, on small random collections a
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,7 @@ from brief.analysis.grids import Grid, cell_text, timeline_grid
 from brief.analysis.periods import PERIODS, By
 from brief.analysis.positions import BriefRecord, compare
 from brief.analysis.timeline import index_timeline
-from conftest import DATA, ROOT, run
+from conftest import DATA, ROOT, bench_corpus, run
 from test_compare_periods import _random_collection, _view
 
 COMPARE = DATA / "compare"
@@ -252,20 +250,13 @@ def test_the_index_caps_as_parsed_briefs_do(tmp_path: Path, seed: int, invalid: 
 @pytest.fixture(scope="module")
 def rich(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[BriefRecord]]:
     """150 rich briefs (bench/corpus.py): Zipf-ranked actors, many in a handful of briefs, a few in most."""
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_corpus"] = module  # dataclasses look their module up
-    try:
-        spec.loader.exec_module(module)
+    with bench_corpus() as module:
         out = tmp_path_factory.mktemp("rich")
         stats = module.generate(out, 150, seed=11, formats="yaml,json,md", corpus="rich")
         records = []
         for path in stats.files:
             data = module.load_file(path)
             records.append(BriefRecord(data["id"], data["date"], str(path), data))
-    finally:
-        sys.modules.pop("bench_corpus", None)
     return out, records
 
 

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 
 from brief.collection import heads
-from brief.collection.config import collection
+from brief.collection.config import Collection, collection
 from brief.collection.index import open_index
 from brief.collection.tables import FTS_COLUMNS
 from brief.query import search as searching
 from brief.query.filters import Filters
 from brief.query.language import parse_search
 from brief.query.ranking import WEIGHTS
-from conftest import ROOT, run, run_process
+from conftest import ROOT, bench_corpus, run, run_process
 
 WORDS = ("mali", "wagner", "france", "the", "of", "security", "niger", "russia", "sahel", "government", "troops")
 
@@ -128,13 +128,19 @@ def edit(folder: Path, rng: random.Random) -> None:
     target.write_text(text, encoding="utf-8")
 
 
-@pytest.mark.parametrize("seed", range(1, 7))
-def test_heads_stay_exact_after_random_edits(tmp_path: Path, small_heads: None, seed: int) -> None:
+def filled(tmp_path: Path) -> tuple[Path, Collection]:
+    """The briefs, indexed, with the heads of every common word kept (a search of each fills them)."""
     folder = briefs(tmp_path)
     chosen = collection([str(folder)])
     index = open_index(chosen)
-    assert_ranked_alike(index.connection())  # fills the heads of every common word
+    assert_ranked_alike(index.connection())
     index.close()
+    return folder, chosen
+
+
+@pytest.mark.parametrize("seed", range(1, 7))
+def test_heads_stay_exact_after_random_edits(tmp_path: Path, small_heads: None, seed: int) -> None:
+    folder, chosen = filled(tmp_path)
     rng = random.Random(seed)
     for _ in range(8):
         for _ in range(rng.randint(1, 4)):
@@ -150,11 +156,7 @@ def test_the_check_fails_when_a_refresh_forgets_the_heads(
     tmp_path: Path, small_heads: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The comparisons above must be able to fail: heads not kept on refresh are caught."""
-    folder = briefs(tmp_path)
-    chosen = collection([str(folder)])
-    index = open_index(chosen)
-    assert_ranked_alike(index.connection())
-    index.close()
+    folder, chosen = filled(tmp_path)
     monkeypatch.setattr(heads, "refresh", lambda db, removed, added: None)
     rng = random.Random(3)
     for _ in range(6):
@@ -227,19 +229,9 @@ def test_search_output_is_the_same_from_heads(tmp_path: Path, small_heads: None)
 def test_search_from_heads_end_to_end(tmp_path: Path, private_cache: Path) -> None:
     """The real command on 5,600 generated rich briefs, where `wagner` is past the real threshold: the first 20
     hits from the heads are the first 20 of ranking every hit (a limit past DEPTH ranks every hit)."""
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    corpus = importlib.util.module_from_spec(spec)
-    sys.modules["bench_corpus"] = corpus  # dataclasses look their module up
-    try:
-        spec.loader.exec_module(corpus)
-        folder = tmp_path / "corpus"
+    folder = tmp_path / "corpus"
+    with bench_corpus() as corpus:
         corpus.generate(folder, 5600, seed=3, corpus="rich")
-    finally:
-        sys.modules.pop("bench_corpus", None)
     (folder / "brief.toml").write_text("", encoding="utf-8")  # the folder is the collection
     first = run_process("search", "wagner", "--format", "json", cwd=folder)
     fast = run_process("search", "wagner", "--format", "json", cwd=folder)
@@ -256,11 +248,7 @@ def test_search_from_heads_end_to_end(tmp_path: Path, private_cache: Path) -> No
 def test_heads_after_removals_alone_and_after_a_large_refresh(
     tmp_path: Path, small_heads: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = briefs(tmp_path)
-    chosen = collection([str(folder)])
-    index = open_index(chosen)
-    assert_ranked_alike(index.connection())
-    index.close()
+    folder, chosen = filled(tmp_path)
     for removed in sorted(folder.glob("twin-*"))[:2]:  # briefs removed, none added
         removed.unlink()
     index = open_index(chosen)

@@ -6,7 +6,6 @@ case and declines the rest; this checks it never answers differently, and that i
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brief.format import loading
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, bench_corpus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "suites"))
 import yaml_suite  # tests/suites/yaml_suite.py
@@ -167,16 +166,9 @@ def test_generated_yaml(text: str) -> None:
 
 def test_generated_briefs(tmp_path: Path) -> None:
     """Briefs of the benchmark corpus's shape (bench/corpus.py), in YAML and Markdown."""
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    corpus = importlib.util.module_from_spec(spec)
-    sys.modules["bench_corpus"] = corpus  # dataclasses look their module up
-    try:
-        spec.loader.exec_module(corpus)
-        folder = tmp_path / "corpus"
+    folder = tmp_path / "corpus"
+    with bench_corpus() as corpus:
         corpus.generate(folder, 60, seed=7, formats="yaml,md", corpus="rich")
-    finally:
-        sys.modules.pop("bench_corpus", None)
     names = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".md"))
     assert len(names) >= 50
     for path in names:
