@@ -278,7 +278,30 @@ def test_heads_are_not_kept_through_a_read_only_connection(tmp_path: Path, small
     from brief.collection.stored import register
 
     register(db)
-    assert not heads.fill(db, "mali", tuple(int(WEIGHTS[column]) for column in FTS_COLUMNS), 1)
+    weights = tuple(int(WEIGHTS[column]) for column in FTS_COLUMNS)
+    assert not heads.fill(db, "mali", weights, 1, lambda length: [(rowid, 1) for rowid in length])
     assert_ranked_alike(db)  # ranked from every hit
     assert db.execute("SELECT count(*) FROM rank_words").fetchone()[0] == 0
     db.close()
+
+
+def test_no_heads_when_the_counts_do_not_read_back_exactly(
+    tmp_path: Path, small_heads: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each hit's weighted count is read back from bm25() and scored again: a formula off by the last bit of a
+    float keeps no heads, and the search ranks every hit."""
+    import math
+
+    from brief.query import ranking
+
+    exact = ranking.bm25_score
+    monkeypatch.setattr(ranking, "bm25_score", lambda *args: math.nextafter(exact(*args), 0.0))
+    chosen = collection([str(briefs(tmp_path))])
+    index = open_index(chosen)
+    db = index.connection()
+    assert ranked(db, "wagner", 2, every_hit=False) == ranked(db, "wagner", 2, every_hit=True)
+    assert db.execute("SELECT count(*) FROM rank_words").fetchone()[0] == 0
+    monkeypatch.setattr(ranking, "bm25_score", exact)
+    assert ranked(db, "wagner", 2, every_hit=False) == ranked(db, "wagner", 2, every_hit=True)
+    assert db.execute("SELECT word FROM rank_words").fetchall() == [("wagner",)]
+    index.close()

@@ -88,9 +88,14 @@ def best(
     return chosen
 
 
-def fill(db: sqlite3.Connection, word: str, weights: tuple[int, ...], hits: int) -> bool:
-    """Keep the heads of `word`'s classes (it has `hits` hits, counted by the caller's MATCH); False when the
-    index cannot be written now (read-only, or another process writing): the caller ranks every hit instead."""
+def fill(
+    db: sqlite3.Connection, word: str, weights: tuple[int, ...], hits: int,
+    weighed: Callable[[dict[int, int]], list[tuple[int, int]] | None],
+) -> bool:  # fmt: skip
+    """Keep the heads of `word`'s classes: it has `hits` hits (counted by the caller's MATCH), and `weighed`,
+    given every brief's length, gives each hit's weighted count as (rowid, f), or None when it cannot. False when
+    no heads are kept: the index cannot be written now (read-only, or another process writing), the query is
+    not this one token, or `weighed` failed; the caller then ranks every hit."""
     if db.in_transaction:
         return False
     (busy,) = db.execute("PRAGMA busy_timeout").fetchone()
@@ -103,15 +108,12 @@ def fill(db: sqlite3.Connection, word: str, weights: tuple[int, ...], hits: int)
     try:
         db.execute(f"PRAGMA busy_timeout = {int(busy)}")
         db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.brief_vocabulary USING fts5vocab(main, fts, row)")
-        db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.brief_instances USING fts5vocab(main, fts, instance)")
         found = db.execute("SELECT doc FROM temp.brief_vocabulary WHERE term = ?", (word,)).fetchone()
-        if found is None or found[0] != hits:  # the query is not this one token as the index has it
+        size = lengths(db) if found is not None and found[0] == hits else {}
+        counted = weighed(size) if size else None  # the query is this one token as the index has it
+        if counted is None:
             db.execute("ROLLBACK")
             return False
-        counted = db.execute(
-            f"SELECT doc, sum({_weighed(weights)}) FROM temp.brief_instances WHERE term = ? GROUP BY doc", (word,)
-        ).fetchall()
-        size = lengths(db)
         _forget(db, [word])
         db.execute("INSERT INTO rank_words VALUES (?, ?)", (word, _weights_key(weights)))
         classes: dict[int, list[tuple[int, int]]] = {}
@@ -191,11 +193,6 @@ def _join(db: sqlite3.Connection, word: str, weight: int, length: int, rowid: in
 def _forget(db: sqlite3.Connection, words: list[str]) -> None:
     for table in ("rank_words", "rank_classes", "rank_heads"):
         db.executemany(f"DELETE FROM {table} WHERE word = ?", [(word,) for word in words])
-
-
-def _weighed(weights: tuple[int, ...]) -> str:
-    cases = " ".join(f"WHEN '{column}' THEN {weight}" for column, weight in zip(FTS_COLUMNS, weights, strict=True))
-    return f"CASE col {cases} END"
 
 
 def _weights_key(weights: tuple[int, ...]) -> str:
