@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from brief.base.hashing import blake2b
 from brief.base.vocabulary import DEFAULT_MAX_TLP
-from brief.format.normal import plain
 from brief.remote.schema import LABELS_LOCK, SCHEMA_LOCK
 
 if TYPE_CHECKING:
@@ -341,13 +340,14 @@ def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> tuple[dic
     db, collection_id = _source
     rows = empty_rows()
     chosen = {row: (path, digest, key, marking) for row, path, digest, key, marking in batch}
-    for row, data, texts in stored(db, [row for row, *_ in batch]):
+    for row, data, texts, document in stored(db, [row for row, *_ in batch]):
         path, digest, key, marking = chosen[row]
         if marking is not None and data.get("tlp") != marking:
             data["tlp"] = marking  # the marking travels with the data, as in `brief export`
-        # plain, not normalised: the schema order of the keys normalised adds is lost in jsonb (which orders keys
-        # its own way) and the rows read fields by name; it was a sixth of a worker's time
-        brief_rows(key, collection_id, path, digest, plain(data), texts, rows)
+            document = None  # the stored text is no longer the data: written again
+        # the data as read from JSON is plain already (format/normal.py plain would copy it unchanged), and the
+        # stored text is the jsonb as it is: the schema's key order, which `brief show` adds, jsonb does not keep
+        brief_rows(key, collection_id, path, digest, data, texts, rows, document)
     labels = {(row[2], row[8], row[3]) for row in rows["actors"]}
     labels.update((row[1], row[3], row[2]) for row in rows["actor_aliases"])
     return {table: encode(found, KINDS[table]) for table, found in rows.items() if found}, labels
