@@ -384,6 +384,27 @@ def test_the_jsonb_and_rows_made_from_the_stored_text_are_those_made_from_the_da
         (123456789012345678901234567890.0,), (1.5e300,)]  # fmt: skip
 
 
+
+def test_a_batch_made_slice_by_slice_is_the_batch_made_at_once(tmp_path: Path, monkeypatch: Any) -> None:
+    """A worker encodes a batch's rows SLICE briefs at a time (remote/sync.py _batch_rows): the same COPY streams,
+    byte for byte, and the same labels as the whole batch encoded at once."""
+    from brief.remote import sync as syncing
+
+    folder = make_collection(tmp_path, "sahel")
+    assert run_process("index", cwd=folder).returncode == 0
+    where = run_process("index", "--where", cwd=folder).stdout.decode().strip()
+    rows = [row for (row,) in sqlite3.connect(where).execute("SELECT rowid FROM briefs ORDER BY path")]
+    batch = [(row, f"briefs/{row}", f"hash{row}", 100 + row, "green" if row % 2 else None) for row in rows]
+    syncing._open_index(where, 7)
+    made = {}
+    for size in (1, 3, 1000):
+        monkeypatch.setattr(syncing, "SLICE", size)
+        made[size] = syncing._batch_rows(batch)
+    assert made[1] == made[3] == made[1000]
+    streams, labels = made[1000]
+    assert set(streams) >= {"briefs", "actors", "actor_aliases", "positions"} and len(labels) > 50
+
+
 # --- concurrency and failure ------------------------------------------------------------------------------------------
 
 

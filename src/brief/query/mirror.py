@@ -12,7 +12,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brie
 if TYPE_CHECKING:
     from typing import Any
 
-CHUNK = 500  # rows fetched per query
+CHUNK = 64  # rows fetched per query
 _BIG = float(2**63)  # orjson reads an integer past 64 bits as a float: from this magnitude on, a float may be one
 
 
