@@ -247,7 +247,7 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
     # Worker processes make the rows of the batches (reading the stored copies from the index, and the full-text
     # vectors: the bulk of a sync's own work) as binary COPY data (remote/binary.py), a thread here hands each
     # batch's bytes to the server, which stores it meanwhile; at most two batches wait here at once.
-    made: Iterator[tuple[dict[str, bytes], set[tuple[str, str, str]]]]
+    made: Iterator[tuple[dict[str, list[bytes]], set[tuple[str, str, str]]]]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief-copy") as copier:
         pending: Future[None] | None = None
         if jobs > 1:
@@ -331,10 +331,11 @@ def _open_index(index_path: str, collection_id: int) -> None:
 SLICE = 32  # briefs whose rows are made and encoded at a time within a batch: see _batch_rows
 
 
-def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> tuple[dict[str, bytes],
+def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> tuple[dict[str, list[bytes]],
                                                                           set[tuple[str, str, str]]]:  # fmt: skip
     """The rows of a batch of briefs ((index row, path, sync hash, key, marking) each), as binary COPY data for
-    each table, and their actors' labels ((actor id, fold, label) of each name and alias).
+    each table (its rows in parts, without the stream's header and trailer: _copy adds them), and their actors'
+    labels ((actor id, fold, label) of each name and alias).
 
     The rows are made and encoded SLICE briefs at a time, and only the bytes kept: the data and rows of a whole
     batch alive at once (25 MB for 500 rich briefs) made a worker a quarter slower than the same work on a few
@@ -369,14 +370,18 @@ def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> tuple[dic
         if count % SLICE == 0:
             encode_slice()
     encode_slice()
-    return {table: b"".join((SIGNATURE, *found, TRAILER)) for table, found in streams.items() if found}, labels
+    return {table: found for table, found in streams.items() if found}, labels
 
 
-def _copy(conn: Any, data: dict[str, bytes]) -> None:
+def _copy(conn: Any, data: dict[str, list[bytes]]) -> None:
+    from brief.remote.binary import SIGNATURE, TRAILER
     from brief.remote.rows import COLUMNS
 
     with conn.cursor() as cursor:
         for table, columns in COLUMNS.items():
             if table in data:
                 with cursor.copy(f"COPY brief.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
-                    copy.write(data[table])
+                    copy.write(SIGNATURE)
+                    for part in data[table]:
+                        copy.write(part)
+                    copy.write(TRAILER)
