@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 ROW_FORMAT = "1.1"  # bump when rows.py writes a brief differently: every brief is written again (not with each
 # schema version: a migration brings the rows it holds up to date in place)
 BATCH = 500  # briefs whose rows are built and copied at a time
+FIRST_BATCH = 32  # the first batches of each process (see _write)
 
 
 class SyncReport:
@@ -106,13 +107,16 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
     hashes = content_hashes(db)
     root = collection_root(collection)
     local: dict[str, tuple[int, str]] = {}  # path -> (index row, sync hash)
+    markings: dict[str, str | None] = {}  # path -> the marking it is synced with (its own, else the default)
     for chosen in selection.chosen:
         if not chosen.valid or chosen.row is None:
             report.invalid.append(chosen.path)
             continue
         marking = chosen.tlp or ""
         digest = blake2b(f"{hashes[chosen.row]}\0{marking}\0{ROW_FORMAT}".encode(), digest_size=16).hexdigest()
-        local[_relative(chosen.path, root)] = (chosen.row, digest)
+        path = _relative(chosen.path, root)
+        local[path] = (chosen.row, digest)
+        markings[path] = chosen.tlp
     conn: Any = connect(dsn)
     try:
         ensure_schema(conn)
@@ -153,7 +157,7 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
                     "SELECT DISTINCT actor_id FROM brief.actors WHERE brief = ANY(%s)", (keys_gone,)
                 ).fetchall())  # fmt: skip
                 conn.execute("DELETE FROM brief.briefs WHERE key = ANY(%s)", (keys_gone,))
-            written = _write(conn, index.path, collection_id, write, selection_markings(selection, root))
+            written = _write(conn, index.path, collection_id, write, markings)
             refresh_labels(conn, written, touched)
             from brief import __version__
 
@@ -165,11 +169,6 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
         conn.close()
     report.seconds = time.perf_counter() - started
     return report
-
-
-def selection_markings(selection: Any, root: str) -> dict[str, str | None]:
-    """path (relative) -> the marking the brief is synced with (its own, else the collection's default)."""
-    return {_relative(chosen.path, root): chosen.tlp for chosen in selection.chosen}
 
 
 def refresh_labels(conn: Any, written: set[tuple[str, str, str]], touched: set[str]) -> None:
@@ -242,7 +241,11 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
 
     jobs = min(available_cores(), max(1, len(briefs) // PARALLEL_THRESHOLD))
     size = max(16, min(BATCH, -(-len(briefs) // (4 * jobs))))  # four batches a process at least
-    batches = [briefs[start : start + size] for start in range(0, len(briefs), size)]
+    # the first batch of each process small, so that the server starts storing rows at once rather than after a
+    # whole batch is made (the server's work is the longer of the two: it sets the pace)
+    first = min(size, FIRST_BATCH)
+    batches = [briefs[start : start + first] for start in range(0, first * jobs, first)]
+    batches += [briefs[start : start + size] for start in range(first * jobs, len(briefs), size)]
 
     # Worker processes make the rows of the batches (reading the stored copies from the index, and the full-text
     # vectors: the bulk of a sync's own work) as binary COPY data (remote/binary.py), a thread here hands each
