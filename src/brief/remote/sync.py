@@ -341,8 +341,9 @@ def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> tuple[dic
     labels ((actor id, fold, label) of each name and alias).
 
     The rows are made and encoded SLICE briefs at a time, and only the bytes kept: the data and rows of a whole
-    batch alive at once (25 MB for 500 rich briefs) made a worker a quarter slower than the same work on a few
-    megabytes, which the allocator reuses while they are still in the processor's cache."""
+    batch alive at once (25 MB for 500 rich briefs) made a freshly started worker (a sync from a warm index) a
+    quarter slower than the same work on a few megabytes, which the allocator reuses while they are still in the
+    processor's cache."""
     from brief.query.mirror import stored
     from brief.remote.binary import SIGNATURE, TRAILER, encode
     from brief.remote.rows import KINDS, brief_rows, empty_rows
