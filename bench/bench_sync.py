@@ -221,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit("bench_sync.py: --reference SRC names a folder holding brief's package (a checkout's src/)")
         reference = os.path.abspath(argv[at + 1])
         del argv[at : at + 2]
-    args, sizes = run.script_arguments(__doc__.split("\n\n")[0], DEFAULT_SIZES, 3, argv)
+    about = (f"{__doc__.split(chr(10) * 2)[0]} Also --reference SRC: the two first syncs run again by the code "
+             "in SRC (another checkout's src/ folder, its C modules built), interleaved round by round.")  # fmt: skip
+    args, sizes = run.script_arguments(about, DEFAULT_SIZES, 3, argv)
     run.brief_path()  # stops with advice when brief is not installed
     try:
         import psycopg  # noqa: F401

@@ -343,6 +343,70 @@ def test_a_hostile_body_is_synced_within_postgresql_limits(tmp_path: Path, pg_ds
     assert found.stdout == b"huge-2023\n"
 
 
+
+def test_the_jsonb_and_rows_made_from_the_stored_text_are_those_made_from_the_data(tmp_path: Path, pg_dsn: str) -> None:  # noqa: F811
+    """A sync reads each stored copy with orjson and sends its text as the jsonb (query/mirror.py): the same data,
+    rows and jsonb text as reading it with the json module and writing it again gave, for numbers orjson cannot
+    hold as integers (a figure past 64 bits), a large float, and text past ASCII too; the database holds it."""
+    from brief.base.text import compact_json
+    from brief.collection.stored import register
+    from brief.format.normal import plain
+    from brief.query.mirror import loads, stored
+    from brief.remote.rows import brief_rows, empty_rows
+
+    folder = make_collection(tmp_path, "sahel")
+    odd = folder / "briefs" / "2023-08-niger-coup.yaml"
+    text = odd.read_text(encoding="utf-8").replace("value: 1500", "value: 123456789012345678901234567890", 1)
+    text = text.replace("value: 7,", "value: 1.5e300,", 1).replace("\ntitle: ", "\ntitle: Ωμέγα 数据 \U0001f600 ", 1)
+    odd.write_text(text, encoding="utf-8")
+    assert run_process("validate", "briefs/2023-08-niger-coup.yaml", cwd=folder).returncode == 0
+    assert run_process("index", cwd=folder).returncode == 0
+    db = local_index(folder)
+    register(db)
+    texts = dict(db.execute("SELECT b.rowid, brief_json(d.data) FROM briefs b JOIN brief_data d ON "
+                            "d.rowid = b.rowid WHERE d.data IS NOT NULL"))  # fmt: skip
+    assert len(texts) == 10
+    for row, data, columns, document in stored(db, sorted(texts)):
+        before = plain(json.loads(texts[row]))
+        assert repr(data) == repr(before) and repr(loads(texts[row])) == repr(before)  # int stays int, float float
+        assert document == compact_json(before)
+        old, new = empty_rows(), empty_rows()
+        brief_rows(1, 1, "p", "h", before, columns, old)
+        brief_rows(1, 1, "p", "h", data, columns, new, document)
+        assert repr(new) == repr(old)
+    assert any("123456789012345678901234567890" in t for t in texts.values())
+    assert sync(folder, pg_dsn).returncode == 0
+    for stored_text in texts.values():  # the jsonb the old way's text makes (the server's numbers are numeric)
+        old_text = compact_json(plain(json.loads(stored_text))).decode()
+        assert query(pg_dsn, "SELECT data = %s::jsonb FROM brief.briefs WHERE id = %s",
+                     (old_text, json.loads(stored_text)["id"])) == [(True,)]  # fmt: skip
+    assert query(pg_dsn, "SELECT value FROM brief.figures WHERE value > 1e29 ORDER BY value") == [
+        (123456789012345678901234567890.0,), (1.5e300,)]  # fmt: skip
+
+
+
+def test_a_batch_made_slice_by_slice_is_the_batch_made_at_once(tmp_path: Path, monkeypatch: Any) -> None:
+    """A worker encodes a batch's rows SLICE briefs at a time (remote/sync.py _batch_rows): the same COPY streams,
+    byte for byte, and the same labels as the whole batch encoded at once."""
+    from brief.remote import sync as syncing
+
+    folder = make_collection(tmp_path, "sahel")
+    assert run_process("index", cwd=folder).returncode == 0
+    where = run_process("index", "--where", cwd=folder).stdout.decode().strip()
+    rows = [row for (row,) in sqlite3.connect(where).execute("SELECT rowid FROM briefs ORDER BY path")]
+    batch = [(row, f"briefs/{row}", f"hash{row}", 100 + row, "green" if row % 2 else None) for row in rows]
+    syncing._open_index(where, 7)
+    made = {}
+    for size in (1, 3, 1000):
+        monkeypatch.setattr(syncing, "SLICE", size)
+        parts, labels = syncing._batch_rows(batch)
+        made[size] = ({table: b"".join(found) for table, found in parts.items()}, labels)
+        assert all(len(found) == -(-len(batch) // size) for table, found in parts.items() if table == "briefs")
+    assert made[1] == made[3] == made[1000]
+    streams, labels = made[1000]
+    assert set(streams) >= {"briefs", "actors", "actor_aliases", "positions"} and len(labels) > 50
+
+
 # --- concurrency and failure ------------------------------------------------------------------------------------------
 
 

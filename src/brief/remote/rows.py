@@ -67,8 +67,9 @@ def _partial(value: Any) -> tuple[date | None, str | None]:
 
 
 def brief_rows(key: int, collection: int, path: str, digest: str, data: dict[str, Any], texts_: tuple[str, ...],
-               rows: Rows) -> None:  # fmt: skip
-    """Append the rows of one valid brief to `rows` (table -> rows)."""
+               rows: Rows, document: bytes | None = None) -> None:  # fmt: skip
+    """Append the rows of one valid brief to `rows` (table -> rows). `document`, when given, is the data's compact
+    JSON (base/text.py compact_json) already made: the jsonb column's text."""
     fields = [words(column) for column in texts_]  # in FTS_COLUMNS order
     search, scopes = tsvector(fields, _SEARCH), tsvector(fields, _SCOPES)
     tags, authors = texts(data.get("tags")), texts(data.get("authors"))
@@ -77,7 +78,7 @@ def brief_rows(key: int, collection: int, path: str, digest: str, data: dict[str
         _date(data.get("updated")), text(data.get("language")), text(data.get("original_language")),
         text(data.get("summary")) or "", text(data.get("tlp")), texts(data.get("nations")), texts(data.get("regions")),
         texts(data.get("domains")), tags, authors, [fold(t) for t in tags], [fold(a) for a in authors],
-        JSONB_VERSION + compact_json(data), search, scopes,
+        JSONB_VERSION + (compact_json(data) if document is None else document), search, scopes,
     ))  # fmt: skip
     for ordinal, actor in enumerate(mappings(data.get("actors"))):
         actor_id, name = text(actor.get("id")), text(actor.get("name"))

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from brief.base.hashing import blake2b
 from brief.base.vocabulary import DEFAULT_MAX_TLP
-from brief.format.normal import plain
 from brief.remote.schema import LABELS_LOCK, SCHEMA_LOCK
 
 if TYPE_CHECKING:
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
 ROW_FORMAT = "1.1"  # bump when rows.py writes a brief differently: every brief is written again (not with each
 # schema version: a migration brings the rows it holds up to date in place)
 BATCH = 500  # briefs whose rows are built and copied at a time
+FIRST_BATCH = 32  # the first batches of each process (see _write)
 
 
 class SyncReport:
@@ -107,13 +107,16 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
     hashes = content_hashes(db)
     root = collection_root(collection)
     local: dict[str, tuple[int, str]] = {}  # path -> (index row, sync hash)
+    markings: dict[str, str | None] = {}  # path -> the marking it is synced with (its own, else the default)
     for chosen in selection.chosen:
         if not chosen.valid or chosen.row is None:
             report.invalid.append(chosen.path)
             continue
         marking = chosen.tlp or ""
         digest = blake2b(f"{hashes[chosen.row]}\0{marking}\0{ROW_FORMAT}".encode(), digest_size=16).hexdigest()
-        local[_relative(chosen.path, root)] = (chosen.row, digest)
+        path = _relative(chosen.path, root)
+        local[path] = (chosen.row, digest)
+        markings[path] = chosen.tlp
     conn: Any = connect(dsn)
     try:
         ensure_schema(conn)
@@ -154,7 +157,7 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
                     "SELECT DISTINCT actor_id FROM brief.actors WHERE brief = ANY(%s)", (keys_gone,)
                 ).fetchall())  # fmt: skip
                 conn.execute("DELETE FROM brief.briefs WHERE key = ANY(%s)", (keys_gone,))
-            written = _write(conn, index.path, collection_id, write, selection_markings(selection, root))
+            written = _write(conn, index.path, collection_id, write, markings)
             refresh_labels(conn, written, touched)
             from brief import __version__
 
@@ -166,11 +169,6 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
         conn.close()
     report.seconds = time.perf_counter() - started
     return report
-
-
-def selection_markings(selection: Any, root: str) -> dict[str, str | None]:
-    """path (relative) -> the marking the brief is synced with (its own, else the collection's default)."""
-    return {_relative(chosen.path, root): chosen.tlp for chosen in selection.chosen}
 
 
 def refresh_labels(conn: Any, written: set[tuple[str, str, str]], touched: set[str]) -> None:
@@ -243,12 +241,16 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
 
     jobs = min(available_cores(), max(1, len(briefs) // PARALLEL_THRESHOLD))
     size = max(16, min(BATCH, -(-len(briefs) // (4 * jobs))))  # four batches a process at least
-    batches = [briefs[start : start + size] for start in range(0, len(briefs), size)]
+    # the first batch of each process small, so that the server starts storing rows at once rather than after a
+    # whole batch is made (the server's work is the longer of the two: it sets the pace)
+    first = min(size, FIRST_BATCH)
+    batches = [briefs[start : start + first] for start in range(0, first * jobs, first)]
+    batches += [briefs[start : start + size] for start in range(first * jobs, len(briefs), size)]
 
     # Worker processes make the rows of the batches (reading the stored copies from the index, and the full-text
     # vectors: the bulk of a sync's own work) as binary COPY data (remote/binary.py), a thread here hands each
     # batch's bytes to the server, which stores it meanwhile; at most two batches wait here at once.
-    made: Iterator[tuple[dict[str, bytes], set[tuple[str, str, str]]]]
+    made: Iterator[tuple[dict[str, list[bytes]], set[tuple[str, str, str]]]]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief-copy") as copier:
         pending: Future[None] | None = None
         if jobs > 1:
@@ -329,35 +331,61 @@ def _open_index(index_path: str, collection_id: int) -> None:
     _source = (sqlite3.connect(index_path, timeout=30), collection_id)  # a read-only index file opens too
 
 
-def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> tuple[dict[str, bytes],
+SLICE = 32  # briefs whose rows are made and encoded at a time within a batch: see _batch_rows
+
+
+def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> tuple[dict[str, list[bytes]],
                                                                           set[tuple[str, str, str]]]:  # fmt: skip
     """The rows of a batch of briefs ((index row, path, sync hash, key, marking) each), as binary COPY data for
-    each table, and their actors' labels ((actor id, fold, label) of each name and alias)."""
+    each table (its rows in parts, without the stream's header and trailer: _copy adds them), and their actors'
+    labels ((actor id, fold, label) of each name and alias).
+
+    The rows are made and encoded SLICE briefs at a time, and only the bytes kept: the data and rows of a whole
+    batch alive at once (25 MB for 500 rich briefs) made a freshly started worker (a sync from a warm index) a
+    quarter slower than the same work on a few megabytes, which the allocator reuses while they are still in the
+    processor's cache."""
     from brief.query.mirror import stored
-    from brief.remote.binary import encode
+    from brief.remote.binary import SIGNATURE, TRAILER, encode
     from brief.remote.rows import KINDS, brief_rows, empty_rows
 
     assert _source is not None, "_open_index() first"
     db, collection_id = _source
     rows = empty_rows()
+    streams: dict[str, list[bytes]] = {table: [] for table in rows}  # each slice's rows, encoded
+    labels: set[tuple[str, str, str]] = set()
+
+    def encode_slice() -> None:
+        labels.update((row[2], row[8], row[3]) for row in rows["actors"])
+        labels.update((row[1], row[3], row[2]) for row in rows["actor_aliases"])
+        for table, found in rows.items():
+            if found:
+                streams[table].append(encode(found, KINDS[table])[len(SIGNATURE) : -len(TRAILER)])
+                found.clear()
+
     chosen = {row: (path, digest, key, marking) for row, path, digest, key, marking in batch}
-    for row, data, texts in stored(db, [row for row, *_ in batch]):
+    for count, (row, data, texts, document) in enumerate(stored(db, [row for row, *_ in batch]), 1):
         path, digest, key, marking = chosen[row]
         if marking is not None and data.get("tlp") != marking:
             data["tlp"] = marking  # the marking travels with the data, as in `brief export`
-        # plain, not normalised: the schema order of the keys normalised adds is lost in jsonb (which orders keys
-        # its own way) and the rows read fields by name; it was a sixth of a worker's time
-        brief_rows(key, collection_id, path, digest, plain(data), texts, rows)
-    labels = {(row[2], row[8], row[3]) for row in rows["actors"]}
-    labels.update((row[1], row[3], row[2]) for row in rows["actor_aliases"])
-    return {table: encode(found, KINDS[table]) for table, found in rows.items() if found}, labels
+            document = None  # the stored text is no longer the data: written again
+        # the data as read from JSON is plain already (format/normal.py plain would copy it unchanged), and the
+        # stored text is the jsonb as it is: the schema's key order, which `brief show` adds, jsonb does not keep
+        brief_rows(key, collection_id, path, digest, data, texts, rows, document)
+        if count % SLICE == 0:
+            encode_slice()
+    encode_slice()
+    return {table: found for table, found in streams.items() if found}, labels
 
 
-def _copy(conn: Any, data: dict[str, bytes]) -> None:
+def _copy(conn: Any, data: dict[str, list[bytes]]) -> None:
+    from brief.remote.binary import SIGNATURE, TRAILER
     from brief.remote.rows import COLUMNS
 
     with conn.cursor() as cursor:
         for table, columns in COLUMNS.items():
             if table in data:
                 with cursor.copy(f"COPY brief.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
-                    copy.write(data[table])
+                    copy.write(SIGNATURE)
+                    for part in data[table]:
+                        copy.write(part)
+                    copy.write(TRAILER)
