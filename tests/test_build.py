@@ -17,21 +17,23 @@ import pytest
 from brief import __version__
 from brief.collection.freshness import native_stat_folder
 from brief.format.loading import native_yaml
+from brief.remote.native import native_built
 from conftest import ROOT, run_process
 from test_scanning import compiler_found
 
 # what setup.py and pyproject.toml read
 BUILD_INPUTS = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "schemas", "src")
-FALLBACK_WARNINGS = [f"WARNING: brief's optional C module {module} was not built"
-                     for module in ("brief.collection._scan", "brief.format._yaml")]  # fmt: skip
+MODULES = ("brief.collection._scan", "brief.format._yaml", "brief.remote._binary")  # setup.py's C modules
+FALLBACK_WARNINGS = [f"WARNING: brief's optional C module {module} was not built" for module in MODULES]
 
 
-def _version_line(check: str, yaml: str | None = None) -> bytes:
-    return f"brief {__version__} (freshness check: {check}, YAML: {yaml or check})\n".encode()
+def _version_line(check: str, yaml: str | None = None, sync: str | None = None) -> bytes:
+    return f"brief {__version__} (freshness check: {check}, YAML: {yaml or check}, sync: {sync or check})\n".encode()
 
 
-def test_version_names_the_freshness_check_and_the_yaml_builder() -> None:
-    expected = ("Python" if native_stat_folder() is None else "C", "Python" if native_yaml() is None else "C")
+def test_version_names_the_freshness_check_the_yaml_builder_and_the_sync_encoder() -> None:
+    expected = tuple("C" if built else "Python" for built in (native_stat_folder() is not None,
+                                                              native_yaml() is not None, native_built()))  # fmt: skip
     assert run_process("--version").stdout == _version_line(*expected)
     assert run_process("-V", env={"BRIEF_NO_EXTENSION": "1"}).stdout == _version_line("Python")
 
@@ -85,9 +87,9 @@ def test_a_wheel_from_the_checkout(tmp_path: Path, builds: dict[str, Build], com
     names = zipfile.ZipFile(wheel).namelist()
     assert {"brief/schemas/brief.schema.json", "brief/data/names.json", "brief/cli/main.py"} <= set(names)
     assert not [n for n in names if n.endswith((".c", ".h", ".o"))]
-    libraries = [n for n in names if n.startswith(("brief/collection/_scan.", "brief/format/_yaml."))]
+    libraries = [n for n in names if n.startswith(tuple(module.replace(".", "/") + "." for module in MODULES))]
     if compiler == "found":  # libyaml's headers too: .ci/run installs them
-        assert len(libraries) == 2 and not any(warning in output for warning in FALLBACK_WARNINGS), output
+        assert len(libraries) == len(MODULES) and not any(warning in output for warning in FALLBACK_WARNINGS), output
     else:
         assert libraries == [] and all(warning in output for warning in FALLBACK_WARNINGS) and "no-such-cc" in output
 

@@ -44,15 +44,20 @@ class LazyGroup(click.Group):
 
 
 def print_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
-    """`--version`, naming the freshness check and the YAML builder in use (C or Python): pip does not show the
-    build's warning when a C module could not be compiled. Only asked here, so start-up pays nothing for it."""
+    """`--version`, naming the freshness check, the YAML builder and the sync's encoder in use (C or Python): pip
+    does not show the build's warning when a C module could not be compiled. Only asked here, so start-up pays
+    nothing for it."""
     if not value or ctx.resilient_parsing:
         return
     from brief.collection.freshness import native_stat_folder
     from brief.format.loading import native_yaml_built
+    from brief.remote.native import native_built
 
-    scan = "Python" if native_stat_folder() is None else "C"
-    click.echo(f"brief {__version__} (freshness check: {scan}, YAML: {'C' if native_yaml_built() else 'Python'})")
+    def which(native: bool) -> str:
+        return "C" if native else "Python"
+
+    click.echo(f"brief {__version__} (freshness check: {which(native_stat_folder() is not None)}, "
+               f"YAML: {which(native_yaml_built())}, sync: {which(native_built())})")  # fmt: skip
     ctx.exit()
 
 

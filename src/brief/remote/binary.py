@@ -19,7 +19,6 @@ when built.
 
 from __future__ import annotations
 
-import os
 import struct
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -36,6 +35,7 @@ from brief.query.postgres import (
     MAX_TSVECTOR,
 )
 from brief.query.postgres import words as words_python
+from brief.remote.native import native as _native
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -99,17 +99,6 @@ def tsvector_python(fields: Sequence[list[str]], weights: Sequence[int]) -> byte
     for lexeme, merged in entries:
         out.append(lexeme + struct.pack(f"!xH{len(merged)}H", len(merged), *merged))
     return b"".join(out)
-
-
-def _native(name: str) -> Any:
-    """A function of the C module, None when it is not built or BRIEF_NO_EXTENSION is set."""
-    if os.environ.get("BRIEF_NO_EXTENSION"):
-        return None
-    try:
-        from brief.remote import _binary  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    return getattr(_binary, name)
 
 
 tsvector_native: Callable[[Sequence[list[str]], Sequence[int]], bytes] | None = _native("build")
