@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 
 from brief.collection.tables import FTS_COLUMNS
-from brief.query.postgres import MAX_POSITION, SCOPE_CLASS, SEARCH_CLASS, _tsvector
+from brief.query.postgres import (
+    FIELD_GAP,
+    MAX_LEXEME,
+    MAX_POSITION,
+    MAX_POSITIONS,
+    MAX_TSVECTOR,
+    SCOPE_CLASS,
+    SEARCH_CLASS,
+)
 from brief.remote.binary import encode, encode_native, encode_python, tsvector_native, tsvector_python, weights_of
 from pgserver import pg_dsn, pg_server  # noqa: F401  (fixtures)
 
@@ -21,6 +29,32 @@ from pgserver import pg_dsn, pg_server  # noqa: F401  (fixtures)
 VOCABULARY = ["a", "b", "ab", "abc", "wagner", "maiga", "é", "côte", "ł", "ωμέγα", "数据", "1", "12", "2021", "a1",
               "x" * 500, "y" * 501, "z" * 2000, "İ", "\U0001f600"]  # fmt: skip
 CLASSES = [SEARCH_CLASS, SCOPE_CLASS, {"body": "C"}, {"title": "D", "other": "A"}, {}]
+
+
+def _tsvector(fields: dict[str, list[str]], classes: dict[str, str]) -> str:
+    """The tsvector text literal a sync sent before vectors went in binary (query/postgres.py until then), kept here
+    as the reference the binary form is held to. Past MAX_POSITION words, positions stay at the last one; a word
+    keeps its first MAX_POSITIONS positions; past MAX_TSVECTOR bytes later words are left out."""
+    places: dict[str, list[str]] = {}
+    position = 1
+    for column in FTS_COLUMNS:
+        weight = classes.get(column)
+        if weight is None:
+            continue
+        mark = "" if weight == "D" else weight  # D is PostgreSQL's default, written without a letter
+        for offset, word in enumerate(fields[column]):
+            places.setdefault(word, []).append(f"{min(position + offset, MAX_POSITION)}{mark}")
+        position += len(fields[column]) + FIELD_GAP
+    out: list[str] = []
+    size = 0
+    for word, seen in places.items():
+        if len(word) > MAX_LEXEME:
+            continue
+        size += 4 * len(word) + 8 + 2 * min(len(seen), MAX_POSITIONS)  # at most 4 bytes a character, an entry
+        if size > MAX_TSVECTOR:
+            break
+        out.append(f"{word}:{','.join(seen[:MAX_POSITIONS])}")
+    return " ".join(out)
 
 
 def random_fields(rng: random.Random) -> list[list[str]]:
@@ -159,7 +193,7 @@ def test_the_c_copy_stream_is_the_python_one_byte_for_byte() -> None:
 
 def test_the_binary_tsvector_is_what_the_server_makes_of_the_literal(pg_dsn: str) -> None:  # noqa: F811
     """The proof that sending vectors in binary changed nothing written: for each case, the server's tsvector read
-    from the binary form equals the one it parses from the text literal (query/postgres.py) that a sync sent
+    from the binary form equals the one it parses from the text literal (`_tsvector` above) that a sync sent
     before; tsvector equality compares lexemes, positions and weights."""
     import psycopg
 

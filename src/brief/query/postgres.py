@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
 
 from brief.base.text import closest, fold, nearest_known
 from brief.collection.tables import FTS_COLUMNS
@@ -56,65 +55,18 @@ def words(text: str) -> list[str]:
         if found is None:
             if len(known) >= _TOKEN_CACHE:
                 known.clear()  # bounded: a hostile text of distinct tokens does not grow it without end
-            found = known[token] = _WORD.findall(fold(token))
+            found = known[token] = token_words(token)
         out += found
     return out
 
 
+def token_words(token: str) -> list[str]:
+    """The folded words of one white-space-free token (the unit `words` remembers)."""
+    return _WORD.findall(fold(token))
+
+
 _TOKEN_WORDS: dict[str, list[str]] = {}
 _TOKEN_CACHE = 200_000
-
-
-def tsvectors(texts: dict[str, str]) -> tuple[str, str]:
-    """The `search` and `scopes` tsvector literals of a brief's full-text columns (see SEARCH_CLASS, SCOPE_CLASS)."""
-    fields = {column: words(texts.get(column, "")) for column in FTS_COLUMNS}
-    return _tsvector(fields, SEARCH_CLASS), _tsvector(fields, SCOPE_CLASS)
-
-
-def tsvector(texts: dict[str, str], classes: dict[str, str]) -> str:
-    """A tsvector literal of the fields named in `classes`, each word with its position and weight class."""
-    return _tsvector({column: words(texts.get(column, "")) for column in FTS_COLUMNS}, classes)
-
-
-@cache
-def _labels(mark: str) -> list[str]:
-    """Position labels as a tsvector literal writes them ("1A", "2A", …), made once: the hot loop of a sync."""
-    return [f"{position}{mark}" for position in range(MAX_POSITION + 1)]
-
-
-def _tsvector(fields: dict[str, list[str]], classes: dict[str, str]) -> str:
-    """The literal. Past MAX_POSITION words, positions stay at the last one (as PostgreSQL's own parser does); a
-    word keeps its first MAX_POSITIONS positions; past MAX_TSVECTOR bytes (a hostile body of distinct words:
-    PostgreSQL refuses a tsvector over 1 MB) later words are left out rather than the brief refused."""
-    places: dict[str, list[str]] = {}
-    position = 1
-    for column in FTS_COLUMNS:
-        weight = classes.get(column)
-        if weight is None:
-            continue
-        labels = _labels("" if weight == "D" else weight)  # D is PostgreSQL's default, written without a letter
-        found = fields[column]
-        end = position + len(found)
-        marks = labels[position:end]
-        if end > MAX_POSITION:
-            marks += [labels[MAX_POSITION]] * (len(found) - len(marks))
-        for word, label in zip(found, marks, strict=True):  # the hot loop: one dictionary look-up per word
-            seen = places.get(word)
-            if seen is None:
-                places[word] = [label]
-            else:
-                seen.append(label)
-        position = end + FIELD_GAP
-    out: list[str] = []
-    size = 0
-    for word, seen in places.items():
-        if len(word) > MAX_LEXEME:
-            continue
-        size += 4 * len(word) + 8 + 2 * min(len(seen), MAX_POSITIONS)  # at most 4 bytes a character, an entry
-        if size > MAX_TSVECTOR:
-            break
-        out.append(f"{word}:{','.join(seen[:MAX_POSITIONS])}")
-    return " ".join(out)
 
 
 def term_query(term: Term, weight: str = "") -> str | None:

@@ -7,14 +7,14 @@ brief this is most of the saving (a sync of 10,000 rich briefs: the `briefs` row
 text literals, 1.9 s in binary), since a tsvector literal is tokenised, sorted and de-duplicated by the server;
 in binary the lexemes arrive sorted with their positions, and are only checked.
 
-The tsvector is built from the words brief has folded (query/postgres.py words), with the meaning the literal of
-query/postgres.py `_tsvector` has once the server has read it (tests/test_sync_binary.py compares the two on a
-real server): positions from 1, FIELD_GAP between fields, past MAX_POSITION every word at MAX_POSITION (the same
-position twice keeps the higher weight, as the server's input function does); a word keeps its first
-MAX_POSITIONS positions; words longer than MAX_LEXEME are left out, and past MAX_TSVECTOR bytes (estimated as the
-literal estimates them) the later words. The C module brief.remote._binary (src/brief/remote/_binary.c) makes the
-same bytes as `tsvector_python` and `encode_python` (a differential test holds them to each other); it is used
-when built.
+The tsvector is built from the words brief has folded (query/postgres.py words), with the meaning the text literal
+a sync sent before has once the server has read it (tests/test_sync_binary.py keeps that literal's builder and
+compares the two on a real server): positions from 1, FIELD_GAP between fields, past MAX_POSITION every word at
+MAX_POSITION (the same position twice keeps the higher weight, as the server's input function does); a word keeps
+its first MAX_POSITIONS positions; words longer than MAX_LEXEME are left out, and past MAX_TSVECTOR bytes
+(estimated as the literal estimates them) the later words. The C module brief.remote._binary
+(src/brief/remote/_binary.c) makes the same bytes as `tsvector_python` and `encode_python` (a differential test
+holds them to each other); it is used when built.
 """
 
 from __future__ import annotations
@@ -23,16 +23,15 @@ import struct
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from brief.base.text import fold
 from brief.query.postgres import (
     _TOKEN_CACHE,
     _TOKEN_WORDS,
-    _WORD,
     FIELD_GAP,
     MAX_LEXEME,
     MAX_POSITION,
     MAX_POSITIONS,
     MAX_TSVECTOR,
+    token_words,
 )
 from brief.query.postgres import words as words_python
 from brief.remote.native import native as _native
@@ -108,14 +107,10 @@ _words_native: Callable[[str, dict[str, list[str]], Callable[[str], list[str]], 
 )
 
 
-def _split(token: str) -> list[str]:
-    return _WORD.findall(fold(token))
-
-
 def words_native(text: str) -> list[str]:
     """query/postgres.py words, its loop in C (sharing its memory of tokens); only when the C module is built."""
     assert _words_native is not None
-    return _words_native(text, _TOKEN_WORDS, _split, _TOKEN_CACHE)
+    return _words_native(text, _TOKEN_WORDS, token_words, _TOKEN_CACHE)
 
 
 words = words_native if _words_native is not None else words_python
