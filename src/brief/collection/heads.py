@@ -164,10 +164,10 @@ def refresh(db: sqlite3.Connection, removed: list[int], added: list[int]) -> Non
         names,
     ).fetchall()
     db.execute("DELETE FROM temp.brief_fresh")
+    column_weights = {word: dict(zip(FTS_COLUMNS, _parse_weights(key), strict=True)) for word, key in words.items()}
     weighed: dict[tuple[str, int], int] = {}
     for word, rowid, column, count in counts:
-        weight = _parse_weights(words[word])[FTS_COLUMNS.index(column)]
-        weighed[word, rowid] = weighed.get((word, rowid), 0) + weight * count
+        weighed[word, rowid] = weighed.get((word, rowid), 0) + column_weights[word][column] * count
     for (word, rowid), weight in weighed.items():
         _join(db, word, weight, size.get(rowid, 0), rowid)
 
