@@ -44,15 +44,15 @@ def test_extensions_are_the_loaders() -> None:
 
 def test_python_listing(tmp_path: Path) -> None:
     folders, records, newest, count, digest = _stat_folder_python(str(_tree(tmp_path)), _SUFFIXES)
-    names = os.fsdecode(records).split("\0")[:-1:3]
+    names = os.fsdecode(bytes(records)).split("\0")[:-1:3]
     expected = ["a.yaml", "b.yml", "c.json", "d.md", "E.YAML", "f.Md", "new\nline.yaml"]
     if sys.platform != "win32":
         expected += ["link.yaml", os.fsdecode(b"caf\xe9.yaml")]
     assert sorted(names) == sorted(expected) and count == len(expected) and len(digest) == 16
     assert sorted(os.fsdecode(f) for f in folders) == ["folder.yaml", "sub"]  # not the link to a folder
     assert newest == max(os.stat(tmp_path / n).st_mtime_ns for n in expected)
-    size, mtime = os.fsdecode(records).split("\0")[1:3]
-    first = os.fsdecode(records).split("\0")[0]
+    size, mtime = os.fsdecode(bytes(records)).split("\0")[1:3]
+    first = os.fsdecode(bytes(records)).split("\0")[0]
     assert (int(size), int(mtime)) == (os.stat(tmp_path / first).st_size, os.stat(tmp_path / first).st_mtime_ns)
 
 
@@ -63,6 +63,30 @@ def test_native_equals_python(tmp_path: Path) -> None:
     native = NATIVE(root, _SUFFIXES)
     assert native[:4] == _stat_folder_python(root, _SUFFIXES)[:4]  # digests differ by design
     assert len(native[4]) == 16 and native == NATIVE(root, _SUFFIXES)
+
+
+@needs_native
+def test_native_records_are_formatted_when_asked(tmp_path: Path) -> None:
+    """The C module keeps a folder's entries and formats its records only on bytes(): the same bytes as the
+    Python scanner's, equal to them, however often asked and after the walker that listed them is closed."""
+    from brief.collection._scan import Walker  # type: ignore[import-not-found]
+
+    root = str(_tree(tmp_path))
+    python = _stat_folder_python(root, _SUFFIXES)[1]
+    assert NATIVE is not None
+    records = NATIVE(root, _SUFFIXES)[1]
+    assert not isinstance(records, bytes) and bytes(records) == python == bytes(records)
+    assert records == python and python == records and records == NATIVE(root, _SUFFIXES)[1]
+    assert records != python + b"x" and records != b"" and (records == "text") is False
+    with pytest.raises(TypeError):
+        hash(records)
+    walker = Walker(_SUFFIXES)
+    taken = walker.take(walker.submit([root]))[1]
+    walker.close()
+    assert bytes(taken) == python
+    sub, st = str(tmp_path / "sub"), os.stat(tmp_path / "sub" / "g.yaml")
+    expected = f"g.yaml\0{st.st_size}\0{st.st_mtime_ns}\0".encode()
+    assert bytes(NATIVE(sub, _SUFFIXES)[1]) == bytes(_stat_folder_python(sub, _SUFFIXES)[1]) == expected
 
 
 @needs_native
@@ -131,7 +155,7 @@ def test_native_equals_python_where_threads_stat(tmp_path: Path, n: int, name_le
     native = NATIVE(folder, _SUFFIXES)
     python = _stat_folder_python(folder, _SUFFIXES)
     assert native[:4] == python[:4] and native[3] == n - n // 5 + len(range(0, n, 500))
-    assert native[4] == _native_digest(native[1]) and native == NATIVE(folder, _SUFFIXES)
+    assert native[4] == _native_digest(bytes(native[1])) and native == NATIVE(folder, _SUFFIXES)
     assert _open_descriptors() == descriptors  # the helpers' own descriptors of the folder are closed
 
 
@@ -162,12 +186,12 @@ def test_native_while_files_vanish(tmp_path: Path) -> None:
     assert NATIVE is not None
     folders, records, _, count, digest = NATIVE(str(folder), _SUFFIXES)
     deleter.join()
-    fields = records.split(b"\0")[:-1]
+    fields = bytes(records).split(b"\0")[:-1]
     listed = {fields[i]: int(fields[i + 1]) for i in range(0, len(fields), 3)}
-    assert count == len(fields) // 3 == len(listed) and digest == _native_digest(records)
+    assert count == len(fields) // 3 == len(listed) and digest == _native_digest(bytes(records))
     assert all(before[name] == size for name, size in listed.items())
     gone = {os.fsencode(p.name) for p in doomed}
-    kept = set(_stat_folder_python(str(folder), _SUFFIXES)[1].split(b"\0")[:-1:3])
+    kept = set(bytes(_stat_folder_python(str(folder), _SUFFIXES)[1]).split(b"\0")[:-1:3])
     assert kept - gone <= set(listed) and len(folders) == 16
 
 

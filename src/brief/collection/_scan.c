@@ -2,13 +2,13 @@
 
    Every `brief` command that reads the index first checks the size and modification time of every brief file.
    In Python that is about 3.5 us per file (a DirEntry and a stat_result built per file); here it is the bare
-   system calls, made with the GIL released, and the result comes back as one bytes object rather than 100,000
-   Python objects. brief/collection/freshness.py holds the pure-Python equivalent, which gives the same folders,
+   system calls, made with the GIL released, and the result comes back as one digest and one Records object
+   (formatted as bytes only when asked) rather than 100,000 Python objects. brief/collection/freshness.py holds the pure-Python equivalent, which gives the same folders,
    records, newest time and count (tests/test_scanning.py checks it) and is used when this is not built.
 
    A large folder (past PARALLEL_FROM candidates) is stat-ed while it is still being listed: the calling thread
    lists names into chunks that never move, and one helper thread per further processor (MAX_THREADS in all)
-   claims batches of what is listed so far; the lister joins them when the listing ends, and then writes the
+   claims batches of what is listed so far; the lister joins them when the listing ends, and then digests the
    records in listing order, alone. A Walker lists the sub-folders of a walk ahead of it (freshness.py submits
    them as it finds them and takes each listing when it gets there), so that folders of 100 briefs, which have
    no threads of their own, are listed on every processor too. A folder of 100 briefs costs one malloc of names
@@ -134,17 +134,10 @@ static uint64_t record_hash(const char *name, size_t len, long long size, long l
     return mix64(h ^ (uint64_t)mtime);
 }
 
-typedef struct {
-    Buffer records, folders;
-    long long newest;
-    size_t files;
-    uint64_t lanes[2]; /* two lanes: a 128-bit digest */
-} Listing;
-
 /* A listed name that may be a brief file, and what its stat said. */
 typedef struct {
     const char *name; /* in its chunk's names */
-    size_t len;
+    uint32_t len;
     int found; /* a regular file (or a link to one): size, mtime and hash are set */
     long long size, mtime;
     uint64_t hash;
@@ -158,6 +151,36 @@ typedef struct Chunk {
     char *names, *names_end, *names_at;
     Entry entries[];
 } Chunk;
+
+static void free_chunks(Chunk *chunk) {
+    while (chunk != NULL) {
+        Chunk *next = chunk->next;
+        free(chunk);
+        chunk = next;
+    }
+}
+
+/* A folder's listing. Its records are not written out here: the chunks are kept, and formatted only if the
+   records are asked for (when the digest says something changed). Writing them for every scan, and copying them
+   into a bytes object, touched 12 MB of fresh memory at 100,000 briefs: a tenth of the command's CPU went to
+   the kernel's zeroing of those pages. */
+typedef struct {
+    Chunk *chunks;       /* the entries, found or not, in listing order */
+    size_t record_bytes; /* the length of the formatted records */
+    Buffer folders;
+    long long newest;
+    size_t files;
+    uint64_t lanes[2]; /* two lanes: a 128-bit digest */
+} Listing;
+
+static size_t number_len(long long value) {
+    size_t n = 1;
+    while (value >= 10) {
+        value /= 10;
+        n++;
+    }
+    return n;
+}
 
 #define FIRST_ENTRIES 256
 #define ENTRIES 2048
@@ -180,7 +203,7 @@ static Chunk *new_chunk(size_t capacity) {
 
 /* One folder's entries, stat-ed while the folder is still being listed: the calling thread lists, helper
    threads (in a large folder only) claim batches of what is listed so far, and the lister joins them at the end.
-   The records are then written in listing order by the calling thread alone. */
+   The records are then digested in listing order by the calling thread alone. */
 typedef struct {
     int fd;
     pthread_mutex_t lock;
@@ -338,7 +361,7 @@ static int list_folder(DIR *dir, const Suffixes *suffixes, Listing *out) {
         Entry *slot = chunk->entries + chunk->listed++;
         memcpy(chunk->names_at, name, len + 1);
         slot->name = chunk->names_at;
-        slot->len = len;
+        slot->len = (uint32_t)len; /* a name is at most NAME_MAX (255) bytes */
         chunk->names_at += len + 1;
         if (++candidates % BATCH != 0) continue;
         if (candidates == PARALLEL_FROM) started = start_threads(helpers, threads_wanted() - 1, helper_stats, &work);
@@ -358,32 +381,20 @@ static int list_folder(DIR *dir, const Suffixes *suffixes, Listing *out) {
     pthread_mutex_destroy(&work.lock);
     pthread_cond_destroy(&work.more);
 
-    /* the records, in listing order */
+    /* the digest, in listing order; the records' length, for the records if they are asked for */
     for (chunk = head; chunk != NULL && !error; chunk = chunk->next) {
         for (size_t i = 0; i < chunk->listed; i++) {
             const Entry *entry = chunk->entries + i;
             if (!entry->found) continue;
-            char *record = reserve(&out->records, entry->len + 1 + 2 * NUMBER_MAX);
-            if (record == NULL) {
-                error = ENOMEM;
-                break;
-            }
-            memcpy(record, entry->name, entry->len + 1);
-            size_t n = entry->len + 1;
-            n += put_number(record + n, entry->size);
-            n += put_number(record + n, entry->mtime);
-            out->records.used += n;
+            out->record_bytes += entry->len + 3 + number_len(entry->size) + number_len(entry->mtime);
             if (entry->mtime > out->newest) out->newest = entry->mtime;
             out->lanes[0] = mix64(out->lanes[0] ^ entry->hash); /* order matters: a reordered listing is a change */
             out->lanes[1] = mix64(out->lanes[1] + entry->hash * 0x9e3779b97f4a7c15ULL + out->files);
             out->files++;
         }
     }
-    while (head != NULL) {
-        chunk = head->next;
-        free(head);
-        head = chunk;
-    }
+    if (error) free_chunks(head);
+    else out->chunks = head;
     return error;
 }
 
@@ -417,8 +428,65 @@ static int parse_suffixes(PyObject *suffix_tuple, Suffixes *suffixes) {
 
 static const Listing EMPTY = {.lanes = {0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL}};
 
-/* (folders, records, newest, count, digest) of a listing done without error */
-static PyObject *listing_tuple(const Listing *listing) {
+/* A folder's records as stat_folder returns them: bytes(records) formats them (name NUL size NUL mtime_ns NUL per
+   file found, in listing order); == compares those bytes, with another Records or with bytes. */
+typedef struct {
+    PyObject_HEAD
+    Chunk *chunks;
+    size_t size;
+} Records;
+
+static PyObject *records_bytes(Records *r, PyObject *Py_UNUSED(ignored)) {
+    PyObject *result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)r->size);
+    if (result == NULL) return NULL;
+    char *out = PyBytes_AS_STRING(result);
+    for (const Chunk *chunk = r->chunks; chunk != NULL; chunk = chunk->next) {
+        for (size_t i = 0; i < chunk->listed; i++) {
+            const Entry *entry = chunk->entries + i;
+            if (!entry->found) continue;
+            memcpy(out, entry->name, entry->len + 1);
+            out += entry->len + 1;
+            out += put_number(out, entry->size);
+            out += put_number(out, entry->mtime);
+        }
+    }
+    return result;
+}
+
+static PyObject *records_compare(PyObject *self, PyObject *other, int op) {
+    if ((op != Py_EQ && op != Py_NE) || !(PyBytes_Check(other) || Py_TYPE(other) == Py_TYPE(self)))
+        Py_RETURN_NOTIMPLEMENTED;
+    PyObject *mine = records_bytes((Records *)self, NULL);
+    PyObject *theirs = PyBytes_Check(other) ? Py_NewRef(other) : records_bytes((Records *)other, NULL);
+    PyObject *result = mine && theirs ? PyObject_RichCompare(mine, theirs, op) : NULL;
+    Py_XDECREF(mine);
+    Py_XDECREF(theirs);
+    return result;
+}
+
+static void records_dealloc(Records *r) {
+    free_chunks(r->chunks);
+    Py_TYPE(r)->tp_free((PyObject *)r);
+}
+
+static PyMethodDef records_methods[] = {
+    {"__bytes__", (PyCFunction)records_bytes, METH_NOARGS, "The records, formatted."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject RecordsType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "brief.collection._scan.Records",
+    .tp_basicsize = sizeof(Records),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A folder's records, formatted by bytes() when they are needed.",
+    .tp_dealloc = (destructor)records_dealloc,
+    .tp_richcompare = records_compare,
+    .tp_hash = PyObject_HashNotImplemented,
+    .tp_methods = records_methods,
+};
+
+/* (folders, records, newest, count, digest) of a listing done without error; the records take its chunks */
+static PyObject *listing_tuple(Listing *listing) {
     PyObject *folders = PyList_New(0);
     if (folders == NULL) return NULL;
     for (size_t at = 0; at < listing->folders.used;) {
@@ -436,11 +504,16 @@ static PyObject *listing_tuple(const Listing *listing) {
     for (int lane = 0; lane < 2; lane++)
         for (int byte = 0; byte < 8; byte++)
             digest[lane * 8 + byte] = (unsigned char)(listing->lanes[lane] >> (8 * byte));
-    /* y# with a NULL buffer of length 0 is not allowed: an empty folder gives "" */
-    PyObject *result = Py_BuildValue("(Oy#Lny#)", folders, listing->records.data ? listing->records.data : "",
-                                     (Py_ssize_t)listing->records.used, listing->newest, (Py_ssize_t)listing->files,
-                                     (const char *)digest, (Py_ssize_t)16);
-    Py_DECREF(folders);
+    Records *records = PyObject_New(Records, &RecordsType);
+    if (records == NULL) {
+        Py_DECREF(folders);
+        return NULL;
+    }
+    records->chunks = listing->chunks;
+    records->size = listing->record_bytes;
+    listing->chunks = NULL;
+    PyObject *result = Py_BuildValue("(NNLny#)", folders, (PyObject *)records, listing->newest,
+                                     (Py_ssize_t)listing->files, (const char *)digest, (Py_ssize_t)16);
     return result;
 }
 
@@ -464,7 +537,7 @@ static PyObject *stat_folder(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_obj);
     } else result = listing_tuple(&listing);
     Py_DECREF(path_obj);
-    free(listing.records.data);
+    free_chunks(listing.chunks);
     free(listing.folders.data);
     return result;
 }
@@ -534,9 +607,10 @@ static void *helper(void *arg) {
 }
 
 static void free_job(Job *job) {
-    free(job->listing.records.data);
+    free_chunks(job->listing.chunks);
     free(job->listing.folders.data);
-    job->listing.records.data = job->listing.folders.data = NULL;
+    job->listing.chunks = NULL;
+    job->listing.folders.data = NULL;
 }
 
 static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
@@ -734,7 +808,7 @@ static PyMethodDef methods[] = {
      "stat_folder(path, suffixes) -> (folders, records, newest_mtime_ns, count, digest)\n\n"
      "The sub-folders (names as bytes; links to folders are not followed) and brief files of one folder, in\n"
      "listing order, hidden names skipped.\n"
-     "records holds name NUL size NUL mtime_ns NUL for every regular file (or link to one) whose name ends,\n"
+     "bytes(records) is name NUL size NUL mtime_ns NUL for every regular file (or link to one) whose name ends,\n"
      "in any ASCII case, with one of `suffixes` (lower-case bytes); count is their number and digest 16 bytes\n"
      "that change when any name, size, time or their order does."},
     {NULL, NULL, 0, NULL},
@@ -745,7 +819,7 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__scan(void) {
-    if (PyType_Ready(&WalkerType) < 0) return NULL;
+    if (PyType_Ready(&WalkerType) < 0 || PyType_Ready(&RecordsType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     Py_INCREF(&WalkerType);

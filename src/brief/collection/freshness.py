@@ -3,7 +3,8 @@ the whole listing, for one `stat` per file and nothing read.
 
 Every reading command pays for this before it answers, so it is the hot loop of the tool: a folder is listed
 and its files stat-ed by the C module `brief.collection._scan` when it is built (bare system calls, the GIL
-released, one bytes object back), else by `_stat_folder_python`, which returns the very same bytes."""
+released, the records formatted as bytes only if they are asked for), else by `_stat_folder_python`, which
+returns the very same bytes."""
 
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from brief.format.source import EXTENSIONS
 
 _SUFFIXES = tuple(extension.encode() for extension in EXTENSIONS)
 
-# (folders, records, newest mtime_ns, number of records, 16-byte digest of the records)
-Listing = tuple[list[bytes], bytes, int, int, bytes]
+# (folders, records, newest mtime_ns, number of records, 16-byte digest of the records); bytes(records) is
+# name NUL size NUL mtime_ns NUL per file (the C module formats them only then: a scan that finds nothing
+# changed never needs them)
+Listing = tuple[list[bytes], "SupportsBytes", int, int, bytes]
 StatFolder = Callable[[str, tuple[bytes, ...]], Listing]
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
-    from typing import Protocol
+    from typing import Protocol, SupportsBytes
 
     class Walker(Protocol):
         """brief.collection._scan.Walker: sub-folders listed by helper threads ahead of the walk."""
@@ -36,7 +39,7 @@ class Scan:
     (name NUL size NUL mtime_ns NUL per brief file), their number and their digest; files named directly have
     the prefix ""."""
 
-    def __init__(self, parts: list[tuple[str, bytes, int, bytes]], newest_ns: int, implementation: str) -> None:
+    def __init__(self, parts: list[tuple[str, SupportsBytes, int, bytes]], newest_ns: int, implementation: str) -> None:
         from brief.base.hashing import blake2b
 
         self.parts = parts
@@ -54,7 +57,7 @@ class Scan:
         """path -> (size, mtime_ns), in listing order; built only when something changed."""
         found: dict[str, tuple[int, int]] = {}
         for prefix, records, _, _ in self.parts:
-            fields = os.fsdecode(records).split("\0")
+            fields = os.fsdecode(bytes(records)).split("\0")
             for i in range(0, len(fields) - 1, 3):
                 found[prefix + fields[i]] = (int(fields[i + 1]), int(fields[i + 2]))
         return found
@@ -72,7 +75,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     def skip(path: str, name: str) -> bool:
         return excluded(path, name, patterns)
 
-    parts: list[tuple[str, bytes, int, bytes]] = []
+    parts: list[tuple[str, SupportsBytes, int, bytes]] = []
     newest = 0
     named: list[str] = []
     # (folder, id): the id of its listing in `walker`, whose helper threads list the sub-folders ahead of the
@@ -86,8 +89,8 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
             named.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0")
             newest = max(newest, st.st_mtime_ns)
     if named:
-        records = os.fsencode("".join(named))
-        parts.append(("", records, *_summary(records)))
+        listed = os.fsencode("".join(named))
+        parts.append(("", listed, *_summary(listed)))
     seen: set[tuple[int, int]] = set()  # a folder mounted inside itself must not make the walk endless
     try:
         while stack:
@@ -103,8 +106,8 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
             folders, records, folder_newest, count, digest = listing
             prefix = os.path.join(folder, "")
             if patterns:
-                records = _filter(prefix, records, skip)
-                count, digest = _summary(records)
+                kept = _filter(prefix, bytes(records), skip)
+                records, (count, digest) = kept, _summary(kept)
             parts.append((prefix, records, count, digest))
             newest = max(newest, folder_newest)
             names = map(os.fsdecode, folders)
