@@ -188,3 +188,28 @@ def test_scores_are_relative_and_snippets_come_from_prose() -> None:
         prose = [field for field in ("summary", "judgments", "body") if field in record["fields"]]
         if prose:
             assert "Wagner Group PMC Wagner" not in record["snippet"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["wagner", "maiga", "wagnr", '"choguel maiga"', '"defends maiga"', "tiani OR bamako", "france -barkhane",
+     "confed*", "title:tiani", "body:tiani", "france nation:ML", "france actor:france stance:opposes",
+     "france date:2021..2022 -tag:draft", "ecowas lang:fr", "nation:ML", "-wagner", "wagner nation:ZA"],
+)  # fmt: skip
+def test_search_any_is_whether_search_finds_anything(query: str) -> None:
+    """`brief search -q` asks search_any, which stops at the first hit instead of ranking them all: it must say
+    exactly whether the full search finds something, with filters or without."""
+    from brief.collection.config import collection
+    from brief.collection.index import open_index
+    from brief.query.filters import Filters
+    from brief.query.language import parse_search
+    from brief.query.search import search_any, search_ids
+
+    index = open_index(collection([str(COLLECTION)]))
+    db = index.connection()
+    parsed = parse_search(query)
+    for filters in (Filters(), Filters(nations=["NE"]), Filters(tags=["no-such-tag"])):
+        assert search_any(db, parsed, filters) == bool(search_ids(db, parsed, filters, None)), filters
+    code = run_process("search", "-q", "--", query, str(COLLECTION)).returncode
+    assert code == (0 if search_ids(db, parsed, Filters(), None) else 1)
+    index.close()

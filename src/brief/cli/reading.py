@@ -46,7 +46,7 @@ def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: i
     index = open_collection(paths, no_refresh)  # the freshness check starts now, in a thread
     from brief.query.language import check_search, parse_search
     from brief.query.search import search as run_search
-    from brief.query.search import search_ids, suggestions
+    from brief.query.search import search_any, search_ids, suggestions
     from brief.render.records import write_ids, write_search
 
     parsed = parse_search(query)  # a malformed query fails before the index is touched
@@ -54,7 +54,7 @@ def search_briefs(query: str, paths: tuple[str, ...], no_refresh: bool, limit: i
     filters = filters_from(kwargs, index.collection.schema)
     order_by = None if sort == "score" else sort
     if quiet:  # as grep -q: is there a hit? (the first one found will do)
-        if not index.answer(lambda db: search_ids(db, parsed, filters, 1, None, False)):
+        if not index.answer(lambda db: search_any(db, parsed, filters)):
             sys.exit(EXIT_PROBLEMS)
         return
     if fmt == "ids":  # nothing but ids, possibly tens of thousands: no record per hit

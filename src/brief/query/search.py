@@ -27,6 +27,7 @@ LIST_COLUMNS = (
 _COLUMN_COUNT = 11  # of LIST_COLUMNS; a search's score follows them
 
 SORTS = {"date": "b.date", "title": "b.title COLLATE NOCASE", "id": "b.id"}
+ANY = "any"  # no order at all, for an existence test: SQLite stops at the first hit (not a user's --sort)
 
 
 def _record(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -87,6 +88,13 @@ def search_ids(
     return [row[0] for row in _run(db, sql, params)]
 
 
+def search_any(db: sqlite3.Connection, query: SearchQuery, filters: Filters) -> bool:
+    """Whether the query and the filters find any brief (`brief search -q`, as grep -q): the first hit found
+    answers, nothing is ranked."""
+    sql, params, _ = _search_sql(db, query, filters, 1, ANY, False, "1")
+    return bool(_run(db, sql, params))
+
+
 def search_rowids(db: sqlite3.Connection, query: SearchQuery, filters: Filters) -> list[int]:
     """The index rows of every brief `search` finds (for summaries of a search)."""
     sql, params, _ = _search_sql(db, query, filters, None, None, False, "b.rowid")
@@ -124,7 +132,8 @@ def _search_sql(
     if negative:
         where += " AND b.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
         params.append(negative)
-    order = f"{SORTS[sort]} {'DESC' if reverse else 'ASC'}, b.path" if sort else "score"
+    order = "" if sort == ANY else f"{SORTS[sort]} {'DESC' if reverse else 'ASC'}, b.path" if sort else "score"
+    ordered = f" ORDER BY {order}" if order else ""
     ranked = common_word_hits(db, query, limit) if positive and not sort and not negative and where == "1" else None
     if ranked:
         # a word most briefs hold: its best hits come from the heads of its score classes (collection/heads.py)
@@ -150,11 +159,11 @@ def _search_sql(
     if positive:
         sql = (
             f"SELECT {columns}, {bm25()} AS score FROM fts JOIN briefs b ON b.rowid = fts.rowid "
-            f"WHERE fts MATCH ? AND {where} ORDER BY {order}"
+            f"WHERE fts MATCH ? AND {where}{ordered}"
         )
         params = [positive, *params]
     else:
-        sql = f"SELECT {columns}, 0.0 AS score FROM briefs b WHERE {where} ORDER BY {order if sort else 'b.date'}"
+        sql = f"SELECT {columns}, 0.0 AS score FROM briefs b WHERE {where}{ordered if sort else ' ORDER BY b.date'}"
     if limit:
         sql += f" LIMIT {int(limit)}"
     return sql, params, positive
