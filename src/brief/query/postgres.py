@@ -436,8 +436,9 @@ def search(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 
     with conn.transaction():
         if text.rank:
             # the hits come from the GIN index: a sequential scan would read every brief's whole tsvector to test
-            # it (the planner does not count that cost, and prefers the scan for a word most briefs hold)
-            conn.execute("SET LOCAL enable_seqscan = off")
+            # it (the planner does not count that cost, and prefers the scan for a word most briefs hold); no JIT:
+            # its compilation (tens of milliseconds) would cost more than these statements' expressions save
+            conn.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
         rows = _from_terms(conn, text, where, params, int(limit or 0), score) if pruned else None
         if rows is None:
             if pruned:
