@@ -190,7 +190,8 @@ def rich(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
 
 RANKED = ["wagner", "mali", "russia", "maiga", "security", "france", "sahel", "junta", "coup", "wagner nation:ML",
           "wagner -tag:coup", "wagner OR mali", "wagner since:2023", "niger tag:coup", "africa corps",
-          '"africa corps"', '"security partnership"', "sahel*"]  # fmt: skip
+          '"africa corps"', '"security partnership"', "sahel*", "wagner -niger", "title:wagner", '"choguel maiga"',
+          '"choguel maiga" OR goita', "security -tag:coup -partnership"]  # fmt: skip
 RANKED_IN_FULL = {"africa corps", '"security partnership"', "sahel*"}  # AND, a phrase alone, a prefix: every hit ranked
 
 

@@ -442,20 +442,26 @@ def search(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 
         rows = _from_terms(conn, text, where, params, int(limit or 0), score) if pruned else None
         if rows is None:
             if pruned:
+                # the hits from the GIN index by the query's words alone (a phrase's words in any place: no
+                # recheck, so no brief's whole `search` is read); the query itself tested on those read in full
                 tail = max(weights[:2])
+                condition, tested = ("true", []) if text.plain else (text.condition, text.params)
                 sql = (
                     f"WITH hits AS MATERIALIZED (SELECT b.key, ts_rank('{ranked}'::real[], b.search_head, "
-                    f"%s::tsquery) AS low FROM brief.briefs b WHERE {text.condition} AND {where}), "
-                    f"bar AS (SELECT min({score}) AS bar FROM (SELECT key FROM hits ORDER BY low DESC{top}) best "
-                    "JOIN brief.briefs b ON b.key = best.key), "
+                    f"%s::tsquery) AS low FROM brief.briefs b WHERE b.search @@ %s::tsquery AND {where}), "
+                    # the `limit` best hits by `low` that match: their least rank is a bar the best reach
+                    f"bar AS (SELECT min(score) AS bar FROM (SELECT r.score FROM (SELECT key, low FROM hits "
+                    f"ORDER BY low DESC) h CROSS JOIN LATERAL (SELECT {score} AS score FROM brief.briefs b "
+                    f"WHERE b.key = h.key AND {condition}) r ORDER BY h.low DESC{top}) best), "
                     f"chosen AS (SELECT array_agg(key) AS keys FROM hits "
                     f"WHERE low + {tail} * (1 - low) + {RANK_SLACK} >= (SELECT bar FROM bar)) "
                     # the chosen keys as one array: looked up in the primary key (a join would invite a merge over
                     # them all)
                     f"SELECT {LIST_COLUMNS}, {score} AS score FROM {_FROM} "
-                    f"WHERE b.key = ANY((SELECT keys FROM chosen)::bigint[]) ORDER BY {order}{top}"
+                    f"WHERE b.key = ANY((SELECT keys FROM chosen)::bigint[]) AND {condition} ORDER BY {order}{top}"
                 )
-                values = [text.rank, *text.params, *params, text.rank, text.rank]
+                words_only = (text.rank or "").replace(" <-> ", " & ")
+                values = [text.rank, words_only, *params, text.rank, *tested, text.rank, *tested]
             else:
                 sql = (f"SELECT {LIST_COLUMNS}, {score if text.rank else '0.0'} AS score FROM {_FROM} "
                        f"WHERE {text.condition} AND {where} ORDER BY {order}{top}")  # fmt: skip
