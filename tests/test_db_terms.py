@@ -242,3 +242,55 @@ def test_the_terms_path_is_exercised_on_the_command_line(tied: tuple[Path, str])
     remote = run("-C", str(folder), "search", "--db", dsn, "wagner", "--limit", "40", "--format", "ids")
     assert remote.exit_code == local.exit_code == 0
     assert sorted(remote.stdout.split()) == sorted(local.stdout.split())
+
+
+def test_words_with_quotes_and_backslashes_are_ranked_not_parsed(rich: str) -> None:
+    """A vector written by hand (a dashboard, a script) may hold any lexeme: head_terms quotes each one, so that
+    tsquery's syntax never reads it, and ranks it as the word itself."""
+    import psycopg
+
+    # four positions in class A each: rank 0.8655 alone, over the floor (three would make 0.8275)
+    vector = r"""'it''s':1A,2A,3A,4A 'a\\b':5A,6A,7A,8A 'x y':9A,10A,11A,12A 'a:b&c':13A,14A,15A,16A 'once':17A"""
+    with psycopg.connect(rich) as conn:
+        got = conn.execute(
+            "SELECT t.lexeme, t.score FROM unnest(brief.head_terms(%s::tsvector)) t ORDER BY 1", (vector,)
+        ).fetchall()  # fmt: skip
+        assert [lexeme for lexeme, _ in got] == ["a:b&c", "a\\b", "it's", "x y"]
+        assert len({score for _, score in got}) == 1 and got[0][1] > 0.853
+
+
+def test_a_collection_narrowed_to_is_served_from_the_terms(tmp_path: Path, pg_server: str) -> None:  # noqa: F811
+    """Two collections in one database: the best hits of each, and of both, are those of a ranking of every hit."""
+    import psycopg
+
+    from brief.query import postgres
+    from brief.query.filters import Filters
+    from brief.query.language import parse_search
+
+    with new_database(pg_server) as dsn:
+        for name, seed in (("north", 21), ("south", 22)):
+            folder = make_rich(tmp_path / name, 150, seed)
+            assert run("-C", str(folder), "sync", dsn).exit_code == 0
+        served: list[bool] = []
+        real = postgres._from_terms
+
+        def spy(*args: Any) -> Any:
+            rows = real(*args)
+            served.append(rows is not None)
+            return rows
+
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            ids = dict(conn.execute("SELECT name, id FROM brief.collections").fetchall())
+            for chosen in ([ids["north"]], [ids["south"]], None):
+                query = parse_search("wagner")
+                every = postgres.search(conn, query, Filters(), None, False, collections=chosen)
+                postgres._from_terms = spy
+                try:
+                    best = postgres.search(conn, query, Filters(), 10, False, collections=chosen)
+                finally:
+                    postgres._from_terms = real
+                assert served.pop()
+                pick = [(r["collection"], r["path"]) for r in best]
+                assert pick == [(r["collection"], r["path"]) for r in every[:10]]
+                names = {"north", "south"} if chosen is None else {n for n, i in ids.items() if [i] == chosen}
+                assert {collection for collection, _ in pick} <= names and len(pick) == 10
