@@ -188,6 +188,11 @@ def test_terms_follow_inserts_updates_deletes_and_truncates(tmp_path: Path, pg_s
             assert conn.execute(TERMS).fetchall() == expected_terms(conn)
             conn.execute("DELETE FROM brief.briefs WHERE key % 4 = 1")
             assert conn.execute(TERMS).fetchall() == expected_terms(conn)
+            # a second collection, then the first deleted with its briefs (ON DELETE CASCADE)
+            other = make_rich(tmp_path / "other", 30, 8)
+            assert run("-C", str(other), "sync", dsn).exit_code == 0
+            conn.execute("DELETE FROM brief.collections WHERE name = 'moving'")
+            assert conn.execute(TERMS).fetchall() == expected_terms(conn) != []
             conn.execute("TRUNCATE brief.briefs CASCADE")
             assert conn.execute("SELECT count(*) FROM brief.terms").fetchone() == (0,)
 
