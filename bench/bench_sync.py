@@ -19,6 +19,10 @@ files), measurement and reports (bench/results/sync-<size>.md and .json). Rows:
   `brief search --db DSN "choguel maiga"` (a rare phrase), with `brief search wagner --no-refresh` on the local
   index for comparison.
 
+- with `--searches`, and at SEARCHES_ONLY briefs or more (where a first sync takes minutes and the rows above
+  would repeat it many times): the search rows alone, after one untimed first sync of the corpus with its index
+  warm (bench_searches; report `sync-search-<size>`).
+
 - with `--reference SRC` (the `src/` folder of another checkout of brief, say `git archive REV src schemas | tar -x
   -C /tmp/ref`, with its C modules copied in): the two first syncs again, run by that code (`PYTHONPATH=SRC`),
   so that a change is measured against the code before it in the same run, under the same load.
@@ -212,6 +216,54 @@ def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | Non
                       checks=checks, workdir="the repository root")  # fmt: skip
 
 
+SEARCHES_ONLY = 50_000  # briefs: from this size on, the search rows alone (bench_searches)
+
+
+def bench_searches(ctx: run.Context, size: int, server: Server) -> run.Report:
+    """`brief search --db` against the local search, in a database holding the whole corpus: one first sync
+    (untimed), then the search rows of bench_sync, and the same checks of their hits."""
+    reading = run.reading_corpus(ctx, size)  # the corpus and its warm index (built once, untimed)
+    b, rel, env = str(reading.brief), reading.rel, reading.env
+    server.empty()
+    print(f"sync: {rel} into an empty database (untimed) ...", flush=True)
+    print("  " + run.run_once([b, "sync", server.dsn, rel], run.ROOT, env).strip(), flush=True)
+    queries = {"wagner": "wagner", '"choguel maiga"': "'\"choguel maiga\"'"}
+    tools = [
+        *[run.Tool(f"brief search --db {shown}", [[b, "search", "--db", server.dsn, query]], run.ROOT,
+                   display=f"brief search --db DSN {shown}", env=env) for query, shown in queries.items()],
+        run.Tool("brief search wagner --no-refresh (local index)", [[b, "search", "wagner", rel, "--no-refresh"]],
+                 run.ROOT, display=f"brief search wagner {rel} --no-refresh", env=env),
+    ]  # fmt: skip
+    print(f"search --db, {size} briefs:", flush=True)
+    rows, when = run.timed(tools, ctx.args)
+    common, rare, local = rows
+    targets = [
+        run.Target("`search --db wagner`", f"{common.median:.3f} s", f"< {SEARCH_LIMIT:g} s",
+                   common.median < SEARCH_LIMIT),
+        run.Target('`search --db "choguel maiga"`', f"{rare.median:.3f} s", f"< {SEARCH_LIMIT:g} s",
+                   rare.median < SEARCH_LIMIT),
+        run.Target("`search --db wagner` ÷ the local `search wagner --no-refresh`",
+                   f"{common.median / local.median:.1f}×", "", None),
+    ]  # fmt: skip
+    checks = [f"the database holds {server.count():,} briefs for {size:,} files"]
+    for query in queries:
+        found = [run.run_once([b, "search", query, *where, "--limit", "0", "--format", "ids"], run.ROOT, env,
+                              ok=(0, 1)).split() for where in (["--db", server.dsn], [rel])]  # fmt: skip
+        checks.append(f"`search {query}`: {len(found[0]):,} hits with --db, {len(found[1]):,} on the local index; "
+                      f"the same briefs: {'yes' if sorted(found[0]) == sorted(found[1]) else 'NO'}")  # fmt: skip
+    notes = [
+        "PostgreSQL runs on the same machine, in a throwaway cluster with the server's default settings, reached "
+        "over a Unix socket; `DSN` stands for its connection string. The database holds the whole corpus, written "
+        "by one first sync before the timed runs.",
+        "`wagner` is in about 80 % of the rich corpus's briefs: its best 20 are read from `brief.terms` in rank "
+        "order (docs/postgres.md, \"Full text\"); the phrase alone is ranked in full, every hit.",
+        f"Every brief process runs with a private index cache (`BRIEF_CACHE_DIR`); "
+        f"{run.tool_version([b, '--version'])}.",
+    ]
+    return run.Report("sync-search", size, reading.folder, reading.stamp, rows, local.tool.name, notes, **when,
+                      targets=targets, checks=checks, workdir="the repository root")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     reference = None
@@ -221,8 +273,11 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit("bench_sync.py: --reference SRC names a folder holding brief's package (a checkout's src/)")
         reference = os.path.abspath(argv[at + 1])
         del argv[at : at + 2]
+    searches_only = "--searches" in argv  # this script's own option too
+    argv = [a for a in argv if a != "--searches"]
     about = (f"{__doc__.split(chr(10) * 2)[0]} Also --reference SRC: the two first syncs run again by the code "
-             "in SRC (another checkout's src/ folder, its C modules built), interleaved round by round.")  # fmt: skip
+             "in SRC (another checkout's src/ folder, its C modules built), interleaved round by round. --searches: "
+             f"the search rows alone (so from {SEARCHES_ONLY:,} briefs on).")  # fmt: skip
     args, sizes = run.script_arguments(about, DEFAULT_SIZES, 3, argv)
     run.brief_path()  # stops with advice when brief is not installed
     try:
@@ -233,7 +288,10 @@ def main(argv: list[str] | None = None) -> int:
     server = Server()
     try:
         for size in sizes:
-            run.write_report(bench_sync(ctx, size, server, reference), args)
+            if searches_only or size >= SEARCHES_ONLY:
+                run.write_report(bench_searches(ctx, size, server), args)
+            else:
+                run.write_report(bench_sync(ctx, size, server, reference), args)
     finally:
         server.stop()
     return 0

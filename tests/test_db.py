@@ -190,17 +190,24 @@ def rich(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
 
 RANKED = ["wagner", "mali", "russia", "maiga", "security", "france", "sahel", "junta", "coup", "wagner nation:ML",
           "wagner -tag:coup", "wagner OR mali", "wagner since:2023", "niger tag:coup", "africa corps",
-          '"africa corps"', '"security partnership"', "sahel*"]  # fmt: skip
+          '"africa corps"', '"security partnership"', "sahel*", "wagner -niger", "title:wagner", '"choguel maiga"',
+          '"choguel maiga" OR goita', "security -tag:coup -partnership"]  # fmt: skip
 RANKED_IN_FULL = {"africa corps", '"security partnership"', "sahel*"}  # AND, a phrase alone, a prefix: every hit ranked
 
 
+@pytest.mark.parametrize("terms", [True, False], ids=["terms", "heads"])
 @pytest.mark.parametrize("words", RANKED)
-def test_the_best_hits_are_those_of_a_ranking_of_every_hit(rich: str, words: str) -> None:
+def test_the_best_hits_are_those_of_a_ranking_of_every_hit(rich: str, words: str, terms: bool,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """The top hits of a pruned ranking (only the hits that may be among the best are ranked in full) are, in order
-    and with their figures, the first hits of a ranking of every hit."""
+    and with their figures, the first hits of a ranking of every hit: with brief.terms read first
+    (tests/test_db_terms.py), and without it (the bounds from the heads alone)."""
     import psycopg
 
     from brief.query import postgres
+
+    if not terms:
+        monkeypatch.setattr(postgres, "_from_terms", lambda *args: None)
     from brief.query.filters import Filters
     from brief.query.language import parse_search
 

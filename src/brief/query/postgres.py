@@ -243,10 +243,11 @@ class TextQuery:
     """A search's full-text part in SQL: the condition over `b`, its parameters, and the tsquery that ranks
     (None when the query has no positive term) with, per positive term, its tsquery literal."""
 
-    __slots__ = ("condition", "groups", "params", "rank", "terms")
+    __slots__ = ("condition", "groups", "params", "plain", "rank", "terms")
 
     def __init__(self) -> None:
         self.condition = "true"
+        self.plain = False  # the condition holds for every brief that holds any of the words of `groups`
         self.params: list[Any] = []
         self.rank: str | None = None
         self.terms: list[Term] = []
@@ -302,6 +303,9 @@ def text_query(conn: Any, query: SearchQuery) -> TextQuery:
     if negated:
         conditions.append("NOT (" + " OR ".join(negated) + ")")
     out.condition = " AND ".join(conditions) or "true"
+    # one group of single words (no phrase, scope or prefix), nothing negated
+    out.plain = len(out.groups) == 1 and not negated and all(" " not in literal for literal in out.groups[0])
+    out.plain = out.plain and all(t.scope is None and not t.prefix for t in out.terms)
     out.rank = " & ".join(ranked) or None
     return out
 
@@ -344,6 +348,65 @@ def expand_aliases(conn: Any, term: Term) -> list[Term]:
 
 RANK_SLACK = 1e-4  # ts_rank computes in single precision: rounding can move low and high by ~1e-6
 
+# For the same queries, a first try reads the best briefs of each word from brief.terms (schema version 4): for each
+# brief whose title and actors hold a word at least TERM_MIN_A times, the word's rank alone, when it reaches
+# TERM_FLOOR. For one word w, ts_rank is f_w = Σ_j weight(j) / (j + 1)² / ζ (ζ = PostgreSQL's 1.64493406685, the
+# weights falling along the positions); a word held at most TERM_MIN_A - 1 times in class A has f_w at most
+# (Σ_{j<TERM_MIN_A-1} 1/(j+1)² + B · Σ_{j<256, j>=TERM_MIN_A-1} 1/(j+1)²) / ζ (B the weight of class B, 256 the
+# positions PostgreSQL keeps), below TERM_FLOOR (term_bound(), checked by the tests): a brief with no row for w in
+# brief.terms has f_w < TERM_FLOOR. ts_rank of a group of alternatives is the mean of f_w over its distinct words.
+# So, with the `depth` best rows of each word (those that pass the filters), every row tying with the depth-th
+# (TERM_TIE below it) and thr_w the depth-th rank less TERM_TIE (TERM_FLOOR when the word has fewer rows, or when
+# that is more): a brief in none of these rows has f_w < thr_w for every w, hence a rank below Σ thr_w / n. The
+# briefs in them are ranked by ts_rank itself; when the limit-th of them reaches that bound, the best hits are
+# those, in ts_rank's order exactly. Otherwise a deeper read, then the ranking above.
+TERM_MIN_A = 3
+TERM_FLOOR = 0.853
+TERM_TIE = 1e-5
+PG_ZETA = 1.64493406685  # π²/6 as PostgreSQL's calc_rank_or writes it
+PG_POSITIONS = 256  # positions PostgreSQL keeps per word
+
+
+def term_bound(weights: list[float]) -> float:
+    """The highest rank alone (ts_rank, normalisation 0) of a word held at most TERM_MIN_A - 1 times in class A,
+    for weights {D, C, B, A} falling from A to D with A = 1 (positions in class order: A first)."""
+    held = TERM_MIN_A - 1
+    squares = [1 / (j * j) for j in range(1, PG_POSITIONS + 1)]
+    return (weights[3] * sum(squares[:held]) + weights[2] * sum(squares[held:])) / PG_ZETA
+
+
+def _from_terms(conn: Any, text: TextQuery, where: str, params: list[Any], limit: int,
+                score: str) -> list[tuple[Any, ...]] | None:  # fmt: skip
+    """The best `limit` hits read from brief.terms (above), in ts_rank's order; None when the rows read do not
+    prove them the best."""
+    found = sorted({word for literal in text.groups[0] for word in _WORD.findall(literal)})
+    size = len(found)
+    slack = 1e-7 * (size + 1)  # ts_rank's single precision, over a sum of `size` ranks
+    narrow = "" if where == "true" else " JOIN brief.briefs b ON b.key = t.brief"
+    also = "" if where == "true" else f" AND {where}"
+    only = "" if where == "true" else f" WHERE {where}"
+    condition = "true" if text.plain else text.condition  # a brief in brief.terms for a word holds the word
+    for depth in (limit + 5, 4 * limit + 40):
+        sql = (
+            "WITH cut AS MATERIALIZED (SELECT w.lexeme, k.score IS NOT NULL AS deeper, "
+            f"greatest(k.score::float8 - {TERM_TIE}, {TERM_FLOOR}) AS thr FROM unnest(%s::text[]) w(lexeme) "
+            f"LEFT JOIN LATERAL (SELECT t.score FROM brief.terms t{narrow} WHERE t.lexeme = w.lexeme{also} "
+            f"ORDER BY t.score DESC OFFSET {depth - 1} LIMIT 1) k ON true), "
+            "chosen AS (SELECT array_agg(DISTINCT t.brief) AS keys FROM cut "
+            f"JOIN brief.terms t ON t.lexeme = cut.lexeme AND t.score >= cut.thr{narrow}{only}), "
+            f"best AS (SELECT {LIST_COLUMNS}, {score} AS score FROM {_FROM} "
+            f"WHERE b.key = ANY((SELECT keys FROM chosen)::bigint[]) AND {condition} AND {where} "
+            f"ORDER BY score DESC, c.name, b.path LIMIT {int(limit)}) "
+            f"SELECT best.*, (SELECT sum(thr) FROM cut) / {size}, (SELECT bool_or(deeper) FROM cut) FROM best"
+        )
+        values = [found, *params, *params, text.rank, *([] if text.plain else text.params), *params]
+        rows = conn.execute(sql, values).fetchall()
+        if len(rows) == limit and float(rows[-1][10]) >= float(rows[-1][11]) + slack:
+            return [row[:11] for row in rows]
+        if not rows or not rows[-1][12]:
+            return None  # every row of every word was read: the rest lie outside brief.terms
+    return None
+
 
 def _prunable(text: TextQuery) -> bool:
     """Whether ts_rank of this query is the sum the bounds above hold for: one group (no AND), not a phrase alone
@@ -369,30 +432,41 @@ def search(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 
     if not text.rank and not sort:
         order = "b.date, c.name, b.path"
     top = f" LIMIT {int(limit)}" if limit else ""
-    if text.rank and not sort and limit and _prunable(text):
-        tail = max(weights[:2])
-        sql = (
-            f"WITH hits AS MATERIALIZED (SELECT b.key, ts_rank('{ranked}'::real[], b.search_head, %s::tsquery) AS low "
-            f"FROM brief.briefs b WHERE {text.condition} AND {where}), "
-            f"bar AS (SELECT min({score}) AS bar FROM (SELECT key FROM hits ORDER BY low DESC{top}) best "
-            "JOIN brief.briefs b ON b.key = best.key), "
-            f"chosen AS (SELECT array_agg(key) AS keys FROM hits "
-            f"WHERE low + {tail} * (1 - low) + {RANK_SLACK} >= (SELECT bar FROM bar)) "
-            # the chosen keys as one array: looked up in the primary key (a join would invite a merge over them all)
-            f"SELECT {LIST_COLUMNS}, {score} AS score FROM {_FROM} "
-            f"WHERE b.key = ANY((SELECT keys FROM chosen)::bigint[]) ORDER BY {order}{top}"
-        )
-        values = [text.rank, *text.params, *params, text.rank, text.rank]
-    else:
-        sql = (f"SELECT {LIST_COLUMNS}, {score if text.rank else '0.0'} AS score FROM {_FROM} "
-               f"WHERE {text.condition} AND {where} ORDER BY {order}{top}")  # fmt: skip
-        values = [*([text.rank] if text.rank else []), *text.params, *params]
+    pruned = bool(text.rank and not sort and limit and _prunable(text))
     with conn.transaction():
         if text.rank:
             # the hits come from the GIN index: a sequential scan would read every brief's whole tsvector to test
-            # it (the planner does not count that cost, and prefers the scan for a word most briefs hold)
-            conn.execute("SET LOCAL enable_seqscan = off")
-        rows = conn.execute(sql, values).fetchall()
+            # it (the planner does not count that cost, and prefers the scan for a word most briefs hold); no JIT:
+            # its compilation (tens of milliseconds) would cost more than these statements' expressions save
+            conn.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+        rows = _from_terms(conn, text, where, params, int(limit or 0), score) if pruned else None
+        if rows is None:
+            if pruned:
+                # the hits from the GIN index by the query's words alone (a phrase's words in any place: no
+                # recheck, so no brief's whole `search` is read); the query itself tested on those read in full
+                tail = max(weights[:2])
+                condition, tested = ("true", []) if text.plain else (text.condition, text.params)
+                sql = (
+                    f"WITH hits AS MATERIALIZED (SELECT b.key, ts_rank('{ranked}'::real[], b.search_head, "
+                    f"%s::tsquery) AS low FROM brief.briefs b WHERE b.search @@ %s::tsquery AND {where}), "
+                    # the `limit` best hits by `low` that match: their least rank is a bar the best reach
+                    f"bar AS (SELECT min(score) AS bar FROM (SELECT r.score FROM (SELECT key, low FROM hits "
+                    f"ORDER BY low DESC) h CROSS JOIN LATERAL (SELECT {score} AS score FROM brief.briefs b "
+                    f"WHERE b.key = h.key AND {condition}) r ORDER BY h.low DESC{top}) best), "
+                    f"chosen AS (SELECT array_agg(key) AS keys FROM hits "
+                    f"WHERE low + {tail} * (1 - low) + {RANK_SLACK} >= (SELECT bar FROM bar)) "
+                    # the chosen keys as one array: looked up in the primary key (a join would invite a merge over
+                    # them all)
+                    f"SELECT {LIST_COLUMNS}, {score} AS score FROM {_FROM} "
+                    f"WHERE b.key = ANY((SELECT keys FROM chosen)::bigint[]) AND {condition} ORDER BY {order}{top}"
+                )
+                words_only = (text.rank or "").replace(" <-> ", " & ")
+                values = [text.rank, words_only, *params, text.rank, *tested, text.rank, *tested]
+            else:
+                sql = (f"SELECT {LIST_COLUMNS}, {score if text.rank else '0.0'} AS score FROM {_FROM} "
+                       f"WHERE {text.condition} AND {where} ORDER BY {order}{top}")  # fmt: skip
+                values = [*([text.rank] if text.rank else []), *text.params, *params]
+            rows = conn.execute(sql, values).fetchall()
     results = []
     for row, relative in zip(rows, relevance([float(row[10]) for row in rows]), strict=True):
         record = _record(row)

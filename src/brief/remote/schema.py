@@ -30,7 +30,7 @@ from brief.base.vocabulary import (
 )  # fmt: skip
 
 SCHEMA = "brief"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # pg_advisory_xact_lock keys: one for migrations; a collection's sync locks a key made from its name (the high half
 # of SCHEMA_LOCK with hashtext(name)); LABELS_LOCK serialises the upkeep of brief.actor_labels, which collections share
 SCHEMA_LOCK = 0x62726965_66000001
@@ -323,6 +323,64 @@ CREATE TRIGGER briefs_truncate_rows AFTER TRUNCATE ON brief.briefs
 """
 
 
+# Version 4: the best briefs for a common word found in an index in rank order, not by visiting every hit.
+# - brief.briefs.head_terms (generated): the words that the brief's title and actors (class A) hold at least
+#   TERM_MIN_A times, each with its rank alone, ts_rank(weights, search, word): PostgreSQL's own figure, the very one
+#   a search computes for that word; kept when it reaches TERM_FLOOR, above the rank any word held fewer times in
+#   class A can reach (query/postgres.py). Computed as the row is written, from the vector in memory.
+# - brief.terms: those (word, rank, brief) triples under a b-tree in rank order, kept by statement triggers on
+#   brief.briefs (insert, update, delete, truncate: a brief's terms come and go with it); a delete finds its rows
+#   again from the old rows' head_terms, in that index. query/postgres.py reads the best of each word from it.
+def _version_4() -> str:
+    from brief.query.postgres import TERM_FLOOR, TERM_MIN_A, rank_weights
+
+    weights = "{" + ",".join(str(w) for w in rank_weights()) + "}"
+    # the word as a tsquery literal: quoted, its quotes doubled and backslashes escaped (brief's words have neither)
+    literal = r"('''' || replace(replace(u.lexeme, '\', '\\'), '''', '''''') || '''')::tsquery"
+    return f"""
+CREATE TYPE brief.term AS (lexeme text, score real);
+CREATE FUNCTION brief.head_terms(v tsvector) RETURNS brief.term[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(ROW(u.lexeme, r.score)::brief.term ORDER BY u.lexeme), '{{}}')
+  FROM unnest(ts_filter(v, '{{a}}')) u
+  CROSS JOIN LATERAL (SELECT ts_rank('{weights}', v, {literal}) AS score) r
+  WHERE cardinality(u.positions) >= {TERM_MIN_A} AND r.score >= {TERM_FLOOR}
+$$;
+ALTER TABLE brief.briefs ADD COLUMN head_terms brief.term[] GENERATED ALWAYS AS (brief.head_terms(search)) STORED;
+CREATE TABLE brief.terms(
+  lexeme text NOT NULL,
+  score real NOT NULL,
+  brief bigint NOT NULL
+);
+INSERT INTO brief.terms (lexeme, score, brief)
+  SELECT t.lexeme, t.score, b.key FROM brief.briefs b, unnest(b.head_terms) t;
+CREATE INDEX terms_rank ON brief.terms (lexeme, score DESC, brief);
+CREATE FUNCTION brief.keep_terms() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    TRUNCATE brief.terms;
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    DELETE FROM brief.terms x USING gone g, unnest(g.head_terms) t
+    WHERE x.lexeme = t.lexeme AND x.score = t.score AND x.brief = g.key;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO brief.terms (lexeme, score, brief)
+      SELECT t.lexeme, t.score, a.key FROM added a, unnest(a.head_terms) t;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER briefs_terms_insert AFTER INSERT ON brief.briefs REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION brief.keep_terms();
+CREATE TRIGGER briefs_terms_update AFTER UPDATE ON brief.briefs REFERENCING OLD TABLE AS gone NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION brief.keep_terms();
+CREATE TRIGGER briefs_terms_delete AFTER DELETE ON brief.briefs REFERENCING OLD TABLE AS gone
+  FOR EACH STATEMENT EXECUTE FUNCTION brief.keep_terms();
+CREATE TRIGGER briefs_terms_truncate AFTER TRUNCATE ON brief.briefs
+  FOR EACH STATEMENT EXECUTE FUNCTION brief.keep_terms();
+"""
+
+
 def ddl(version: int, unaccent_schema: str = "public") -> str:
     """The DDL that brings a database from `version - 1` to `version`."""
     if version == 1:
@@ -331,6 +389,8 @@ def ddl(version: int, unaccent_schema: str = "public") -> str:
         return _VERSION_2
     if version == 3:
         return _version_3()
+    if version == 4:
+        return _version_4()
     raise ValueError(f"no migration to version {version}")
 
 
