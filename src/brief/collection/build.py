@@ -39,12 +39,9 @@ class BuildHook(Protocol):
         """In the building process, before any file is parsed: how many files the build numbers (from 1, in path
         order: a brief's number is its rowid in the new index). Called again if the build starts again."""
 
-    def start(self, zdict: bytes) -> None:
-        """In each process that parses files (a worker, or the building process), with the index's compression
-        dictionary (what the stored copies are compressed with)."""
-
     def chunk(self, first: int, rows: list[Rows]) -> object:
-        """In that process: the rows of files numbered `first`, `first` + 1, …, written; returns what `take` gets."""
+        """In the process that parsed them (a worker, or the building process): the rows of files numbered `first`,
+        `first` + 1, …, written, each with the data of its stored copy (Rows.plain); returns what `take` gets."""
 
     def take(self, made: object) -> None:
         """In the building process, what `chunk` returned, chunk by chunk in path order."""
@@ -97,9 +94,8 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
             if hook is None:
                 count = insert_rows(db, (file_rows(t) for t in tasks), 1)
             else:
-                hook.start(zdict)
                 for first, chunk in chunks:
-                    rows = [file_rows(t) for t in chunk]
+                    rows = [file_rows(t, keep=True) for t in chunk]
                     count += insert_rows(db, rows, first)
                     hook.take(hook.chunk(first, rows))
             db.execute("COMMIT")
@@ -265,8 +261,6 @@ def _init_shard(temporary: str, schema_path: str | None, zdict: bytes, hook: Bui
     db = _create(shard)
     _shard = (shard, db, Keys(db))
     _hook = hook
-    if hook is not None:
-        hook.start(zdict)
 
 
 def _shard_chunk(chunk: tuple[int, list[Task]]) -> tuple[str, int, Handed, dict[str, tuple[int, int]], object]:
@@ -281,7 +275,7 @@ def _shard_chunk(chunk: tuple[int, list[Task]]) -> tuple[str, int, Handed, dict[
     tables = [table for table in (*_MERGED, *DICTIONARIES) if table not in _BY_BRIEF]
     db.execute("BEGIN")
     before = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in tables]
-    parsed = [file_rows(t) for t in tasks] if _hook is not None else None  # kept for the hook
+    parsed = [file_rows(t, keep=True) for t in tasks] if _hook is not None else None  # kept for the hook
     count = insert_rows(db, (file_rows(t) for t in tasks) if parsed is None else parsed, first, handed, keys)
     after = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in tables]
     db.execute("COMMIT")

@@ -39,6 +39,7 @@ class Rows:
     positions: list[tuple[Any, ...]] = field(default_factory=list)
     text: tuple[str, ...] = ()
     touch_only: bool = False  # same content as indexed: only size/mtime change
+    plain: dict[str, Any] | None = None  # the data the stored copy holds, kept when asked (file_rows `keep`)
 
 
 # --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
@@ -65,8 +66,9 @@ def _fold(value: str) -> str:
     return folded
 
 
-def file_rows(task: tuple[str, int, int, bytes | None]) -> Rows:
-    """Read, check and flatten one file. Invalid briefs are indexed too, with their errors."""
+def file_rows(task: tuple[str, int, int, bytes | None], keep: bool = False) -> Rows:
+    """Read, check and flatten one file. Invalid briefs are indexed too, with their errors. With `keep`, the rows
+    keep the data of the brief's stored copy (`plain`: what reading the copy back gives) for a build's hook."""
     from brief.format import loading
     from brief.format.diagnostics import Diagnostic
 
@@ -99,6 +101,8 @@ def file_rows(task: tuple[str, int, int, bytes | None]) -> Rows:
     stored, plain = _packer.pack(data)
     rows.data = (errors, stored)
     rows.text = text_columns(plain)
+    if keep:
+        rows.plain = plain
     get = data.get
     date = text(get("date"))
     rows.brief = (

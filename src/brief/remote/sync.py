@@ -24,7 +24,7 @@ from brief.base.vocabulary import DEFAULT_MAX_TLP
 from brief.remote.schema import LABELS_LOCK, SCHEMA_LOCK
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Iterable, Iterator
     from concurrent.futures import Future
 
     from brief.collection.config import Collection
@@ -482,7 +482,6 @@ class _Cold:
         self._slots: Any = None  # a semaphore: chunks made and not yet copied
         self._copier: Any = None  # a ThreadPoolExecutor, started with the first copy (after the workers fork)
         self._pending: deque[Future[None]] = deque()
-        self._unpack: Callable[[bytes], str] | None = None
         self._parent = 0  # the building process
         self._failed = False  # a COPY failed (the transaction is lost)
 
@@ -558,11 +557,6 @@ class _Cold:
 
     # in each process that parses files
 
-    def start(self, zdict: bytes) -> None:
-        from brief.collection.stored import Unpacker
-
-        self._unpack = Unpacker(zdict)
-
     def chunk(self, first: int, rows: list[Rows]) -> object:
         """The chunk's rows as COPY data, their labels, and (path, sync hash) of each brief written."""
         written: list[tuple[str, str]] = []
@@ -576,13 +570,11 @@ class _Cold:
 
     def _briefs(self, first: int, rows: list[Rows], written: list[tuple[str, str]]) -> Iterator[Brief]:
         from brief.base.vocabulary import TLP_RANK
-        from brief.query.mirror import read_copy
         from brief.query.selection import withheld
 
-        assert self._unpack is not None, "start() first"
         for number, row in enumerate(rows, first):
-            stored = row.data[1]
-            if stored is None or not row.brief[VALID]:
+            data = row.plain
+            if data is None or not row.brief[VALID]:
                 continue  # invalid: reported by sync() from the index, as the warm sync does
             marking = row.brief[TLP] or self.default  # as query/selection.py select() reads it from the index
             level = marking if marking in TLP_RANK or marking is None else "red"
@@ -590,9 +582,10 @@ class _Cold:
                 continue
             path = _relative(row.path, self.root)
             digest = _digest(row.hash.hex(), level)
-            data, document = read_copy(self._unpack(stored))
             written.append((path, digest))
-            yield self.keys[number - 1], path, digest, level, data, row.text, document
+            # the data the stored copy holds, as reading it back gives it (valid: no NaN, no key but text), and
+            # its full-text columns: those the warm sync reads from the index; the jsonb's text made from it again
+            yield self.keys[number - 1], path, digest, level, data, row.text, None
 
 
 # what _Cold.chunk returns: a chunk's COPY data, labels, (path, sync hash) of each brief written, and its files
