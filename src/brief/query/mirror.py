@@ -44,19 +44,13 @@ def stored(db: sqlite3.Connection, rows: Iterable[int]) -> Iterator[tuple[int, d
         )
         for row in chunk:
             if row in found:
-                data, document = read_copy(found[row])
+                text_: str = found[row]
+                data = loads(text_)
+                try:
+                    document: bytes | None = text_.encode("utf-8")
+                except UnicodeEncodeError:
+                    document = None
                 yield row, data, text_columns(data), document
-
-
-def read_copy(text_: str) -> tuple[dict[str, Any], bytes | None]:
-    """A stored copy's JSON text (as collection/stored.py's Unpacker gives it) as the data a sync writes, and the
-    text as UTF-8 (None where it cannot be: a lone surrogate)."""
-    data = loads(text_)
-    try:
-        document: bytes | None = text_.encode("utf-8")
-    except UnicodeEncodeError:
-        document = None
-    return data, document
 
 
 def loads(text_: str) -> dict[str, Any]:
