@@ -41,7 +41,7 @@ class BuildHook(Protocol):
 
     def chunk(self, first: int, rows: list[Rows]) -> object:
         """In the process that parsed them (a worker, or the building process): the rows of files numbered `first`,
-        `first` + 1, …, written, each with the data of its stored copy (Rows.plain); returns what `take` gets."""
+        `first` + 1, …, written, each with its stored copy's data and text (Rows.kept); returns what `take` gets."""
 
     def take(self, made: object) -> None:
         """In the building process, what `chunk` returned, chunk by chunk in path order."""

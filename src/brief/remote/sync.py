@@ -573,8 +573,7 @@ class _Cold:
         from brief.query.selection import withheld
 
         for number, row in enumerate(rows, first):
-            data = row.plain
-            if data is None or not row.brief[VALID]:
+            if row.kept is None or not row.brief[VALID]:
                 continue  # invalid: reported by sync() from the index, as the warm sync does
             marking = row.brief[TLP] or self.default  # as query/selection.py select() reads it from the index
             level = marking if marking in TLP_RANK or marking is None else "red"
@@ -583,9 +582,10 @@ class _Cold:
             path = _relative(row.path, self.root)
             digest = _digest(row.hash.hex(), level)
             written.append((path, digest))
-            # the data the stored copy holds, as reading it back gives it (valid: no NaN, no key but text), and
-            # its full-text columns: those the warm sync reads from the index; the jsonb's text made from it again
-            yield self.keys[number - 1], path, digest, level, data, row.text, None
+            # the stored copy's data as reading it back gives it (a valid brief holds no NaN, no key but text), its
+            # text, and its full-text columns: what the warm sync reads from the index
+            data, document = row.kept
+            yield self.keys[number - 1], path, digest, level, data, row.text, document
 
 
 # what _Cold.chunk returns: a chunk's COPY data, labels, (path, sync hash) of each brief written, and its files
