@@ -292,3 +292,33 @@ def test_the_report_of_a_cold_first_sync_goes_out_as_json(tmp_path: Path, pg_dsn
     done = json.loads(result.stdout)
     assert (done["added"], done["briefs"], done["withheld"]) == (9, 9, {"red": 1})
     assert "withheld 1 brief marked above TLP:AMBER" in result.stderr
+
+
+def test_a_build_that_fails_after_its_rows_are_copied_leaves_the_database_as_it_was(
+    tmp_path: Path, pg_dsn: str, monkeypatch: pytest.MonkeyPatch, corpus: Any  # noqa: F811
+) -> None:
+    """The build fails (here: merging its shards, once every chunk's rows are in and the server builds the indexes):
+    the sync raises what the build raised, the database is as it was, no copying thread is left, and the next sync
+    writes every brief."""
+    import threading
+
+    from brief.collection import build as building
+
+    first = make_collection(tmp_path / "a", "first")
+    assert report(sync(first, pg_dsn))["added"] == 10
+    before = snapshot(pg_dsn)
+    folder = odd_collection(tmp_path, 150, corpus)
+
+    def broken(*args: Any) -> None:
+        raise OSError(5, "Input/output error")
+
+    spied = Spied(monkeypatch)
+    with monkeypatch.context() as patched:
+        patched.setattr(building, "_merge", broken)
+        with pytest.raises(OSError, match="Input/output error"):
+            sync_here(folder, pg_dsn, monkeypatch)
+    assert spied.taken > 4
+    assert not [t for t in threading.enumerate() if t.name.startswith("brief-copy")]
+    assert snapshot(pg_dsn) == before
+    done = sync_here(folder, pg_dsn, monkeypatch)
+    assert (done["added"], done["invalid"]) == (165, 4)

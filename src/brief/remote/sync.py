@@ -459,11 +459,11 @@ class _Cold:
     copies them in while the build goes on. The server's work (one process) then runs beside the build's instead
     of after it, and the stored copies are not read back from the index.
 
-    What is written is what the sync of a warm index writes (the same _encode, from the same stored copy): the
-    valid briefs less those the TLP rule withholds, each with its marking and sync hash, under keys reserved
-    before the build (one per file, by its number in the build). The sync then holds the briefs written to those
-    its selection of the new index chooses (sync()). All in the sync's transaction: a failed or killed build or
-    sync leaves the database as it was."""
+    What is written is what the sync of a warm index writes (the same _encode, from the data and text of the same
+    stored copy, handed over by the build): the valid briefs less those the TLP rule withholds, each with its
+    marking and sync hash, under keys reserved before the build (one per file, by its number in the build). The
+    sync then holds the briefs written to those its selection of the new index chooses (sync()). All in the sync's
+    transaction: a failed or killed build or sync leaves the database as it was."""
 
     def __init__(self, conn: Any, collection_id: int, root: str, default: str | None, max_tlp: str) -> None:
         self.conn = conn
@@ -474,7 +474,7 @@ class _Cold:
         self.began = False
         self.files = 0  # files the build numbers
         self.taken = 0  # files of the chunks taken so far
-        self.completed = False  # the indexes built and the labels written (_complete)
+        self.completed = False  # the indexes built and the labels written (complete)
         self.keys: list[int] = []  # the key of the brief numbered n is keys[n - 1]
         self.deferred: list[tuple[str, str]] = []
         self.labels: set[tuple[str, str, str]] = set()
