@@ -195,10 +195,11 @@ def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | Non
         "PostgreSQL 15 runs on the same machine, in a throwaway cluster with the server's default settings "
         "(fsync and synchronous commit on), reached over a Unix socket; `DSN` stands for its connection string.",
         "First sync: an empty database and an empty index cache before every run, so the run finds the files, "
-        "builds the local index on every core, then writes every brief in one transaction (COPY into the typed "
-        "tables, the jsonb brief, the tsvectors, the GIN and b-tree indexes updated as rows arrive). The cold "
-        "index row is the same build alone: the ratio is the target's. The warm-index row is the database's "
-        "share alone.",
+        "builds the local index on every core and writes every brief in one transaction (COPY into the typed "
+        "tables, the jsonb brief, the tsvectors; the secondary indexes built once at the end): the rows made by "
+        "the build's own workers and copied in while the build runs. The cold index row is the same build "
+        "alone: the ratio is the target's. The warm-index row is the database's share alone (the rows made from "
+        "the index's stored copies).",
         f"Re-sync: before every run the database is brought up to date (untimed), then {CHANGED} files get a "
         "changed content; the run refreshes the index (one stat per file, the changed files parsed) and rewrites "
         f"those {CHANGED} briefs.",

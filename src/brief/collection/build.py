@@ -9,7 +9,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from brief.base.pool import PARALLEL_THRESHOLD, available_cores, process_pool
 from brief.base.text import fold
@@ -31,9 +31,26 @@ from brief.collection.stored import dictionary
 from brief.collection.tables import CHILD_TABLES, DICTIONARIES, FTS_COLUMNS, INDEXES
 
 
+class BuildHook(Protocol):
+    """Work done beside a full build on the briefs it parses (`brief sync` from a cold index makes the database's
+    rows there, remote/sync.py): what the build's workers hold of each file is handed to it once written."""
+
+    def begin(self, files: int) -> None:
+        """In the building process, before any file is parsed: how many files the build numbers (from 1, in path
+        order: a brief's number is its rowid in the new index). Called again if the build starts again."""
+
+    def chunk(self, first: int, rows: list[Rows]) -> object:
+        """In the process that parsed them (a worker, or the building process): the rows of files numbered `first`,
+        `first` + 1, …, written, each with its stored copy's data and text (Rows.kept); returns what `take` gets."""
+
+    def take(self, made: object) -> None:
+        """In the building process, what `chunk` returned, chunk by chunk in path order."""
+
+
 def build(path: str, collection: Collection, meta: dict[str, str], found: Scan | None = None,
-          jobs: int | None = None) -> RefreshStats:  # fmt: skip
-    """Write a complete new index for the collection to a temporary file, then rename it over `path`."""
+          jobs: int | None = None, hook: BuildHook | None = None) -> RefreshStats:  # fmt: skip
+    """Write a complete new index for the collection to a temporary file, then rename it over `path`; `hook`, if
+    given, is handed every chunk of parsed files too."""
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     _remove_abandoned(path)
     legacy = collection.legacy_index_path()
@@ -45,6 +62,8 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
     tasks: list[Task] = [(p, s, m, None) for p, (s, m) in sorted(found.files.items())]
     jobs = min(jobs or available_cores(), max(1, len(tasks) // PARALLEL_THRESHOLD))
     zdict = _dictionary(tasks)
+    if hook is not None:
+        hook.begin(len(tasks))
     # Workers parse chunks of files, each chunk's briefs numbered in path order, and write their rows to shards
     # of their own, merged into the new index afterwards; the full-text columns come back to this process, which
     # feeds the full-text table meanwhile. Chunks go to whichever worker is free: a worker slowed by other load
@@ -56,21 +75,29 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
     try:
         if jobs > 1:
             written: list[tuple[str, dict[str, tuple[int, int]]]] = []  # per chunk: its shard, its rows there
-            with process_pool(jobs, _init_shard, (temporary, collection.schema, zdict)) as pool:
+            with process_pool(jobs, _init_shard, (temporary, collection.schema, zdict, hook)) as pool:
                 db = _create(temporary)  # after the workers are forked: they inherit no connection
                 db.execute("BEGIN")
-                for shard, inserted, handed, ranges in pool.imap(_shard_chunk, chunks):
+                for shard, inserted, handed, ranges, made in pool.imap(_shard_chunk, chunks):
                     written.append((shard, ranges))
                     count += inserted
                     db.executemany(INSERT_TEXT, handed.texts)
                     db.executemany(INSERT_LABEL, handed.labels)
+                    if hook is not None:
+                        hook.take(made)
                 db.execute("COMMIT")
             _merge(db, written)
         else:
             init_rows(collection.schema, zdict)
             db = _create(temporary)
             db.execute("BEGIN")
-            count = insert_rows(db, (file_rows(t) for t in tasks), 1)
+            if hook is None:
+                count = insert_rows(db, (file_rows(t) for t in tasks), 1)
+            else:
+                for first, chunk in chunks:
+                    rows = [file_rows(t, keep=True) for t in chunk]
+                    count += insert_rows(db, rows, first)
+                    hook.take(hook.chunk(first, rows))
             db.execute("COMMIT")
         _remove_shards(temporary)
         db.execute("INSERT INTO brief_dictionary VALUES (?)", (zdict,))
@@ -222,23 +249,25 @@ def _remove_shards(temporary: str) -> None:
 
 
 _shard: tuple[str, sqlite3.Connection, Keys] | None = None  # a build worker's shard: its path, connection, keys
+_hook: BuildHook | None = None  # a build worker's copy of the build's hook
 
 
-def _init_shard(temporary: str, schema_path: str | None, zdict: bytes) -> None:
+def _init_shard(temporary: str, schema_path: str | None, zdict: bytes, hook: BuildHook | None = None) -> None:
     """Build worker: its checker, the compression dictionary, and a shard database of its own beside the new
     index (named after the build's temporary file, so that a killed build's shards are found and removed)."""
-    global _shard
+    global _shard, _hook
     init_rows(schema_path, zdict)
     shard = f"{temporary}-{os.getpid()}"
     db = _create(shard)
     _shard = (shard, db, Keys(db))
+    _hook = hook
 
 
-def _shard_chunk(chunk: tuple[int, list[Task]]) -> tuple[str, int, Handed, dict[str, tuple[int, int]]]:
+def _shard_chunk(chunk: tuple[int, list[Task]]) -> tuple[str, int, Handed, dict[str, tuple[int, int]], object]:
     """Build worker: parse, check and write one chunk of files to this worker's shard, committed (the pool may
     end the worker at any time after the last chunk). Returns the shard, how many briefs, what goes back to the
-    building process (their full-text columns, new actor labels), and the rowids the chunk's rows took in each
-    table of the shard."""
+    building process (their full-text columns, new actor labels), the rowids the chunk's rows took in each
+    table of the shard, and what the build's hook made of them (None without one)."""
     assert _shard is not None, "_init_shard() first"
     shard, db, keys = _shard
     first, tasks = chunk
@@ -246,12 +275,14 @@ def _shard_chunk(chunk: tuple[int, list[Task]]) -> tuple[str, int, Handed, dict[
     tables = [table for table in (*_MERGED, *DICTIONARIES) if table not in _BY_BRIEF]
     db.execute("BEGIN")
     before = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in tables]
-    count = insert_rows(db, (file_rows(t) for t in tasks), first, handed, keys)
+    parsed = [file_rows(t, keep=True) for t in tasks] if _hook is not None else None  # kept for the hook
+    count = insert_rows(db, (file_rows(t) for t in tasks) if parsed is None else parsed, first, handed, keys)
     after = [db.execute(f"SELECT ifnull(max(rowid), 0) FROM {table}").fetchone()[0] for table in tables]
     db.execute("COMMIT")
     ranges = {table: (low + 1, high) for table, low, high in zip(tables, before, after, strict=True) if high > low}
     ranges |= {table: (first, first + count - 1) for table in _BY_BRIEF if count}
-    return shard, count, handed, ranges
+    made = None if _hook is None or parsed is None else _hook.chunk(first, parsed)
+    return shard, count, handed, ranges, made
 
 
 def update(db: sqlite3.Connection, found: Scan, started_ns: int, tasks: list[Task], removed: list[str],

@@ -24,6 +24,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brie
 if TYPE_CHECKING:
     from typing import TypeVar
 
+    from brief.collection.build import BuildHook
+
     T = TypeVar("T")
 
 
@@ -45,6 +47,7 @@ class Index:
         self._db: sqlite3.Connection | None = None
         self._check: BackgroundScan | None = None  # the owed check, running since `open_index`
         self._temporary = False  # the cache folder could not be written: an index of this process's own
+        self.build_hook: BuildHook | None = None  # handed the parsed briefs of a full build (collection/build.py)
 
     # connection ------------------------------------------------------------------------------------------------
 
@@ -82,7 +85,7 @@ class Index:
     def _build(self, found: Scan | None = None) -> RefreshStats:
         from brief.collection.build import build
 
-        return build(self.path, self.collection, self._expected_meta(), found, self.jobs)
+        return build(self.path, self.collection, self._expected_meta(), found, self.jobs, self.build_hook)
 
     def _expected_meta(self) -> dict[str, str]:
         return {"format": INDEX_FORMAT, "tokenizer": TOKENIZER, "schema": _schema_fingerprint(self.collection.schema)}

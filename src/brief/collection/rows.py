@@ -39,6 +39,8 @@ class Rows:
     positions: list[tuple[Any, ...]] = field(default_factory=list)
     text: tuple[str, ...] = ()
     touch_only: bool = False  # same content as indexed: only size/mtime change
+    # the data the stored copy holds and its JSON text, kept when asked (file_rows `keep`)
+    kept: tuple[dict[str, Any], bytes] | None = None
 
 
 # --- turning one file into rows (runs in worker processes) ----------------------------------------------------------
@@ -65,8 +67,10 @@ def _fold(value: str) -> str:
     return folded
 
 
-def file_rows(task: tuple[str, int, int, bytes | None]) -> Rows:
-    """Read, check and flatten one file. Invalid briefs are indexed too, with their errors."""
+def file_rows(task: tuple[str, int, int, bytes | None], keep: bool = False) -> Rows:
+    """Read, check and flatten one file. Invalid briefs are indexed too, with their errors. With `keep`, the rows
+    keep the data of the brief's stored copy (what reading the copy back gives) and its JSON text (`kept`), for a
+    build's hook."""
     from brief.format import loading
     from brief.format.diagnostics import Diagnostic
 
@@ -96,9 +100,12 @@ def file_rows(task: tuple[str, int, int, bytes | None]) -> Rows:
         rows.text = text_columns(None)
         return rows
     assert _packer is not None, "init_rows() first"
-    stored, plain = _packer.pack(data)
+    stored_text: list[bytes] | None = [] if keep else None
+    stored, plain = _packer.pack(data, stored_text)
     rows.data = (errors, stored)
     rows.text = text_columns(plain)
+    if stored_text:
+        rows.kept = (plain, stored_text[0])
     get = data.get
     date = text(get("date"))
     rows.brief = (

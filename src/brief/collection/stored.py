@@ -62,16 +62,19 @@ class Packer:
         self._flush = module.ZstdCompressor.FLUSH_FRAME
         self._compressor = module.ZstdCompressor(level=LEVEL, zstd_dict=_zstd_dict(zdict))
 
-    def pack(self, data: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    def pack(self, data: dict[str, Any], text: list[bytes] | None = None) -> tuple[bytes, dict[str, Any]]:
         """The stored form of a brief, and the data it stands for: `data` itself, unless it held something JSON
         has no type for (a YAML `!!binary`, say), in which case the data read back from the stored form, so
-        that the full-text columns made now are those `brief_columns` will derive from the stored form later."""
+        that the full-text columns made now are those `brief_columns` will derive from the stored form later.
+        The JSON text stored is appended to `text`, if given."""
         odd: list[object] = []
         encoded = compact_json(data, odd)
         if odd:
             import json
 
             data = json.loads(encoded)
+        if text is not None:
+            text.append(encoded)
         return self._compressor.compress(encoded, mode=self._flush), data
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from brief.base.hashing import blake2b
@@ -23,10 +24,12 @@ from brief.base.vocabulary import DEFAULT_MAX_TLP
 from brief.remote.schema import LABELS_LOCK, SCHEMA_LOCK
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
+    from concurrent.futures import Future
 
     from brief.collection.config import Collection
     from brief.collection.index import Index
+    from brief.collection.rows import Rows
 
 ROW_FORMAT = "1.1"  # bump when rows.py writes a brief differently: every brief is written again (not with each
 # schema version: a migration brings the rows it holds up to date in place)
@@ -101,22 +104,7 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
     collection = index.collection
     name = name or collection_name(collection)
     report = SyncReport(name, redact(dsn))
-    db = index.connection()  # refreshed: only changed files are read
-    selection = select(db, Filters(), None, max_tlp)
-    report.withheld = selection.withheld
-    hashes = content_hashes(db)
     root = collection_root(collection)
-    local: dict[str, tuple[int, str]] = {}  # path -> (index row, sync hash)
-    markings: dict[str, str | None] = {}  # path -> the marking it is synced with (its own, else the default)
-    for chosen in selection.chosen:
-        if not chosen.valid or chosen.row is None:
-            report.invalid.append(chosen.path)
-            continue
-        marking = chosen.tlp or ""
-        digest = blake2b(f"{hashes[chosen.row]}\0{marking}\0{ROW_FORMAT}".encode(), digest_size=16).hexdigest()
-        path = _relative(chosen.path, root)
-        local[path] = (chosen.row, digest)
-        markings[path] = chosen.tlp
     conn: Any = connect(dsn)
     try:
         ensure_schema(conn)
@@ -131,33 +119,65 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
             remote = dict(
                 conn.execute("SELECT path, hash FROM brief.briefs WHERE collection = %s", (collection_id,)).fetchall()
             )
-            keys_gone = []
-            write: list[tuple[str, int, str]] = []  # (path, index row, sync hash)
-            for path, (row, digest) in local.items():
-                known = remote.get(path)
-                if known == digest:
-                    report.unchanged += 1
+            # the collection's first sync: if the index is built now (cold), its workers make the rows (_Cold)
+            cold = _Cold(conn, collection_id, root, collection.tlp, max_tlp) if not remote else None
+            index.build_hook = cold
+            try:
+                db = index.connection()  # refreshed: only changed files are read
+                if cold is not None and cold.began:
+                    cold.finish()
+            finally:
+                index.build_hook = None
+                if cold is not None:
+                    cold.close()
+            selection = select(db, Filters(), None, max_tlp)
+            report.withheld = selection.withheld
+            hashes = content_hashes(db)
+            local: dict[str, tuple[int, str]] = {}  # path -> (index row, sync hash)
+            markings: dict[str, str | None] = {}  # path -> the marking it is synced with (its own, else the default)
+            for chosen in selection.chosen:
+                if not chosen.valid or chosen.row is None:
+                    report.invalid.append(chosen.path)
                     continue
-                if known is None:
-                    report.added += 1
-                else:
-                    report.changed += 1
-                write.append((path, row, digest))
-            gone = [path for path in remote if path not in local]
-            report.removed = len(gone)
-            stale = gone + [path for path, _, _ in write if path in remote]
+                path = _relative(chosen.path, root)
+                local[path] = (chosen.row, _digest(hashes[chosen.row], chosen.tlp))
+                markings[path] = chosen.tlp
             touched: set[str] = set()  # actors whose labels may go
-            if stale:
-                keys_gone = [
-                    key for (key,) in conn.execute(
-                        "SELECT key FROM brief.briefs WHERE collection = %s AND path = ANY(%s)", (collection_id, stale)
-                    ).fetchall()
-                ]  # fmt: skip
-                touched.update(actor for (actor,) in conn.execute(
-                    "SELECT DISTINCT actor_id FROM brief.actors WHERE brief = ANY(%s)", (keys_gone,)
-                ).fetchall())  # fmt: skip
-                conn.execute("DELETE FROM brief.briefs WHERE key = ANY(%s)", (keys_gone,))
-            written = _write(conn, index.path, collection_id, write, markings)
+            if cold is not None and cold.began:
+                # the build's workers chose what to write as the selection does: held to it
+                if cold.written != {path: digest for path, (_, digest) in local.items()}:
+                    raise RuntimeError("the briefs written while the index was built are not those it selects")
+                report.added = len(local)
+                if not cold.completed:  # a build of no file
+                    cold.complete()
+                written = set()  # their labels: written by cold.complete()
+            else:
+                write: list[tuple[str, int, str]] = []  # (path, index row, sync hash)
+                for path, (row, digest) in local.items():
+                    known = remote.get(path)
+                    if known == digest:
+                        report.unchanged += 1
+                        continue
+                    if known is None:
+                        report.added += 1
+                    else:
+                        report.changed += 1
+                    write.append((path, row, digest))
+                gone = [path for path in remote if path not in local]
+                report.removed = len(gone)
+                stale = gone + [path for path, _, _ in write if path in remote]
+                if stale:
+                    keys_gone = [
+                        key for (key,) in conn.execute(
+                            "SELECT key FROM brief.briefs WHERE collection = %s AND path = ANY(%s)",
+                            (collection_id, stale),
+                        ).fetchall()
+                    ]  # fmt: skip
+                    touched.update(actor for (actor,) in conn.execute(
+                        "SELECT DISTINCT actor_id FROM brief.actors WHERE brief = ANY(%s)", (keys_gone,)
+                    ).fetchall())  # fmt: skip
+                    conn.execute("DELETE FROM brief.briefs WHERE key = ANY(%s)", (keys_gone,))
+                written = _write(conn, index.path, collection_id, write, markings)
             refresh_labels(conn, written, touched)
             from brief import __version__
 
@@ -169,6 +189,11 @@ def sync(index: Index, dsn: str, name: str | None = None, max_tlp: str = DEFAULT
         conn.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _digest(content_hash: str, marking: str | None) -> str:
+    """A synced brief's hash: its file's content hash (hex), the marking it is synced with, the row format."""
+    return blake2b(f"{content_hash}\0{marking or ''}\0{ROW_FORMAT}".encode(), digest_size=16).hexdigest()
 
 
 def refresh_labels(conn: Any, written: set[tuple[str, str, str]], touched: set[str]) -> None:
@@ -212,6 +237,39 @@ def _merge_pending(conn: Any) -> None:
             raise
 
 
+def _prepare(conn: Any, count: int) -> list[tuple[str, str]]:
+    """Before `count` briefs (at most) are copied in: the settings that make it cheaper, and the indexes dropped
+    to be built once at the end when the tables are empty (_defer_indexes, which returns them)."""
+    # GIN indexes take new entries into a pending list, merged into the index when it is full: one large list
+    # merged once at the end (_merge_pending) costs a third less than many small merges along the way
+    conn.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+    deferred = _defer_indexes(conn) if count >= DEFER_THRESHOLD else []
+    # the jsonb brief and the tsvectors are compressed out of line (TOAST): lz4, where the server has it, in a
+    # fraction of pglz's time (a sync of 10,000 briefs: a fifth less), and read back whatever the setting
+    lz4 = "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+    if conn.execute(lz4).fetchone()[0]:
+        conn.execute("SET LOCAL default_toast_compression = 'lz4'")
+    return deferred
+
+
+def _finish(conn: Any, deferred: list[tuple[str, str]]) -> None:
+    """Once every row is in: the dropped indexes built again, else the GIN indexes' pending lists merged."""
+    if deferred:
+        for _, definition in deferred:
+            conn.execute(definition)
+    else:
+        _merge_pending(conn)
+
+
+def _reserve(conn: Any, count: int) -> list[int]:
+    """`count` new keys of brief.briefs."""
+    return [
+        key for (key,) in conn.execute(
+            "SELECT nextval(pg_get_serial_sequence('brief.briefs', 'key')) FROM generate_series(1, %s)", (count,)
+        ).fetchall()
+    ]  # fmt: skip
+
+
 def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str, int, str]],
            markings: dict[str, str | None]) -> set[tuple[str, str, str]]:  # fmt: skip
     """Insert the briefs to write, BATCH at a time, with COPY; returns their actors' labels: (actor id, fold,
@@ -219,23 +277,11 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
     labels: set[tuple[str, str, str]] = set()
     if not write:
         return labels
-    # GIN indexes take new entries into a pending list, merged into the index when it is full: one large list
-    # merged once at the end (_merge_pending) costs a third less than many small merges along the way
-    conn.execute("SET LOCAL gin_pending_list_limit = '256MB'")
-    deferred = _defer_indexes(conn) if len(write) >= DEFER_THRESHOLD else []
-    # the jsonb brief and the tsvectors are compressed out of line (TOAST): lz4, where the server has it, in a
-    # fraction of pglz's time (a sync of 10,000 briefs: a fifth less), and read back whatever the setting
-    lz4 = "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
-    if conn.execute(lz4).fetchone()[0]:
-        conn.execute("SET LOCAL default_toast_compression = 'lz4'")
-    keys = [
-        key for (key,) in conn.execute(
-            "SELECT nextval(pg_get_serial_sequence('brief.briefs', 'key')) FROM generate_series(1, %s)", (len(write),)
-        ).fetchall()
-    ]  # fmt: skip
+    deferred = _prepare(conn, len(write))
+    keys = _reserve(conn, len(write))
     briefs = [(row, path, digest, key, markings.get(path))
               for (path, row, digest), key in zip(write, keys, strict=True)]  # fmt: skip
-    from concurrent.futures import Future, ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor
 
     from brief.base.pool import PARALLEL_THRESHOLD, available_cores, process_pool
 
@@ -270,11 +316,7 @@ def _write(conn: Any, index_path: str, collection_id: int, write: list[tuple[str
         finally:
             if jobs > 1:
                 pool.terminate()
-    if deferred:
-        for _, definition in deferred:
-            conn.execute(definition)
-    else:
-        _merge_pending(conn)
+    _finish(conn, deferred)
     return labels
 
 
@@ -331,25 +373,44 @@ def _open_index(index_path: str, collection_id: int) -> None:
     _source = (sqlite3.connect(index_path, timeout=30), collection_id)  # a read-only index file opens too
 
 
-SLICE = 32  # briefs whose rows are made and encoded at a time within a batch: see _batch_rows
+SLICE = 32  # briefs whose rows are made and encoded at a time within a batch: see _encode
 
 
 def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> tuple[dict[str, list[bytes]],
                                                                           set[tuple[str, str, str]]]:  # fmt: skip
-    """The rows of a batch of briefs ((index row, path, sync hash, key, marking) each), as binary COPY data for
-    each table (its rows in parts, without the stream's header and trailer: _copy adds them), and their actors'
-    labels ((actor id, fold, label) of each name and alias).
+    """The rows of a batch of briefs ((index row, path, sync hash, key, marking) each), read from the index's
+    stored copies, as _encode gives them."""
+    from brief.query.mirror import stored
+
+    assert _source is not None, "_open_index() first"
+    db, collection_id = _source
+    chosen = {row: (path, digest, key, marking) for row, path, digest, key, marking in batch}
+
+    def items() -> Iterator[Brief]:
+        for row, data, texts, document in stored(db, [row for row, *_ in batch]):
+            path, digest, key, marking = chosen[row]
+            yield key, path, digest, marking, data, texts, document
+
+    return _encode(items(), collection_id)
+
+
+# what the rows of one synced brief are made from: its key, path, sync hash, marking (None: unmarked), data,
+# full-text columns, and its stored JSON text (None: made again from the data)
+Brief = tuple[int, str, str, "str | None", dict[str, Any], tuple[str, ...], "bytes | None"]
+
+
+def _encode(briefs: Iterable[Brief], collection_id: int) -> tuple[dict[str, list[bytes]], set[tuple[str, str, str]]]:
+    """The rows of `briefs` as binary COPY data for each table (its rows in parts, without the stream's header and
+    trailer: _copy adds them), and their actors' labels ((actor id, fold, label) of each name and alias): the
+    one place a synced brief's rows are made, whether read back from the index or handed over by its build.
 
     The rows are made and encoded SLICE briefs at a time, and only the bytes kept: the data and rows of a whole
     batch alive at once (25 MB for 500 rich briefs) made a freshly started worker (a sync from a warm index) a
     quarter slower than the same work on a few megabytes, which the allocator reuses while they are still in the
     processor's cache."""
-    from brief.query.mirror import stored
     from brief.remote.binary import SIGNATURE, TRAILER, encode
     from brief.remote.rows import KINDS, brief_rows, empty_rows
 
-    assert _source is not None, "_open_index() first"
-    db, collection_id = _source
     rows = empty_rows()
     streams: dict[str, list[bytes]] = {table: [] for table in rows}  # each slice's rows, encoded
     labels: set[tuple[str, str, str]] = set()
@@ -362,9 +423,7 @@ def _batch_rows(batch: list[tuple[int, str, str, int, str | None]]) -> tuple[dic
                 streams[table].append(encode(found, KINDS[table])[len(SIGNATURE) : -len(TRAILER)])
                 found.clear()
 
-    chosen = {row: (path, digest, key, marking) for row, path, digest, key, marking in batch}
-    for count, (row, data, texts, document) in enumerate(stored(db, [row for row, *_ in batch]), 1):
-        path, digest, key, marking = chosen[row]
+    for count, (key, path, digest, marking, data, texts, document) in enumerate(briefs, 1):
         if marking is not None and data.get("tlp") != marking:
             data["tlp"] = marking  # the marking travels with the data, as in `brief export`
             document = None  # the stored text is no longer the data: written again
@@ -389,3 +448,146 @@ def _copy(conn: Any, data: dict[str, list[bytes]]) -> None:
                     for part in data[table]:
                         copy.write(part)
                     copy.write(TRAILER)
+
+
+QUEUED = 6  # chunks of a cold build whose rows may wait for the server at once (a build worker then waits)
+
+
+class _Cold:
+    """How a collection's first sync (none of its briefs in the database) from a cold index makes its rows: in the
+    build's own workers (collection/build.py BuildHook), from each brief they have just parsed and stored, and
+    copies them in while the build goes on. The server's work (one process) then runs beside the build's instead
+    of after it, and the stored copies are not read back from the index.
+
+    What is written is what the sync of a warm index writes (the same _encode, from the data and text of the same
+    stored copy, handed over by the build): the valid briefs less those the TLP rule withholds, each with its
+    marking and sync hash, under keys reserved before the build (one per file, by its number in the build). The
+    sync then holds the briefs written to those its selection of the new index chooses (sync()). All in the sync's
+    transaction: a failed or killed build or sync leaves the database as it was."""
+
+    def __init__(self, conn: Any, collection_id: int, root: str, default: str | None, max_tlp: str) -> None:
+        self.conn = conn
+        self.collection_id = collection_id
+        self.root = root
+        self.default = default  # the collection's marking of briefs that carry none
+        self.max_tlp = max_tlp
+        self.began = False
+        self.files = 0  # files the build numbers
+        self.taken = 0  # files of the chunks taken so far
+        self.completed = False  # the indexes built and the labels written (complete)
+        self.keys: list[int] = []  # the key of the brief numbered n is keys[n - 1]
+        self.deferred: list[tuple[str, str]] = []
+        self.labels: set[tuple[str, str, str]] = set()
+        self.written: dict[str, str] = {}  # path -> sync hash
+        self._slots: Any = None  # a semaphore: chunks made and not yet copied
+        self._copier: Any = None  # a ThreadPoolExecutor, started with the first copy (after the workers fork)
+        self._pending: deque[Future[None]] = deque()
+        self._parent = 0  # the building process
+        self._failed = False  # a COPY failed (the transaction is lost)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker started by spawn (not fork) gets: not the connection, nor the copying thread."""
+        return {**self.__dict__, "conn": None, "_copier": None, "_pending": deque(), "labels": set(), "written": {}}
+
+    # in the building process
+
+    def begin(self, files: int) -> None:
+        import multiprocessing
+
+        if self.began:  # the build started again (the cache folder could not take the first): its rows go
+            self._drain()
+            self.conn.execute("ROLLBACK TO SAVEPOINT brief_cold")
+        else:
+            self.conn.execute("SAVEPOINT brief_cold")
+        self.began, self.files, self.taken, self.completed, self._failed = True, files, 0, False, False
+        self.labels, self.written = set(), {}
+        self.deferred = _prepare(self.conn, files)
+        self.keys = _reserve(self.conn, files)
+        self._slots = multiprocessing.BoundedSemaphore(QUEUED)
+        self._parent = os.getpid()
+
+    def take(self, made: object) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        made_: Made = made  # type: ignore[assignment]  # what chunk() returned
+        streams, labels, written, files = made_
+        self.labels |= labels
+        self.written.update(written)
+        self.taken += files
+        while self._pending and self._pending[0].done():
+            self._pending.popleft().result()  # raises what a COPY raised: the build stops
+        if self._copier is None:
+            self._copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief-copy")
+        self._pending.append(self._copier.submit(self._copy, streams))
+        if self.taken == self.files:  # every row is in: the server's last work runs while the build ends
+            self._pending.append(self._copier.submit(self.complete))
+
+    def complete(self) -> None:
+        """Once every row is in: the indexes built (or their pending lists merged), the actors' labels added."""
+        if self._failed:
+            return
+        _finish(self.conn, self.deferred)
+        refresh_labels(self.conn, self.labels, set())
+        self.completed = True
+
+    def _copy(self, streams: dict[str, list[bytes]]) -> None:
+        try:
+            if not self._failed:  # after a refusal, the transaction takes nothing more
+                _copy(self.conn, streams)
+        except BaseException:
+            self._failed = True
+            raise
+        finally:
+            self._slots.release()
+
+    def finish(self) -> None:
+        """Wait for the last copies; raises what one raised."""
+        while self._pending:
+            self._pending.popleft().result()
+
+    def _drain(self) -> None:
+        while self._pending:
+            self._pending.popleft().exception()  # waited for; what it raised, the transaction's end says
+
+    def close(self) -> None:
+        self._drain()
+        if self._copier is not None:
+            self._copier.shutdown()
+            self._copier = None
+
+    # in each process that parses files
+
+    def chunk(self, first: int, rows: list[Rows]) -> object:
+        """The chunk's rows as COPY data, their labels, and (path, sync hash) of each brief written."""
+        written: list[tuple[str, str]] = []
+        streams, labels = _encode(self._briefs(first, rows, written), self.collection_id)
+        # a slot, released once the chunk is copied: a build that outruns the server waits for it here
+        while not self._slots.acquire(timeout=1):
+            if os.getpid() != self._parent and os.getppid() != self._parent:
+                os._exit(1)  # a worker whose sync was killed: no slot will ever be released
+        made: Made = (streams, labels, written, len(rows))
+        return made
+
+    def _briefs(self, first: int, rows: list[Rows], written: list[tuple[str, str]]) -> Iterator[Brief]:
+        from brief.base.vocabulary import TLP_RANK
+        from brief.query.selection import withheld
+
+        for number, row in enumerate(rows, first):
+            if row.kept is None or not row.brief[VALID]:
+                continue  # invalid: reported by sync() from the index, as the warm sync does
+            marking = row.brief[TLP] or self.default  # as query/selection.py select() reads it from the index
+            level = marking if marking in TLP_RANK or marking is None else "red"
+            if withheld(level, self.max_tlp):
+                continue
+            path = _relative(row.path, self.root)
+            digest = _digest(row.hash.hex(), level)
+            written.append((path, digest))
+            # the stored copy's data as reading it back gives it (a valid brief holds no NaN, no key but text), its
+            # text, and its full-text columns: what the warm sync reads from the index
+            data, document = row.kept
+            yield self.keys[number - 1], path, digest, level, data, row.text, document
+
+
+# what _Cold.chunk returns: a chunk's COPY data, labels, (path, sync hash) of each brief written, and its files
+Made = tuple[dict[str, list[bytes]], set[tuple[str, str, str]], list[tuple[str, str]], int]
+VALID, TLP = 11, 13  # places in collection/rows.py Rows.brief: the index's `valid` and `tlp` columns
