@@ -19,9 +19,9 @@ files), measurement and reports (bench/results/sync-<size>.md and .json). Rows:
   `brief search --db DSN "choguel maiga"` (a rare phrase), with `brief search wagner --no-refresh` on the local
   index for comparison.
 
-- with `--searches`, and at SEARCHES_ONLY briefs or more (where a first sync takes minutes and the rows above
-  would repeat it many times): the search rows alone, after one untimed first sync of the corpus with its index
-  warm (bench_searches; report `sync-search-<size>`).
+- with `--searches`, and at SEARCHES_ONLY briefs or more unless `--every-row` is given (where a first sync takes
+  minutes and the rows above would repeat it many times): the search rows alone, after one untimed first sync of
+  the corpus with its index warm (bench_searches; report `sync-search-<size>`).
 
 - with `--reference SRC` (the `src/` folder of another checkout of brief, say `git archive REV src schemas | tar -x
   -C /tmp/ref`, with its C modules copied in): the two first syncs again, run by that code (`PYTHONPATH=SRC`),
@@ -274,11 +274,12 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit("bench_sync.py: --reference SRC names a folder holding brief's package (a checkout's src/)")
         reference = os.path.abspath(argv[at + 1])
         del argv[at : at + 2]
-    searches_only = "--searches" in argv  # this script's own option too
-    argv = [a for a in argv if a != "--searches"]
+    searches_only = "--searches" in argv  # this script's own options too
+    every_row = "--every-row" in argv  # the sync rows at any size (a first sync of 100,000 takes minutes)
+    argv = [a for a in argv if a not in ("--searches", "--every-row")]
     about = (f"{__doc__.split(chr(10) * 2)[0]} Also --reference SRC: the two first syncs run again by the code "
              "in SRC (another checkout's src/ folder, its C modules built), interleaved round by round. --searches: "
-             f"the search rows alone (so from {SEARCHES_ONLY:,} briefs on).")  # fmt: skip
+             f"the search rows alone (so from {SEARCHES_ONLY:,} briefs on, unless --every-row).")  # fmt: skip
     args, sizes = run.script_arguments(about, DEFAULT_SIZES, 3, argv)
     run.brief_path()  # stops with advice when brief is not installed
     try:
@@ -289,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     server = Server()
     try:
         for size in sizes:
-            if searches_only or size >= SEARCHES_ONLY:
+            if searches_only or (size >= SEARCHES_ONLY and not every_row):
                 run.write_report(bench_searches(ctx, size, server), args)
             else:
                 run.write_report(bench_sync(ctx, size, server, reference), args)
