@@ -3,6 +3,7 @@ real command line: one line of tests/data/contract/exit-codes.txt per case."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import signal
 import subprocess
@@ -49,9 +50,11 @@ def test_every_command_and_code_is_declared_and_tried() -> None:
 def test_an_interrupted_command_ends_with_130(workspace: Path) -> None:
     """Ctrl-C is neither success nor "problems found" (click alone would exit 1): 130, as shells report SIGINT."""
     exe = Path(sys.executable).with_name("brief")
+    # Ctrl-C reaches a command a terminal runs in the foreground, with SIGINT's default action; a test run started
+    # in the background by a shell (`.ci/run &`) would hand its children SIGINT ignored, which Python respects
     process = subprocess.Popen(
         [str(exe), "validate", "-"], cwd=workspace, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.PIPE, preexec_fn=_default_sigint if os.name == "posix" else None,
     )  # fmt: skip
     _wait_for_stdin_read(process.pid)
     process.send_signal(signal.SIGINT)
@@ -80,3 +83,7 @@ def _wait_for_stdin_read(pid: int) -> None:
             return
         time.sleep(0.02)
     raise AssertionError("brief validate - never read its standard input")
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
