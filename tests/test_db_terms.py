@@ -5,6 +5,7 @@ and a database at version 3 migrates to it."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import sys
@@ -59,6 +60,26 @@ def tied(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
         yield folder, dsn
 
 
+@contextlib.contextmanager
+def watching_terms() -> Iterator[list[bool]]:
+    """While inside: each search's answer from brief.terms recorded, True where it gave the hits."""
+    from brief.query import postgres
+
+    served: list[bool] = []
+    real = postgres._from_terms
+
+    def spy(*args: Any) -> Any:
+        rows = real(*args)
+        served.append(rows is not None)
+        return rows
+
+    postgres._from_terms = spy
+    try:
+        yield served
+    finally:
+        postgres._from_terms = real
+
+
 def searches(dsn: str, words: str, limits: tuple[int, ...] = (1, 5, 20, 37)) -> dict[str, Any]:
     """For each limit, the hits of a search and whether brief.terms gave them; and a ranking of every hit."""
     import psycopg
@@ -68,24 +89,13 @@ def searches(dsn: str, words: str, limits: tuple[int, ...] = (1, 5, 20, 37)) -> 
     from brief.query.language import parse_search
 
     query = parse_search(words)
-    served: list[bool] = []
-    real = postgres._from_terms
-
-    def spy(*args: Any) -> Any:
-        rows = real(*args)
-        served.append(rows is not None)
-        return rows
-
     out: dict[str, Any] = {}
     with psycopg.connect(dsn, autocommit=True) as conn:
         out["every"] = [(r["path"], r["rank"]) for r in postgres.search(conn, query, Filters(), None, False)]
-        postgres._from_terms = spy
-        try:
+        with watching_terms() as served:
             for limit in limits:
                 best = postgres.search(conn, query, Filters(), limit, False)
                 out[limit] = ([(r["path"], r["rank"]) for r in best], bool(served) and served.pop())
-        finally:
-            postgres._from_terms = real
     return out
 
 
@@ -276,24 +286,13 @@ def test_a_collection_narrowed_to_is_served_from_the_terms(tmp_path: Path, pg_se
         for name, seed in (("north", 21), ("south", 22)):
             folder = make_rich(tmp_path / name, 150, seed)
             assert run("-C", str(folder), "sync", dsn).exit_code == 0
-        served: list[bool] = []
-        real = postgres._from_terms
-
-        def spy(*args: Any) -> Any:
-            rows = real(*args)
-            served.append(rows is not None)
-            return rows
-
         with psycopg.connect(dsn, autocommit=True) as conn:
             ids = dict(conn.execute("SELECT name, id FROM brief.collections").fetchall())
             for chosen in ([ids["north"]], [ids["south"]], None):
                 query = parse_search("wagner")
                 every = postgres.search(conn, query, Filters(), None, False, collections=chosen)
-                postgres._from_terms = spy
-                try:
+                with watching_terms() as served:
                     best = postgres.search(conn, query, Filters(), 10, False, collections=chosen)
-                finally:
-                    postgres._from_terms = real
                 assert served.pop()
                 pick = [(r["collection"], r["path"]) for r in best]
                 assert pick == [(r["collection"], r["path"]) for r in every[:10]]
