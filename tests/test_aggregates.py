@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sqlite3
 from pathlib import Path
 
@@ -111,6 +112,51 @@ def test_aggregates_equal_a_rebuild_after_random_edits(tmp_path: Path, seed: int
     assert snapshot(chosen.index_path()) == incremental
     rebuilt = run("summary", str(folder), "--format", "json", "--no-refresh")
     assert json.loads(rebuilt.stdout) == json.loads(summary.stdout)
+
+
+CROWDED_DATES = ("2022-02-21", "2022-02-22", "2023-08-28")
+
+
+def crowd(folder: Path, rng: random.Random) -> None:
+    """One edit of a crowded collection: a brief's stance, or its date moved to another of three days."""
+    target = rng.choice(sorted(folder.glob("*.yaml")))
+    text = target.read_text(encoding="utf-8")
+    if rng.random() < 0.5:
+        text = re.sub(r"\ndate: '?[0-9-]+'?\n", f"\ndate: {rng.choice(CROWDED_DATES)}\n", text, count=1)
+    else:
+        stances = re.findall(r"stance: ([a-z-]+)", text)
+        place = rng.randrange(len(stances))  # any of its positions, not only the first
+        parts = re.split(r"(stance: [a-z-]+)", text)
+        parts[2 * place + 1] = f"stance: {rng.choice(STANCES)}"
+        text = "".join(parts)
+    target.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", range(1, 5))
+def test_stance_histories_equal_a_rebuild_when_many_briefs_share_a_day(tmp_path: Path, seed: int) -> None:
+    """A refresh redoes a pair's history only around the dates its changed positions had and have: with 36
+    briefs on three days, one day holds many positions of a pair, and an edit changes the change of a position
+    in another brief, the first of the next day, or the pair's latest stance."""
+    rng = random.Random(seed)
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    for number in range(36):
+        source = ROOT / "examples" / ("2022-02-france-withdrawal-mali.yaml", "2023-08-niger-coup.yaml",
+                                      "2024-07-aes-confederation.yaml")[number % 3]  # fmt: skip
+        text = source.read_text(encoding="utf-8").replace("\nid: ", f"\nid: crowd-{number}-", 1)
+        (folder / f"crowd-{number:02}.yaml").write_text(text, encoding="utf-8")
+        crowd(folder, rng)
+    chosen = collection([str(folder)])
+    open_index(chosen).close()
+    for _ in range(8):
+        for _ in range(rng.randint(1, 4)):
+            crowd(folder, rng)
+        open_index(chosen).close()  # an incremental refresh
+        incremental = snapshot(chosen.index_path())
+        index = open_index(chosen, refresh=False)
+        index.rebuild()
+        index.close()
+        assert snapshot(chosen.index_path()) == incremental
 
 
 def test_a_refresh_changes_the_aggregates(tmp_path: Path) -> None:

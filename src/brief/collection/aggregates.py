@@ -1,7 +1,8 @@
 """The summary's aggregates (collection/tables.py: AGGREGATES): computed in full after a build, and after a
-refresh recomputed for exactly the keys the changed briefs touch (a field value, a month, an actor kind, an
-actor, an actor–issue pair), from the base tables, in the refresh's transaction. Recomputing a key from the
-base tables, rather than adding and subtracting, keeps them exact by construction."""
+refresh brought up to date for exactly the keys the changed briefs touch (a field value, a month, an actor kind,
+an actor, an actor–issue pair), in the refresh's transaction. A count is recomputed from the base tables; a
+stance history only around the dates the changed briefs' positions had and have, since a position's change
+depends on the one before it alone (a popular pair has tens of thousands of positions)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ KEY_COLUMNS = {"agg_values": ("field", "value"), "agg_months": ("month",), "agg_
 _HISTORY = ("SELECT p.issue AS issue, p.actor AS actor, p.date AS date, p.stance AS stance, p.brief AS brief, "
             "p.rowid AS position FROM position_rows p INDEXED BY positions_timeline")  # fmt: skip
 
+
 class Keys:
     """The aggregate keys some briefs touch."""
 
@@ -56,7 +58,7 @@ class Keys:
         self.months: set[str] = set()
         self.kinds: set[str] = set()
         self.actors: set[str] = set()
-        self.pairs: set[tuple[str, str]] = set()
+        self.pairs: dict[tuple[str, str], set[str | None]] = {}  # each pair's dates its positions had or have
         self.positions: set[int] = set()  # positions of the briefs (rowids): changes they made are recomputed
 
 
@@ -118,7 +120,8 @@ def touched(db: sqlite3.Connection, rowids: Iterable[int], keys: Keys | None = N
         keys.actors.add(actor_id)
         if kind is not None:
             keys.kinds.add(kind)
-    keys.pairs.update(db.execute(f"SELECT actor_id, issue_id FROM positions WHERE brief {chosen}"))
+    for actor_id, issue_id, date in db.execute(f"SELECT actor_id, issue_id, date FROM positions WHERE brief {chosen}"):
+        keys.pairs.setdefault((actor_id, issue_id), set()).add(date)
     keys.positions.update(row for (row,) in db.execute(f"SELECT rowid FROM position_rows WHERE brief {chosen}"))
     db.execute("DELETE FROM touched")
     return keys
@@ -133,23 +136,67 @@ def recompute(db: sqlite3.Connection, keys: Keys) -> None:
             key = key if isinstance(key, tuple) else (key,)
             db.execute(f"DELETE FROM {table} WHERE {stored}", key)
             db.execute(f"INSERT INTO {table} {computed}", key)
-    # the changes the briefs' positions made (a removed one's included), then every change of the pairs they touch
+    # the changes the briefs' positions made (a removed one's included), then each pair's around its dates
     db.executemany("DELETE FROM agg_changes WHERE position = ?", ((row,) for row in keys.positions))
-    for actor_id, issue_id in keys.pairs:
-        db.execute("DELETE FROM agg_latest WHERE actor_id = ? AND issue_id = ?", (actor_id, issue_id))
+    for (actor_id, issue_id), dates in keys.pairs.items():
         found = db.execute(f"SELECT {_ISSUE_KEY}, {_ACTOR_KEY}", (issue_id, actor_id)).fetchone()
         if found[0] is None or found[1] is None:
+            db.execute("DELETE FROM agg_latest WHERE actor_id = ? AND issue_id = ?", (actor_id, issue_id))
             continue
-        rows = db.execute(f"SELECT h.date, h.stance, b.path, h.position FROM ({_HISTORY} WHERE p.issue = ? AND "
-                          "p.actor = ?) h JOIN briefs b ON b.rowid = h.brief", found).fetchall()  # fmt: skip
-        if not rows:
-            continue
-        changes: list[tuple[int, int, str]] = []
-        latest = _history(actor_id, issue_id, rows, changes)
-        db.execute("DELETE FROM agg_changes WHERE position IN (SELECT rowid FROM position_rows WHERE issue = ? AND "
-                   "actor = ?)", found)  # fmt: skip
-        db.execute("INSERT INTO agg_latest VALUES (?, ?, ?, ?)", latest)
-        db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?)", changes)
+        _repair(db, (found[0], found[1]), actor_id, issue_id, dates)
+
+
+def _repair(db: sqlite3.Connection, pair: tuple[int, int], actor_id: str, issue_id: str,
+            dates: set[str | None]) -> None:  # fmt: skip
+    """Bring one pair's stance history up to date after its positions of `dates` changed: the change of every
+    position of those dates and of the first position after each (whose predecessor may have changed), and the
+    pair's latest stance. The positions of one date are few; the dates next to them are found through
+    positions_timeline (the pair's dates in order)."""
+    redo: dict[int, tuple[int, int, str] | None] = {}
+    for date in dates:
+        head = _group(db, pair, _next_date(db, pair, date, "<"))[-1:] if date is not None else []
+        following = _next_date(db, pair, date, ">")
+        chain = [*head, *_group(db, pair, date), *(_group(db, pair, following)[:1] if following is not None else [])]
+        for index in range(len(head), len(chain)):
+            row, previous = chain[index], chain[index - 1] if index else None
+            changed = previous is not None and previous[1] != row[1]
+            redo[row[3]] = (row[3], previous[3], row[0] or "") if previous is not None and changed else None
+    db.executemany("DELETE FROM agg_changes WHERE position = ?", ((position,) for position in redo))
+    db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?)", (change for change in redo.values() if change))
+    latest = db.execute("SELECT max(date) FROM position_rows INDEXED BY positions_timeline WHERE issue = ? AND "
+                        "actor = ?", pair).fetchone()[0]  # fmt: skip
+    group = _group(db, pair, latest)
+    if not group:
+        db.execute("DELETE FROM agg_latest WHERE actor_id = ? AND issue_id = ?", (actor_id, issue_id))
+        return
+    last = group[0] if latest is not None else group[-1]  # as _history chooses
+    db.execute("INSERT OR REPLACE INTO agg_latest VALUES (?, ?, ?, ?)", (actor_id, issue_id, last[1], last[0]))
+
+
+def _group(db: sqlite3.Connection, pair: tuple[int, int], date: str | None) -> list[Row]:
+    """The positions of one pair on one date (None: the undated ones), in history order."""
+    dated = "p.date IS NULL" if date is None else "p.date = ?"
+    rows: list[Row] = db.execute(
+        f"SELECT h.date, h.stance, b.path, h.position FROM ({_HISTORY} WHERE p.issue = ? AND p.actor = ? AND "
+        f"{dated}) h JOIN briefs b ON b.rowid = h.brief", (*pair, *(() if date is None else (date,)))
+    ).fetchall()  # fmt: skip
+    rows.sort(key=_order)
+    return rows
+
+
+def _next_date(db: sqlite3.Connection, pair: tuple[int, int], date: str | None, direction: str) -> str | None:
+    """The pair's nearest date before (`<`) or after (`>`) `date` (None: the undated positions, which come
+    first) that has positions; None when there is none."""
+    parameters: tuple[object, ...] = pair
+    if date is None:  # after the undated positions: the first date
+        query = "date IS NOT NULL"
+    else:
+        query, parameters = f"date {direction} ?", (*pair, date)
+    found: str | None = db.execute(
+        f"SELECT {'max' if direction == '<' else 'min'}(date) FROM position_rows INDEXED BY positions_timeline "
+        f"WHERE issue = ? AND actor = ? AND {query}", parameters
+    ).fetchone()[0]  # fmt: skip
+    return found
 
 
 def _history(actor_id: str, issue_id: str, rows: list[Row],
@@ -159,7 +206,7 @@ def _history(actor_id: str, issue_id: str, rows: list[Row],
     its stance changes added to `changes` (agg_changes rows: a position whose stance differs from the one before
     it, in (date, stance, path) order, none first; the path orders briefs of one day whatever rows the index
     gave them, so that a refresh and a rebuild agree)."""
-    rows.sort(key=lambda row: (row[0] is not None, row[0] or "", row[1] is not None, row[1] or "", row[2]))
+    rows.sort(key=_order)
     previous: Row | None = None
     for row in rows:
         if previous is not None and previous[1] != row[1]:
@@ -169,3 +216,9 @@ def _history(actor_id: str, issue_id: str, rows: list[Row],
     if last[0] is not None:  # the first position of the latest date
         last = next(row for row in rows if row[0] == last[0])
     return actor_id, issue_id, last[1], last[0]
+
+
+def _order(row: Row) -> tuple[bool, str, bool, str, str, int]:
+    """A position's place in its pair's history: by date (none first), stance (none first), the brief's path,
+    and its place in the brief (positions are numbered in their brief's order, by a build and a refresh alike)."""
+    return (row[0] is not None, row[0] or "", row[1] is not None, row[1] or "", row[2], row[3])
