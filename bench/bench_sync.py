@@ -14,7 +14,8 @@ files), measurement and reports (bench/results/sync-<size>.md and .json). Rows:
 - `brief index CORPUS`, cold: an empty index cache before every run: the reference;
 - `brief sync`, first, warm index: an empty database, the local index fresh: the database's share alone;
 - `brief sync`, 100 changed: before every run (untimed) the database is brought up to date, then 100 files get
-  a changed content (a trailing newline added or removed);
+  an analyst's edit: the stance of their first position moved one step along the scale (so the briefs' rows,
+  the index's aggregates and the actors' stance histories change, not only the files' bytes);
 - `brief search --db DSN wagner` (the word of about 80 % of the rich briefs: the worst case for ranking) and
   `brief search --db DSN "choguel maiga"` (a rare phrase), with `brief search wagner --no-refresh` on the local
   index for comparison.
@@ -22,6 +23,8 @@ files), measurement and reports (bench/results/sync-<size>.md and .json). Rows:
 - with `--searches`, and at SEARCHES_ONLY briefs or more unless `--every-row` is given (where a first sync takes
   minutes and the rows above would repeat it many times): the search rows alone, after one untimed first sync of
   the corpus with its index warm (bench_searches; report `sync-search-<size>`).
+
+- with `--resync`: the re-sync row alone, at any size, after one untimed first sync (report `sync-resync-<size>`).
 
 - with `--reference SRC` (the `src/` folder of another checkout of brief, say `git archive REV src schemas | tar -x
   -C /tmp/ref`, with its C modules copied in): the two first syncs again, run by that code (`PYTHONPATH=SRC`),
@@ -35,6 +38,7 @@ same briefs for both queries.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -95,6 +99,21 @@ def private_copy(source: Path, kind: str) -> Path:
     return target
 
 
+def edit_stances(files: list[Path], round_: int) -> None:
+    """CHANGED of `files` (a different set each round, spread over the corpus) edited as an analyst would: the
+    stance of the first position moved one step along the scale, in place in YAML, JSON and front matter alike."""
+    from brief.base.vocabulary import STANCES
+
+    stance = re.compile(r'(stance"?:\s*"?)(' + "|".join(sorted(STANCES, key=len, reverse=True)) + ")")
+    step = max(1, len(files) // CHANGED)
+    for path in files[round_ % step :: step][:CHANGED]:
+        text = path.read_text(encoding="utf-8")
+        moved = stance.sub(lambda m: m[1] + STANCES[(STANCES.index(m[2]) + 1) % len(STANCES)], text, count=1)
+        if moved == text:
+            sys.exit(f"bench_sync.py: {path} holds no stance to edit")
+        path.write_text(moved, encoding="utf-8")
+
+
 def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | None = None) -> run.Report:
     args = ctx.args
     brief = run.brief_path()
@@ -122,10 +141,7 @@ def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | Non
     def change_100() -> None:
         run.run_once([b, "sync", server.dsn, rel], run.ROOT, warm_env)  # the database up to date first
         edits["round"] += 1
-        step = max(1, len(files) // CHANGED)
-        for path in files[edits["round"] % step :: step][:CHANGED]:
-            data = path.read_bytes()
-            path.write_bytes(data[:-1] if data.endswith(b"\n\n") else data + b"\n")
+        edit_stances(files, edits["round"])
 
     def synced() -> None:
         if server.count() != size:
@@ -200,9 +216,7 @@ def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | Non
         "the build's own workers and copied in while the build runs. The cold index row is the same build "
         "alone: the ratio is the target's. The warm-index row is the database's share alone (the rows made from "
         "the index's stored copies).",
-        f"Re-sync: before every run the database is brought up to date (untimed), then {CHANGED} files get a "
-        "changed content; the run refreshes the index (one stat per file, the changed files parsed) and rewrites "
-        f"those {CHANGED} briefs.",
+        RESYNC_NOTE,
         "Searches: `wagner` is in about 80 % of the rich corpus's briefs: the database bounds every hit's rank "
         "from its title, actors, summary and judgments (`search_head`, kept in the row) and ranks in full only "
         "the few hundred hits that may be among the best 20 (docs/postgres.md, \"Full text\"); the phrase "
@@ -214,6 +228,49 @@ def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | Non
         f"{run.tool_version([b, '--version'])}.",
     ]
     return run.Report("sync", size, folder, stamp, rows, index.tool.name, notes, **when, targets=targets,
+                      checks=checks, workdir="the repository root")  # fmt: skip
+
+
+RESYNC_NOTE = (
+    f"Re-sync: before every run the database is brought up to date (untimed), then {CHANGED} files, spread over the "
+    "corpus, get an analyst's edit (their first position's stance moved one step along the scale); the run "
+    "refreshes the index (one stat per file, the changed files parsed, their aggregates and the stance histories "
+    f"around them updated) and rewrites those {CHANGED} briefs in the database."
+)
+
+
+def bench_resync(ctx: run.Context, size: int, server: Server) -> run.Report:
+    """The re-sync row alone, against a database and an index kept from run to run (the first sync untimed)."""
+    args = ctx.args
+    brief = run.brief_path()
+    source, stamp = run.ensure_corpus(size, args.seed, args.read_formats, args.corpus)
+    folder = private_copy(source, args.corpus)
+    rel = os.path.relpath(folder, run.ROOT)
+    b = str(brief)
+    env = run.brief_env(run.CORPUS_ROOT / f"cache-{folder.name}")
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".json", ".md"))
+    edits = {"round": 0}
+    server.empty()
+
+    def change_100() -> None:
+        run.run_once([b, "sync", server.dsn, rel], run.ROOT, env)  # the database up to date first
+        edits["round"] += 1
+        edit_stances(files, edits["round"])
+
+    tools = [run.Tool(f"brief sync, {CHANGED} changed", [[b, "sync", server.dsn, rel]], run.ROOT,
+                      display=f"brief sync DSN {rel}", env=env, before=change_100)]  # fmt: skip
+    print(f"re-sync, {size} files:", flush=True)
+    rows, when = run.timed(tools, args)
+    targets = [run.Target(f"re-sync, {CHANGED} changed briefs", f"{rows[0].median:.2f} s", f"< {RESYNC_LIMIT:g} s",
+                          rows[0].median < RESYNC_LIMIT)]  # fmt: skip
+    checks = [f"the database holds {server.count():,} briefs for {size:,} files"]
+    notes = [
+        "PostgreSQL runs on the same machine, in a throwaway cluster with the server's default settings, reached "
+        "over a Unix socket; `DSN` stands for its connection string. One first sync (untimed) fills it.",
+        RESYNC_NOTE,
+        f"The index cache is the corpus's own (`BRIEF_CACHE_DIR`); {run.tool_version([b, '--version'])}.",
+    ]
+    return run.Report("sync-resync", size, folder, stamp, rows, rows[0].tool.name, notes, **when, targets=targets,
                       checks=checks, workdir="the repository root")  # fmt: skip
 
 
@@ -276,10 +333,12 @@ def main(argv: list[str] | None = None) -> int:
         del argv[at : at + 2]
     searches_only = "--searches" in argv  # this script's own options too
     every_row = "--every-row" in argv  # the sync rows at any size (a first sync of 100,000 takes minutes)
-    argv = [a for a in argv if a not in ("--searches", "--every-row")]
+    resync_only = "--resync" in argv
+    argv = [a for a in argv if a not in ("--searches", "--every-row", "--resync")]
     about = (f"{__doc__.split(chr(10) * 2)[0]} Also --reference SRC: the two first syncs run again by the code "
              "in SRC (another checkout's src/ folder, its C modules built), interleaved round by round. --searches: "
-             f"the search rows alone (so from {SEARCHES_ONLY:,} briefs on, unless --every-row).")  # fmt: skip
+             f"the search rows alone (so from {SEARCHES_ONLY:,} briefs on, unless --every-row). --resync: the re-sync "
+             "row alone.")  # fmt: skip
     args, sizes = run.script_arguments(about, DEFAULT_SIZES, 3, argv)
     run.brief_path()  # stops with advice when brief is not installed
     try:
@@ -290,7 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     server = Server()
     try:
         for size in sizes:
-            if searches_only or (size >= SEARCHES_ONLY and not every_row):
+            if resync_only:
+                run.write_report(bench_resync(ctx, size, server), args)
+            elif searches_only or (size >= SEARCHES_ONLY and not every_row):
                 run.write_report(bench_searches(ctx, size, server), args)
             else:
                 run.write_report(bench_sync(ctx, size, server, reference), args)

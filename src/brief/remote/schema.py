@@ -30,7 +30,7 @@ from brief.base.vocabulary import (
 )  # fmt: skip
 
 SCHEMA = "brief"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # pg_advisory_xact_lock keys: one for migrations; a collection's sync locks a key made from its name (the high half
 # of SCHEMA_LOCK with hashtext(name)); LABELS_LOCK serialises the upkeep of brief.actor_labels, which collections share
 SCHEMA_LOCK = 0x62726965_66000001
@@ -381,6 +381,48 @@ CREATE TRIGGER briefs_terms_truncate AFTER TRUNCATE ON brief.briefs
 """
 
 
+# Version 5: a re-sync's deletes as cheap as the briefs they delete, whatever the collection's size (100 changed
+# briefs of 100,000: 1.7 s of the server's time before, 0.1 s after).
+# - The statement triggers read the deleted briefs from a transition table, of which the planner knows no size: it
+#   planned `brief IN (SELECT key FROM gone)` as half of each child table, scanned in full. An array of the keys
+#   (`= ANY(ARRAY(...))`) is planned as the few index look-ups it is.
+# - keep_terms's delete joined brief.terms on its word and rank only, the brief filtered after (a common word's
+#   rank is shared by thousands of briefs); a subquery the planner must not flatten (OFFSET 0) gives it the three
+#   columns of terms_rank as its index condition.
+# - refresh_labels (remote/sync.py) asks whether an actor still goes by a label: indexes on (actor id, fold)
+#   answer it, where the indexes on the actor id alone had it hash both tables whole.
+def _version_5() -> str:
+    deletes = "\n".join(f"  DELETE FROM brief.{t} WHERE brief = ANY(ARRAY(SELECT key FROM gone));" for t in _CHILDREN)
+    return f"""
+CREATE OR REPLACE FUNCTION brief.delete_brief_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+{deletes}
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION brief.keep_terms() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    TRUNCATE brief.terms;
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    DELETE FROM brief.terms x
+    USING (SELECT t.lexeme, t.score, g.key FROM gone g, unnest(g.head_terms) t OFFSET 0) d
+    WHERE x.lexeme = d.lexeme AND x.score = d.score AND x.brief = d.key;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO brief.terms (lexeme, score, brief)
+      SELECT t.lexeme, t.score, a.key FROM added a, unnest(a.head_terms) t;
+  END IF;
+  RETURN NULL;
+END $$;
+DROP INDEX brief.actors_id;
+CREATE INDEX actors_id ON brief.actors (actor_id, name_fold);
+DROP INDEX brief.actor_aliases_actor;
+CREATE INDEX actor_aliases_actor ON brief.actor_aliases (actor_id, fold);
+"""
+
+
 def ddl(version: int, unaccent_schema: str = "public") -> str:
     """The DDL that brings a database from `version - 1` to `version`."""
     if version == 1:
@@ -391,6 +433,8 @@ def ddl(version: int, unaccent_schema: str = "public") -> str:
         return _version_3()
     if version == 4:
         return _version_4()
+    if version == 5:
+        return _version_5()
     raise ValueError(f"no migration to version {version}")
 
 

