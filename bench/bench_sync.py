@@ -111,7 +111,9 @@ def edit_stances(files: list[Path], round_: int) -> None:
         moved = stance.sub(lambda m: m[1] + STANCES[(STANCES.index(m[2]) + 1) % len(STANCES)], text, count=1)
         if moved == text:
             sys.exit(f"bench_sync.py: {path} holds no stance to edit")
-        path.write_text(moved, encoding="utf-8")
+        temporary = path.with_name(path.name + ".edit")
+        temporary.write_text(moved, encoding="utf-8")
+        os.replace(temporary, path)  # a new file, as an editor saves it (and never through a hard link)
 
 
 def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | None = None) -> run.Report:
