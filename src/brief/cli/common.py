@@ -72,7 +72,7 @@ def open_collection(paths: tuple[str, ...], no_refresh: bool) -> Index:
     if not no_refresh:  # before importing the index (and sqlite3): the scan runs meanwhile
         from brief.collection.freshness import BackgroundScan
 
-        check = BackgroundScan(chosen.paths, chosen.exclude)
+        check = BackgroundScan(chosen.paths, chosen.exclude, chosen.listing_path())
     from brief.collection.index import open_index
 
     def notify(message: str) -> None:

@@ -58,7 +58,7 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
         _unlink(f"{legacy}{suffix}")
     temporary = f"{path}.tmp-{os.getpid()}"
     started = time.time_ns()
-    found = found or scan(collection.paths, collection.exclude)
+    found = found or scan(collection.paths, collection.exclude, cache=collection.listing_path())
     tasks: list[Task] = [(p, s, m, None) for p, (s, m) in sorted(found.files.items())]
     jobs = min(jobs or available_cores(), max(1, len(tasks) // PARALLEL_THRESHOLD))
     zdict = _dictionary(tasks)

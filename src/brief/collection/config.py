@@ -52,6 +52,11 @@ class Collection:
         key = blake2b(self._identity(), digest_size=8).hexdigest()
         return os.path.join(self.cache_dir or default_cache_dir(), f"index-{key}.sqlite")
 
+    def listing_path(self) -> str:
+        """The freshness check's listing cache (collection/freshness.py), beside the index: the folders' names,
+        so that an unchanged folder is not listed again."""
+        return self.index_path().removesuffix(".sqlite") + ".listing"
+
     def legacy_index_path(self) -> str:
         """Where brief 0.1 before index format 7 kept this collection's index (named by SHA-256, which costs
         every start the OpenSSL import): removed when the new one is built, so no stale copy is left behind."""

@@ -8,6 +8,7 @@ returns the very same bytes."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -16,11 +17,12 @@ from brief.format.source import EXTENSIONS
 
 _SUFFIXES = tuple(extension.encode() for extension in EXTENSIONS)
 
-# (folders, records, newest mtime_ns, number of records, 16-byte digest of the records); bytes(records) is
-# name NUL size NUL mtime_ns NUL per file (the C module formats them only then: a scan that finds nothing
-# changed never needs them)
-Listing = tuple[list[bytes], "SupportsBytes", int, int, bytes]
-StatFolder = Callable[[str, tuple[bytes, ...]], Listing]
+# (folders, records, newest mtime_ns, number of records, 16-byte digest of the records, the folder's listing as
+# the listing cache keeps it or None); bytes(records) is name NUL size NUL mtime_ns NUL per file (the C module
+# formats them only then: a scan that finds nothing changed never needs them)
+Listing = tuple[list[bytes], "SupportsBytes", int, int, bytes, "bytes | None"]
+# (folder, suffixes, its kept listing or None, the time before which a folder has settled (ns))
+StatFolder = Callable[[str, tuple[bytes, ...], "bytes | None", int], Listing]
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
@@ -29,7 +31,8 @@ if TYPE_CHECKING:
     class Walker(Protocol):
         """brief.collection._scan.Walker: sub-folders listed by helper threads ahead of the walk."""
 
-        def submit(self, paths: list[str]) -> int: ...  # the id of the first path's listing; the others follow
+        # the id of the first path's listing (the others follow); their kept listings, as for stat_folder
+        def submit(self, paths: list[str], kept: list[bytes | None], settled: int) -> int: ...
         def take(self, job: int) -> Listing: ...  # raises the OSError of stat_folder
         def close(self) -> None: ...
 
@@ -63,14 +66,22 @@ class Scan:
         return found
 
 
-def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFolder | None = None) -> Scan:
+def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFolder | None = None,
+         cache: str | None = None) -> Scan:  # fmt: skip
     """One stat per brief file under `paths` (files named directly are taken whatever their extension).
     As in `brief validate`, hidden files and folders are skipped and links to folders are not followed (links
-    to files are); `exclude` holds fnmatch patterns matched against a path and against a name."""
+    to files are); `exclude` holds fnmatch patterns matched against a path and against a name. `cache` names
+    the listing cache's file (see _scan.c, "The listing cache"): folders unchanged since they were kept there
+    are not listed again, only their files stat-ed; the result is the same."""
+    import time
+
     stat_folder = stat_folder or native_stat_folder() or _stat_folder_python
     implementation = "python" if stat_folder is _stat_folder_python else "native"
     walker = _native_walker(stat_folder) if implementation == "native" else None
     patterns = list(exclude)
+    listings = read_listings(cache) if cache else {}
+    keep: dict[str, bytes] = {}  # what the cache keeps after this scan
+    settled = time.time_ns() - RACY_NS
 
     def skip(path: str, name: str) -> bool:
         return excluded(path, name, patterns)
@@ -100,24 +111,72 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
                 if (st.st_dev, st.st_ino) in seen:
                     continue
                 seen.add((st.st_dev, st.st_ino))
-                listing = walker.take(job) if walker and job >= 0 else stat_folder(folder, _SUFFIXES)
+                if walker and job >= 0:
+                    listing = walker.take(job)
+                else:
+                    listing = stat_folder(folder, _SUFFIXES, listings.get(folder), settled)
             except OSError:
                 continue  # unreadable or vanished: as if empty
-            folders, records, folder_newest, count, digest = listing
+            folders, records, folder_newest, count, digest, names = listing
+            if names is not None:
+                keep[folder] = names
             prefix = os.path.join(folder, "")
             if patterns:
                 kept = _filter(prefix, bytes(records), skip)
                 records, (count, digest) = kept, _summary(kept)
             parts.append((prefix, records, count, digest))
             newest = max(newest, folder_newest)
-            names = map(os.fsdecode, folders)
-            below = [prefix + name for name in names if not (patterns and skip(prefix + name, name))]
-            first = walker.submit(below) if walker and below else -1
+            below = [
+                prefix + name for name in map(os.fsdecode, folders) if not (patterns and skip(prefix + name, name))
+            ]
+            first = walker.submit(below, [listings.get(path) for path in below], settled) if walker and below else -1
             stack.extend((path, first + i if first >= 0 else -1) for i, path in enumerate(below))
     finally:
         if walker:
             walker.close()
+    if cache and (keep.keys() != listings.keys() or any(keep[folder] is not listings[folder] for folder in keep)):
+        write_listings(cache, keep)
     return Scan(parts, newest, implementation)
+
+
+# The listing cache's file: marshal's format (built in: no import), a dict of the format, the suffixes the
+# listings were made for, and each folder's kept listing; anything else found there is ignored.
+_LISTINGS_FORMAT = 1
+_LISTINGS_MAX = 1 << 28  # bytes: a larger file is not ours to read (100,000 names take about 3 MB)
+
+
+def read_listings(path: str) -> dict[str, bytes]:
+    """The folders' kept listings in the cache file `path`; none when it is missing, damaged or of another
+    format (the scan then lists every folder, as without a cache)."""
+    import marshal
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_LISTINGS_MAX + 1)
+        loaded = marshal.loads(data) if len(data) <= _LISTINGS_MAX else None
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(loaded, dict) or loaded.get("format") != _LISTINGS_FORMAT or loaded.get("suffixes") != _SUFFIXES:
+        return {}
+    folders = loaded.get("folders")
+    if not isinstance(folders, dict):
+        return {}
+    return {folder: names for folder, names in folders.items() if isinstance(folder, str) and isinstance(names, bytes)}
+
+
+def write_listings(path: str, folders: dict[str, bytes]) -> None:
+    """Replace the cache file `path` (atomically); a cache that cannot be written is no error: the next scan
+    lists the folders again."""
+    import marshal
+
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(marshal.dumps({"format": _LISTINGS_FORMAT, "suffixes": _SUFFIXES, "folders": folders}))
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def excluded(path: str, name: str, patterns: list[str]) -> bool:
@@ -132,19 +191,19 @@ class BackgroundScan:
     """`scan` in a thread, started as soon as the collection is known: its system calls run outside the GIL
     while the command imports what it needs and queries the index."""
 
-    def __init__(self, paths: Iterable[str], exclude: Iterable[str] = ()) -> None:
+    def __init__(self, paths: Iterable[str], exclude: Iterable[str] = (), cache: str | None = None) -> None:
         import threading
 
         self._found: list[Scan] = []
         self._failed: list[BaseException] = []
         self._thread = threading.Thread(
-            target=self._run, args=(list(paths), list(exclude)), name="brief-freshness", daemon=True
+            target=self._run, args=(list(paths), list(exclude), cache), name="brief-freshness", daemon=True
         )
         self._thread.start()
 
-    def _run(self, paths: list[str], exclude: list[str]) -> None:
+    def _run(self, paths: list[str], exclude: list[str], cache: str | None) -> None:
         try:
-            self._found.append(scan(paths, exclude))
+            self._found.append(scan(paths, exclude, cache=cache))
         except BaseException as exc:  # handed to the thread that asks for the result
             self._failed.append(exc)
 
@@ -177,9 +236,10 @@ def _native_walker(stat_folder: StatFolder) -> Walker | None:
     return NativeWalker(_SUFFIXES) if stat_folder is native else None  # type: ignore[no-any-return]
 
 
-def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...]) -> Listing:
+def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...], kept: bytes | None = None,
+                        settled: int = 0) -> Listing:  # fmt: skip
     """brief.collection._scan.stat_folder in Python: the same folders, records, newest time and count; its digest
-    is BLAKE2b's."""
+    is BLAKE2b's. It keeps no listing (the cache is the C module's: listing is not what costs here)."""
     folders: list[bytes] = []
     records: list[str] = []
     newest = 0
@@ -205,7 +265,7 @@ def _stat_folder_python(folder: str, suffixes: tuple[bytes, ...]) -> Listing:
     finally:
         os.close(descriptor)
     blob = os.fsencode("".join(records))
-    return folders, blob, newest, *_summary(blob)
+    return folders, blob, newest, *_summary(blob), None
 
 
 def _summary(records: bytes) -> tuple[int, bytes]:

@@ -201,7 +201,7 @@ class Index:
 
     def _refresh(self, existed: bool, found: Scan | None = None) -> RefreshStats:
         started = time.time_ns()
-        found = found or scan(self.collection.paths, self.collection.exclude)
+        found = found or scan(self.collection.paths, self.collection.exclude, cache=self.collection.listing_path())
         if self._db is None:
             self._db = self._open(found)  # builds from scratch when missing, outdated or unreadable
         db = self._db
@@ -264,7 +264,7 @@ def open_index(
     index = Index(collection, jobs, notify)
     if refresh and defer:
         index.pending = True
-        index._check = check or BackgroundScan(collection.paths, collection.exclude)
+        index._check = check or BackgroundScan(collection.paths, collection.exclude, collection.listing_path())
     elif refresh:
         index.refresh()
     else:
