@@ -121,7 +121,7 @@ def test_a_listing_kept_for_another_folder_or_damaged_is_not_used(tmp_path: Path
     cache = str(tmp_path / "listing")
     scan([str(root)], cache=cache)
     kept = read_listings(cache)
-    flat, month = kept[str(root / "flat")], kept[str(root / "2020" / "04")]
+    flat, month = bytes(kept[str(root / "flat")]), bytes(kept[str(root / "2020" / "04")])
     head = 32  # the folder's identity and times
     damaged = [
         month,  # another folder's
@@ -143,8 +143,14 @@ def test_a_listing_kept_for_another_folder_or_damaged_is_not_used(tmp_path: Path
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"garbage \x00\xff", b"\xdb\x00\x00\x00\x00", b"N", b"\xfb" * 10],  # empty, junk, marshal fragments
-    ids=["empty", "junk", "truncated", "none", "unknown"],
+    [
+        b"",
+        b"garbage \x00\xff",
+        b"brief-ls\xff\xff\xff\xff\xff\xff\xff\xff",
+        b"brief-ls\x05\0\0\0\0\0\0\0\xdb\0",
+        b"\xfb" * 10,
+    ],
+    ids=["empty", "junk", "huge header", "cut marshal", "unknown"],
 )
 def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path: Path, settled_now: None, content: bytes) -> None:
     root = collection_tree(tmp_path / "briefs")
@@ -160,13 +166,38 @@ def test_a_cache_file_of_another_format_or_shape_is_ignored(tmp_path: Path, sett
     root = collection_tree(tmp_path / "briefs")
     cache = tmp_path / "listing"
     scan([str(root)], cache=str(cache))
-    good = marshal.loads(cache.read_bytes())
-    for wrong in ({**good, "format": 0}, {**good, "suffixes": (b".yaml",)}, {**good, "folders": []}, [good]):
-        cache.write_bytes(marshal.dumps(wrong))
-        assert read_listings(str(cache)) == {}
+    data = cache.read_bytes()
+    size = int.from_bytes(data[8:16], "little")
+    good = marshal.loads(data[16 : 16 + size])
+    end = len(data)
+
+    def with_header(header: object, length: int | None = None) -> bytes:
+        made = marshal.dumps(header)
+        return data[:8] + (length or len(made)).to_bytes(8, "little") + made + data[16 + size :]
+
+    folders = good["folders"]
+    first = next(iter(folders))
+    wrong = [
+        with_header({**good, "format": 1}),
+        with_header({**good, "suffixes": (b".yaml",)}),
+        with_header({**good, "folders": []}),
+        with_header([good]),
+        with_header(good, length=end),  # a header longer than the file
+        b"brief-xx" + data[8:],  # another magic
+        data[:20],  # cut short
+        with_header({**good, "folders": {**folders, first: (end - 4, 8)}}),  # past the end
+        with_header({**good, "folders": {**folders, first: (0, 8)}}),  # over the header
+        with_header({**good, "folders": {**folders, first: (16, -3)}}),
+        with_header({**good, "folders": {**folders, first: (16.0, 8)}}),
+    ]
+    for content in wrong:
+        cache.write_bytes(content)
+        assert first not in read_listings(str(cache))
         same_as_without_cache(scan([str(root)], cache=str(cache)), root)
-    cache.write_bytes(marshal.dumps({**good, "folders": {**good["folders"], 7: b"x", "x": 7}}))
-    assert read_listings(str(cache)) == good["folders"]  # entries of the wrong types dropped, the rest kept
+    cache.write_bytes(data)
+    assert {folder: bytes(listing) for folder, listing in read_listings(str(cache)).items()} == {
+        folder: data[at : at + length] for folder, (at, length) in folders.items()
+    }
 
 
 def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path, settled_now: None) -> None:

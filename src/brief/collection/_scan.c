@@ -643,44 +643,40 @@ static PyObject *listing_tuple(Listing *listing, PyObject *cached) {
     return result;
 }
 
-/* A kept listing passed from Python: bytes, or None (NULL). */
-static int parse_cached(PyObject *cached, PyObject **out) {
-    if (cached == Py_None) {
-        *out = NULL;
-        return 0;
-    }
-    if (!PyBytes_Check(cached)) {
-        PyErr_SetString(PyExc_TypeError, "a kept listing is bytes or None");
-        return -1;
-    }
-    *out = cached;
-    return 0;
+/* A kept listing passed from Python: any bytes-like object (the cache file is mapped, not copied), or None
+   (view->obj stays NULL). Released with PyBuffer_Release. */
+static int parse_cached(PyObject *cached, Py_buffer *view) {
+    view->obj = NULL;
+    view->buf = NULL;
+    view->len = 0;
+    if (cached == Py_None) return 0;
+    return PyObject_GetBuffer(cached, view, PyBUF_SIMPLE);
 }
 
 static PyObject *stat_folder(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *path_obj = NULL, *suffix_tuple, *cached_arg = Py_None, *cached;
+    PyObject *path_obj = NULL, *suffix_tuple, *cached = Py_None;
     long long settled = 0;
-    if (!PyArg_ParseTuple(args, "O&O!|OL", PyUnicode_FSConverter, &path_obj, &PyTuple_Type, &suffix_tuple,
-                          &cached_arg, &settled))
+    if (!PyArg_ParseTuple(args, "O&O!|OL", PyUnicode_FSConverter, &path_obj, &PyTuple_Type, &suffix_tuple, &cached,
+                          &settled))
         return NULL;
     Suffixes suffixes;
-    if (parse_suffixes(suffix_tuple, &suffixes) < 0 || parse_cached(cached_arg, &cached) < 0) {
+    Py_buffer kept;
+    if (parse_suffixes(suffix_tuple, &suffixes) < 0 || parse_cached(cached, &kept) < 0) {
         Py_DECREF(path_obj);
         return NULL;
     }
-    const char *kept = cached ? PyBytes_AS_STRING(cached) : NULL;
-    size_t kept_len = cached ? (size_t)PyBytes_GET_SIZE(cached) : 0;
     Listing listing = EMPTY;
     int error;
     Py_BEGIN_ALLOW_THREADS
-    error = scan_folder(PyBytes_AS_STRING(path_obj), &suffixes, kept, kept_len, settled, &listing);
+    error = scan_folder(PyBytes_AS_STRING(path_obj), &suffixes, kept.buf, (size_t)kept.len, settled, &listing);
     Py_END_ALLOW_THREADS
     PyObject *result = NULL;
     if (error == ENOMEM) PyErr_NoMemory();
     else if (error != 0) {
         errno = error;
         PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_obj);
-    } else result = listing_tuple(&listing, cached);
+    } else result = listing_tuple(&listing, kept.obj ? cached : NULL);
+    PyBuffer_Release(&kept);
     Py_DECREF(path_obj);
     free_chunks(listing.chunks);
     free(listing.folders.data);
@@ -699,7 +695,8 @@ enum { QUEUED, RUNNING, DONE, TAKEN };
 
 typedef struct {
     char *path;
-    PyObject *cached; /* the kept listing submitted with it (a reference, or NULL); read by a helper without the GIL */
+    PyObject *cached; /* the kept listing submitted with it (NULL: none), and its bytes, read by a helper without */
+    Py_buffer kept;   /* the GIL (the buffer is held until the job is freed) */
     long long settled;
     int state, error;
     Listing listing;
@@ -732,9 +729,7 @@ static Job *next_job(Walker *w) {
 
 static void run_job(Walker *w, Job *job) {
     job->listing = EMPTY;
-    const char *kept = job->cached ? PyBytes_AS_STRING(job->cached) : NULL;
-    size_t kept_len = job->cached ? (size_t)PyBytes_GET_SIZE(job->cached) : 0;
-    job->error = scan_folder(job->path, &w->suffixes, kept, kept_len, job->settled, &job->listing);
+    job->error = scan_folder(job->path, &w->suffixes, job->kept.buf, (size_t)job->kept.len, job->settled, &job->listing);
 }
 
 static void *helper(void *arg) {
@@ -763,6 +758,7 @@ static void free_job(Job *job) {
     free(job->listing.names.data);
     job->listing.chunks = NULL;
     job->listing.folders.data = job->listing.names.data = NULL;
+    if (job->kept.obj != NULL) PyBuffer_Release(&job->kept);
     Py_CLEAR(job->cached);
 }
 
@@ -846,9 +842,9 @@ static PyObject *walker_submit(Walker *w, PyObject *args) {
             PyErr_NoMemory();
             goto failed;
         }
-        PyObject *cached = NULL;
-        if (kept != Py_None && parse_cached(PyList_GET_ITEM(kept, i), &cached) < 0) goto failed;
-        made[i]->cached = Py_XNewRef(cached);
+        PyObject *cached = kept == Py_None ? Py_None : PyList_GET_ITEM(kept, i);
+        if (parse_cached(cached, &made[i]->kept) < 0) goto failed;
+        made[i]->cached = made[i]->kept.obj ? Py_NewRef(cached) : NULL;
         made[i]->settled = settled;
     }
     pthread_mutex_lock(&w->lock);
@@ -886,6 +882,7 @@ failed:
     for (Py_ssize_t i = 0; i < n; i++) {
         if (made[i] != NULL) {
             free(made[i]->path);
+            if (made[i]->kept.obj != NULL) PyBuffer_Release(&made[i]->kept);
             Py_XDECREF(made[i]->cached);
         }
         free(made[i]);
@@ -975,10 +972,10 @@ static PyMethodDef methods[] = {
      "bytes(records) is name NUL size NUL mtime_ns NUL for every regular file (or link to one) whose name ends,\n"
      "in any ASCII case, with one of `suffixes` (lower-case bytes); count is their number and digest 16 bytes\n"
      "that change when any name, size, time or their order does.\n"
-     "kept (bytes or None) is the folder's listing as a cache kept it, from the `kept` this returned for it\n"
-     "before: used instead of listing the folder while its identity and times are unchanged. The `kept` returned\n"
-     "is that same object if it was used, a new listing if the folder was listed and its times are older than\n"
-     "`settled` (ns since the epoch), else None."},
+     "kept (a bytes-like object, or None) is the folder's listing as a cache kept it, the `kept` this returned\n"
+     "for it before: used instead of listing the folder while its identity and times are unchanged. The `kept`\n"
+     "returned is that same object if it was used, a new listing (bytes) if the folder was listed and its times\n"
+     "are older than `settled` (ns since the epoch), else None."},
     {NULL, NULL, 0, NULL},
 };
 
