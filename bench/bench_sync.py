@@ -42,6 +42,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -116,6 +117,21 @@ def edit_stances(files: list[Path], round_: int) -> None:
         os.replace(temporary, path)  # a new file, as an editor saves it (and never through a hard link)
 
 
+def changer(brief: str, server: Server, folder: Path, env: dict[str, str]) -> Callable[[], None]:
+    """The re-sync row's untimed step before each run: the database brought up to date, then CHANGED of the
+    corpus's files edited (edit_stances), other ones each round."""
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".json", ".md"))
+    rel = os.path.relpath(folder, run.ROOT)
+    rounds = [0]
+
+    def change() -> None:
+        run.run_once([brief, "sync", server.dsn, rel], run.ROOT, env)
+        rounds[0] += 1
+        edit_stances(files, rounds[0])
+
+    return change
+
+
 def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | None = None) -> run.Report:
     args = ctx.args
     brief = run.brief_path()
@@ -126,8 +142,6 @@ def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | Non
     cold = run.CORPUS_ROOT / f"cache-{folder.name}-cold"
     warm = run.CORPUS_ROOT / f"cache-{folder.name}"
     cold_env, warm_env = run.brief_env(cold), run.brief_env(warm)
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".json", ".md"))
-    edits = {"round": 0}
 
     def cold_start() -> None:
         shutil.rmtree(cold, ignore_errors=True)
@@ -140,10 +154,7 @@ def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | Non
         run.run_once([b, "list", rel, "--count"], run.ROOT, warm_env)  # the local index built, or refreshed
         server.empty()
 
-    def change_100() -> None:
-        run.run_once([b, "sync", server.dsn, rel], run.ROOT, warm_env)  # the database up to date first
-        edits["round"] += 1
-        edit_stances(files, edits["round"])
+    change_100 = changer(b, server, folder, warm_env)
 
     def synced() -> None:
         if server.count() != size:
@@ -250,14 +261,9 @@ def bench_resync(ctx: run.Context, size: int, server: Server) -> run.Report:
     rel = os.path.relpath(folder, run.ROOT)
     b = str(brief)
     env = run.brief_env(run.CORPUS_ROOT / f"cache-{folder.name}")
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".json", ".md"))
-    edits = {"round": 0}
     server.empty()
 
-    def change_100() -> None:
-        run.run_once([b, "sync", server.dsn, rel], run.ROOT, env)  # the database up to date first
-        edits["round"] += 1
-        edit_stances(files, edits["round"])
+    change_100 = changer(b, server, folder, env)
 
     tools = [run.Tool(f"brief sync, {CHANGED} changed", [[b, "sync", server.dsn, rel]], run.ROOT,
                       display=f"brief sync DSN {rel}", env=env, before=change_100)]  # fmt: skip

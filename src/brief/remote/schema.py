@@ -301,16 +301,22 @@ _CHILDREN = ("actors", "actor_aliases", "actor_affiliations", "issues", "positio
              "figures", "sources")  # fmt: skip
 
 
-def _version_3() -> str:
-    deletes = "\n".join(f"  DELETE FROM brief.{t} WHERE brief IN (SELECT key FROM gone);" for t in _CHILDREN)
-    drops = "\n".join(f"ALTER TABLE brief.{t} DROP CONSTRAINT {t}_brief_fkey;" for t in _CHILDREN)
-    return f"""
-CREATE FUNCTION brief.delete_brief_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+def _delete_rows(create: str, chosen: str) -> str:
+    """The function of the trigger that deletes the deleted briefs' rows (`chosen`: their condition on `brief`)."""
+    deletes = "\n".join(f"  DELETE FROM brief.{t} WHERE brief {chosen};" for t in _CHILDREN)
+    return f"""{create} brief.delete_brief_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 {deletes}
   RETURN NULL;
 END $$;
-CREATE FUNCTION brief.truncate_brief_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+"""
+
+
+def _version_3() -> str:
+    drops = "\n".join(f"ALTER TABLE brief.{t} DROP CONSTRAINT {t}_brief_fkey;" for t in _CHILDREN)
+    deletes = _delete_rows("CREATE FUNCTION", "IN (SELECT key FROM gone)")
+    return f"""
+{deletes}CREATE FUNCTION brief.truncate_brief_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   TRUNCATE {", ".join(f"brief.{t}" for t in _CHILDREN)};
   RETURN NULL;
@@ -331,12 +337,40 @@ CREATE TRIGGER briefs_truncate_rows AFTER TRUNCATE ON brief.briefs
 # - brief.terms: those (word, rank, brief) triples under a b-tree in rank order, kept by statement triggers on
 #   brief.briefs (insert, update, delete, truncate: a brief's terms come and go with it); a delete finds its rows
 #   again from the old rows' head_terms, in that index. query/postgres.py reads the best of each word from it.
+def _keep_terms(create: str, delete: str) -> str:
+    """The function of the triggers that keep brief.terms (`delete`: the statement dropping the gone briefs')."""
+    return f"""{create} brief.keep_terms() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    TRUNCATE brief.terms;
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    {delete}
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO brief.terms (lexeme, score, brief)
+      SELECT t.lexeme, t.score, a.key FROM added a, unnest(a.head_terms) t;
+  END IF;
+  RETURN NULL;
+END $$;
+"""
+
+
+_TERMS_GONE_4 = """DELETE FROM brief.terms x USING gone g, unnest(g.head_terms) t
+    WHERE x.lexeme = t.lexeme AND x.score = t.score AND x.brief = g.key;"""
+_TERMS_GONE_5 = """DELETE FROM brief.terms x
+    USING (SELECT t.lexeme, t.score, g.key FROM gone g, unnest(g.head_terms) t OFFSET 0) d
+    WHERE x.lexeme = d.lexeme AND x.score = d.score AND x.brief = d.key;"""
+
+
 def _version_4() -> str:
     from brief.query.postgres import TERM_FLOOR, TERM_MIN_A, rank_weights
 
     weights = "{" + ",".join(str(w) for w in rank_weights()) + "}"
     # the word as a tsquery literal: quoted, its quotes doubled and backslashes escaped (brief's words have neither)
     literal = r"('''' || replace(replace(u.lexeme, '\', '\\'), '''', '''''') || '''')::tsquery"
+    keep = _keep_terms("CREATE FUNCTION", _TERMS_GONE_4)
     return f"""
 CREATE TYPE brief.term AS (lexeme text, score real);
 CREATE FUNCTION brief.head_terms(v tsvector) RETURNS brief.term[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -354,23 +388,7 @@ CREATE TABLE brief.terms(
 INSERT INTO brief.terms (lexeme, score, brief)
   SELECT t.lexeme, t.score, b.key FROM brief.briefs b, unnest(b.head_terms) t;
 CREATE INDEX terms_rank ON brief.terms (lexeme, score DESC, brief);
-CREATE FUNCTION brief.keep_terms() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'TRUNCATE' THEN
-    TRUNCATE brief.terms;
-    RETURN NULL;
-  END IF;
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    DELETE FROM brief.terms x USING gone g, unnest(g.head_terms) t
-    WHERE x.lexeme = t.lexeme AND x.score = t.score AND x.brief = g.key;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO brief.terms (lexeme, score, brief)
-      SELECT t.lexeme, t.score, a.key FROM added a, unnest(a.head_terms) t;
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER briefs_terms_insert AFTER INSERT ON brief.briefs REFERENCING NEW TABLE AS added
+{keep}CREATE TRIGGER briefs_terms_insert AFTER INSERT ON brief.briefs REFERENCING NEW TABLE AS added
   FOR EACH STATEMENT EXECUTE FUNCTION brief.keep_terms();
 CREATE TRIGGER briefs_terms_update AFTER UPDATE ON brief.briefs REFERENCING OLD TABLE AS gone NEW TABLE AS added
   FOR EACH STATEMENT EXECUTE FUNCTION brief.keep_terms();
@@ -392,31 +410,10 @@ CREATE TRIGGER briefs_terms_truncate AFTER TRUNCATE ON brief.briefs
 # - refresh_labels (remote/sync.py) asks whether an actor still goes by a label: indexes on (actor id, fold)
 #   answer it, where the indexes on the actor id alone had it hash both tables whole.
 def _version_5() -> str:
-    deletes = "\n".join(f"  DELETE FROM brief.{t} WHERE brief = ANY(ARRAY(SELECT key FROM gone));" for t in _CHILDREN)
+    deletes = _delete_rows("CREATE OR REPLACE FUNCTION", "= ANY(ARRAY(SELECT key FROM gone))")
+    keep = _keep_terms("CREATE OR REPLACE FUNCTION", _TERMS_GONE_5)
     return f"""
-CREATE OR REPLACE FUNCTION brief.delete_brief_rows() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-{deletes}
-  RETURN NULL;
-END $$;
-CREATE OR REPLACE FUNCTION brief.keep_terms() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'TRUNCATE' THEN
-    TRUNCATE brief.terms;
-    RETURN NULL;
-  END IF;
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    DELETE FROM brief.terms x
-    USING (SELECT t.lexeme, t.score, g.key FROM gone g, unnest(g.head_terms) t OFFSET 0) d
-    WHERE x.lexeme = d.lexeme AND x.score = d.score AND x.brief = d.key;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO brief.terms (lexeme, score, brief)
-      SELECT t.lexeme, t.score, a.key FROM added a, unnest(a.head_terms) t;
-  END IF;
-  RETURN NULL;
-END $$;
-DROP INDEX brief.actors_id;
+{deletes}{keep}DROP INDEX brief.actors_id;
 CREATE INDEX actors_id ON brief.actors (actor_id, name_fold);
 DROP INDEX brief.actor_aliases_actor;
 CREATE INDEX actor_aliases_actor ON brief.actor_aliases (actor_id, fold);
