@@ -200,6 +200,15 @@ def test_a_cache_file_of_another_format_or_shape_is_ignored(tmp_path: Path, sett
     }
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_place_of_the_cache_file_does_not_block_the_scan(tmp_path: Path, settled_now: None) -> None:
+    root = collection_tree(tmp_path / "briefs")
+    cache = tmp_path / "listing"
+    os.mkfifo(cache)
+    assert read_listings(str(cache)) == {}
+    same_as_without_cache(scan([str(root)], cache=str(cache)), root)
+
+
 def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path, settled_now: None) -> None:
     root = collection_tree(tmp_path / "briefs")
     same_as_without_cache(scan([str(root)], cache=str(tmp_path / "no such folder" / "listing")), root)

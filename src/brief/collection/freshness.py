@@ -143,7 +143,7 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     return Scan(parts, newest, implementation)
 
 
-# The listing cache's file: MAGIC, the length of a header in marshal's format (built in: no import) that holds
+# The listing cache's file: _LISTINGS_MAGIC, the length of a header in marshal's format (built in: no import) that holds
 # the format, the suffixes the listings were made for and where each folder's listing lies in the file, then the
 # listings. The file is mapped, not read: the listings (4 MB at 100,000 briefs) reach the scanner without a copy
 # into fresh memory. Anything else found there is ignored.
@@ -157,11 +157,16 @@ def read_listings(path: str) -> dict[str, bytes | memoryview]:
     import marshal
     import mmap
 
-    try:
-        with open(path, "rb") as handle:
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # missing, unreadable, or empty (which cannot be mapped)
+    try:  # not blocking on a FIFO put there, which cannot be mapped either
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
         return {}
+    try:
+        mapped = mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # unreadable, not a file, or empty (which cannot be mapped)
+        return {}
+    finally:
+        os.close(descriptor)
     view = memoryview(mapped)
     size = int.from_bytes(view[8:16], "little") if len(view) >= 16 and view[:8] == _LISTINGS_MAGIC else -1
     try:
