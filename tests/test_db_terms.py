@@ -126,16 +126,21 @@ SERVED = ["wagner", "mali", "sahel", "niger", "government", "maiga", "wagner OR 
           "wagner -tag:coup", "title:wagner", "wagner since:2015"]  # fmt: skip
 NOT_SERVED = ["russia", "partnership", "coup", "junta", "mali wagner OR sahel"]
 EITHER = ["security"]  # served for the best 1 and 5, not 20: the 20th ranks under TERM_FLOOR in these briefs
+# phrases whose alias expansion adds a word no brief's title and actors hold three times (`kokalla`, `afrikansky`):
+# brief.terms proves nothing for them, and the ranking through the heads answers (its plan a loop over the hits in
+# order of their heads: tests/test_db.py); AND queries and a phrase alone rank every hit
+FALLBACK = ['"choguel maiga"', '"africa corps"', '"choguel maiga" OR goita', "choguel maiga", "africa corps",
+            '"security partnership"', '"choguel maiga" -tag:coup', '"choguel maiga" nation:ML']  # fmt: skip
 
 
-@pytest.mark.parametrize("words", SERVED + NOT_SERVED + EITHER)
+@pytest.mark.parametrize("words", SERVED + NOT_SERVED + EITHER + FALLBACK)
 def test_the_best_hits_are_those_of_a_ranking_of_every_hit(rich: str, words: str) -> None:
     found = searches(rich, words, (1, 5, 20))
     assert len(found["every"]) > 25, "too few hits to choose from"
     for limit in (1, 5, 20):
         best, served = found[limit]
         assert best == found["every"][:limit], f"limit {limit}"
-        if words in NOT_SERVED:
+        if words in NOT_SERVED + FALLBACK:
             assert not served
     if words not in EITHER:
         assert found[20][1] == (words in SERVED)

@@ -449,10 +449,12 @@ def search(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 
                 sql = (
                     f"WITH hits AS MATERIALIZED (SELECT b.key, ts_rank('{ranked}'::real[], b.search_head, "
                     f"%s::tsquery) AS low FROM brief.briefs b WHERE b.search @@ %s::tsquery AND {where}), "
-                    # the `limit` best hits by `low` that match: their least rank is a bar the best reach
+                    # the `limit` best hits by `low` that match: their least rank is a bar the best reach. The
+                    # OFFSET 0 keeps the lateral a loop over the hits in that order: flattened into a join, the
+                    # planner (which expects a few hits) tested the query on every hit, each read whole
                     f"bar AS (SELECT min(score) AS bar FROM (SELECT r.score FROM (SELECT key, low FROM hits "
                     f"ORDER BY low DESC) h CROSS JOIN LATERAL (SELECT {score} AS score FROM brief.briefs b "
-                    f"WHERE b.key = h.key AND {condition}) r ORDER BY h.low DESC{top}) best), "
+                    f"WHERE b.key = h.key AND {condition} OFFSET 0) r ORDER BY h.low DESC{top}) best), "
                     f"chosen AS (SELECT array_agg(key) AS keys FROM hits "
                     f"WHERE low + {tail} * (1 - low) + {RANK_SLACK} >= (SELECT bar FROM bar)) "
                     # the chosen keys as one array: looked up in the primary key (a join would invite a merge over
