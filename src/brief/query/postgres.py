@@ -361,11 +361,12 @@ RANK_SLACK = 1e-4  # ts_rank computes in single precision: rounding can move low
 # no brief's brief.rich_terms holds w (schema version 5: every brief then holds w at most once, in class A, or
 # nowhere in class A; the other names an alias expansion adds, `kokalla`, are such words). Each brief read gets an
 # upper bound, ub = (Σ over the words it was read for of f_w, from the rows, + Σ over the others of bound_w) / n; a
-# brief read for none ranks below Σ bound_w / n. The briefs read are ranked by ts_rank in order of ub until `limit`
-# of them match the query: the least of those ranks is a bar the best hits reach; every brief read whose ub reaches
-# the bar is ranked, and when the bar is above Σ bound_w / n the best hits are the best of those, in ts_rank's order
-# exactly (the tests compare them with a ranking of every hit, ties included). Otherwise a deeper read (TERM_DEPTHS:
-# the last reads every row of the words that have fewer than its depth), then the ranking above.
+# brief read for none ranks below Σ bound_w / n. The briefs read are ranked by ts_rank in order of ub until a few
+# more than `limit` of them match the query: the limit-th best of those ranks is a bar the best hits reach; every
+# brief read whose ub reaches the bar is ranked, and when the bar is above Σ bound_w / n the best hits are the best
+# of those, in ts_rank's order exactly (the tests compare them with a ranking of every hit, ties included).
+# Otherwise a deeper read (_term_depths: the last reads every row of the words that have fewer than TERM_DEEPEST),
+# then the ranking above.
 TERM_MIN_A = 3
 TERM_FLOOR = 0.853
 TERM_TIE = 1e-5
