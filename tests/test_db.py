@@ -160,6 +160,25 @@ def test_no_hit_exits_1_with_suggestions(synced: tuple[Path, str]) -> None:
     assert result.stderr == "brief: no brief matches 'wagnr'; did you mean 'Wagner'?\n"
 
 
+def test_search_and_list_from_the_database_load_nothing_of_the_local_index(synced: tuple[Path, str]) -> None:
+    """`search --db` and `list --db` pay for psycopg, not for SQLite, YAML or the validators: the modules they share
+    with the local commands import those only where the local index is read."""
+    import subprocess
+    import sys
+
+    folder, dsn = synced
+    probe = (
+        "import sys\nfrom brief.cli.main import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print('LOADED=' + ','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'sqlite3', 'yaml', 'jsonschema', 'jsonschema_rs', 'tabulate', 'multiprocessing'})))"
+    )  # fmt: skip
+    for args in (["search", "--db", dsn, '"choguel maiga" OR goita nation:ML'], ["list", "--db", dsn, "--count"]):
+        result = subprocess.run([sys.executable, "-c", probe, "-C", str(folder), *args], capture_output=True,
+                                text=True, check=True)  # fmt: skip
+        lines = result.stdout.splitlines()
+        assert len(lines) > 1 and lines[-1] == "LOADED=", (args, result.stdout, result.stderr)
+
+
 def test_a_database_without_a_sync_says_so(pg_server: str) -> None:  # noqa: F811
     with new_database(pg_server) as dsn:
         result = run("list", "--db", dsn)

@@ -669,7 +669,7 @@ def test_a_change_to_the_schema_is_a_new_version() -> None:
 
 
 KNOWN_DDL = {1: "d9308cc8383bc753", 2: "e257828be4c2c33d", 3: "924395cd00382324", 4: "0f534a17a0a07e5d",
-             5: "b1a7a1c1be67efbc"}
+             5: "b1a7a1c1be67efbc", 6: "18358ae88f663bdd"}
 
 
 def test_docs_describe_every_table_view_and_column(pg_dsn: str) -> None:  # noqa: F811

@@ -4,9 +4,7 @@ applies them. Every value is a bound parameter: nothing typed by a user reaches 
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 from functools import cache
 
 from brief.base.errors import BriefError
@@ -15,6 +13,7 @@ from brief.base.vocabulary import STANCE_GROUPS, TLP_LEVELS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
 if TYPE_CHECKING:
+    import sqlite3
     from typing import Any
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -182,11 +181,9 @@ def _check_where_field(path: str, schema: dict[str, Any]) -> None:
         node = props[part]
 
 
-def _where_match(data: str | None, path: str, value: str) -> int:
-    """SQLite function: does any value at the dotted `path` of the brief's JSON equal `value` (folded)?"""
-    if data is None:
-        return 0
-    current: list[Any] = [json.loads(data)]
+def _where_match(data: Any, path: str, value: str) -> int:
+    """Does any value at the dotted `path` of a brief's parsed JSON equal `value` (folded)?"""
+    current: list[Any] = [data]
     for part in path.split("."):
         following: list[Any] = []
         for item in current:
@@ -203,7 +200,14 @@ def _where_match(data: str | None, path: str, value: str) -> int:
 
 
 def register_functions(db: sqlite3.Connection) -> None:
-    db.create_function("brief_where", 3, _where_match, deterministic=True)
+    # json and sqlite3 only here and in the index's modules: `search --db` and `list --db` never load them
+    from json import loads
+
+    def where(data: str | None, path: str, value: str) -> int:
+        """SQLite function brief_where(json, path, value): _where_match on the brief's JSON."""
+        return 0 if data is None else _where_match(loads(data), path, value)
+
+    db.create_function("brief_where", 3, where, deterministic=True)
 
 
 # the actor forms going by one of some folded names; the keys of issues named in any case

@@ -356,14 +356,23 @@ RANK_SLACK = 1e-4  # ts_rank computes in single precision: rounding can move low
 # positions PostgreSQL keeps), below TERM_FLOOR (term_bound(), checked by the tests): a brief with no row for w in
 # brief.terms has f_w < TERM_FLOOR. ts_rank of a group of alternatives is the mean of f_w over its distinct words.
 # So, with the `depth` best rows of each word (those that pass the filters), every row tying with the depth-th
-# (TERM_TIE below it) and thr_w the depth-th rank less TERM_TIE (TERM_FLOOR when the word has fewer rows, or when
-# that is more): a brief in none of these rows has f_w < thr_w for every w, hence a rank below Σ thr_w / n. The
-# briefs in them are ranked by ts_rank itself; when the limit-th of them reaches that bound, the best hits are
-# those, in ts_rank's order exactly. Otherwise a deeper read, then the ranking above.
+# (TERM_TIE below it) and bound_w the depth-th rank less TERM_TIE: a brief outside these rows has f_w < bound_w. When
+# every row of w is read, bound_w is what a brief with no row for w can reach: TERM_FLOOR, or 1/ζ (TERM_SINGLE) when
+# no brief's brief.rich_terms holds w (schema version 6: every brief then holds w at most once, in class A, or
+# nowhere in class A; the other names an alias expansion adds, `kokalla`, are such words). Each brief read gets an
+# upper bound, ub = (Σ over the words it was read for of f_w, from the rows, + Σ over the others of bound_w) / n; a
+# brief read for none ranks below Σ bound_w / n. The briefs read are ranked by ts_rank in order of ub until a few
+# more than `limit` of them match the query: the limit-th best of those ranks is a bar the best hits reach; every
+# brief read whose ub reaches the bar is ranked, and when the bar is above Σ bound_w / n the best hits are the best
+# of those, in ts_rank's order exactly (the tests compare them with a ranking of every hit, ties included).
+# Otherwise a deeper read (_term_depths: the last reads every row of the words that have fewer than TERM_DEEPEST),
+# then the ranking above.
 TERM_MIN_A = 3
 TERM_FLOOR = 0.853
 TERM_TIE = 1e-5
 PG_ZETA = 1.64493406685  # π²/6 as PostgreSQL's calc_rank_or writes it
+TERM_SINGLE = 1 / PG_ZETA + 1e-6  # the rank alone of a word held once, in class A (and single precision's rounding)
+TERM_DEEPEST = 5000  # rows of each word read at most: the third read's depth
 PG_POSITIONS = 256  # positions PostgreSQL keeps per word
 
 
@@ -375,35 +384,59 @@ def term_bound(weights: list[float]) -> float:
     return (weights[3] * sum(squares[:held]) + weights[2] * sum(squares[held:])) / PG_ZETA
 
 
+def _term_depths(limit: int) -> tuple[int, ...]:
+    return (limit + 5, 4 * limit + 40, max(TERM_DEEPEST, 4 * limit + 41))
+
+
 def _from_terms(conn: Any, text: TextQuery, where: str, params: list[Any], limit: int,
                 score: str) -> list[tuple[Any, ...]] | None:  # fmt: skip
     """The best `limit` hits read from brief.terms (above), in ts_rank's order; None when the rows read do not
     prove them the best."""
     found = sorted({word for literal in text.groups[0] for word in _WORD.findall(literal)})
     size = len(found)
-    slack = 1e-7 * (size + 1)  # ts_rank's single precision, over a sum of `size` ranks
+    slack = 1e-6 * (size + 1)  # ts_rank's single precision, over a sum of `size` ranks
     narrow = "" if where == "true" else " JOIN brief.briefs b ON b.key = t.brief"
     also = "" if where == "true" else f" AND {where}"
     only = "" if where == "true" else f" WHERE {where}"
     condition = "true" if text.plain else text.condition  # a brief in brief.terms for a word holds the word
-    for depth in (limit + 5, 4 * limit + 40):
+    tested = [] if text.plain else text.params
+    # a word's rows are read down to its depth-th less TERM_TIE, or all of them when that is under TERM_FLOOR
+    unread = f"k.score IS NOT NULL AND k.score::float8 - {TERM_TIE} > {TERM_FLOOR}"
+    tried = 4 * limit + 40  # briefs ranked to set the bar (the bar is better, and costs more, as they are more)
+    for depth in _term_depths(limit):
         sql = (
-            "WITH cut AS MATERIALIZED (SELECT w.lexeme, k.score IS NOT NULL AS deeper, "
-            f"greatest(k.score::float8 - {TERM_TIE}, {TERM_FLOOR}) AS thr FROM unnest(%s::text[]) w(lexeme) "
-            f"LEFT JOIN LATERAL (SELECT t.score FROM brief.terms t{narrow} WHERE t.lexeme = w.lexeme{also} "
-            f"ORDER BY t.score DESC OFFSET {depth - 1} LIMIT 1) k ON true), "
-            "chosen AS (SELECT array_agg(DISTINCT t.brief) AS keys FROM cut "
-            f"JOIN brief.terms t ON t.lexeme = cut.lexeme AND t.score >= cut.thr{narrow}{only}), "
-            f"best AS (SELECT {LIST_COLUMNS}, {score} AS score FROM {_FROM} "
-            f"WHERE b.key = ANY((SELECT keys FROM chosen)::bigint[]) AND {condition} AND {where} "
-            f"ORDER BY score DESC, c.name, b.path LIMIT {int(limit)}) "
-            f"SELECT best.*, (SELECT sum(thr) FROM cut) / {size}, (SELECT bool_or(deeper) FROM cut) FROM best"
+            f"WITH cut AS MATERIALIZED (SELECT w.lexeme, {unread} AS deeper, "
+            f"CASE WHEN {unread} THEN k.score::float8 - {TERM_TIE} ELSE {TERM_FLOOR} END AS cutoff, "
+            # a word with a row in brief.terms is held three times in some brief: its bound is TERM_FLOOR
+            f"CASE WHEN {unread} THEN k.score::float8 - {TERM_TIE} WHEN EXISTS (SELECT 1 FROM brief.terms x "
+            f"WHERE x.lexeme = w.lexeme) OR EXISTS (SELECT 1 FROM brief.briefs r WHERE brief.rich_terms(r.search) "
+            f"@> ARRAY[w.lexeme]) THEN {TERM_FLOOR} ELSE {TERM_SINGLE} END AS bound "
+            f"FROM unnest(%s::text[]) w(lexeme) LEFT JOIN LATERAL (SELECT t.score FROM brief.terms t{narrow} "
+            f"WHERE t.lexeme = w.lexeme{also} ORDER BY t.score DESC OFFSET {depth - 1} LIMIT 1) k ON true), "
+            # each brief read, with its upper bound
+            f"read AS MATERIALIZED (SELECT t.brief AS key, ((SELECT sum(bound) FROM cut) + sum(t.score::float8 - "
+            f"cut.bound)) / {size} AS ub FROM cut JOIN brief.terms t ON t.lexeme = cut.lexeme "
+            f"AND t.score >= cut.cutoff{narrow}{only} GROUP BY t.brief), "
+            # the best `tried` by ub that match the query, ranked (OFFSET 0: a loop in that order, not a join over
+            # them all); the limit-th best of their ranks is a bar the best hits reach
+            f"bar AS (SELECT (array_agg(x.score ORDER BY x.score DESC))[{int(limit)}] AS bar FROM (SELECT r.score "
+            f"FROM (SELECT key, ub FROM read ORDER BY ub DESC) h CROSS JOIN LATERAL (SELECT {score} AS score "
+            f"FROM brief.briefs b WHERE b.key = h.key AND {condition} AND {where} OFFSET 0) r "
+            f"ORDER BY h.ub DESC LIMIT {tried}) x), "
+            f"proof AS (SELECT coalesce(bar.bar >= (SELECT sum(bound) FROM cut) / {size} + {slack}, false) AS holds, "
+            f"bar.bar, (SELECT bool_or(deeper) FROM cut) AS deeper FROM bar), "
+            # ranked only when the bar proves them: the briefs read whose bound reaches it
+            f"chosen AS (SELECT array_agg(key) AS keys FROM read WHERE (SELECT holds FROM proof) "
+            f"AND ub + {slack} >= (SELECT bar FROM proof)) "
+            f"SELECT p.holds, p.deeper, best.* FROM proof p LEFT JOIN LATERAL (SELECT {LIST_COLUMNS}, {score} AS score "
+            f"FROM {_FROM} WHERE b.key = ANY((SELECT keys FROM chosen)::bigint[]) AND {condition} AND {where} "
+            f"ORDER BY score DESC, c.name, b.path LIMIT {int(limit)}) best ON true"
         )
-        values = [found, *params, *params, text.rank, *([] if text.plain else text.params), *params]
+        values = [found, *params, *params, text.rank, *tested, *params, text.rank, *tested, *params]
         rows = conn.execute(sql, values).fetchall()
-        if len(rows) == limit and float(rows[-1][10]) >= float(rows[-1][11]) + slack:
-            return [row[:11] for row in rows]
-        if not rows or not rows[-1][12]:
+        if rows[0][0] and len(rows) == limit:
+            return [row[2:] for row in rows]
+        if not rows[0][1]:
             return None  # every row of every word was read: the rest lie outside brief.terms
     return None
 
@@ -449,10 +482,12 @@ def search(conn: Any, query: SearchQuery, filters: Filters, limit: int | None = 
                 sql = (
                     f"WITH hits AS MATERIALIZED (SELECT b.key, ts_rank('{ranked}'::real[], b.search_head, "
                     f"%s::tsquery) AS low FROM brief.briefs b WHERE b.search @@ %s::tsquery AND {where}), "
-                    # the `limit` best hits by `low` that match: their least rank is a bar the best reach
+                    # the `limit` best hits by `low` that match: their least rank is a bar the best reach. The
+                    # OFFSET 0 keeps the lateral a loop over the hits in that order: flattened into a join, the
+                    # planner (which expects a few hits) tested the query on every hit, each read whole
                     f"bar AS (SELECT min(score) AS bar FROM (SELECT r.score FROM (SELECT key, low FROM hits "
                     f"ORDER BY low DESC) h CROSS JOIN LATERAL (SELECT {score} AS score FROM brief.briefs b "
-                    f"WHERE b.key = h.key AND {condition}) r ORDER BY h.low DESC{top}) best), "
+                    f"WHERE b.key = h.key AND {condition} OFFSET 0) r ORDER BY h.low DESC{top}) best), "
                     f"chosen AS (SELECT array_agg(key) AS keys FROM hits "
                     f"WHERE low + {tail} * (1 - low) + {RANK_SLACK} >= (SELECT bar FROM bar)) "
                     # the chosen keys as one array: looked up in the primary key (a join would invite a merge over

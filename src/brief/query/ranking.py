@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 import re
-import sqlite3
 
 from brief.base.text import fold
-from brief.collection import heads
 from brief.collection.tables import FTS_COLUMNS
 from brief.query.language import SearchQuery, Term
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
+if TYPE_CHECKING:
+    import sqlite3  # annotations only: query/postgres.py imports this module, and `search --db` never opens SQLite
 
 # BM25 weight of a match in each full-text column: the title and the actors' names say what a brief is about;
 # the summary and judgments more than the body.
@@ -65,6 +67,8 @@ def common_word_hits(db: sqlite3.Connection, query: SearchQuery, limit: int | No
     (rowid, bm25 score) in the order ranking every hit with bm25() gives, from the heads of the word's score
     classes (collection/heads.py) rather than from every hit; None for any other query, or when the heads
     cannot be kept (the caller then ranks every hit)."""
+    from brief.collection import heads  # here: it imports sqlite3, which `search --db` never needs
+
     if not limit or limit > heads.DEPTH or query.negated or len(query.groups) != 1 or len(query.groups[0]) != 1:
         return None
     term = query.groups[0][0]

@@ -30,7 +30,7 @@ from brief.base.vocabulary import (
 )  # fmt: skip
 
 SCHEMA = "brief"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # pg_advisory_xact_lock keys: one for migrations; a collection's sync locks a key made from its name (the high half
 # of SCHEMA_LOCK with hashtext(name)); LABELS_LOCK serialises the upkeep of brief.actor_labels, which collections share
 SCHEMA_LOCK = 0x62726965_66000001
@@ -420,6 +420,23 @@ CREATE INDEX actor_aliases_actor ON brief.actor_aliases (actor_id, fold);
 """
 
 
+# Version 6: which words some brief holds more than once where one of them is in its title or actors (class A), under
+# a GIN index: brief.rich_terms(search), every word of class A that the vector holds at least twice (in any class).
+# A word of class A outside it is held once in the whole brief, and ranks 1/zeta alone there (calc_rank_or: one
+# position, of weight 1); a word held nowhere in class A ranks at most the weight of class B. So a word that no
+# brief's rich_terms holds ranks at most 1/zeta in every brief: the bound query/postgres.py needs for the words
+# brief.terms has no row for, as the other names an alias expansion adds (`kokalla` in "Choguel Kokalla Maïga").
+# An expression index, kept by PostgreSQL however rows are written; nothing stored in the rows.
+def _version_6() -> str:
+    return """
+CREATE FUNCTION brief.rich_terms(v tsvector) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT ARRAY(SELECT u.lexeme FROM unnest(ts_filter(setweight(v, 'a', tsvector_to_array(ts_filter(v, '{a}'))),
+    '{a}')) u WHERE cardinality(u.positions) > 1 ORDER BY u.lexeme)
+$$;
+CREATE INDEX briefs_rich_terms ON brief.briefs USING gin (brief.rich_terms(search));
+"""
+
+
 def ddl(version: int, unaccent_schema: str = "public") -> str:
     """The DDL that brings a database from `version - 1` to `version`."""
     if version == 1:
@@ -432,6 +449,8 @@ def ddl(version: int, unaccent_schema: str = "public") -> str:
         return _version_4()
     if version == 5:
         return _version_5()
+    if version == 6:
+        return _version_6()
     raise ValueError(f"no migration to version {version}")
 
 
