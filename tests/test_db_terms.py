@@ -73,23 +73,24 @@ def tied(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
 
 
 @contextlib.contextmanager
-def watching_terms() -> Iterator[list[bool]]:
-    """While inside: each search's answer from brief.terms recorded, True where it gave the hits."""
+def watching_terms(name: str = "_from_terms") -> Iterator[list[bool]]:
+    """While inside: each search's answer from brief.terms (or from the function `name` of query/postgres.py)
+    recorded, True where it gave the hits."""
     from brief.query import postgres
 
     served: list[bool] = []
-    real = postgres._from_terms
+    real = getattr(postgres, name)
 
     def spy(*args: Any) -> Any:
         rows = real(*args)
         served.append(rows is not None)
         return rows
 
-    postgres._from_terms = spy
+    setattr(postgres, name, spy)
     try:
         yield served
     finally:
-        postgres._from_terms = real
+        setattr(postgres, name, real)
 
 
 def searches(dsn: str, words: str, limits: tuple[int, ...] = (1, 5, 20, 37)) -> dict[str, Any]:
@@ -384,3 +385,50 @@ def test_a_word_held_twice_in_one_brief_loses_its_bound(tmp_path: Path, pg_serve
         for limit in (1, 5, 20):
             assert not after[limit][1] and after[limit][0] == after["every"][:limit]
         assert path in [p for p, _ in after["every"][:20]], "held more often, it ranks among the best"
+
+
+# AND queries and a phrase alone: calc_rank_and, at most 1; the hits of rank 1 in collection and path order
+SATURATED = {"choguel maiga": (1, 5, 20, 37), "wagner mali": (1,), "wagner -tag:coup mali": (1,),
+             "wagner mali nation:ML": (1,)}  # fmt: skip
+NOT_SATURATED = ['"security partnership"', "maiga coup", "sahel* wagner"]  # too few of rank 1 among the first
+
+
+@pytest.mark.parametrize("words", [*SATURATED, *NOT_SATURATED])
+def test_hits_of_rank_one_in_path_order_are_the_best_of_an_and_query(rich: str, words: str) -> None:
+    """The best hits of an AND query (or a phrase alone) read in collection and path order when enough of the first
+    briefs rank 1 are, in order and with their figures, those of a ranking of every hit; otherwise every hit is
+    ranked, to the same answer."""
+    import psycopg
+
+    from brief.query import postgres
+    from brief.query.filters import Filters
+    from brief.query.language import parse_search
+
+    query = parse_search(words)
+    with psycopg.connect(rich, autocommit=True) as conn:
+        assert postgres._ranked_by_pairs(postgres.text_query(conn, query))
+        every = [(r["path"], r["rank"]) for r in postgres.search(conn, query, Filters(), None, False)]
+        assert len(every) > 5
+        with watching_terms("_from_saturated") as served:
+            for limit in (1, 5, 20, 37):
+                best = postgres.search(conn, query, Filters(), limit, False)
+                assert [(r["path"], r["rank"]) for r in best] == every[:limit], f"limit {limit}"
+                assert served.pop() == (limit in SATURATED.get(words, ())), f"limit {limit}"
+
+
+def test_an_and_query_ranks_at_most_one_and_most_hits_reach_it(rich: str) -> None:
+    """The bound the reading in path order relies on: calc_rank_and never exceeds 1, and reaches it for many hits of
+    words that recur together."""
+    import psycopg
+
+    from brief.query.postgres import rank_weights
+
+    ranked = "{" + ",".join(str(w) for w in rank_weights()) + "}"
+    with psycopg.connect(rich) as conn:
+        for query, least in (("choguel & maiga", 40), ("wagner & mali", 1), ("security <-> partnership", 0),
+                             ("africa & corps & wagner", 1), ("(wagner | mali) & coup", 1)):  # fmt: skip
+            top, ones, hits = conn.execute(
+                f"SELECT max(r), count(*) FILTER (WHERE r = 1), count(*) FROM (SELECT ts_rank('{ranked}', search, "
+                "%s::tsquery) AS r FROM brief.briefs WHERE search @@ %s::tsquery) x", (query, query)
+            ).fetchone()  # fmt: skip
+            assert hits > 20 and top <= 1.0 and ones >= least, query
