@@ -392,3 +392,27 @@ def test_what_a_removed_brief_alone_held_is_no_longer_offered(collection_copy: P
         assert run("list", str(collection_copy), option, value, "--count").stdout.strip() == "0"
     summary = json.loads(run("summary", str(collection_copy), "--format", "json").stdout)
     assert "zz-lone-actor" not in json.dumps(summary) and "zz-lone-issue" not in json.dumps(summary)
+
+
+def test_a_refresh_leaves_the_write_ahead_log_empty(tmp_path: Path) -> None:
+    """A process that refreshed the index and exits without closing it leaves no log for the next process to
+    read whole before its first answer; a reader holding an older snapshot is not waited for (its log stays)."""
+    import shutil
+
+    folder = tmp_path / "briefs"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples", folder)
+    chosen = collection([str(folder)])
+    open_index(chosen).close()
+    log = chosen.index_path() + "-wal"
+    target = folder / "2022-02-france-withdrawal-mali.yaml"
+    target.write_text(target.read_text(encoding="utf-8").replace("stance: opposes", "stance: neutral", 1))
+    index = open_index(chosen)  # refreshed, and left open, as a command leaves it
+    assert index.counts()["briefs"] == 10 and os.path.getsize(log) == 0
+    reader = sqlite3.connect(chosen.index_path())
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM briefs").fetchone()  # a snapshot held
+    target.write_text(target.read_text(encoding="utf-8").replace("stance: neutral", "stance: supports", 1))
+    index.refresh()
+    assert os.path.getsize(log) > 0  # not emptied under a reader, and not waited for
+    reader.close()
+    index.close()

@@ -307,7 +307,21 @@ def update(db: sqlite3.Connection, found: Scan, started_ns: int, tasks: list[Tas
     except BaseException:
         db.execute("ROLLBACK")
         raise
+    _empty_log(db)
     return sum(1 for row in rows if row.touch_only)
+
+
+def _empty_log(db: sqlite3.Connection) -> None:
+    """Copy the write-ahead log into the index and empty it, unless a reader holds it (then, not waiting, leave it
+    to the next writer). A log left full is read whole by every process that opens the index next, until one
+    writes again: 100 briefs refreshed at 100,000 left 90 MB, and each `search --no-refresh` after it took 0.4 s
+    instead of 0.05 s."""
+    (busy,) = db.execute("PRAGMA busy_timeout").fetchone()
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(busy)}")
 
 
 def _rowids(db: sqlite3.Connection, paths: list[str]) -> list[int]:
