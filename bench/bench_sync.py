@@ -132,13 +132,16 @@ def changer(brief: str, server: Server, folder: Path, env: dict[str, str]) -> Ca
     return change
 
 
+def sync_corpus(ctx: run.Context, size: int) -> tuple[str, Path, dict, str]:
+    """The sync rows' corpus: brief's path, the corpus's private copy, its stamp, and the copy's path as shown."""
+    source, stamp = run.ensure_corpus(size, ctx.args.seed, ctx.args.read_formats, ctx.args.corpus)
+    folder = private_copy(source, ctx.args.corpus)
+    return str(run.brief_path()), folder, stamp, os.path.relpath(folder, run.ROOT)
+
+
 def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | None = None) -> run.Report:
     args = ctx.args
-    brief = run.brief_path()
-    source, stamp = run.ensure_corpus(size, args.seed, args.read_formats, args.corpus)
-    folder = private_copy(source, args.corpus)
-    rel = os.path.relpath(folder, run.ROOT)
-    b = str(brief)
+    b, folder, stamp, rel = sync_corpus(ctx, size)
     cold = run.CORPUS_ROOT / f"cache-{folder.name}-cold"
     warm = run.CORPUS_ROOT / f"cache-{folder.name}"
     cold_env, warm_env = run.brief_env(cold), run.brief_env(warm)
@@ -255,11 +258,7 @@ RESYNC_NOTE = (
 def bench_resync(ctx: run.Context, size: int, server: Server) -> run.Report:
     """The re-sync row alone, against a database and an index kept from run to run (the first sync untimed)."""
     args = ctx.args
-    brief = run.brief_path()
-    source, stamp = run.ensure_corpus(size, args.seed, args.read_formats, args.corpus)
-    folder = private_copy(source, args.corpus)
-    rel = os.path.relpath(folder, run.ROOT)
-    b = str(brief)
+    b, folder, stamp, rel = sync_corpus(ctx, size)
     env = run.brief_env(run.CORPUS_ROOT / f"cache-{folder.name}")
     server.empty()
 
