@@ -243,3 +243,19 @@ def test_through_the_cli_a_settled_folder_still_shows_every_change(tmp_path: Pat
         encoding="utf-8",
     )
     assert ids() == ["copy-2023", "france-mali-withdrawal-2022", "niger-coup-2023"]
+
+
+def test_a_writer_killed_mid_write_leaves_nothing_for_long(tmp_path: Path, settled_now: None) -> None:
+    """The temporary file of a writer that no longer exists is removed by the next write; a live one's is not."""
+    import subprocess
+    import sys
+
+    root = collection_tree(tmp_path / "briefs")
+    cache = tmp_path / "listing"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    abandoned = tmp_path / f"listing.{int(gone.stdout)}.tmp"
+    abandoned.write_bytes(b"half a listing")
+    alive = tmp_path / f"listing.{os.getppid()}.tmp"  # a process that exists: its write may be under way
+    alive.write_bytes(b"being written")
+    scan([str(root)], cache=str(cache))
+    assert not abandoned.exists() and alive.exists() and read_listings(str(cache))

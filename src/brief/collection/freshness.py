@@ -205,6 +205,7 @@ def write_listings(path: str, folders: dict[str, bytes | memoryview]) -> None:
     if len(header) > size:  # offsets past 2 GiB take more bytes: no cache rather than a wrong one
         return
     header = header.ljust(size, b"\0")  # marshal ignores what follows its value
+    _remove_abandoned(path)
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
         with open(temporary, "wb") as handle:
@@ -215,6 +216,28 @@ def write_listings(path: str, folders: dict[str, bytes | memoryview]) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+
+
+def _remove_abandoned(path: str) -> None:
+    """Delete the temporary files of writers of `path` whose process no longer exists (killed while writing:
+    the scan runs in a thread that a command's exit does not wait for)."""
+    folder, name = os.path.split(path)
+    try:
+        leftovers = [entry for entry in os.listdir(folder or ".") if entry.startswith(f"{name}.") and
+                     entry.endswith(".tmp")]  # fmt: skip
+    except OSError:
+        return
+    for leftover in leftovers:
+        pid = leftover[len(name) + 1 : -len(".tmp")]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, leftover))
+        except OSError:  # alive, someone else's
+            pass
 
 
 def excluded(path: str, name: str, patterns: list[str]) -> bool:
