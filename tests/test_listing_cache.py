@@ -253,9 +253,9 @@ def test_a_writer_killed_mid_write_leaves_nothing_for_long(tmp_path: Path, settl
     root = collection_tree(tmp_path / "briefs")
     cache = tmp_path / "listing"
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    abandoned = tmp_path / f"listing.{int(gone.stdout)}.tmp"
+    abandoned = tmp_path / f"listing.tmp-{int(gone.stdout)}"
     abandoned.write_bytes(b"half a listing")
-    alive = tmp_path / f"listing.{os.getppid()}.tmp"  # a process that exists: its write may be under way
+    alive = tmp_path / f"listing.tmp-{os.getppid()}"  # a process that exists: its write may be under way
     alive.write_bytes(b"being written")
     scan([str(root)], cache=str(cache))
     assert not abandoned.exists() and alive.exists() and read_listings(str(cache))

@@ -1,7 +1,9 @@
-"""The process pool every parallel job uses (validation, index builds), and how many cores it may use."""
+"""The process pool every parallel job uses (validation, index builds), how many cores it may use, and the
+temporary files of processes that are gone."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see brief/cli/main.py)
@@ -20,6 +22,27 @@ def available_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # not on Linux
         return os.cpu_count() or 1
+
+
+def remove_abandoned(path: str) -> None:
+    """Delete the temporary files of `path` (`PATH.tmp-PID`, `PATH.tmp-PID-…`) whose writing process no longer
+    exists: killed mid-build, or mid-write of a thread that a command's exit did not wait for."""
+    folder, name = os.path.split(path)
+    try:
+        leftovers = [entry for entry in os.listdir(folder or ".") if entry.startswith(f"{name}.tmp-")]
+    except OSError:
+        return
+    for leftover in leftovers:
+        pid = leftover.rsplit(".tmp-", 1)[1].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, leftover))
+        except PermissionError:  # alive, someone else's
+            pass
 
 
 def process_pool(jobs: int, initializer: Callable[..., Any] | None = None, initargs: tuple[Any, ...] = ()) -> Pool:

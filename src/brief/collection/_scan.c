@@ -3,8 +3,9 @@
    Every `brief` command that reads the index first checks the size and modification time of every brief file.
    In Python that is about 3.5 us per file (a DirEntry and a stat_result built per file); here it is the bare
    system calls, made with the GIL released, and the result comes back as one digest and one Records object
-   (formatted as bytes only when asked) rather than 100,000 Python objects. brief/collection/freshness.py holds the pure-Python equivalent, which gives the same folders,
-   records, newest time and count (tests/test_scanning.py checks it) and is used when this is not built.
+   (formatted as bytes only when asked) rather than 100,000 Python objects. brief/collection/freshness.py holds
+   the pure-Python equivalent, which gives the same folders, records, newest time and count
+   (tests/test_scanning.py checks it) and is used when this is not built.
 
    A large folder (past PARALLEL_FROM candidates) is stat-ed while it is still being listed: the calling thread
    lists names into chunks that never move, and one helper thread per further processor (MAX_THREADS in all)
@@ -445,13 +446,14 @@ static int list_folder(Source *source, int fd, const Suffixes *suffixes, Listing
    modification time set back by hand (setting it sets the change time). A listing is kept only when both
    times are older than `settled` (the caller's clock, a few seconds ago): a file system's clock ticks coarsely,
    and a folder changed twice within one tick, around the listing, would otherwise keep its times. */
-#define KEY_BYTES 32
+enum { KEY_DEV, KEY_INO, KEY_MTIME, KEY_CTIME, KEY_FIELDS };
+#define KEY_BYTES (KEY_FIELDS * sizeof(int64_t))
 
-static void folder_key(const struct stat *st, char key[KEY_BYTES]) {
-    int64_t fields[4] = {(int64_t)st->st_dev, (int64_t)st->st_ino,
-                         (int64_t)MTIME_SEC(*st) * 1000000000LL + MTIME_NSEC(*st),
-                         (int64_t)CTIME_SEC(*st) * 1000000000LL + CTIME_NSEC(*st)};
-    memcpy(key, fields, KEY_BYTES);
+static void folder_key(const struct stat *st, int64_t key[KEY_FIELDS]) {
+    key[KEY_DEV] = (int64_t)st->st_dev;
+    key[KEY_INO] = (int64_t)st->st_ino;
+    key[KEY_MTIME] = (int64_t)MTIME_SEC(*st) * 1000000000LL + MTIME_NSEC(*st);
+    key[KEY_CTIME] = (int64_t)CTIME_SEC(*st) * 1000000000LL + CTIME_NSEC(*st);
 }
 
 /* Whether a kept listing's names are well formed (it comes from a file, which may be damaged): names of at most
@@ -469,7 +471,7 @@ static int valid_names(const char *at, const char *end) {
 
 /* The listing just made, as the cache keeps it: the key, the files' names in listing order (vanished ones too:
    they were listed), an empty name, the sub-folders' names. */
-static int keep_names(const char key[KEY_BYTES], Listing *listing) {
+static int keep_names(const int64_t key[KEY_FIELDS], Listing *listing) {
     Buffer *out = &listing->names;
     char *slot = reserve(out, KEY_BYTES);
     if (slot == NULL) return ENOMEM;
@@ -498,7 +500,7 @@ static int scan_folder(const char *path, const Suffixes *suffixes, const char *c
     int error, fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return errno;
     struct stat st;
-    char key[KEY_BYTES];
+    int64_t key[KEY_FIELDS];
     if (fstat(fd, &st) != 0) {
         error = errno;
         close(fd);
@@ -521,9 +523,7 @@ static int scan_folder(const char *path, const Suffixes *suffixes, const char *c
     }
     Source source = {.dir = dir};
     error = list_folder(&source, fd, suffixes, listing);
-    long long mtime = (long long)MTIME_SEC(st) * 1000000000LL + MTIME_NSEC(st);
-    long long ctime = (long long)CTIME_SEC(st) * 1000000000LL + CTIME_NSEC(st);
-    if (error == 0 && mtime < settled && ctime < settled) error = keep_names(key, listing);
+    if (error == 0 && key[KEY_MTIME] < settled && key[KEY_CTIME] < settled) error = keep_names(key, listing);
     closedir(dir);
     return error;
 }
@@ -601,8 +601,8 @@ static PyTypeObject RecordsType = {
     .tp_methods = records_methods,
 };
 
-/* (folders, records, newest, count, digest) of a listing done without error; the records take its chunks */
-/* The listing as stat_folder returns it; `cached` is the kept listing the caller passed (NULL: none). */
+/* (folders, records, newest, count, digest, kept) of a listing done without error; the records take its chunks.
+   `cached` is the kept listing the caller passed (NULL: none). */
 static PyObject *listing_tuple(Listing *listing, PyObject *cached) {
     PyObject *folders = PyList_New(0);
     if (folders == NULL) return NULL;
@@ -630,9 +630,10 @@ static PyObject *listing_tuple(Listing *listing, PyObject *cached) {
     records->size = listing->record_bytes;
     listing->chunks = NULL;
     /* what the cache keeps of this folder now: the listing it had, if it held; a new one; or none */
-    PyObject *kept = listing->from_cache && cached != NULL ? Py_NewRef(cached)
-                     : listing->names.used ? PyBytes_FromStringAndSize(listing->names.data, (Py_ssize_t)listing->names.used)
-                                           : Py_NewRef(Py_None);
+    const Buffer *names = &listing->names;
+    PyObject *kept = listing->from_cache ? Py_NewRef(cached)
+                     : names->used       ? PyBytes_FromStringAndSize(names->data, (Py_ssize_t)names->used)
+                                         : Py_NewRef(Py_None);
     if (kept == NULL) {
         Py_DECREF(folders);
         Py_DECREF(records);
@@ -644,7 +645,7 @@ static PyObject *listing_tuple(Listing *listing, PyObject *cached) {
 }
 
 /* A kept listing passed from Python: any bytes-like object (the cache file is mapped, not copied), or None
-   (view->obj stays NULL). Released with PyBuffer_Release. */
+   (view->obj stays NULL). view->obj is then the object itself, held until PyBuffer_Release. */
 static int parse_cached(PyObject *cached, Py_buffer *view) {
     view->obj = NULL;
     view->buf = NULL;
@@ -675,7 +676,7 @@ static PyObject *stat_folder(PyObject *Py_UNUSED(self), PyObject *args) {
     else if (error != 0) {
         errno = error;
         PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_obj);
-    } else result = listing_tuple(&listing, kept.obj ? cached : NULL);
+    } else result = listing_tuple(&listing, kept.obj);
     PyBuffer_Release(&kept);
     Py_DECREF(path_obj);
     free_chunks(listing.chunks);
@@ -695,8 +696,7 @@ enum { QUEUED, RUNNING, DONE, TAKEN };
 
 typedef struct {
     char *path;
-    PyObject *cached; /* the kept listing submitted with it (NULL: none), and its bytes, read by a helper without */
-    Py_buffer kept;   /* the GIL (the buffer is held until the job is freed) */
+    Py_buffer kept; /* the kept listing submitted with it (obj NULL: none), read by a helper without the GIL */
     long long settled;
     int state, error;
     Listing listing;
@@ -729,7 +729,8 @@ static Job *next_job(Walker *w) {
 
 static void run_job(Walker *w, Job *job) {
     job->listing = EMPTY;
-    job->error = scan_folder(job->path, &w->suffixes, job->kept.buf, (size_t)job->kept.len, job->settled, &job->listing);
+    job->error =
+        scan_folder(job->path, &w->suffixes, job->kept.buf, (size_t)job->kept.len, job->settled, &job->listing);
 }
 
 static void *helper(void *arg) {
@@ -758,8 +759,7 @@ static void free_job(Job *job) {
     free(job->listing.names.data);
     job->listing.chunks = NULL;
     job->listing.folders.data = job->listing.names.data = NULL;
-    if (job->kept.obj != NULL) PyBuffer_Release(&job->kept);
-    Py_CLEAR(job->cached);
+    PyBuffer_Release(&job->kept); /* nothing when there is none, or it was released */
 }
 
 static PyObject *walker_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
@@ -820,7 +820,8 @@ static PyObject *walker_submit(Walker *w, PyObject *args) {
     PyObject *paths, *kept = Py_None;
     long long settled = 0;
     if (!PyArg_ParseTuple(args, "O|OL", &paths, &kept, &settled)) return NULL;
-    if (!PyList_Check(paths) || (kept != Py_None && (!PyList_Check(kept) || PyList_GET_SIZE(kept) != PyList_GET_SIZE(paths)))) {
+    int listed = kept == Py_None || (PyList_Check(kept) && PyList_GET_SIZE(kept) == PyList_GET_SIZE(paths));
+    if (!PyList_Check(paths) || !listed) {
         PyErr_SetString(PyExc_TypeError, "submit() takes a list of paths, and a list of their kept listings");
         return NULL;
     }
@@ -842,9 +843,7 @@ static PyObject *walker_submit(Walker *w, PyObject *args) {
             PyErr_NoMemory();
             goto failed;
         }
-        PyObject *cached = kept == Py_None ? Py_None : PyList_GET_ITEM(kept, i);
-        if (parse_cached(cached, &made[i]->kept) < 0) goto failed;
-        made[i]->cached = made[i]->kept.obj ? Py_NewRef(cached) : NULL;
+        if (parse_cached(kept == Py_None ? Py_None : PyList_GET_ITEM(kept, i), &made[i]->kept) < 0) goto failed;
         made[i]->settled = settled;
     }
     pthread_mutex_lock(&w->lock);
@@ -882,8 +881,7 @@ failed:
     for (Py_ssize_t i = 0; i < n; i++) {
         if (made[i] != NULL) {
             free(made[i]->path);
-            if (made[i]->kept.obj != NULL) PyBuffer_Release(&made[i]->kept);
-            Py_XDECREF(made[i]->cached);
+            PyBuffer_Release(&made[i]->kept);
         }
         free(made[i]);
     }
@@ -937,7 +935,7 @@ static PyObject *walker_take(Walker *w, PyObject *arg) {
     else if (error != 0) {
         errno = error;
         PyErr_SetFromErrnoWithFilename(PyExc_OSError, job->path);
-    } else result = listing_tuple(&job->listing, job->cached);
+    } else result = listing_tuple(&job->listing, job->kept.obj);
     free_job(job);
     return result;
 }

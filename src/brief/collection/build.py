@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from typing import ClassVar, Protocol
 
-from brief.base.pool import PARALLEL_THRESHOLD, available_cores, process_pool
+from brief.base.pool import PARALLEL_THRESHOLD, available_cores, process_pool, remove_abandoned
 from brief.base.text import fold
 from brief.collection import aggregates, heads
 from brief.collection.config import Collection
@@ -52,7 +52,7 @@ def build(path: str, collection: Collection, meta: dict[str, str], found: Scan |
     """Write a complete new index for the collection to a temporary file, then rename it over `path`; `hook`, if
     given, is handed every chunk of parsed files too."""
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    _remove_abandoned(path)
+    remove_abandoned(path)
     legacy = collection.legacy_index_path()
     for suffix in ("", "-wal", "-shm"):
         _unlink(f"{legacy}{suffix}")
@@ -367,20 +367,3 @@ def _delete(db: sqlite3.Connection, path: str) -> None:
 def _unlink(path: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-
-
-def _remove_abandoned(index_path: str) -> None:
-    """Delete temporary files of builds whose process no longer exists (killed mid-build)."""
-    folder, name = os.path.split(index_path)
-    for leftover in os.listdir(folder or "."):
-        if not leftover.startswith(f"{name}.tmp-"):
-            continue
-        pid = leftover.rsplit(".tmp-", 1)[1].split("-", 1)[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            _unlink(os.path.join(folder, leftover))
-        except PermissionError:  # alive, someone else's
-            pass

@@ -79,7 +79,8 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     implementation = "python" if stat_folder is _stat_folder_python else "native"
     walker = _native_walker(stat_folder) if implementation == "native" else None
     patterns = list(exclude)
-    listings = read_listings(cache) if cache and implementation == "native" else {}
+    cache = cache if implementation == "native" else None  # the Python scanner keeps no listing
+    listings = read_listings(cache) if cache else {}
     keep: dict[str, bytes | memoryview] = {}  # what the cache keeps after this scan
     settled = time.time_ns() - RACY_NS
 
@@ -134,19 +135,15 @@ def scan(paths: Iterable[str], exclude: Iterable[str] = (), stat_folder: StatFol
     finally:
         if walker:
             walker.close()
-    if (
-        cache
-        and implementation == "native"
-        and (keep.keys() != listings.keys() or any(keep[folder] is not listings[folder] for folder in keep))
-    ):
+    if cache and (keep.keys() != listings.keys() or any(keep[folder] is not listings[folder] for folder in keep)):
         write_listings(cache, keep)
     return Scan(parts, newest, implementation)
 
 
-# The listing cache's file: _LISTINGS_MAGIC, the length of a header in marshal's format (built in: no import) that holds
-# the format, the suffixes the listings were made for and where each folder's listing lies in the file, then the
-# listings. The file is mapped, not read: the listings (4 MB at 100,000 briefs) reach the scanner without a copy
-# into fresh memory. Anything else found there is ignored.
+# The listing cache's file: _LISTINGS_MAGIC, the length of a header in marshal's format (built in: no import)
+# that holds the format, the suffixes the listings were made for and where each folder's listing lies in the
+# file, then the listings. The file is mapped, not read: the listings (4 MB at 100,000 briefs) reach the scanner
+# without a copy into fresh memory. Anything else found there is ignored.
 _LISTINGS_MAGIC = b"brief-ls"
 _LISTINGS_FORMAT = 2
 
@@ -205,8 +202,10 @@ def write_listings(path: str, folders: dict[str, bytes | memoryview]) -> None:
     if len(header) > size:  # offsets past 2 GiB take more bytes: no cache rather than a wrong one
         return
     header = header.ljust(size, b"\0")  # marshal ignores what follows its value
-    _remove_abandoned(path)
-    temporary = f"{path}.{os.getpid()}.tmp"
+    from brief.base.pool import remove_abandoned
+
+    remove_abandoned(path)
+    temporary = f"{path}.tmp-{os.getpid()}"
     try:
         with open(temporary, "wb") as handle:
             handle.write(_LISTINGS_MAGIC + len(header).to_bytes(8, "little") + header)
@@ -216,28 +215,6 @@ def write_listings(path: str, folders: dict[str, bytes | memoryview]) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-
-
-def _remove_abandoned(path: str) -> None:
-    """Delete the temporary files of writers of `path` whose process no longer exists (killed while writing:
-    the scan runs in a thread that a command's exit does not wait for)."""
-    folder, name = os.path.split(path)
-    try:
-        leftovers = [entry for entry in os.listdir(folder or ".") if entry.startswith(f"{name}.") and
-                     entry.endswith(".tmp")]  # fmt: skip
-    except OSError:
-        return
-    for leftover in leftovers:
-        pid = leftover[len(name) + 1 : -len(".tmp")]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            with contextlib.suppress(OSError):
-                os.unlink(os.path.join(folder, leftover))
-        except OSError:  # alive, someone else's
-            pass
 
 
 def excluded(path: str, name: str, patterns: list[str]) -> bool:
