@@ -158,18 +158,16 @@ def _repair(db: sqlite3.Connection, pair: tuple[int, int], actor_id: str, issue_
         following = _next_date(db, pair, date, ">")
         chain = [*head, *_group(db, pair, date), *(_group(db, pair, following)[:1] if following is not None else [])]
         for index in range(len(head), len(chain)):
-            row, previous = chain[index], chain[index - 1] if index else None
-            changed = previous is not None and previous[1] != row[1]
-            redo[row[3]] = (row[3], previous[3], row[0] or "") if previous is not None and changed else None
+            redo[chain[index][3]] = _change(chain[index - 1] if index else None, chain[index])
     db.executemany("DELETE FROM agg_changes WHERE position = ?", ((position,) for position in redo))
     db.executemany("INSERT INTO agg_changes VALUES (?, ?, ?)", (change for change in redo.values() if change))
     latest = db.execute("SELECT max(date) FROM position_rows INDEXED BY positions_timeline WHERE issue = ? AND "
                         "actor = ?", pair).fetchone()[0]  # fmt: skip
-    group = _group(db, pair, latest)
-    if not group:
+    day = _group(db, pair, latest)
+    if not day:
         db.execute("DELETE FROM agg_latest WHERE actor_id = ? AND issue_id = ?", (actor_id, issue_id))
         return
-    last = group[0] if latest is not None else group[-1]  # as _history chooses
+    last = _latest(day)
     db.execute("INSERT OR REPLACE INTO agg_latest VALUES (?, ?, ?, ?)", (actor_id, issue_id, last[1], last[0]))
 
 
@@ -209,13 +207,26 @@ def _history(actor_id: str, issue_id: str, rows: list[Row],
     rows.sort(key=_order)
     previous: Row | None = None
     for row in rows:
-        if previous is not None and previous[1] != row[1]:
-            changes.append((row[3], previous[3], row[0] or ""))
+        change = _change(previous, row)
+        if change:
+            changes.append(change)
         previous = row
-    last = rows[-1]
-    if last[0] is not None:  # the first position of the latest date
-        last = next(row for row in rows if row[0] == last[0])
+    last = _latest([row for row in rows if row[0] == rows[-1][0]])
     return actor_id, issue_id, last[1], last[0]
+
+
+def _change(previous: Row | None, row: Row) -> tuple[int, int, str] | None:
+    """agg_changes' row for a position whose predecessor in its pair's history is `previous` (None: it is the
+    first); None when the stance did not change."""
+    if previous is None or previous[1] == row[1]:
+        return None
+    return row[3], previous[3], row[0] or ""
+
+
+def _latest(day: list[Row]) -> Row:
+    """The position agg_latest keeps, of its pair's last date's positions in history order: the first of them
+    when dated, the last of the undated ones when none has a date."""
+    return day[0] if day[0][0] is not None else day[-1]
 
 
 def _order(row: Row) -> tuple[bool, str, bool, str, str, int]:
