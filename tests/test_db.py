@@ -245,7 +245,8 @@ def test_bounds_of_the_pruned_ranking_hold_for_every_hit(rich: str) -> None:
     """For every hit of a common word: the head's rank <= the full rank <= the head's rank + the tail's bound."""
     import psycopg
 
-    from brief.query.postgres import RANK_SLACK, rank_weights
+    from brief.query.pg_text import rank_weights
+    from brief.query.postgres import RANK_SLACK
 
     weights = rank_weights()
     ranked = "{" + ",".join(str(w) for w in weights) + "}"

@@ -24,7 +24,8 @@ TERMS = "SELECT brief, lexeme, score FROM brief.terms ORDER BY 1, 2"
 def expected_terms(conn: Any) -> list[tuple[Any, ...]]:
     """brief.terms made again from brief.briefs by its definition, in other SQL: every word that a brief's search
     holds at least TERM_MIN_A times in class A, with its rank alone when that reaches TERM_FLOOR."""
-    from brief.query.postgres import TERM_FLOOR, TERM_MIN_A, rank_weights
+    from brief.query.pg_text import rank_weights
+    from brief.query.postgres import TERM_FLOOR, TERM_MIN_A
 
     weights = "{" + ",".join(str(w) for w in rank_weights()) + "}"
     return list(conn.execute(
@@ -183,7 +184,8 @@ def test_a_word_held_fewer_times_in_class_a_ranks_under_the_floor(rich: str) -> 
     as the rich briefs give)."""
     import psycopg
 
-    from brief.query.postgres import TERM_FLOOR, TERM_MIN_A, rank_weights, term_bound
+    from brief.query.pg_text import rank_weights
+    from brief.query.postgres import TERM_FLOOR, TERM_MIN_A, term_bound
 
     weights = rank_weights()
     assert 1 == weights[3] >= weights[2] >= weights[1] == weights[0]  # falling from A to D, as positions go
@@ -334,7 +336,8 @@ def test_rich_terms_are_their_definition_and_bound_every_other_word(rich: str) -
     every brief that no brief's rich_terms holds ranks at most TERM_SINGLE alone: the bound the search relies on."""
     import psycopg
 
-    from brief.query.postgres import TERM_SINGLE, rank_weights
+    from brief.query.pg_text import rank_weights
+    from brief.query.postgres import TERM_SINGLE
 
     ranked = "{" + ",".join(str(w) for w in rank_weights()) + "}"
     with psycopg.connect(rich) as conn:
@@ -421,7 +424,7 @@ def test_an_and_query_ranks_at_most_one_and_most_hits_reach_it(rich: str) -> Non
     words that recur together."""
     import psycopg
 
-    from brief.query.postgres import rank_weights
+    from brief.query.pg_text import rank_weights
 
     ranked = "{" + ",".join(str(w) for w in rank_weights()) + "}"
     with psycopg.connect(rich) as conn:

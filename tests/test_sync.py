@@ -698,7 +698,7 @@ def test_the_text_search_configuration_folds_as_brief_does(pg_dsn: str) -> None:
     """`brief.fold`, for hand-written SQL, makes the lexemes brief itself writes, but for letters that have no
     decomposition into a base letter and accents (ł, æ, ø: unaccent spells them l, ae, o) and numbers with a
     decimal point (one lexeme for PostgreSQL, two words for brief): docs/postgres.md says so."""
-    from brief.query.postgres import words
+    from brief.query.pg_text import words
     from brief.remote.connect import connect
     from brief.remote.schema import ensure_schema
     from test_architecture import WORDS
@@ -724,12 +724,12 @@ TRICKY = "a é e\u0301\u0302 ¨ ´ ﬁ ² \u00a0 \u2003 \u3000 \u0301 ’ ‘ ς
 
 
 def test_words_token_by_token_are_the_words_of_the_whole_fold() -> None:
-    """query/postgres.py words folds one token at a time (and remembers it): the words the local index makes."""
+    """query/pg_text.py words folds one token at a time (and remembers it): the words the local index makes."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
     from brief.base.text import fold
-    from brief.query.postgres import _WORD, words
+    from brief.query.pg_text import _WORD, words
 
     @settings(max_examples=400, deadline=None)
     @given(st.lists(st.one_of(st.sampled_from(TRICKY.split(" ")), st.text(max_size=6)), max_size=12).map(" ".join))

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from brief.collection.tables import FTS_COLUMNS
-from brief.query.postgres import (
+from brief.query.pg_text import (
     FIELD_GAP,
     MAX_LEXEME,
     MAX_POSITION,
@@ -25,7 +25,7 @@ from brief.query.postgres import (
 from brief.remote.binary import encode, encode_native, encode_python, tsvector_native, tsvector_python, weights_of
 from pgserver import pg_dsn, pg_server  # noqa: F401  (fixtures)
 
-# words as query/postgres.py words makes them, and some it never makes but the builder must bear
+# words as query/pg_text.py words makes them, and some it never makes but the builder must bear
 VOCABULARY = ["a", "b", "ab", "abc", "wagner", "maiga", "é", "côte", "ł", "ωμέγα", "数据", "1", "12", "2021", "a1",
               "x" * 500, "y" * 501, "z" * 2000, "İ", "\U0001f600"]  # fmt: skip
 CLASSES = [SEARCH_CLASS, SCOPE_CLASS, {"body": "C"}, {"title": "D", "other": "A"}, {}]
@@ -124,14 +124,14 @@ def test_the_c_tsvector_refuses_what_is_not_words_with_a_python_error() -> None:
 
 @pytest.mark.skipif(encode_native is None, reason="brief.remote._binary is not built here")
 def test_the_c_words_are_the_python_ones() -> None:
-    """words in C (white space as str.split sees it, tokens remembered) against query/postgres.py words and the
+    """words in C (white space as str.split sees it, tokens remembered) against query/pg_text.py words and the
     fold of the whole text, on the characters where a fold token by token could differ."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
     from brief.base.text import fold
-    from brief.query.postgres import _WORD
-    from brief.query.postgres import words as words_python
+    from brief.query.pg_text import _WORD
+    from brief.query.pg_text import words as words_python
     from brief.remote.binary import words_native
     from test_sync import TRICKY
 

@@ -1,10 +1,10 @@
 /* brief.remote._binary: what a sync sends in PostgreSQL's binary COPY format, made in C (brief/remote/binary.py).
 
-   words() splits a text into the words brief folds, as query/postgres.py words does (one white-space-separated
+   words() splits a text into the words brief folds, as query/pg_text.py words does (one white-space-separated
    token at a time, each token's words remembered in a dict; a token not seen yet is folded by the Python function
    given); build() makes a brief's weighted tsvector from them: in Python, grouping every word's positions,
    sorting the lexemes and packing them was the largest part of a sync's own work. encode() makes a whole COPY
-   stream of rows. Each gives the same result as its Python equivalent (query/postgres.py words, and
+   stream of rows. Each gives the same result as its Python equivalent (query/pg_text.py words, and
    brief/remote/binary.py tsvector_python, encode_python), which is used when this is not built
    (tests/test_sync_binary.py holds them to each other on generated and hostile input).
 
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* query/postgres.py: MAX_POSITION, MAX_POSITIONS, MAX_LEXEME, FIELD_GAP, MAX_TSVECTOR; passed in by the caller
+/* query/pg_text.py: MAX_POSITION, MAX_POSITIONS, MAX_LEXEME, FIELD_GAP, MAX_TSVECTOR; passed in by the caller
    would be slower for nothing: tests/test_sync_binary.py checks these match */
 #define MAX_POSITION 16383
 #define MAX_POSITIONS 256

@@ -7,7 +7,7 @@ brief this is most of the saving (a sync of 10,000 rich briefs: the `briefs` row
 text literals, 1.9 s in binary), since a tsvector literal is tokenised, sorted and de-duplicated by the server;
 in binary the lexemes arrive sorted with their positions, and are only checked.
 
-The tsvector is built from the words brief has folded (query/postgres.py words), with the meaning the text literal
+The tsvector is built from the words brief has folded (query/pg_text.py words), with the meaning the text literal
 a sync sent before has once the server has read it (tests/test_sync_binary.py keeps that literal's builder and
 compares the two on a real server): positions from 1, FIELD_GAP between fields, past MAX_POSITION every word at
 MAX_POSITION (the same position twice keeps the higher weight, as the server's input function does); a word keeps
@@ -23,7 +23,7 @@ import struct
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from brief.query.postgres import (
+from brief.query.pg_text import (
     _TOKEN_CACHE,
     _TOKEN_WORDS,
     FIELD_GAP,
@@ -33,7 +33,7 @@ from brief.query.postgres import (
     MAX_TSVECTOR,
     token_words,
 )
-from brief.query.postgres import words as words_python
+from brief.query.pg_text import words as words_python
 from brief.remote.native import native as _native
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ _words_native: Callable[[str, dict[str, list[str]], Callable[[str], list[str]], 
 
 
 def words_native(text: str) -> list[str]:
-    """query/postgres.py words, its loop in C (sharing its memory of tokens); only when the C module is built."""
+    """query/pg_text.py words, its loop in C (sharing its memory of tokens); only when the C module is built."""
     assert _words_native is not None
     return _words_native(text, _TOKEN_WORDS, token_words, _TOKEN_CACHE)
 

@@ -11,7 +11,7 @@ from typing import Any
 from brief.base.fields import mappings, number, text, texts
 from brief.base.text import compact_json, fold
 from brief.collection.tables import FTS_COLUMNS
-from brief.query.postgres import SCOPE_CLASS, SEARCH_CLASS
+from brief.query.pg_text import SCOPE_CLASS, SEARCH_CLASS
 from brief.remote.binary import tsvector, weights_of, words
 
 # table -> its columns, in COPY order (`brief` is the brief's key, given by the sync)

@@ -365,7 +365,8 @@ _TERMS_GONE_5 = """DELETE FROM brief.terms x
 
 
 def _version_4() -> str:
-    from brief.query.postgres import TERM_FLOOR, TERM_MIN_A, rank_weights
+    from brief.query.pg_text import rank_weights
+    from brief.query.postgres import TERM_FLOOR, TERM_MIN_A
 
     weights = "{" + ",".join(str(w) for w in rank_weights()) + "}"
     # the word as a tsquery literal: quoted, its quotes doubled and backslashes escaped (brief's words have neither)
