@@ -97,7 +97,7 @@ def test_the_c_tsvector_is_the_python_one_byte_for_byte() -> None:
            st.lists(st.integers(-1, 3), min_size=6, max_size=6))  # fmt: skip
     def same(fields: list[list[str]], weights: list[int]) -> None:
         try:
-            expected: bytes | type[Exception] = tsvector_python(fields, weights)
+            expected: tuple[bytes, list[str]] | type[Exception] = tsvector_python(fields, weights)
         except UnicodeEncodeError:  # a lone surrogate: neither makes a vector of it
             expected = UnicodeEncodeError
         if expected is UnicodeEncodeError:
@@ -194,24 +194,33 @@ def test_the_c_copy_stream_is_the_python_one_byte_for_byte() -> None:
 def test_the_binary_tsvector_is_what_the_server_makes_of_the_literal(pg_dsn: str) -> None:  # noqa: F811
     """The proof that sending vectors in binary changed nothing written: for each case, the server's tsvector read
     from the binary form equals the one it parses from the text literal (`_tsvector` above) that a sync sent
-    before; tsvector equality compares lexemes, positions and weights."""
+    before; tsvector equality compares lexemes, positions and weights. And the rich words made with the vector
+    are their definition read from the stored vector (schema version 7's brief.briefs.rich_terms): the lexemes
+    with a position in class A and at least two positions, in the vector's order."""
     import psycopg
 
     made = cases(400)
     with psycopg.connect(pg_dsn, autocommit=True) as conn:
-        conn.execute("CREATE TEMPORARY TABLE vectors (n integer, binary_form tsvector, literal text)")
+        conn.execute("CREATE TEMPORARY TABLE vectors (n integer, binary_form tsvector, literal text, rich text[])")
         rows = []
         for n, (fields, classes) in enumerate(made):
-            binary = tsvector_python(fields, weights_of(classes, FTS_COLUMNS))
+            binary, rich = tsvector_python(fields, weights_of(classes, FTS_COLUMNS))
             literal = _tsvector(dict(zip(FTS_COLUMNS, fields, strict=True)), classes)
-            rows.append((n, binary, literal.encode()))
+            rows.append((n, binary, literal.encode(), rich))
         with conn.cursor().copy("COPY vectors FROM STDIN (FORMAT BINARY)") as copy:
-            copy.write(encode(rows, "ibb"))
+            copy.write(encode(rows, "ibba"))
         differ = conn.execute("SELECT n FROM vectors WHERE binary_form <> literal::tsvector ORDER BY n").fetchall()
         assert differ == []
         checked = conn.execute("SELECT count(*), count(*) FILTER (WHERE length(binary_form) > 1000), "
                                "max(length(binary_form)) FROM vectors").fetchone()  # fmt: skip
         assert checked is not None and checked[0] == len(made) and checked[1] >= 3 and checked[2] > 10_000
+        defined = ("coalesce((SELECT array_agg(u.lexeme ORDER BY u.lexeme COLLATE \"C\") FROM unnest(binary_form) u "
+                   "WHERE 'A' = ANY(u.weights) AND cardinality(u.positions) > 1), '{}')")  # fmt: skip
+        wrong = conn.execute(f"SELECT n FROM vectors WHERE rich <> {defined} ORDER BY n").fetchall()
+        assert wrong == []
+        some = conn.execute("SELECT count(*) FILTER (WHERE cardinality(rich) > 0), count(*) FILTER (WHERE "
+                            "cardinality(rich) = 0 AND length(binary_form) > 0) FROM vectors").fetchone()
+        assert some is not None and some[0] > 50 and some[1] > 0, "rich words, and vectors without any"
 
 
 def test_the_kinds_are_the_database_column_types(pg_dsn: str) -> None:  # noqa: F811

@@ -295,9 +295,9 @@ RANK_SLACK = 1e-4  # ts_rank computes in single precision: rounding can move low
 # So, with the `depth` best rows of each word (those that pass the filters), every row tying with the depth-th
 # (TERM_TIE below it) and bound_w the depth-th rank less TERM_TIE: a brief outside these rows has f_w < bound_w. When
 # every row of w is read, bound_w is what a brief with no row for w can reach: TERM_FLOOR, or 1/ζ (TERM_SINGLE) when
-# no brief's brief.rich_terms holds w (schema version 6: every brief then holds w at most once, in class A, or
-# nowhere in class A; the other names an alias expansion adds, `kokalla`, are such words). Each brief read gets an
-# upper bound, ub = (Σ over the words it was read for of f_w, from the rows, + Σ over the others of bound_w) / n; a
+# no brief's rich_terms holds w (schema version 6, a column since 7: every brief then holds w at most once, in class
+# A, or nowhere in class A; the other names an alias expansion adds, `kokalla`, are such words). Each brief read gets
+# an upper bound, ub = (Σ over the words it was read for of f_w, from the rows, + Σ over the others of bound_w) / n; a
 # brief read for none ranks below Σ bound_w / n. The briefs read are ranked by ts_rank in order of ub until a few
 # more than `limit` of them match the query: the limit-th best of those ranks is a bar the best hits reach; every
 # brief read whose ub reaches the bar is ranked, and when the bar is above Σ bound_w / n the best hits are the best
@@ -346,7 +346,7 @@ def _from_terms(conn: Any, text: TextQuery, where: str, params: list[Any], limit
             f"CASE WHEN {unread} THEN k.score::float8 - {TERM_TIE} ELSE {TERM_FLOOR} END AS cutoff, "
             # a word with a row in brief.terms is held three times in some brief: its bound is TERM_FLOOR
             f"CASE WHEN {unread} THEN k.score::float8 - {TERM_TIE} WHEN EXISTS (SELECT 1 FROM brief.terms x "
-            f"WHERE x.lexeme = w.lexeme) OR EXISTS (SELECT 1 FROM brief.briefs r WHERE brief.rich_terms(r.search) "
+            f"WHERE x.lexeme = w.lexeme) OR EXISTS (SELECT 1 FROM brief.briefs r WHERE r.rich_terms "
             f"@> ARRAY[w.lexeme]) THEN {TERM_FLOOR} ELSE {TERM_SINGLE} END AS bound "
             f"FROM unnest(%s::text[]) w(lexeme) LEFT JOIN LATERAL (SELECT t.score FROM brief.terms t{narrow} "
             f"WHERE t.lexeme = w.lexeme{also} ORDER BY t.score DESC OFFSET {depth - 1} LIMIT 1) k ON true), "

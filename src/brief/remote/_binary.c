@@ -9,9 +9,11 @@
    (tests/test_sync_binary.py holds them to each other on generated and hostile input).
 
    build(fields, weights): fields, a sequence of lists of str (the folded words of each field, in order); weights,
-   a sequence as long of ints, 0-3 (the weight class D-A) or -1 (a field left out). Returns bytes:
-   int32 lexeme count; then per lexeme, in bytewise order (a prefix first), its UTF-8 and a NUL, uint16 position
-   count, uint16 positions (weight in the two high bits), rising; all big-endian. */
+   a sequence as long of ints, 0-3 (the weight class D-A) or -1 (a field left out). Returns (bytes, list): the
+   vector (int32 lexeme count; then per lexeme, in bytewise order (a prefix first), its UTF-8 and a NUL, uint16
+   position count, uint16 positions (weight in the two high bits), rising; all big-endian) and its rich words (the
+   lexemes it holds in class A, weight 3, and at least twice: schema version 7's brief.briefs.rich_terms), in the
+   same order. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -82,7 +84,7 @@ static PyObject *build(PyObject *Py_UNUSED(self), PyObject *args) {
         Py_DECREF(fields);
         return NULL;
     }
-    PyObject *index = NULL, *result = NULL;
+    PyObject *index = NULL, *result = NULL, *vector = NULL, *rich = NULL;
     Entry *entries = NULL;
     Entry **kept = NULL;
     Py_ssize_t used = 0, capacity = 0;
@@ -188,9 +190,10 @@ static PyObject *build(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     qsort(kept, (size_t)nkept, sizeof(Entry *), compare);
 
-    result = PyBytes_FromStringAndSize(NULL, total);
-    if (result == NULL) goto done;
-    char *out = PyBytes_AS_STRING(result);
+    vector = PyBytes_FromStringAndSize(NULL, total);
+    rich = PyList_New(0);
+    if (vector == NULL || rich == NULL) goto done;
+    char *out = PyBytes_AS_STRING(vector);
     out[0] = (char)((nkept >> 24) & 0xFF);
     out[1] = (char)((nkept >> 16) & 0xFF);
     out[2] = (char)((nkept >> 8) & 0xFF);
@@ -203,10 +206,18 @@ static PyObject *build(PyObject *Py_UNUSED(self), PyObject *args) {
         *out++ = '\0';
         put16(out, (uint16_t)entry->count);
         out += 2;
-        for (int p = 0; p < entry->count; p++, out += 2) put16(out, entry->positions[p]);
+        int in_a = 0;
+        for (int p = 0; p < entry->count; p++, out += 2) {
+            put16(out, entry->positions[p]);
+            in_a |= (entry->positions[p] >> 14) == 3;
+        }
+        if (in_a && entry->count > 1 && PyList_Append(rich, entry->word) < 0) goto done;
     }
+    result = PyTuple_Pack(2, vector, rich);
 
 done:
+    Py_XDECREF(vector);
+    Py_XDECREF(rich);
     for (Py_ssize_t k = 0; k < used; k++)
         if (entries[k].positions != entries[k].inline_positions) free(entries[k].positions);
     free(entries);
@@ -458,7 +469,8 @@ done:
 }
 
 static PyMethodDef methods[] = {
-    {"build", build, METH_VARARGS, "build(fields, weights) -> bytes: a binary tsvector (see the module's source)"},
+    {"build", build, METH_VARARGS,
+     "build(fields, weights) -> (bytes, list): a binary tsvector and its rich words (see the module's source)"},
     {"words", words, METH_VARARGS, "words(text, known, split, limit) -> list: a text's folded words"},
     {"encode", encode, METH_VARARGS, "encode(rows, kinds) -> bytes: a binary COPY stream (see the module's source)"},
     {NULL, NULL, 0, NULL},

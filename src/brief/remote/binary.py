@@ -62,8 +62,10 @@ def weights_of(classes: dict[str, str], columns: Sequence[str]) -> tuple[int, ..
     return tuple(WEIGHTS[classes[c]] if c in classes else -1 for c in columns)
 
 
-def tsvector_python(fields: Sequence[list[str]], weights: Sequence[int]) -> bytes:
-    """The binary tsvector of the words of each field (in order) with its weight (-1: left out)."""
+def tsvector_python(fields: Sequence[list[str]], weights: Sequence[int]) -> tuple[bytes, list[str]]:
+    """The binary tsvector of the words of each field (in order) with its weight (-1: left out), and its rich words:
+    the lexemes it holds in class A and at least twice (in any class), in its order (brief.briefs.rich_terms, schema
+    version 7: computed here, where the vector is made, rather than by the server from the stored vector)."""
     places: dict[str, list[int]] = {}
     position = 1
     for found, weight in zip(fields, weights, strict=True):
@@ -95,12 +97,15 @@ def tsvector_python(fields: Sequence[list[str]], weights: Sequence[int]) -> byte
         entries.append((word.encode("utf-8"), merged))
     entries.sort()  # bytewise, a prefix first: the server's order of lexemes
     out = [_LENGTH(len(entries))]
+    rich: list[str] = []
     for lexeme, merged in entries:
         out.append(lexeme + struct.pack(f"!xH{len(merged)}H", len(merged), *merged))
-    return b"".join(out)
+        if len(merged) > 1 and any(entry >> 14 == WEIGHTS["A"] for entry in merged):
+            rich.append(lexeme.decode("utf-8"))
+    return b"".join(out), rich
 
 
-tsvector_native: Callable[[Sequence[list[str]], Sequence[int]], bytes] | None = _native("build")
+tsvector_native: Callable[[Sequence[list[str]], Sequence[int]], tuple[bytes, list[str]]] | None = _native("build")
 tsvector = tsvector_native or tsvector_python
 _words_native: Callable[[str, dict[str, list[str]], Callable[[str], list[str]], int], list[str]] | None = _native(
     "words"

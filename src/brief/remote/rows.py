@@ -18,7 +18,7 @@ from brief.remote.binary import tsvector, weights_of, words
 COLUMNS: dict[str, tuple[str, ...]] = {
     "briefs": ("key", "collection", "path", "hash", "id", "title", "date", "updated", "language", "original_language",
                "summary", "tlp", "nations", "regions", "domains", "tags", "authors", "tags_fold", "authors_fold",
-               "data", "search", "scopes"),
+               "data", "search", "scopes", "rich_terms"),
     "actors": ("brief", "ordinal", "actor_id", "name", "kind", "country", "description", "id_fold", "name_fold"),
     "actor_aliases": ("brief", "actor_id", "alias", "fold"),
     "actor_affiliations": ("brief", "actor_id", "affiliate", "role", "status"),
@@ -35,7 +35,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 # f double precision, d date, t text, a text[], b binary already: jsonb, tsvector); tests/test_sync_binary.py checks
 # them against the database's own column types
 KINDS: dict[str, str] = {
-    "briefs": "qittttddttttaaaaaaabbb", "actors": "qittttttt", "actor_aliases": "qttt", "actor_affiliations": "qtttt",
+    "briefs": "qittttddttttaaaaaaabbba", "actors": "qittttttt", "actor_aliases": "qttt", "actor_affiliations": "qtttt",
     "issues": "qittt", "positions": "qitttttffatadt", "relations": "qittttaadt", "judgments": "qittta",
     "figures": "qitftdtta", "sources": "qittttdth",
 }  # fmt: skip
@@ -71,14 +71,14 @@ def brief_rows(key: int, collection: int, path: str, digest: str, data: dict[str
     """Append the rows of one valid brief to `rows` (table -> rows). `document`, when given, is the data's compact
     JSON (base/text.py compact_json) already made: the jsonb column's text."""
     fields = [words(column) for column in texts_]  # in FTS_COLUMNS order
-    search, scopes = tsvector(fields, _SEARCH), tsvector(fields, _SCOPES)
+    (search, rich), (scopes, _) = tsvector(fields, _SEARCH), tsvector(fields, _SCOPES)
     tags, authors = texts(data.get("tags")), texts(data.get("authors"))
     rows["briefs"].append((
         key, collection, path, digest, text(data.get("id")), text(data.get("title")), _date(data.get("date")),
         _date(data.get("updated")), text(data.get("language")), text(data.get("original_language")),
         text(data.get("summary")) or "", text(data.get("tlp")), texts(data.get("nations")), texts(data.get("regions")),
         texts(data.get("domains")), tags, authors, [fold(t) for t in tags], [fold(a) for a in authors],
-        JSONB_VERSION + (compact_json(data) if document is None else document), search, scopes,
+        JSONB_VERSION + (compact_json(data) if document is None else document), search, scopes, rich,
     ))  # fmt: skip
     for ordinal, actor in enumerate(mappings(data.get("actors"))):
         actor_id, name = text(actor.get("id")), text(actor.get("name"))
