@@ -26,6 +26,9 @@ files), measurement and reports (bench/results/sync-<size>.md and .json). Rows:
 
 - with `--resync`: the re-sync row alone, at any size, after one untimed first sync (report `sync-resync-<size>`).
 
+- with `--first`: the target's two rows alone, at any size: the first sync from a cold index and the cold index
+  build (and the reference's first sync from a cold index, with `--reference`) (report `sync-first-<size>`).
+
 - with `--reference SRC` (the `src/` folder of another checkout of brief, say `git archive REV src schemas | tar -x
   -C /tmp/ref`, with its C modules copied in): the two first syncs again, run by that code (`PYTHONPATH=SRC`),
   so that a change is measured against the code before it in the same run, under the same load.
@@ -139,7 +142,9 @@ def sync_corpus(ctx: run.Context, size: int) -> tuple[str, Path, dict, str]:
     return str(run.brief_path()), folder, stamp, os.path.relpath(folder, run.ROOT)
 
 
-def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | None = None) -> run.Report:
+def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | None = None,
+               first_only: bool = False) -> run.Report:  # fmt: skip
+    """Every row; with `first_only`, the first sync from a cold index and the cold build alone (the target's)."""
     args = ctx.args
     b, folder, stamp, rel = sync_corpus(ctx, size)
     cold = run.CORPUS_ROOT / f"cache-{folder.name}-cold"
@@ -189,6 +194,22 @@ def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | Non
         run.Tool("brief search wagner --no-refresh (local index)", [[b, "search", "wagner", rel, "--no-refresh"]],
                  run.ROOT, display=f"brief search wagner {rel} --no-refresh", env=warm_env, before=synced),
     ]  # fmt: skip
+    if first_only:
+        tools = [tool for tool in tools if "cold" in tool.name]
+        print(f"first sync, {size} files:", flush=True)
+        rows, when = run.timed(tools, args)
+        first, index = rows[:2]
+        ratio = first.median / index.median
+        targets = [
+            run.Target("first sync ÷ cold `brief index`", f"{ratio:.2f}× ({first.median:.1f} s against "
+                       f"{index.median:.1f} s)", f"≤ {FIRST_LIMIT:g}×", ratio <= FIRST_LIMIT),
+            *([] if reference is None else [
+                run.Target("reference: first sync ÷ cold `brief index`", f"{rows[2].median / index.median:.2f}×", "",
+                           None)]),
+        ]  # fmt: skip
+        notes = [FIRST_NOTE, *([] if reference is None else [reference_note(reference)])]
+        return run.Report("sync-first", size, folder, stamp, rows, index.tool.name, notes, **when, targets=targets,
+                          checks=[], workdir="the repository root")  # fmt: skip
     print(f"sync, {size} files:", flush=True)
     rows, when = run.timed(tools, args)
     first, index, first_warm = rows[:3]
@@ -224,27 +245,34 @@ def bench_sync(ctx: run.Context, size: int, server: Server, reference: str | Non
         checks.append(f"`search {query}`: {len(remote.split()):,} hits with --db, {len(here.split()):,} on the "
                       f"local index; the same briefs: {'yes' if same else 'NO'}")  # fmt: skip
     notes = [
-        "PostgreSQL 15 runs on the same machine, in a throwaway cluster with the server's default settings "
-        "(fsync and synchronous commit on), reached over a Unix socket; `DSN` stands for its connection string.",
-        "First sync: an empty database and an empty index cache before every run, so the run finds the files, "
-        "builds the local index on every core and writes every brief in one transaction (COPY into the typed "
-        "tables, the jsonb brief, the tsvectors; the secondary indexes built once at the end): the rows made by "
-        "the build's own workers and copied in while the build runs. The cold index row is the same build "
-        "alone: the ratio is the target's. The warm-index row is the database's share alone (the rows made from "
-        "the index's stored copies).",
+        FIRST_NOTE + " The warm-index row is the database's share alone (the rows made from the index's stored "
+        "copies).",
         RESYNC_NOTE,
         "Searches: `wagner` is in about 80 % of the rich corpus's briefs: the database bounds every hit's rank "
         "from its title, actors, summary and judgments (`search_head`, kept in the row) and ranks in full only "
         "the few hundred hits that may be among the best 20 (docs/postgres.md, \"Full text\"); the phrase "
         "is ranked in full, every hit. The local row answers from the SQLite index with --no-refresh.",
-        *([] if reference is None else [
-            f"Reference rows: the same commands run by the code in `{reference}` (`PYTHONPATH`), interleaved with "
-            "the others round by round, so that both meet the same load."]),
+        *([] if reference is None else [reference_note(reference)]),
         f"Every brief process runs with a private index cache (`BRIEF_CACHE_DIR`); "
         f"{run.tool_version([b, '--version'])}.",
     ]
     return run.Report("sync", size, folder, stamp, rows, index.tool.name, notes, **when, targets=targets,
                       checks=checks, workdir="the repository root")  # fmt: skip
+
+
+FIRST_NOTE = (
+    "PostgreSQL 15 runs on the same machine, in a throwaway cluster with the server's default settings (fsync and "
+    "synchronous commit on), reached over a Unix socket; `DSN` stands for its connection string. First sync: an "
+    "empty database and an empty index cache before every run, so the run finds the files, builds the local index "
+    "on every core and writes every brief in one transaction (COPY into the typed tables, the jsonb brief, the "
+    "tsvectors; the secondary indexes built once at the end): the rows made by the build's own workers and copied "
+    "in while the build runs. The cold index row is the same build alone: the ratio is the target's."
+)
+
+
+def reference_note(reference: str) -> str:
+    return (f"Reference rows: the same commands run by the code in `{reference}` (`PYTHONPATH`), interleaved with "
+            "the others round by round, so that both meet the same load.")  # fmt: skip
 
 
 RESYNC_NOTE = (
@@ -345,11 +373,12 @@ def main(argv: list[str] | None = None) -> int:
     searches_only = "--searches" in argv  # this script's own options too
     every_row = "--every-row" in argv  # the sync rows at any size (a first sync of 100,000 takes minutes)
     resync_only = "--resync" in argv
-    argv = [a for a in argv if a not in ("--searches", "--every-row", "--resync")]
+    first_only = "--first" in argv
+    argv = [a for a in argv if a not in ("--searches", "--every-row", "--resync", "--first")]
     about = (f"{__doc__.split(chr(10) * 2)[0]} Also --reference SRC: the two first syncs run again by the code "
              "in SRC (another checkout's src/ folder, its C modules built), interleaved round by round. --searches: "
              f"the search rows alone (so from {SEARCHES_ONLY:,} briefs on, unless --every-row). --resync: the re-sync "
-             "row alone.")  # fmt: skip
+             "row alone. --first: the first sync from a cold index and the cold build alone.")  # fmt: skip
     args, sizes = run.script_arguments(about, DEFAULT_SIZES, 3, argv)
     run.brief_path()  # stops with advice when brief is not installed
     try:
@@ -362,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             if resync_only:
                 run.write_report(bench_resync(ctx, size, server), args)
+            elif first_only:
+                run.write_report(bench_sync(ctx, size, server, reference, first_only=True), args)
             elif searches_only or (size >= SEARCHES_ONLY and not every_row):
                 run.write_report(bench_searches(ctx, size, server), args)
             else:
