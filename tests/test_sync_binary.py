@@ -149,6 +149,86 @@ def test_the_c_words_are_the_python_ones() -> None:
     assert words_native(TRICKY * 3) == _WORD.findall(fold(TRICKY * 3))
 
 
+# what a child table's field may hold in an invalid brief (the rows are made for valid ones, but the readers bear any)
+FIELD_VALUES: list[Any] = ["x", "", "Wagner", "Côte d’Ivoire", "  Choguel   MAÏGA ", "2021", "2021-09", "2021-09-30",
+                           "2021-02-30", "2021-13", "21-09", "+2021", " 2021", "2021-9-1", "abc", "2021-09-30-1", 0, 1,
+                           -3, 2**70, True, False, 2.5, float("nan"), None, [], ["a"], ["a", ""], ["a", "b"],
+                           ["a", "b", "c"], ["a", 1, "b"], [1, 2], {"actor": "x"}, {}, "\x1b[31m"]  # fmt: skip
+
+
+def random_child_data(rng: random.Random) -> dict[str, Any]:
+    """A brief's lists of mappings as the child tables read them, every field they read holding anything."""
+    from brief.remote.rows import CHILDREN
+
+    fields = sorted({field for items, inner, needs, inner_needs, columns in CHILDREN.values()
+                     for field in [*(f for _, f in needs), *(f for _, f in inner_needs), *(f for *_, f in columns),
+                                   *(inner[1:] if inner else ())] if field})  # fmt: skip
+
+    def mapping(depth: int) -> dict[str, Any]:
+        made: dict[str, Any] = {}
+        for field in rng.sample(fields, rng.randint(len(fields) // 2, len(fields))):
+            value = rng.choice(FIELD_VALUES) if rng.random() < 0.6 else rng.choice(["Wagner", "mali", "2021-09", 3])
+            if depth and rng.random() < 0.2:
+                value = [mapping(depth - 1) if rng.random() < 0.7 else rng.choice(FIELD_VALUES)
+                         for _ in range(rng.randint(0, 4))]  # fmt: skip
+            made[field] = value
+        return made
+
+    data: dict[str, Any] = {}
+    for items in {items for items, *_ in CHILDREN.values()}:
+        roll = rng.random()
+        if roll < 0.8:
+            data[items] = [mapping(1) if rng.random() < 0.85 else rng.choice(FIELD_VALUES)
+                           for _ in range(rng.randint(0, 6))]  # fmt: skip
+        elif roll < 0.9:
+            data[items] = rng.choice(FIELD_VALUES)
+    return data
+
+
+@pytest.mark.skipif(encode_native is None, reason="brief.remote._binary is not built here")
+def test_the_c_child_rows_are_the_python_ones() -> None:
+    """The rows C makes of the declaration (rows.py CHILDREN) are Python's, value for value and type for type, on
+    data holding anything anywhere, with caches small enough to be emptied as it goes; and the C module's codes are
+    the declaration's names."""
+    from brief.remote import rows
+    from brief.remote.native import native
+
+    assert native("SOURCES") == tuple(rows.SOURCES)
+    assert native("REQUIRE") == rows.REQUIRE
+    rng = random.Random(7)
+    small = (*rows._HELPERS[:3], {}, {}, {}, 3)
+    made = 0
+    for n in range(2000):
+        data = random_child_data(rng)
+        expected, in_c, tiny = rows.empty_rows(), rows.empty_rows(), rows.empty_rows()
+        rows.child_rows_python(data, n, expected)
+        rows.child_rows_native(data, n, in_c)
+        native("rows")(data, n, tiny, rows._SPEC, small)
+        for table in expected:
+            assert repr(in_c[table]) == repr(tiny[table]) == repr(expected[table]), (table, data)
+            assert [list(map(type, row)) for row in in_c[table]] == [list(map(type, row)) for row in expected[table]]
+            assert all(len(row) == len(rows.COLUMNS[table]) for row in in_c[table])
+        made += sum(map(len, in_c.values()))
+    assert made > 5_000
+
+
+@pytest.mark.skipif(encode_native is None, reason="brief.remote._binary is not built here")
+def test_the_c_child_rows_refuse_a_bad_declaration_with_a_python_error() -> None:
+    from brief.remote import rows
+    from brief.remote.native import native
+
+    made = native("rows")
+    data = {"actors": [{"id": "a", "name": "b"}]}
+    with pytest.raises(TypeError):
+        made(data, 1, rows.empty_rows(), (("actors", "actors"),), rows._HELPERS)
+    with pytest.raises(ValueError):
+        made(data, 1, rows.empty_rows(), (("actors", "actors", 0, "", (), (), ((99, "id"),)),), rows._HELPERS)
+    with pytest.raises(KeyError):
+        made(data, 1, {}, rows._SPEC, rows._HELPERS)
+    with pytest.raises(TypeError):
+        made(data, 1, rows.empty_rows(), rows._SPEC, rows._HELPERS[:3])
+
+
 KIND_VALUES: dict[str, Any] = {}  # filled on first use: hypothesis strategies per column kind
 
 

@@ -468,11 +468,326 @@ done:
     return result;
 }
 
+/* --- rows(data, key, rows, spec, helpers): the rows of a brief's child tables ---------------------------------------
+   What brief/remote/rows.py child_rows_python makes of the declaration CHILDREN there, which `spec` is, compiled to
+   numbers (rows.py _SPEC: per table (table, items, inner kind 0 none 1 texts 2 mappings, inner field, the item's
+   requirements, the inner value's, columns), each requirement and column a (code, field)); the codes are the
+   places in REQUIRE_NAMES and SOURCE_NAMES below, which the tests hold to rows.py's REQUIRE and SOURCES. Each row,
+   a tuple, is appended to rows[table]. helpers: (fold, date, partial, their three caches, the caches' limit): the
+   Python functions for what is not plain reading (folding, dates), each result remembered by its text. */
+
+static const char *const REQUIRE_NAMES[] = {"text", "number", "pair"};
+enum { R_TEXT, R_NUMBER, R_PAIR, R_COUNT };
+static const char *const SOURCE_NAMES[] = {"key",     "ordinal", "text",   "text or empty", "texts",
+                                           "number",  "integer", "fold",   "date",          "partial",
+                                           "first",   "second",  "outer",  "value",         "fold value"};
+enum {
+    S_KEY, S_ORDINAL, S_TEXT, S_TEXT_OR_EMPTY, S_TEXTS, S_NUMBER, S_INTEGER, S_FOLD, S_DATE, S_PARTIAL, S_FIRST,
+    S_SECOND, S_OUTER, S_VALUE, S_FOLD_VALUE, S_COUNT
+};
+
+static int is_text(PyObject *value) { return value != NULL && PyUnicode_Check(value) && PyUnicode_GET_LENGTH(value); }
+
+static int is_number(PyObject *value) {
+    return value != NULL && (PyLong_Check(value) || PyFloat_Check(value)) && !PyBool_Check(value);
+}
+
+/* base/fields.py texts: a new list */
+static PyObject *texts_of(PyObject *value) {
+    if (value != NULL && PyUnicode_Check(value)) {
+        PyObject *one = PyList_New(PyUnicode_GET_LENGTH(value) ? 1 : 0);
+        if (one != NULL && PyList_GET_SIZE(one)) PyList_SET_ITEM(one, 0, Py_NewRef(value));
+        return one;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL || value == NULL || !PyList_Check(value)) return out;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+        PyObject *item = PyList_GET_ITEM(value, i);
+        if (is_text(item) && PyList_Append(out, item) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* how many texts texts_of would give, and the first two (borrowed) */
+static Py_ssize_t count_texts(PyObject *value, PyObject **first, PyObject **second) {
+    *first = *second = NULL;
+    if (value != NULL && PyUnicode_Check(value)) {
+        if (!PyUnicode_GET_LENGTH(value)) return 0;
+        *first = value;
+        return 1;
+    }
+    if (value == NULL || !PyList_Check(value)) return 0;
+    Py_ssize_t n = 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+        PyObject *item = PyList_GET_ITEM(value, i);
+        if (!is_text(item)) continue;
+        if (n == 0) *first = item;
+        else if (n == 1) *second = item;
+        n++;
+    }
+    return n;
+}
+
+typedef struct {
+    PyObject *function, *cache;
+} Helper;
+
+/* function(text), remembered in cache (emptied when it holds `limit`); a new reference */
+static PyObject *cached(Helper *helper, PyObject *text, Py_ssize_t limit) {
+    PyObject *found = PyDict_GetItemWithError(helper->cache, text);
+    if (found != NULL) {
+        Py_INCREF(found);
+        return found;
+    }
+    if (PyErr_Occurred()) return NULL;
+    found = PyObject_CallOneArg(helper->function, text);
+    if (found == NULL) return NULL;
+    if (PyDict_GET_SIZE(helper->cache) >= limit) PyDict_Clear(helper->cache);
+    if (PyDict_SetItem(helper->cache, text, found) < 0) {
+        Py_DECREF(found);
+        return NULL;
+    }
+    return found;
+}
+
+static PyObject *get(PyObject *mapping, PyObject *field) { /* borrowed, NULL when absent (or on error) */
+    return PyDict_GetItemWithError(mapping, field);
+}
+
+static int meets(PyObject *mapping, PyObject *needs) {
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(needs); i++) {
+        PyObject *need = PyTuple_GET_ITEM(needs, i);
+        long kind = PyLong_AsLong(PyTuple_GET_ITEM(need, 0));
+        PyObject *value = get(mapping, PyTuple_GET_ITEM(need, 1));
+        if (value == NULL && PyErr_Occurred()) return -1;
+        PyObject *first, *second;
+        if (kind == R_TEXT ? !is_text(value) : kind == R_NUMBER ? !is_number(value)
+                                                                : count_texts(value, &first, &second) != 2)
+            return 0;
+    }
+    return 1;
+}
+
+typedef struct {
+    PyObject *key;
+    Helper fold, date, partial;
+    Py_ssize_t limit;
+} Context;
+
+/* append the values of one column to row at *at; 0, or -1 with an exception set */
+static int put_column(Context *context, PyObject *row, Py_ssize_t *at, long source, PyObject *field, long ordinal,
+                      PyObject *item, PyObject *value) {
+    PyObject *subject = value != NULL && PyDict_Check(value) ? value : item;
+    PyObject *found = NULL, *made = NULL;
+    if (source != S_KEY && source != S_ORDINAL && source != S_VALUE && source != S_FOLD_VALUE) {
+        found = get(source == S_OUTER ? item : subject, field);
+        if (found == NULL && PyErr_Occurred()) return -1;
+    }
+    switch (source) {
+    case S_KEY: made = Py_NewRef(context->key); break;
+    case S_ORDINAL: made = PyLong_FromLong(ordinal); break;
+    case S_TEXT:
+    case S_OUTER: made = Py_NewRef(is_text(found) ? found : Py_None); break;
+    case S_TEXT_OR_EMPTY: made = is_text(found) ? Py_NewRef(found) : PyUnicode_FromStringAndSize("", 0); break;
+    case S_TEXTS: made = texts_of(found); break;
+    case S_NUMBER: made = Py_NewRef(is_number(found) ? found : Py_None); break;
+    case S_INTEGER: made = Py_NewRef(found != NULL && PyLong_Check(found) && !PyBool_Check(found) ? found : Py_None);
+        break;
+    case S_FOLD: made = is_text(found) ? cached(&context->fold, found, context->limit) : Py_NewRef(Py_None); break;
+    case S_DATE:
+        made = found != NULL && PyUnicode_Check(found) ? cached(&context->date, found, context->limit)
+                                                       : Py_NewRef(Py_None);
+        break;
+    case S_PARTIAL: {
+        if (found == NULL || !PyUnicode_Check(found)) {
+            PyTuple_SET_ITEM(row, (*at)++, Py_NewRef(Py_None));
+            PyTuple_SET_ITEM(row, (*at)++, Py_NewRef(Py_None));
+            return 0;
+        }
+        PyObject *pair = cached(&context->partial, found, context->limit);
+        if (pair == NULL) return -1;
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            Py_DECREF(pair);
+            PyErr_SetString(PyExc_TypeError, "partial returns a pair");
+            return -1;
+        }
+        PyTuple_SET_ITEM(row, (*at)++, Py_NewRef(PyTuple_GET_ITEM(pair, 0)));
+        PyTuple_SET_ITEM(row, (*at)++, Py_NewRef(PyTuple_GET_ITEM(pair, 1)));
+        Py_DECREF(pair);
+        return 0;
+    }
+    case S_FIRST:
+    case S_SECOND: {
+        PyObject *first, *second;
+        count_texts(found, &first, &second);
+        made = Py_NewRef(source == S_FIRST ? (first ? first : Py_None) : (second ? second : Py_None));
+        break;
+    }
+    case S_VALUE: made = Py_NewRef(is_text(value) ? value : Py_None); break;
+    case S_FOLD_VALUE:
+        made = is_text(value) ? cached(&context->fold, value, context->limit) : Py_NewRef(Py_None);
+        break;
+    default: PyErr_SetString(PyExc_ValueError, "no such column source"); return -1;
+    }
+    if (made == NULL) return -1;
+    PyTuple_SET_ITEM(row, (*at)++, made);
+    return 0;
+}
+
+static int put_row(Context *context, PyObject *list, PyObject *columns, Py_ssize_t width, long ordinal,
+                   PyObject *item, PyObject *value) {
+    PyObject *row = PyTuple_New(width);
+    if (row == NULL) return -1;
+    Py_ssize_t at = 0;
+    for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(columns); c++) {
+        PyObject *column = PyTuple_GET_ITEM(columns, c);
+        if (put_column(context, row, &at, PyLong_AsLong(PyTuple_GET_ITEM(column, 0)), PyTuple_GET_ITEM(column, 1),
+                       ordinal, item, value) < 0) {
+            Py_DECREF(row); /* the slots not yet set are NULL, which a tuple's deallocation skips */
+            return -1;
+        }
+    }
+    int failed = PyList_Append(list, row);
+    Py_DECREF(row);
+    return failed;
+}
+
+static int items_rows(Context *context, PyObject *items, PyObject *list, long inner, PyObject *inner_field,
+                      PyObject *needs, PyObject *inner_needs, PyObject *columns, Py_ssize_t width);
+
+/* a tuple of (int, str) pairs */
+static int pairs(PyObject *tuple) {
+    if (!PyTuple_Check(tuple)) return 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tuple); i++) {
+        PyObject *pair = PyTuple_GET_ITEM(tuple, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyLong_Check(PyTuple_GET_ITEM(pair, 0)) ||
+            !PyUnicode_Check(PyTuple_GET_ITEM(pair, 1)))
+            return 0;
+    }
+    return 1;
+}
+
+static int table_rows(Context *context, PyObject *data, PyObject *rows, PyObject *table) {
+    if (!PyTuple_Check(table) || PyTuple_GET_SIZE(table) != 7 || !PyLong_Check(PyTuple_GET_ITEM(table, 2)) ||
+        !PyUnicode_Check(PyTuple_GET_ITEM(table, 1)) || !PyUnicode_Check(PyTuple_GET_ITEM(table, 3)) ||
+        !pairs(PyTuple_GET_ITEM(table, 4)) || !pairs(PyTuple_GET_ITEM(table, 5)) ||
+        !pairs(PyTuple_GET_ITEM(table, 6))) {
+        PyErr_SetString(PyExc_TypeError, "a table's declaration is (table, items, inner kind, inner field, needs, "
+                                         "inner needs, columns)");
+        return -1;
+    }
+    PyObject *list = PyDict_GetItemWithError(rows, PyTuple_GET_ITEM(table, 0));
+    if (list == NULL || !PyList_Check(list)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "rows holds no list for a table");
+        return -1;
+    }
+    long inner = PyLong_AsLong(PyTuple_GET_ITEM(table, 2));
+    PyObject *inner_field = PyTuple_GET_ITEM(table, 3), *needs = PyTuple_GET_ITEM(table, 4);
+    PyObject *inner_needs = PyTuple_GET_ITEM(table, 5), *columns = PyTuple_GET_ITEM(table, 6);
+    Py_ssize_t width = 0;
+    for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(columns); c++) {
+        long source = PyLong_AsLong(PyTuple_GET_ITEM(PyTuple_GET_ITEM(columns, c), 0));
+        if (source < 0 || source >= S_COUNT) {
+            PyErr_SetString(PyExc_ValueError, "no such column source");
+            return -1;
+        }
+        width += source == S_PARTIAL ? 2 : 1;
+    }
+    PyObject *items = get(data, PyTuple_GET_ITEM(table, 1));
+    if (items == NULL) return PyErr_Occurred() ? -1 : 0;
+    if (!PyList_Check(items)) return 0;
+    Py_INCREF(items); /* held while Python functions (fold, dates) run */
+    int done = items_rows(context, items, list, inner, inner_field, needs, inner_needs, columns, width);
+    Py_DECREF(items);
+    return done;
+}
+
+static int items_rows(Context *context, PyObject *items, PyObject *list, long inner, PyObject *inner_field,
+                      PyObject *needs, PyObject *inner_needs, PyObject *columns, Py_ssize_t width) {
+    long ordinal = -1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
+        PyObject *item = PyList_GET_ITEM(items, i);
+        if (!PyDict_Check(item)) continue;
+        ordinal++;
+        int met = meets(item, needs);
+        if (met <= 0) {
+            if (met < 0) return -1;
+            continue;
+        }
+        if (inner == 0) {
+            if (put_row(context, list, columns, width, ordinal, item, NULL) < 0) return -1;
+            continue;
+        }
+        PyObject *values = get(item, inner_field);
+        if (values == NULL && PyErr_Occurred()) return -1;
+        if (inner == 1) {
+            PyObject *found = texts_of(values);
+            if (found == NULL) return -1;
+            for (Py_ssize_t k = 0; k < PyList_GET_SIZE(found); k++) {
+                if (put_row(context, list, columns, width, ordinal, item, PyList_GET_ITEM(found, k)) < 0) {
+                    Py_DECREF(found);
+                    return -1;
+                }
+            }
+            Py_DECREF(found);
+        } else if (values != NULL && PyList_Check(values)) {
+            PyObject *held = Py_NewRef(values); /* a row's helper could, in principle, change it */
+            for (Py_ssize_t k = 0; k < PyList_GET_SIZE(held); k++) {
+                PyObject *value = PyList_GET_ITEM(held, k);
+                if (!PyDict_Check(value)) continue;
+                Py_INCREF(value);
+                int ok = meets(value, inner_needs);
+                if (ok > 0) ok = put_row(context, list, columns, width, ordinal, item, value) < 0 ? -1 : 1;
+                Py_DECREF(value);
+                if (ok < 0) {
+                    Py_DECREF(held);
+                    return -1;
+                }
+            }
+            Py_DECREF(held);
+        }
+    }
+    return 0;
+}
+
+static PyObject *rows(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *data, *key, *out, *spec, *helpers;
+    if (!PyArg_ParseTuple(args, "O!OO!O!O!:rows", &PyDict_Type, &data, &key, &PyDict_Type, &out, &PyTuple_Type,
+                          &spec, &PyTuple_Type, &helpers))
+        return NULL;
+    Context context;
+    context.key = key;
+    if (!PyArg_ParseTuple(helpers, "OOOO!O!O!n:helpers", &context.fold.function, &context.date.function,
+                          &context.partial.function, &PyDict_Type, &context.fold.cache, &PyDict_Type,
+                          &context.date.cache, &PyDict_Type, &context.partial.cache, &context.limit))
+        return NULL;
+    for (Py_ssize_t t = 0; t < PyTuple_GET_SIZE(spec); t++)
+        if (table_rows(&context, data, out, PyTuple_GET_ITEM(spec, t)) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *names(const char *const *names, Py_ssize_t count) {
+    PyObject *out = PyTuple_New(count);
+    for (Py_ssize_t i = 0; out != NULL && i < count; i++) {
+        PyObject *name = PyUnicode_FromString(names[i]);
+        if (name == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyTuple_SET_ITEM(out, i, name);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"build", build, METH_VARARGS,
      "build(fields, weights) -> (bytes, list): a binary tsvector and its rich words (see the module's source)"},
     {"words", words, METH_VARARGS, "words(text, known, split, limit) -> list: a text's folded words"},
     {"encode", encode, METH_VARARGS, "encode(rows, kinds) -> bytes: a binary COPY stream (see the module's source)"},
+    {"rows", rows, METH_VARARGS, "rows(data, key, rows, spec, helpers): a brief's child rows (see the source)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -481,5 +796,13 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "brief.remote._binary
 PyMODINIT_FUNC PyInit__binary(void) {
     PyDateTime_IMPORT;
     if (PyDateTimeAPI == NULL) return NULL;
-    return PyModule_Create(&module);
+    PyObject *made = PyModule_Create(&module);
+    if (made == NULL) return NULL;
+    PyObject *require = names(REQUIRE_NAMES, R_COUNT), *sources = names(SOURCE_NAMES, S_COUNT);
+    int failed = require == NULL || sources == NULL || PyModule_AddObjectRef(made, "REQUIRE", require) < 0 ||
+                 PyModule_AddObjectRef(made, "SOURCES", sources) < 0;
+    Py_XDECREF(require);
+    Py_XDECREF(sources);
+    if (failed) Py_CLEAR(made);
+    return made;
 }

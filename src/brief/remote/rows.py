@@ -5,7 +5,9 @@ their binary form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from brief.base.fields import mappings, number, text, texts
@@ -13,32 +15,8 @@ from brief.base.text import compact_json, fold
 from brief.collection.tables import FTS_COLUMNS
 from brief.query.pg_text import SCOPE_CLASS, SEARCH_CLASS
 from brief.remote.binary import tsvector, weights_of, words
+from brief.remote.native import native as _native
 
-# table -> its columns, in COPY order (`brief` is the brief's key, given by the sync)
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "briefs": ("key", "collection", "path", "hash", "id", "title", "date", "updated", "language", "original_language",
-               "summary", "tlp", "nations", "regions", "domains", "tags", "authors", "tags_fold", "authors_fold",
-               "data", "search", "scopes", "rich_terms"),
-    "actors": ("brief", "ordinal", "actor_id", "name", "kind", "country", "description", "id_fold", "name_fold"),
-    "actor_aliases": ("brief", "actor_id", "alias", "fold"),
-    "actor_affiliations": ("brief", "actor_id", "affiliate", "role", "status"),
-    "issues": ("brief", "ordinal", "issue_id", "statement", "description"),
-    "positions": ("brief", "ordinal", "actor_id", "issue_id", "stance", "basis", "confidence", "salience", "power",
-                  "rationale", "change", "sources", "as_of", "as_of_precision"),
-    "relations": ("brief", "ordinal", "actor_a", "actor_b", "kind", "trend", "factors", "sources", "as_of",
-                  "as_of_precision"),
-    "judgments": ("brief", "ordinal", "statement", "likelihood", "confidence", "sources"),
-    "figures": ("brief", "ordinal", "label", "value", "unit", "date", "date_precision", "status", "sources"),
-    "sources": ("brief", "ordinal", "source_id", "title", "publisher", "url", "date", "reliability", "credibility"),
-}  # fmt: skip
-# table -> the kind of each of its columns, in COPY order (remote/binary.py encode: q bigint, i integer, h smallint,
-# f double precision, d date, t text, a text[], b binary already: jsonb, tsvector); tests/test_sync_binary.py checks
-# them against the database's own column types
-KINDS: dict[str, str] = {
-    "briefs": "qittttddttttaaaaaaabbba", "actors": "qittttttt", "actor_aliases": "qttt", "actor_affiliations": "qtttt",
-    "issues": "qittt", "positions": "qitttttffatadt", "relations": "qittttaadt", "judgments": "qittta",
-    "figures": "qitftdtta", "sources": "qittttdth",
-}  # fmt: skip
 _SEARCH = weights_of(SEARCH_CLASS, FTS_COLUMNS)
 _SCOPES = weights_of(SCOPE_CLASS, FTS_COLUMNS)
 JSONB_VERSION = b"\x01"  # jsonb's binary form: a version byte, then the JSON text
@@ -66,6 +44,86 @@ def _partial(value: Any) -> tuple[date | None, str | None]:
         return None, None
 
 
+# How each table but brief.briefs gets its rows from a brief: one declaration, from which COLUMNS and KINDS below are
+# made, read by child_rows_python here and by brief.remote._binary rows in C (tests/test_sync_binary.py holds the two
+# to each other). Per table: the brief's list of mappings its rows come from (`items`); a list inside each item
+# (`inner`: ("texts" or "mappings", its field)) each of whose values makes a row, when there is one; what a row
+# requires (REQUIRE: of its item, then of its inner value); and its columns, each (name, SOURCE, field), in COPY
+# order. A row's values come from its inner value when it has one, else from its item.
+REQUIRE = ("text", "number", "pair")  # a non-empty text; a number (never a bool); a list of exactly two texts
+# source -> the kind of its column(s) (remote/binary.py encode: q bigint, i integer, h smallint, f double precision,
+# d date, t text, a text[], b binary already: jsonb, tsvector)
+SOURCES = {
+    "key": "q",  # the brief's key
+    "ordinal": "i",  # the item's place among the mappings of its list (those a requirement skips count too)
+    "text": "t",  # base/fields.py text
+    "text or empty": "t",  # the same, "" for none
+    "texts": "a",  # base/fields.py texts
+    "number": "f",  # base/fields.py number
+    "integer": "h",  # an int, never a bool
+    "fold": "t",  # base/text.py fold of the text
+    "date": "d",  # a YYYY-MM-DD date (_date)
+    "partial": "dt",  # a YYYY[-MM[-DD]] date: its first day, and its precision in column NAME_precision (_partial)
+    "first": "t",  # the first of two texts (a relation's actors)
+    "second": "t",  # the second
+    "outer": "t",  # the item's text, under an inner value
+    "value": "t",  # the inner value itself (a text)
+    "fold value": "t",  # its fold
+}
+Needs = tuple[tuple[str, str], ...]
+Child = tuple[str, "tuple[str, str] | None", Needs, Needs, tuple[tuple[str, str, str], ...]]
+CHILDREN: dict[str, Child] = {
+    # table: (items, inner, the item requires, the inner value requires, columns)
+    "actors": ("actors", None, (("text", "id"), ("text", "name")), (), (
+        ("brief", "key", ""), ("ordinal", "ordinal", ""), ("actor_id", "text", "id"), ("name", "text", "name"),
+        ("kind", "text", "kind"), ("country", "text", "country"), ("description", "text", "description"),
+        ("id_fold", "fold", "id"), ("name_fold", "fold", "name"))),
+    "actor_aliases": ("actors", ("texts", "aliases"), (("text", "id"), ("text", "name")), (), (
+        ("brief", "key", ""), ("actor_id", "outer", "id"), ("alias", "value", ""), ("fold", "fold value", ""))),
+    "actor_affiliations": ("actors", ("mappings", "affiliations"), (("text", "id"), ("text", "name")),
+                           (("text", "actor"),), (
+        ("brief", "key", ""), ("actor_id", "outer", "id"), ("affiliate", "text", "actor"), ("role", "text", "role"),
+        ("status", "text", "status"))),
+    "issues": ("issues", None, (("text", "id"),), (), (
+        ("brief", "key", ""), ("ordinal", "ordinal", ""), ("issue_id", "text", "id"),
+        ("statement", "text or empty", "statement"), ("description", "text", "description"))),
+    "positions": ("positions", None, (("text", "actor"), ("text", "issue")), (), (
+        ("brief", "key", ""), ("ordinal", "ordinal", ""), ("actor_id", "text", "actor"), ("issue_id", "text", "issue"),
+        ("stance", "text", "stance"), ("basis", "text", "basis"), ("confidence", "text", "confidence"),
+        ("salience", "number", "salience"), ("power", "number", "power"), ("rationale", "texts", "rationale"),
+        ("change", "text", "change"), ("sources", "texts", "sources"), ("as_of", "partial", "as_of"))),
+    "relations": ("relations", None, (("pair", "actors"),), (), (
+        ("brief", "key", ""), ("ordinal", "ordinal", ""), ("actor_a", "first", "actors"),
+        ("actor_b", "second", "actors"), ("kind", "text", "kind"), ("trend", "text", "trend"),
+        ("factors", "texts", "factors"), ("sources", "texts", "sources"), ("as_of", "partial", "as_of"))),
+    "judgments": ("key_judgments", None, (("text", "statement"),), (), (
+        ("brief", "key", ""), ("ordinal", "ordinal", ""), ("statement", "text", "statement"),
+        ("likelihood", "text", "likelihood"), ("confidence", "text", "confidence"), ("sources", "texts", "sources"))),
+    "figures": ("figures", None, (("text", "label"), ("number", "value")), (), (
+        ("brief", "key", ""), ("ordinal", "ordinal", ""), ("label", "text", "label"), ("value", "number", "value"),
+        ("unit", "text", "unit"), ("date", "partial", "date"), ("status", "text", "status"),
+        ("sources", "texts", "sources"))),
+    "sources": ("sources", None, (("text", "id"),), (), (
+        ("brief", "key", ""), ("ordinal", "ordinal", ""), ("source_id", "text", "id"), ("title", "text", "title"),
+        ("publisher", "text", "publisher"), ("url", "text", "url"), ("date", "date", "date"),
+        ("reliability", "text", "reliability"), ("credibility", "integer", "credibility"))),
+}  # fmt: skip
+
+# table -> its columns, in COPY order (brief.briefs's made by brief_rows below, with its `key` given by the sync)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "briefs": ("key", "collection", "path", "hash", "id", "title", "date", "updated", "language", "original_language",
+               "summary", "tlp", "nations", "regions", "domains", "tags", "authors", "tags_fold", "authors_fold",
+               "data", "search", "scopes", "rich_terms"),
+    **{table: tuple(n for name, source, _ in columns for n in (name, f"{name}_precision")[:len(SOURCES[source])])
+       for table, (*_, columns) in CHILDREN.items()},
+}  # fmt: skip
+# table -> the kind of each of its columns, in COPY order (SOURCES); tests/test_sync_binary.py checks them against the
+# database's own column types
+KINDS: dict[str, str] = {
+    "briefs": "qittttddttttaaaaaaabbba",
+    **{table: "".join(SOURCES[source] for _, source, _ in columns) for table, (*_, columns) in CHILDREN.items()},
+}
+
 def brief_rows(key: int, collection: int, path: str, digest: str, data: dict[str, Any], texts_: tuple[str, ...],
                rows: Rows, document: bytes | None = None) -> None:  # fmt: skip
     """Append the rows of one valid brief to `rows` (table -> rows). `document`, when given, is the data's compact
@@ -80,64 +138,102 @@ def brief_rows(key: int, collection: int, path: str, digest: str, data: dict[str
         texts(data.get("domains")), tags, authors, [fold(t) for t in tags], [fold(a) for a in authors],
         JSONB_VERSION + (compact_json(data) if document is None else document), search, scopes, rich,
     ))  # fmt: skip
-    for ordinal, actor in enumerate(mappings(data.get("actors"))):
-        actor_id, name = text(actor.get("id")), text(actor.get("name"))
-        if actor_id is None or name is None:
-            continue
-        rows["actors"].append((key, ordinal, actor_id, name, text(actor.get("kind")), text(actor.get("country")),
-                               text(actor.get("description")), fold(actor_id), fold(name)))  # fmt: skip
-        for alias in texts(actor.get("aliases")):
-            rows["actor_aliases"].append((key, actor_id, alias, fold(alias)))
-        for link in mappings(actor.get("affiliations")):
-            if text(link.get("actor")):
-                rows["actor_affiliations"].append(
-                    (key, actor_id, link["actor"], text(link.get("role")), text(link.get("status")))
-                )
-    for ordinal, issue in enumerate(mappings(data.get("issues"))):
-        if text(issue.get("id")):
-            rows["issues"].append(
-                (key, ordinal, issue["id"], text(issue.get("statement")) or "", text(issue.get("description")))
-            )
-    for ordinal, position in enumerate(mappings(data.get("positions"))):
-        if not (text(position.get("actor")) and text(position.get("issue"))):
-            continue
-        rows["positions"].append((
-            key, ordinal, position["actor"], position["issue"], text(position.get("stance")),
-            text(position.get("basis")), text(position.get("confidence")), number(position.get("salience")),
-            number(position.get("power")), texts(position.get("rationale")), text(position.get("change")),
-            texts(position.get("sources")), *_partial(position.get("as_of")),
-        ))  # fmt: skip
-    for ordinal, relation in enumerate(mappings(data.get("relations"))):
-        ends = texts(relation.get("actors"))
-        if len(ends) != 2:
-            continue
-        rows["relations"].append((
-            key, ordinal, ends[0], ends[1], text(relation.get("kind")), text(relation.get("trend")),
-            texts(relation.get("factors")), texts(relation.get("sources")), *_partial(relation.get("as_of")),
-        ))  # fmt: skip
-    for ordinal, judgment in enumerate(mappings(data.get("key_judgments"))):
-        if text(judgment.get("statement")):
-            rows["judgments"].append((
-                key, ordinal, judgment["statement"], text(judgment.get("likelihood")), text(judgment.get("confidence")),
-                texts(judgment.get("sources")),
-            ))  # fmt: skip
-    for ordinal, figure in enumerate(mappings(data.get("figures"))):
-        value = number(figure.get("value"))
-        if text(figure.get("label")) and value is not None:
-            rows["figures"].append((
-                key, ordinal, figure["label"], value, text(figure.get("unit")), *_partial(figure.get("date")),
-                text(figure.get("status")), texts(figure.get("sources")),
-            ))  # fmt: skip
-    for ordinal, source in enumerate(mappings(data.get("sources"))):
-        if not text(source.get("id")):
-            continue
-        credibility = source.get("credibility")
-        rows["sources"].append((
-            key, ordinal, source["id"], text(source.get("title")), text(source.get("publisher")),
-            text(source.get("url")), _date(source.get("date")), text(source.get("reliability")),
-            credibility if isinstance(credibility, int) and not isinstance(credibility, bool) else None,
-        ))  # fmt: skip
+    child_rows(data, key, rows)
+
+
+def _required(item: dict[str, Any], needs: tuple[tuple[str, str], ...]) -> bool:
+    for kind, field in needs:
+        value = item.get(field)
+        if kind == "text":
+            if text(value) is None:
+                return False
+        elif kind == "number":
+            if number(value) is None:
+                return False
+        elif len(texts(value)) != 2:  # pair
+            return False
+    return True
+
+
+def _values(source: str, field: str, key: int, ordinal: int, item: dict[str, Any], value: Any) -> tuple[Any, ...]:
+    """The column values of one (SOURCE, field) for a row: `item` its list's mapping, `value` its inner value."""
+    subject = value if isinstance(value, dict) else item
+    found = subject.get(field) if field else None
+    if source == "key":
+        return (key,)
+    if source == "ordinal":
+        return (ordinal,)
+    if source in ("text", "outer"):
+        return (text(item.get(field) if source == "outer" else found),)
+    if source == "text or empty":
+        return (text(found) or "",)
+    if source == "texts":
+        return (texts(found),)
+    if source == "number":
+        return (number(found),)
+    if source == "integer":
+        return (found if isinstance(found, int) and not isinstance(found, bool) else None,)
+    if source == "fold":
+        return (fold(found) if isinstance(found, str) and found else None,)
+    if source == "date":
+        return (_date(found),)
+    if source == "partial":
+        return _partial(found)
+    if source in ("first", "second"):
+        pair = texts(found)[:2]
+        return (pair[source == "second"] if len(pair) > (source == "second") else None,)
+    if source == "value":
+        return (text(value),)
+    return (fold(value) if text(value) else None,)  # fold value
+
+
+def child_rows_python(data: dict[str, Any], key: int, rows: Rows) -> None:
+    """Append the rows of every table in CHILDREN that `data` makes to `rows`."""
+    for table, (items, inner, needs, inner_needs, columns) in CHILDREN.items():
+        found = rows[table]
+        for ordinal, item in enumerate(mappings(data.get(items))):
+            if not _required(item, needs):
+                continue
+            if inner is None:
+                values: list[Any] = [None]
+            else:
+                kind, field = inner
+                values = texts(item.get(field)) if kind == "texts" else mappings(item.get(field))
+            for value in values:
+                if isinstance(value, dict) and not _required(value, inner_needs):
+                    continue
+                found.append(tuple(v for _, source, field in columns
+                                   for v in _values(source, field, key, ordinal, item, value)))  # fmt: skip
+
+
+# an actor's labels, (actor id, fold, label), from its row and its aliases' (brief.actor_labels, remote/sync.py)
+ACTOR_LABEL = itemgetter(*(COLUMNS["actors"].index(c) for c in ("actor_id", "name_fold", "name")))
+ALIAS_LABEL = itemgetter(*(COLUMNS["actor_aliases"].index(c) for c in ("actor_id", "fold", "alias")))
 
 
 def empty_rows() -> Rows:
     return {table: [] for table in COLUMNS}
+
+
+# CHILDREN as brief.remote._binary rows reads it: codes for names (places in REQUIRE and SOURCES), the inner value's
+# kind as 0 (none), 1 (texts) or 2 (mappings)
+_SOURCE_CODES = tuple(SOURCES)
+_SPEC = tuple(
+    (table, items, 0 if inner is None else 1 + ("texts", "mappings").index(inner[0]), "" if inner is None else inner[1],
+     tuple((REQUIRE.index(kind), field) for kind, field in needs),
+     tuple((REQUIRE.index(kind), field) for kind, field in inner_needs),
+     tuple((_SOURCE_CODES.index(source), field) for _, source, field in columns))
+    for table, (items, inner, needs, inner_needs, columns) in CHILDREN.items()
+)  # fmt: skip
+CACHED = 4096  # texts whose fold, date or partial date the C code remembers (each cache emptied when full)
+_HELPERS: tuple[Any, ...] = (fold, _date, _partial, {}, {}, {}, CACHED)
+_child_rows_native: Callable[..., None] | None = _native("rows")
+
+
+def child_rows_native(data: dict[str, Any], key: int, rows: Rows) -> None:
+    """child_rows_python in C (brief.remote._binary rows), when it is built."""
+    assert _child_rows_native is not None
+    _child_rows_native(data, key, rows, _SPEC, _HELPERS)
+
+
+child_rows = child_rows_native if _child_rows_native is not None else child_rows_python

@@ -414,15 +414,15 @@ def _encode(briefs: Iterable[Brief], collection_id: int) -> tuple[dict[str, list
     quarter slower than the same work on a few megabytes, which the allocator reuses while they are still in the
     processor's cache."""
     from brief.remote.binary import SIGNATURE, TRAILER, encode
-    from brief.remote.rows import KINDS, brief_rows, empty_rows
+    from brief.remote.rows import ACTOR_LABEL, ALIAS_LABEL, KINDS, brief_rows, empty_rows
 
     rows = empty_rows()
     streams: dict[str, list[bytes]] = {table: [] for table in rows}  # each slice's rows, encoded
     labels: set[tuple[str, str, str]] = set()
 
     def encode_slice() -> None:
-        labels.update((row[2], row[8], row[3]) for row in rows["actors"])
-        labels.update((row[1], row[3], row[2]) for row in rows["actor_aliases"])
+        labels.update(map(ACTOR_LABEL, rows["actors"]))
+        labels.update(map(ALIAS_LABEL, rows["actor_aliases"]))
         for table, found in rows.items():
             if found:
                 streams[table].append(encode(found, KINDS[table])[len(SIGNATURE) : -len(TRAILER)])
@@ -438,7 +438,8 @@ def _encode(briefs: Iterable[Brief], collection_id: int) -> tuple[dict[str, list
         if count % SLICE == 0:
             encode_slice()
     encode_slice()
-    return {table: found for table, found in streams.items() if found}, labels
+    # one part a table: the process holding the connection hands each to the server in one write
+    return {table: [b"".join(found)] for table, found in streams.items() if found}, labels
 
 
 def _copy(conn: Any, data: dict[str, list[bytes]]) -> None:
