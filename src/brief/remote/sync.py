@@ -349,11 +349,16 @@ def _defer_indexes(conn: Any) -> list[tuple[str, str]]:
             conn.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE NOWAIT")
             if conn.execute("SELECT EXISTS (SELECT 1 FROM brief.briefs)").fetchone()[0]:
                 raise _NotEmpty
+            # in the order _finish builds them: GIN indexes first, which PostgreSQL 15 builds in one process (the
+            # full text's takes longest), beside the end of a cold local build, which holds the other processor;
+            # then the b-trees, which its parallel workers build on every processor, by then free
             indexes: list[tuple[str, str]] = conn.execute(
                 "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
                 "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+                "JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_am a ON a.oid = x.relam "
                 "WHERE n.nspname = 'brief' AND t.relname = ANY(%s) "
-                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+                "ORDER BY a.amname <> 'gin', 1",
                 (list(COLUMNS),),
             ).fetchall()
             for name, _ in indexes:
@@ -438,8 +443,7 @@ def _encode(briefs: Iterable[Brief], collection_id: int) -> tuple[dict[str, list
         if count % SLICE == 0:
             encode_slice()
     encode_slice()
-    # one part a table: the process holding the connection hands each to the server in one write
-    return {table: [b"".join(found)] for table, found in streams.items() if found}, labels
+    return {table: found for table, found in streams.items() if found}, labels
 
 
 def _copy(conn: Any, data: dict[str, list[bytes]]) -> None:
